@@ -1,0 +1,45 @@
+/**
+ * Flag parsing for the tasks, on `node:util`'s `parseArgs`, with every mistake turned into a
+ * one-line {@linkcode UsageError}: unknown flags, missing values, and numbers out of range.
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "./errors.ts";
+
+/** The option table `parseArgs` takes. */
+export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
+
+/** Parses `args` strictly against `options`; positional arguments are refused. */
+export function parseFlags<T extends FlagSpec>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message.split("\n")[0]);
+  }
+}
+
+/** Reads a numeric flag: a finite number within [min, max], an integer when `integer` is set. */
+export function numberFlag(
+  name: string,
+  raw: string,
+  { min = -Infinity, max = Infinity, integer = false } = {},
+): number {
+  const value = raw.trim() === "" ? NaN : Number(raw);
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} must be ${integer ? "an integer" : "a number"}, got '${raw}'`);
+  }
+  if (value < min || value > max) {
+    throw new UsageError(`--${name} must be in [${min}, ${max}], got ${value}`);
+  }
+  return value;
+}
+
+/** Reads a flag whose value must be one of `choices`. */
+export function choiceFlag<C extends string>(name: string, raw: string, choices: readonly C[]): C {
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got '${raw}'`);
+  }
+  return raw as C;
+}

@@ -1,0 +1,28 @@
+/**
+ * The wrapper every task in `tasks/` runs its `main` under, so that bad input ends in one clear
+ * line on stderr and a non-zero exit code, never a stack trace.
+ *
+ * @module
+ */
+
+import { UsageError } from "./errors.ts";
+
+/**
+ * Runs `main(args)` and exits: 0 on success, the error's exit code for a {@linkcode UsageError},
+ * 1 for anything unexpected (set `RNNLAB_DEBUG=1` to see its stack).
+ */
+export async function runMain(main: (args: string[]) => Promise<number | void>): Promise<never> {
+  try {
+    Deno.exit((await main(Deno.args)) ?? 0);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`error: ${err.message}`);
+      Deno.exit(err.exitCode);
+    }
+    const debug = Deno.permissions.querySync({ name: "env", variable: "RNNLAB_DEBUG" }).state ===
+        "granted" && Deno.env.get("RNNLAB_DEBUG");
+    console.error(`internal error: ${err instanceof Error ? err.message : String(err)}`);
+    if (debug && err instanceof Error) console.error(err.stack);
+    Deno.exit(1);
+  }
+}

@@ -1,0 +1,40 @@
+// Shared test helpers: where the shared folder and the goldens are, and running a task as a user would.
+
+import { fileURLToPath } from "node:url";
+
+/** `../shared/` beside the checkout. */
+export const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/** Reads a JSON file under `golden/`. */
+export function readGolden<T>(name: string): T {
+  return JSON.parse(Deno.readTextFileSync(`${ROOT}golden/${name}`));
+}
+
+/**
+ * Runs `deno task <name> ...args` as a user would and returns its exit code and output. With `cwd`,
+ * the task's own command line (from deno.json, with its permissions) runs in that folder instead.
+ */
+export async function runTask(
+  name: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
+  const argv: string[] = opts.cwd === undefined ? ["task", "--quiet", name, ...args] : tasks[name]
+    .replace(/^deno run /, `run --config ${ROOT}deno.json `)
+    .replace(/ tasks\//, ` ${ROOT}tasks/`)
+    .split(" ")
+    .concat(args);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: argv,
+    cwd: opts.cwd ?? ROOT,
+    env: { NO_COLOR: "1", ...opts.env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
