@@ -10,8 +10,7 @@
 
 import { numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
-import { CHAPTER_CORPUS_CHARS, loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
-import { buildVocab, encode } from "../src/data/vocab.ts";
+import { CHAPTER_CORPUS_CHARS, loadTrainingData } from "../src/data/corpus.ts";
 
 async function main(args: string[]) {
   const flags = parseFlags(args, {
@@ -22,23 +21,21 @@ async function main(args: string[]) {
     json: { type: "boolean" },
   });
   const corpusChars = numberFlag("corpus-chars", flags["corpus-chars"], { min: 2, integer: true });
-  const corpus = await loadCorpus({
+  const data = await loadTrainingData({
     data: flags.data,
     dataset: flags.dataset,
     allowUnknownData: flags["allow-unknown-data"],
-  });
-  const chars = prepareCorpus(corpus.text, corpusChars);
-  const vocab = buildVocab(chars);
+  }, corpusChars);
   const summary = {
-    path: corpus.source.path,
-    cachedAt: corpus.source.cachedAt,
-    dataset: corpus.source.dataset?.version ?? "unknown",
-    sha256: corpus.source.sha256,
-    chars: Array.from(corpus.text).length,
-    first49: Array.from(corpus.text).slice(0, 49).join(""),
-    corpusChars: chars.length,
-    vocabSize: vocab.idxToChar.length,
-    first40Indices: encode(chars.slice(0, 40), vocab),
+    path: data.source.path,
+    cachedAt: data.source.cachedAt,
+    dataset: data.source.dataset?.version ?? "unknown",
+    sha256: data.source.sha256,
+    chars: data.totalChars,
+    first49: data.first49,
+    corpusChars: data.chars.length,
+    vocabSize: data.vocab.idxToChar.length,
+    first40Indices: data.indices.slice(0, 40),
   };
   if (flags.json) {
     console.log(JSON.stringify(summary, null, 2));

@@ -17,6 +17,7 @@ import { UsageError } from "../cli/errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { sha256Hex } from "../io/sha256.ts";
 import { datasetByDigest, type DatasetInfo, DATASETS, DEFAULT_DATASET } from "./registry.ts";
+import { buildVocab, encode, type Vocab } from "./vocab.ts";
 
 /** The name of the text file inside the zip, as in the chapter. */
 export const CORPUS_ENTRY = "jaychou_lyrics.txt";
@@ -239,4 +240,39 @@ export function prepareCorpus(text: string, corpusChars: number = CHAPTER_CORPUS
     throw new RangeError(`corpusChars must be a positive integer, got ${corpusChars}`);
   }
   return Array.from(text.replace(/[\n\r]/g, " ")).slice(0, corpusChars);
+}
+
+/** The corpus ready for training: the chapter's `corpus_chars`, vocabulary and `corpus_indices`. */
+export interface TrainingData {
+  /** Where the corpus came from. */
+  source: CorpusSource;
+  /** The number of characters in the whole text (the chapter's `len(corpus_chars)`). */
+  totalChars: number;
+  /** The text's first 49 characters, newlines kept (the chapter's `print(corpus_chars[0:49])`). */
+  first49: string;
+  /** The first `corpusChars` characters, newlines as spaces. */
+  chars: string[];
+  /** `idx_to_char` / `char_to_idx`. */
+  vocab: Vocab;
+  /** `corpus_indices`. */
+  indices: number[];
+}
+
+/** In [1]–[5] in one call: load, prepare, build the vocabulary and encode. */
+export async function loadTrainingData(
+  opts: CorpusOptions,
+  corpusChars: number = CHAPTER_CORPUS_CHARS,
+): Promise<TrainingData> {
+  const { text, source } = await loadCorpus(opts);
+  const chars = prepareCorpus(text, corpusChars);
+  const vocab = buildVocab(chars);
+  const all = Array.from(text);
+  return {
+    source,
+    totalChars: all.length,
+    first49: all.slice(0, 49).join(""),
+    chars,
+    vocab,
+    indices: encode(chars, vocab),
+  };
 }

@@ -1,0 +1,90 @@
+/**
+ * The chapter's "初始化模型参数" cell (In [12], `get_params`): the five parameters of the RNN.
+ *
+ * The weights are drawn with NumPy's legacy `RandomState(seed).normal(0, 0.01, size)` as float64
+ * and rounded to float32, in the order W_xh, W_hh, W_hy (row-major); the biases start at zero. A
+ * Python script with the same seed starts from the very same numbers.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import type { F32Tensor } from "../io/safetensors.ts";
+import { NumpyRandomState } from "../random/numpy_random.ts";
+
+/** The chapter's `std = .01`: the scale of the initial weights. */
+export const INIT_STD = 0.01;
+
+/** The RNN's parameters, as tfjs variables updated in place by SGD. */
+export interface Params {
+  /** W_xh: vocab × hidden, input to hidden. */
+  wXh: tf.Variable;
+  /** W_hh: hidden × hidden, hidden to hidden. */
+  wHh: tf.Variable;
+  /** b_h: hidden. */
+  bH: tf.Variable;
+  /** W_hy: hidden × vocab, hidden to output. */
+  wHy: tf.Variable;
+  /** b_y: vocab. */
+  bY: tf.Variable;
+}
+
+/** The parameters' names in the chapter's order `[W_xh, W_hh, b_h, W_hy, b_y]`. */
+export const PARAM_NAMES = ["W_xh", "W_hh", "b_h", "W_hy", "b_y"] as const;
+
+/** One parameter's name. */
+export type ParamName = typeof PARAM_NAMES[number];
+
+/** The parameters' values as plain float32 arrays with their shapes (for files and goldens). */
+export type ParamArrays = Record<ParamName, F32Tensor>;
+
+/** The parameters as a list in the chapter's order, `params = [W_xh, W_hh, b_h, W_hy, b_y]`. */
+export function paramList(p: Params): tf.Variable[] {
+  return [p.wXh, p.wHh, p.bH, p.wHy, p.bY];
+}
+
+/** Draws fresh parameters for `vocabSize` characters and `hidden` units from `seed`. */
+export function initParamArrays(vocabSize: number, hidden: number, seed: number): ParamArrays {
+  const rng = new NumpyRandomState(seed);
+  const draw = (rows: number, cols: number) => ({
+    shape: [rows, cols],
+    data: Float32Array.from(rng.normal(0, INIT_STD, rows * cols)),
+  });
+  // The draw order is the contract: W_xh, then W_hh, then W_hy.
+  const wXh = draw(vocabSize, hidden);
+  const wHh = draw(hidden, hidden);
+  const wHy = draw(hidden, vocabSize);
+  return {
+    W_xh: wXh,
+    W_hh: wHh,
+    b_h: { shape: [hidden], data: new Float32Array(hidden) },
+    W_hy: wHy,
+    b_y: { shape: [vocabSize], data: new Float32Array(vocabSize) },
+  };
+}
+
+/** Turns plain arrays into trainable tfjs variables. */
+export function paramsFromArrays(a: ParamArrays): Params {
+  // Unnamed: tfjs variable names are global, and a test may hold several models at once.
+  const v = (name: ParamName) => tf.variable(tf.tensor(a[name].data, a[name].shape), true);
+  return { wXh: v("W_xh"), wHh: v("W_hh"), bH: v("b_h"), wHy: v("W_hy"), bY: v("b_y") };
+}
+
+/** `get_params()`: fresh trainable parameters drawn from `seed`. */
+export function initParams(vocabSize: number, hidden: number, seed: number): Params {
+  return paramsFromArrays(initParamArrays(vocabSize, hidden, seed));
+}
+
+/** Reads the parameters back from the device as plain arrays. */
+export async function paramsToArrays(p: Params): Promise<ParamArrays> {
+  const list = paramList(p);
+  const datas = await Promise.all(list.map((t) => t.data<"float32">()));
+  return Object.fromEntries(
+    PARAM_NAMES.map((name, i) => [name, { shape: list[i].shape, data: datas[i] }]),
+  ) as ParamArrays;
+}
+
+/** Frees the parameters' device memory. */
+export function disposeParams(p: Params): void {
+  for (const t of paramList(p)) t.dispose();
+}

@@ -1,0 +1,60 @@
+/**
+ * The chapter's "预测序列" cell (In [15], `predict_rnn`): greedy generation from a prefix.
+ *
+ * Like the chapter, it starts from `prefix[0]` and runs `numChars + len(prefix)` steps, feeding
+ * the prefix's characters first and then its own argmax, so the result is
+ * `len(prefix) + numChars + 1` characters long.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import type { Vocab } from "../data/vocab.ts";
+import type { Params } from "./params.ts";
+import { getInputs, initState, rnn } from "./rnn.ts";
+
+/** Throws a `RangeError` naming the first character of `prefix` outside the vocabulary. */
+export function checkPrefix(prefix: string, vocab: Vocab): void {
+  const chars = Array.from(prefix.toLowerCase());
+  if (chars.length === 0) throw new RangeError("a prefix must not be empty");
+  const missing = chars.find((c) => !vocab.charToIdx.has(c));
+  if (missing !== undefined) {
+    throw new RangeError(
+      `prefix ${JSON.stringify(prefix)} has ${JSON.stringify(missing)} (U+${
+        missing.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")
+      }), which is not in the vocabulary`,
+    );
+  }
+}
+
+/** In [15] `predict_rnn`: the prefix followed by `numChars + 1` greedily predicted characters. */
+export function predictRnn(
+  prefix: string,
+  numChars: number,
+  params: Params,
+  vocab: Vocab,
+): string {
+  checkPrefix(prefix, vocab);
+  const chars = Array.from(prefix.toLowerCase()); // prefix = prefix.lower()
+  const hidden = params.wHh.shape[0];
+  const vocabSize = vocab.idxToChar.length;
+  const output = [vocab.charToIdx.get(chars[0])!];
+  let state = initState(1, hidden);
+  for (let i = 0; i < numChars + chars.length; i++) {
+    const [x] = getInputs([[output[output.length - 1]]], vocabSize);
+    const next = tf.tidy(() => {
+      const { outputs, state: h } = rnn([x], state, params);
+      return { h, argmax: tf.argMax(outputs[0], 1) };
+    });
+    x.dispose();
+    state.dispose();
+    state = next.h;
+    // Inside the prefix the next input is the prefix's next character, else the argmax.
+    output.push(
+      i < chars.length - 1 ? vocab.charToIdx.get(chars[i + 1])! : next.argmax.dataSync()[0],
+    );
+    next.argmax.dispose();
+  }
+  state.dispose();
+  return output.map((i) => vocab.idxToChar[i]).join("");
+}

@@ -1,0 +1,35 @@
+/**
+ * The chapter's own printed results (`golden/chapter_printed.json`), to compare and plot against.
+ *
+ * @module
+ */
+
+import chapter from "../../golden/chapter_printed.json" with { type: "json" };
+import type { TrainConfig } from "../train/config.ts";
+
+/** One printed epoch of the chapter: perplexity and the three predictions. */
+export interface ChapterEpoch {
+  /** The epoch. */
+  epoch: number;
+  /** The printed perplexity. */
+  perplexity: number;
+  /** The printed predictions, one per prefix. */
+  predictions: string[];
+}
+
+/** The chapter's printed curve for `iter`. */
+export function chapterCurve(iter: TrainConfig["iter"]): ChapterEpoch[] {
+  return chapter.training[iter].curve;
+}
+
+/**
+ * The chapter's curve when `config` is the chapter's own setting (the sampler aside), else an
+ * empty list: there is nothing to compare a different setting with.
+ */
+export function readChapterCurve(config: TrainConfig): ChapterEpoch[] {
+  const c = chapter.training.config;
+  const same = config.hidden === c.hidden && config.batchSize === c.batchSize &&
+    config.numSteps === c.numSteps && config.lr === c.lr && config.theta === c.theta &&
+    config.corpusChars === 20000;
+  return same ? chapterCurve(config.iter) : [];
+}

@@ -1,0 +1,125 @@
+/**
+ * The chapter's "训练模型" cell (In [17], `train_and_predict_rnn`): the training loop.
+ *
+ * For every minibatch: (re)initialise the hidden state as the sampler requires, run the RNN, take
+ * the summed softmax cross-entropy, back-propagate, clip the gradients to norm θ, and take an SGD
+ * step. Every `predPeriod` epochs, report the perplexity and the predictions from each prefix.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { dataIterConsecutive, dataIterRandom } from "../data/iterators.ts";
+import type { Vocab } from "../data/vocab.ts";
+import { initParams, paramList, type Params } from "../model/params.ts";
+import { checkPrefix, predictRnn } from "../model/predict.ts";
+import { getInputs, initState, rnn } from "../model/rnn.ts";
+import { PyRandom } from "../random/py_random.ts";
+import type { TrainConfig } from "./config.ts";
+import { perplexity, sequenceLoss } from "./loss.ts";
+import { gradClipping, sgd } from "./sgd.ts";
+
+/** What one epoch produced. */
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** `exp(train_loss / num_examples)` over the epoch. */
+  perplexity: number;
+  /** Wall-clock seconds the epoch took (predictions included). */
+  seconds: number;
+  /** The predictions from each prefix, on the epochs that are a multiple of `predPeriod`. */
+  predictions?: string[];
+}
+
+/** Callbacks for progress reporting; both optional. */
+export interface TrainHooks {
+  /** After each minibatch: the epoch, the batch just done (1-based) and the epoch's batch count. */
+  onBatch?: (epoch: number, batch: number, epochSize: number) => void;
+  /** After each epoch. */
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+/** The trained parameters and the perplexity curve. */
+export interface TrainResult {
+  /** The parameters after the last epoch (the caller disposes them). */
+  params: Params;
+  /** One record per epoch. */
+  curve: EpochRecord[];
+}
+
+/**
+ * One minibatch (the body of the chapter's inner loop): forward, summed loss, backward, clip, SGD.
+ * Returns the loss and the last hidden state, kept for the consecutive sampler (it is not part of
+ * any gradient, i.e. detached).
+ */
+export function trainStep(
+  params: Params,
+  state: tf.Tensor2D,
+  data: number[][],
+  label: number[][],
+  config: Pick<TrainConfig, "lr" | "theta">,
+): { loss: tf.Scalar; state: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const vars = paramList(params);
+    const vocabSize = params.wXh.shape[0];
+    let last!: tf.Tensor2D;
+    const { value, grads } = tf.variableGrads(() => {
+      const { outputs, state: h } = rnn(getInputs(data, vocabSize), state, params);
+      last = tf.keep(h);
+      return sequenceLoss(outputs, label);
+    }, vars);
+    const clipped = gradClipping(vars.map((v) => grads[v.name]), config.theta);
+    sgd(vars, clipped.grads, config.lr);
+    return { loss: value, state: last };
+  });
+}
+
+/** In [17] `train_and_predict_rnn`: trains from `config.seed` on `indices` and returns the curve. */
+export async function trainAndPredictRnn(
+  config: TrainConfig,
+  indices: readonly number[],
+  vocab: Vocab,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
+  const { batchSize, numSteps, hidden } = config;
+  for (const prefix of config.prefixes) checkPrefix(prefix, vocab); // fail before, not after, training
+  const rng = new PyRandom(config.seed); // one generator for the whole run: one shuffle per epoch
+  const params = initParams(vocab.idxToChar.length, hidden, config.seed);
+  const curve: EpochRecord[] = [];
+  for (let e = 1; e <= config.epochs; e++) {
+    const start = performance.now();
+    const batches = config.iter === "random"
+      ? [...dataIterRandom(indices, batchSize, numSteps, rng)]
+      : [...dataIterConsecutive(indices, batchSize, numSteps)];
+    // Consecutive: the state is initialised once per epoch and carried from batch to batch.
+    let state = initState(batchSize, hidden);
+    let trainLoss = 0;
+    let numExamples = 0;
+    for (const [b, { data, label }] of batches.entries()) {
+      if (config.iter === "random") { // random: a fresh state before every minibatch
+        state.dispose();
+        state = initState(batchSize, hidden);
+      }
+      const step = trainStep(params, state, data, label, config);
+      state.dispose();
+      state = step.state;
+      trainLoss += (await step.loss.data())[0];
+      numExamples += batchSize * numSteps;
+      step.loss.dispose();
+      hooks.onBatch?.(e, b + 1, batches.length);
+    }
+    state.dispose();
+    const record: EpochRecord = {
+      epoch: e,
+      perplexity: perplexity(trainLoss, numExamples),
+      seconds: 0,
+    };
+    if (e % config.predPeriod === 0) {
+      record.predictions = config.prefixes.map((p) => predictRnn(p, config.predLen, params, vocab));
+    }
+    record.seconds = (performance.now() - start) / 1000;
+    curve.push(record);
+    hooks.onEpoch?.(record);
+  }
+  return { params, curve };
+}
