@@ -6,7 +6,11 @@
  * - data: {@linkcode loadCorpus}, {@linkcode prepareCorpus}, {@linkcode buildVocab},
  *   {@linkcode encode}, {@linkcode dataIterRandom}, {@linkcode dataIterConsecutive};
  * - random numbers that follow CPython and NumPy: {@linkcode PyRandom},
- *   {@linkcode NumpyRandomState}.
+ *   {@linkcode NumpyRandomState};
+ * - model: {@linkcode initParams}, {@linkcode getInputs}, {@linkcode rnn}, {@linkcode predictRnn};
+ * - training: {@linkcode sequenceLoss}, {@linkcode perplexity}, {@linkcode gradClipping},
+ *   {@linkcode sgd}, {@linkcode trainAndPredictRnn}, and {@linkcode runTraining} for a whole
+ *   recorded run.
  *
  * @module
  */
@@ -18,9 +22,11 @@ export {
   type CorpusOptions,
   type CorpusSource,
   loadCorpus,
+  loadTrainingData,
   prepareCorpus,
   readCorpusZip,
   resolveCorpus,
+  type TrainingData,
 } from "./src/data/corpus.ts";
 export {
   datasetByDigest,
@@ -39,3 +45,48 @@ export {
 export { PyRandom } from "./src/random/py_random.ts";
 export { NumpyRandomState } from "./src/random/numpy_random.ts";
 export { UsageError } from "./src/cli/errors.ts";
+export {
+  disposeParams,
+  INIT_STD,
+  initParamArrays,
+  initParams,
+  PARAM_NAMES,
+  type ParamArrays,
+  paramList,
+  type Params,
+  paramsFromArrays,
+  paramsToArrays,
+} from "./src/model/params.ts";
+export { getInputs, initState, rnn } from "./src/model/rnn.ts";
+export { dot } from "./src/model/dot.ts";
+export { checkPrefix, predictRnn } from "./src/model/predict.ts";
+export { perplexity, sequenceLoss } from "./src/train/loss.ts";
+export { gradClipping, sgd } from "./src/train/sgd.ts";
+export {
+  CHAPTER_PRESET,
+  type IterKind,
+  PRESETS,
+  SMALL_PRESET,
+  type TrainConfig,
+} from "./src/train/config.ts";
+export {
+  type EpochRecord,
+  trainAndPredictRnn,
+  type TrainHooks,
+  type TrainResult,
+  trainStep,
+} from "./src/train/train.ts";
+export {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  type BackendInfo,
+  selectBackend,
+} from "./src/train/backend.ts";
+export { type RunOptions, runTraining } from "./src/train/run.ts";
+export {
+  readRunDir,
+  RUN_FILES,
+  RUN_FORMAT,
+  type RunRecord,
+  writeRunDir,
+} from "./src/report/run_record.ts";

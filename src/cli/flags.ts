@@ -16,7 +16,7 @@ export function parseFlags<T extends FlagSpec>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    throw new UsageError((err as Error).message.split("\n")[0]);
+    throw new UsageError((err as Error).message.replace(/\s*\n\s*/g, " "));
   }
 }
 

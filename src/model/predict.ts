@@ -27,13 +27,16 @@ export function checkPrefix(prefix: string, vocab: Vocab): void {
   }
 }
 
-/** In [15] `predict_rnn`: the prefix followed by `numChars + 1` greedily predicted characters. */
-export function predictRnn(
+/**
+ * In [15] `predict_rnn`: the prefix followed by `numChars + 1` greedily predicted characters.
+ * Asynchronous because reading the argmax back from a GPU is.
+ */
+export async function predictRnn(
   prefix: string,
   numChars: number,
   params: Params,
   vocab: Vocab,
-): string {
+): Promise<string> {
   checkPrefix(prefix, vocab);
   const chars = Array.from(prefix.toLowerCase()); // prefix = prefix.lower()
   const hidden = params.wHh.shape[0];
@@ -51,7 +54,7 @@ export function predictRnn(
     state = next.h;
     // Inside the prefix the next input is the prefix's next character, else the argmax.
     output.push(
-      i < chars.length - 1 ? vocab.charToIdx.get(chars[i + 1])! : next.argmax.dataSync()[0],
+      i < chars.length - 1 ? vocab.charToIdx.get(chars[i + 1])! : (await next.argmax.data())[0],
     );
     next.argmax.dispose();
   }

@@ -79,10 +79,12 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
   const finishedAt = new Date();
   const totalSeconds = curve.reduce((s, r) => s + r.seconds, 0);
   const last = curve[curve.length - 1];
-  const predictions = config.prefixes.map((prefix, i) => ({
-    prefix,
-    text: last.predictions?.[i] ?? predictRnn(prefix, config.predLen, params, data.vocab),
-  }));
+  const predictions = [];
+  for (const [i, prefix] of config.prefixes.entries()) {
+    const text = last.predictions?.[i] ??
+      await predictRnn(prefix, config.predLen, params, data.vocab);
+    predictions.push({ prefix, text });
+  }
   const arrays = await paramsToArrays(params);
   disposeParams(params);
   print(

@@ -115,7 +115,10 @@ export async function trainAndPredictRnn(
       seconds: 0,
     };
     if (e % config.predPeriod === 0) {
-      record.predictions = config.prefixes.map((p) => predictRnn(p, config.predLen, params, vocab));
+      record.predictions = [];
+      for (const p of config.prefixes) {
+        record.predictions.push(await predictRnn(p, config.predLen, params, vocab));
+      }
     }
     record.seconds = (performance.now() - start) / 1000;
     curve.push(record);

@@ -1,0 +1,261 @@
+/**
+ * What `deno task verify` re-runs and compares with the goldens: the corpus and vocabulary, the
+ * samplers, the model's forward pass, gradients, clipping and predictions, and training curves.
+ *
+ * Tolerances (stated here, printed in every row):
+ * - integer data, text and predictions: exact;
+ * - the NumPy model golden (float64) against tfjs (float32): rtol 1e-4, atol 1e-5;
+ * - a curve re-run on the backend that recorded it: rtol 1e-9 (the kernels are deterministic, so
+ *   it is bit for bit in practice);
+ * - a curve re-run on another backend: rtol 1e-4 for the short curves (2 epochs), whose cpu and
+ *   wasm runs differ by ~4e-7: float32 sums in another order; predictions are then not compared.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import type { CorpusOptions } from "../data/corpus.ts";
+import { loadTrainingData } from "../data/corpus.ts";
+import { dataIterConsecutive, dataIterRandom } from "../data/iterators.ts";
+import { DATASETS } from "../data/registry.ts";
+import { buildVocab } from "../data/vocab.ts";
+import { sha256Hex } from "../io/sha256.ts";
+import { PARAM_NAMES, type ParamArrays, paramList, paramsFromArrays } from "../model/params.ts";
+import { predictRnn } from "../model/predict.ts";
+import { getInputs, rnn } from "../model/rnn.ts";
+import { PyRandom } from "../random/py_random.ts";
+import { chapterCurve } from "../report/chapter.ts";
+import type { BackendChoice } from "../train/backend.ts";
+import { sequenceLoss } from "../train/loss.ts";
+import { runTraining } from "../train/run.ts";
+import { gradClipping } from "../train/sgd.ts";
+import { type Check, checkClose, checkExact, type Tolerance } from "./compare.ts";
+import type {
+  ChapterPrinted,
+  CorpusGolden,
+  CurveCase,
+  IteratorGolden,
+  ModelGolden,
+  ToyBatches,
+} from "./goldens.ts";
+
+/** The model golden's tolerance: NumPy float64 against tfjs float32. */
+export const MODEL_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-5 };
+/** A curve on the backend that recorded it. */
+export const SAME_BACKEND: Tolerance = { rtol: 1e-9, atol: 0 };
+/** A short curve on another backend. */
+export const CROSS_BACKEND: Tolerance = { rtol: 1e-4, atol: 0 };
+
+const sha = (s: string) => sha256Hex(new TextEncoder().encode(s));
+
+/** The corpus of each known version (skipped when absent) against `corpus.json`. */
+export async function corpusChecks(golden: CorpusGolden, corpus: CorpusOptions): Promise<Check[]> {
+  const checks: Check[] = [];
+  for (const [version, g] of Object.entries(golden.versions)) {
+    const name = `corpus ${version}`;
+    let data;
+    try {
+      data = await loadTrainingData({ ...corpus, dataset: version, fetch: null });
+    } catch (err) {
+      checks.push({
+        name,
+        status: "skip",
+        measured: (err as Error).message,
+        expected: "",
+        worst: "",
+      });
+      continue;
+    }
+    const measured = {
+      sha256: data.source.sha256,
+      chars: data.totalChars,
+      first49: data.first49,
+      vocabSize: data.vocab.idxToChar.length,
+      vocabSha256: await sha(data.vocab.idxToChar.join("")),
+      first40Indices: data.indices.slice(0, 40),
+      indicesSha256: await sha(data.indices.join(",")),
+    };
+    checks.push(checkExact(name, measured, { sha256: DATASETS[version].sha256, ...g }));
+  }
+  return checks;
+}
+
+/** The 2017 corpus against what the chapter printed (In [1], [2], [4], [5]). */
+export async function chapterCorpusCheck(
+  printed: ChapterPrinted,
+  corpus: CorpusOptions,
+): Promise<Check> {
+  const data = await loadTrainingData({ ...corpus, dataset: "2017", fetch: null });
+  return checkExact("chapter In [1]-[5]: corpus as printed", {
+    chars: data.totalChars,
+    first49: data.first49,
+    vocabSize: data.vocab.idxToChar.length,
+    sample40: data.chars.slice(0, 40).join(""),
+  }, printed.corpus);
+}
+
+/** Both samplers on 0..29 against the chapter's printed batches (In [7], In [9]). */
+export function chapterBatchChecks(toy: ToyBatches): Check[] {
+  const seq = Array.from({ length: 30 }, (_, i) => i);
+  const rng = new PyRandom(toy.random.pythonSeed);
+  return [
+    checkExact(
+      `chapter In [7]: random batches (seed ${toy.random.pythonSeed})`,
+      [...dataIterRandom(seq, toy.batchSize, toy.numSteps, rng)],
+      toy.random.batches,
+    ),
+    checkExact(
+      "chapter In [9]: consecutive batches",
+      [...dataIterConsecutive(seq, toy.batchSize, toy.numSteps)],
+      toy.consecutive.batches,
+    ),
+  ];
+}
+
+/** Both samplers on every golden shape and seed, against `iterators.json`. */
+export function iteratorChecks(golden: IteratorGolden): Check[] {
+  return golden.cases.flatMap((c) => {
+    const seq = Array.from({ length: c.length }, (_, i) => i);
+    const shape = `length ${c.length}, batch ${c.batchSize}, steps ${c.numSteps}`;
+    return [
+      checkExact(
+        `consecutive sampler, ${shape}`,
+        [...dataIterConsecutive(seq, c.batchSize, c.numSteps)],
+        c.consecutive,
+      ),
+      ...c.random.map(({ seed, epochs }) => {
+        const rng = new PyRandom(seed);
+        const got = epochs.map(() => [...dataIterRandom(seq, c.batchSize, c.numSteps, rng)]);
+        return checkExact(`random sampler, ${shape}, seed ${seed}`, got, epochs);
+      }),
+    ];
+  });
+}
+
+/** The model on the golden's fixed parameters, on the current tfjs backend, against `model.json`. */
+export async function modelChecks(g: ModelGolden): Promise<Check[]> {
+  const arrays = Object.fromEntries(
+    PARAM_NAMES.map((
+      n,
+    ) => [n, { shape: g.params[n].shape, data: Float32Array.from(g.params[n].data) }]),
+  ) as ParamArrays;
+  const params = paramsFromArrays(arrays);
+  const vars = paramList(params);
+  const t = tf.tidy(() => {
+    const state = tf.tensor2d(g.state.data, g.state.shape as [number, number]);
+    const inputs = getInputs(g.data, g.vocab.length);
+    let outputs!: tf.Tensor;
+    let last!: tf.Tensor;
+    const { value, grads } = tf.variableGrads(() => {
+      const r = rnn(inputs, state, params);
+      [outputs, last] = [tf.keep(tf.stack(r.outputs)), tf.keep(r.state)];
+      return sequenceLoss(r.outputs, g.label);
+    }, vars);
+    const list = vars.map((v) => grads[v.name]);
+    const clipped = gradClipping(list, g.clipTheta);
+    return { outputs, last, value, grads: list, norm: clipped.norm, clipped: clipped.grads };
+  });
+  const read = (x: tf.Tensor) => x.data<"float32">();
+  const close = async (name: string, x: tf.Tensor, want: number[]) =>
+    checkClose(`model: ${name}`, await read(x), want, MODEL_TOLERANCE);
+  const checks = [
+    await close("rnn outputs", t.outputs, g.outputs.data),
+    await close("final state", t.last, g.finalState.data),
+    await close("summed loss", t.value, [g.lossSum]),
+  ];
+  for (const [i, n] of PARAM_NAMES.entries()) {
+    checks.push(await close(`gradient ${n}`, t.grads[i], g.grads[n]));
+  }
+  checks.push(await close("gradient norm", t.norm, [g.gradNorm]));
+  for (const [i, n] of PARAM_NAMES.entries()) {
+    checks.push(await close(`clipped ${n}`, t.clipped[i], g.clipped[n]));
+  }
+  const vocab = buildVocab(g.vocab);
+  for (const p of g.predictions) {
+    const got = await predictRnn(p.prefix, p.numChars, params, vocab);
+    checks.push(
+      checkExact(`model: predictRnn ${JSON.stringify(p.prefix)}, ${p.numChars} chars`, got, p.text),
+    );
+  }
+  tf.dispose([t.outputs, t.last, t.value, t.norm, ...t.grads, ...t.clipped, ...vars]);
+  return checks;
+}
+
+/**
+ * Re-trains a recorded curve on `backend` (`auto` = the one that recorded it) and compares the
+ * perplexities, and, on the recording backend, the predictions.
+ */
+export async function curveChecks(
+  c: CurveCase,
+  backend: BackendChoice,
+  corpus: CorpusOptions,
+): Promise<{ checks: Check[]; perplexities: number[] }> {
+  const on = backend === "auto" ? c.backend : backend;
+  const record = await runTraining(c.config, {
+    corpus: { ...corpus, dataset: c.dataset },
+    backend: on,
+  });
+  const perplexities = record.curve.map((r) => r.perplexity);
+  const same = record.backend.name === c.backend;
+  const name = `curve ${c.name} on ${record.backend.name}`;
+  const checks = [
+    checkClose(
+      `${name}: perplexity per epoch`,
+      perplexities,
+      c.perplexities,
+      same ? SAME_BACKEND : CROSS_BACKEND,
+    ),
+  ];
+  if (same) {
+    const got = Object.fromEntries(
+      record.curve.filter((r) => r.predictions).map((r) => [String(r.epoch), r.predictions]),
+    );
+    checks.push(checkExact(`${name}: predictions`, got, c.predictions));
+  }
+  return { checks, perplexities };
+}
+
+/**
+ * How far a 200-epoch curve may sit from the chapter's printed one at each printed epoch: within
+ * a factor of 1.15 either way. Same semantics, different random numbers (MXNet's generator and
+ * initialisation draws are not reproducible), so the curves are not equal; a PyTorch port of the
+ * same semantics landed within 4.2% at every printed epoch (issue 3), and this run's own margin is
+ * in golden/README.md. A wrong loss reduction, learning rate or clipping misses by far more.
+ */
+export const CHAPTER_BAND = 1.15;
+
+/** The ratio ours/chapter at each of the chapter's printed epochs. */
+export function chapterRatios(iter: CurveCase["config"]["iter"], perplexities: number[]) {
+  return chapterCurve(iter).map(({ epoch, perplexity }) => ({
+    epoch,
+    chapter: perplexity,
+    ours: perplexities[epoch - 1],
+    ratio: perplexities[epoch - 1] / perplexity,
+  }));
+}
+
+/** A check that a 200-epoch curve stays within {@linkcode CHAPTER_BAND} of the chapter's. */
+export function chapterBandCheck(c: CurveCase, perplexities: number[]): Check {
+  const rows = chapterRatios(c.config.iter, perplexities);
+  const worst = rows.reduce((w, r) =>
+    Math.abs(Math.log(r.ratio)) > Math.abs(Math.log(w.ratio)) || Number.isNaN(r.ratio) ? r : w
+  );
+  const inside = rows.every((r) => Math.abs(Math.log(r.ratio)) <= Math.log(CHAPTER_BAND));
+  return {
+    name: `curve ${c.name}: within ×${CHAPTER_BAND} of the chapter's printed perplexities`,
+    status: inside ? "ok" : "FAIL",
+    measured: `epoch ${worst.epoch}: ${worst.ours?.toFixed(6)}`,
+    expected: `chapter ${worst.chapter.toFixed(6)}`,
+    worst: `ratio ${worst.ratio.toFixed(3)} (band ${
+      (1 / CHAPTER_BAND).toFixed(3)
+    }–${CHAPTER_BAND})`,
+  };
+}
+
+/** Ours beside the chapter's printed perplexities, one line per printed epoch (for `--full`). */
+export function chapterComparison(c: CurveCase, perplexities: number[]): string[] {
+  return chapterRatios(c.config.iter, perplexities).map(({ epoch, chapter, ours, ratio }) =>
+    `epoch ${String(epoch).padStart(3)}  chapter ${chapter.toFixed(6).padStart(11)}  ` +
+    `ours ${ours?.toFixed(6).padStart(11) ?? "–"}  ratio ${ratio.toFixed(3)}`
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * `deno task verify`: re-runs what it can and compares it with the goldens in `golden/`, printing
+ * one row per check (measured, expected, worst difference) and exiting 1 on any failure.
+ *
+ *     deno task verify [--backend auto|webgpu|wasm|cpu] [--full] [--json]
+ *                      [--only corpus,iterators,model,curves] [--golden DIR] [--data PATH]
+ *
+ * Without `--backend`, each recorded curve re-runs on the backend that recorded it. `--full`
+ * re-trains the two 200-epoch chapter curves (about an hour each on wasm here).
+ *
+ * @module
+ */
+
+import { choiceFlag, parseFlags } from "../src/cli/flags.ts";
+import { runMain } from "../src/cli/main.ts";
+import { BACKEND_CHOICES, selectBackend } from "../src/train/backend.ts";
+import { type Check, renderTable } from "../src/verify/compare.ts";
+import {
+  chapterBandCheck,
+  chapterBatchChecks,
+  chapterComparison,
+  chapterCorpusCheck,
+  corpusChecks,
+  curveChecks,
+  iteratorChecks,
+  modelChecks,
+} from "../src/verify/checks.ts";
+import {
+  type ChapterPrinted,
+  type CorpusGolden,
+  type CurveGolden,
+  type IteratorGolden,
+  type ModelGolden,
+  readGoldenFile,
+  type ToyBatches,
+} from "../src/verify/goldens.ts";
+
+const GROUPS = ["corpus", "iterators", "model", "curves"] as const;
+
+async function main(args: string[]) {
+  const flags = parseFlags(args, {
+    backend: { type: "string", default: "auto" },
+    full: { type: "boolean" },
+    json: { type: "boolean" },
+    only: { type: "string", default: GROUPS.join(",") },
+    golden: { type: "string", default: "golden" },
+    data: { type: "string" },
+  });
+  const backend = choiceFlag("backend", flags.backend, BACKEND_CHOICES);
+  const groups = flags.only.split(",").map((g) => choiceFlag("only", g, GROUPS));
+  const dir = flags.golden;
+  const corpus = { data: flags.data };
+  const log = (line: string) => console.error(line);
+  const checks: Check[] = [];
+
+  if (groups.includes("corpus")) {
+    log("checking the corpus and vocabulary…");
+    checks.push(...await corpusChecks(readGoldenFile<CorpusGolden>(dir, "corpus.json"), corpus));
+    const printed = readGoldenFile<ChapterPrinted>(dir, "chapter_printed.json");
+    checks.push(await chapterCorpusCheck(printed, corpus));
+  }
+  if (groups.includes("iterators")) {
+    log("checking the samplers…");
+    checks.push(
+      ...chapterBatchChecks(readGoldenFile<ToyBatches>(dir, "chapter_toy_batches.json")),
+      ...iteratorChecks(readGoldenFile<IteratorGolden>(dir, "iterators.json")),
+    );
+  }
+  if (groups.includes("model")) {
+    const info = await selectBackend(backend === "auto" ? "wasm" : backend);
+    log(`checking the model on ${info.name}…`);
+    checks.push(
+      ...(await modelChecks(readGoldenFile<ModelGolden>(dir, "model.json"))).map((c) => ({
+        ...c,
+        name: `${c.name} (${info.name})`,
+      })),
+    );
+  }
+  const comparisons: string[] = [];
+  const curveFiles = [
+    ...(groups.includes("curves") ? ["curves.json"] : []),
+    ...(flags.full ? ["full_curves.json"] : []),
+  ];
+  for (const file of curveFiles) {
+    for (const c of readGoldenFile<CurveGolden>(dir, file).cases) {
+      const on = backend === "auto" ? c.backend : backend;
+      if (on === "cpu" && c.backend !== "cpu" && c.config.hidden >= 256) {
+        const why = "the cpu backend is far too slow for the chapter config; use wasm";
+        checks.push({
+          name: `curve ${c.name} on cpu`,
+          status: "skip",
+          measured: why,
+          expected: "",
+          worst: "",
+        });
+        continue;
+      }
+      log(
+        `re-training curve ${c.name} on ${on} (${c.config.epochs} epochs, ~${
+          Math.ceil(c.secondsPerEpoch * c.config.epochs)
+        } s when recorded)…`,
+      );
+      const result = await curveChecks(c, on, corpus);
+      checks.push(...result.checks);
+      if (file === "full_curves.json") {
+        checks.push(chapterBandCheck(c, result.perplexities));
+        comparisons.push(`${c.name}: the chapter (MXNet, 2017) beside this run`);
+        comparisons.push(...chapterComparison(c, result.perplexities), "");
+      }
+    }
+  }
+  if (flags.json) {
+    console.log(JSON.stringify({ checks, chapterComparison: comparisons }, null, 2));
+  } else {
+    console.log(renderTable(checks));
+    if (comparisons.length) console.log(["", ...comparisons].join("\n"));
+  }
+  return checks.some((c) => c.status === "FAIL") ? 1 : 0;
+}
+
+await runMain(main);

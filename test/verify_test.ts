@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { readGolden, ROOT, runTask } from "./_helpers.ts";
+import type { Check } from "../src/verify/compare.ts";
+
+async function verify(args: string[]) {
+  const res = await runTask("verify", [...args, "--json"]);
+  return { ...res, checks: res.code <= 1 ? (JSON.parse(res.stdout).checks as Check[]) : [] };
+}
+
+Deno.test("deno task verify: every golden reproduces (corpus, samplers, model, short curves on cpu and wasm)", async () => {
+  const { code, checks, stderr } = await verify([]);
+  const failed = checks.filter((c) => c.status !== "ok");
+  assert.deepEqual(failed, [], stderr);
+  assert.equal(code, 0);
+  const names = checks.map((c) => c.name);
+  for (
+    const expected of [
+      "corpus 2017",
+      "corpus 2018",
+      "chapter In [1]-[5]: corpus as printed",
+      "chapter In [7]: random batches (seed 20030)",
+      "chapter In [9]: consecutive batches",
+      "model: summed loss (wasm)",
+      "curve small-random on cpu: perplexity per epoch",
+      "curve small-random on wasm: perplexity per epoch",
+      "curve small-consecutive on cpu: predictions",
+      "curve chapter-random-2-epochs on wasm: perplexity per epoch",
+      "curve chapter-random-2-epochs on wasm: predictions",
+    ]
+  ) assert.ok(names.includes(expected), `missing check ${expected}`);
+});
+
+Deno.test("deno task verify --backend webgpu runs the model golden through tfjs-webgpu (software adapter here)", async () => {
+  const { code, checks, stderr } = await verify(["--only", "model", "--backend", "webgpu"]);
+  if (code === 2 && /no WebGPU adapter/.test(stderr)) return; // a machine without any adapter
+  assert.equal(code, 0, stderr);
+  assert.ok(
+    checks.length >= 17 && checks.every((c) => c.status === "ok" && c.name.endsWith("(webgpu)")),
+  );
+});
+
+Deno.test("deno task verify: a changed golden fails with exit 1 and says exactly what differs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rnnlab-golden-" });
+  for (const f of Deno.readDirSync(join(ROOT, "golden"))) {
+    if (f.name.endsWith(".json")) {
+      await Deno.copyFile(join(ROOT, "golden", f.name), join(dir, f.name));
+    }
+  }
+  const model = readGolden<{ lossSum: number }>("model.json");
+  model.lossSum *= 1.01;
+  await Deno.writeTextFile(join(dir, "model.json"), JSON.stringify(model));
+  const iters = readGolden<{ cases: { random: { epochs: { data: number[][] }[][] }[] }[] }>(
+    "iterators.json",
+  );
+  iters.cases[1].random[2].epochs[1][0].data[2][1] = 99;
+  await Deno.writeTextFile(join(dir, "iterators.json"), JSON.stringify(iters));
+  const { code, checks } = await verify([
+    "--only",
+    "iterators,model",
+    "--golden",
+    dir,
+    "--backend",
+    "cpu",
+  ]);
+  assert.equal(code, 1);
+  const failed = checks.filter((c) => c.status === "FAIL");
+  assert.deepEqual(failed.map((c) => c.name), [
+    "random sampler, length 47, batch 3, steps 4, seed 42",
+    "model: summed loss (cpu)",
+  ]);
+  assert.equal(failed[0].worst, "first difference at [1][0].data[2][1]");
+  assert.equal(failed[0].expected, "99");
+  assert.match(failed[1].worst, /^rel 9\.90e-3 at \[0\]/);
+  const text = await runTask("verify", ["--only", "model", "--golden", dir, "--backend", "cpu"]);
+  assert.equal(text.code, 1);
+  assert.match(text.stdout, /model: summed loss \(cpu\)\s+FAIL/);
+  assert.match(text.stdout, /^16 passed, 1 failed, 0 skipped$/m);
+});
+
+Deno.test("deno task verify: bad flags are one line and exit 2", async () => {
+  for (
+    const args of [["--only", "everything"], ["--backend", "tpu"], ["--golden", "/nonexistent"]]
+  ) {
+    const res = await runTask("verify", args);
+    assert.equal(res.code, 2, args.join(" "));
+    assert.equal(
+      res.stderr.trim().split("\n").filter((l) => l.startsWith("error:")).length,
+      1,
+      res.stderr,
+    );
+  }
+});
