@@ -1,0 +1,45 @@
+/**
+ * `deno task export`: writes a training run as one ONNX file that carries its vocabulary and its
+ * provenance; with `--check`, also runs the parity checks against tfjs and prints them.
+ *
+ *     deno task export --run DIR [--out FILE] [--check]
+ *
+ * @module
+ */
+
+import { UsageError } from "../src/cli/errors.ts";
+import { parseFlags } from "../src/cli/flags.ts";
+import { runMain } from "../src/cli/main.ts";
+import { formatChecks, onnxParityChecks } from "../src/infer/parity.ts";
+import { exportRun } from "../src/onnx/export.ts";
+import { IR_VERSION, OPSET } from "../src/onnx/model.ts";
+import { readRunDir } from "../src/report/run_record.ts";
+import { selectBackend } from "../src/train/backend.ts";
+
+async function main(args: string[]) {
+  const flags = parseFlags(args, {
+    run: { type: "string" },
+    out: { type: "string" },
+    check: { type: "boolean" },
+  });
+  if (flags.run === undefined) {
+    throw new UsageError("--run DIR is required: a folder written by deno task train --out DIR");
+  }
+  const r = await exportRun(flags.run, flags.out);
+  console.log(
+    `Wrote ${r.path} (${r.bytes} bytes; vocab ${r.vocab}, hidden ${r.hidden}; ` +
+      `ONNX IR ${IR_VERSION}, opset ${OPSET})`,
+  );
+  if (!flags.check) return 0;
+  await selectBackend("cpu");
+  const { record, params } = await readRunDir(flags.run);
+  const checks = await onnxParityChecks({
+    params,
+    vocab: record.vocab,
+    prefixes: record.config.prefixes,
+  });
+  formatChecks(checks).forEach((line) => console.log(line));
+  return checks.every((c) => c.ok) ? 0 : 1;
+}
+
+await runMain(main);
