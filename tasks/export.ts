@@ -13,7 +13,6 @@ import { runMain } from "../src/cli/main.ts";
 import { formatChecks, onnxParityChecks } from "../src/infer/parity.ts";
 import { exportRun } from "../src/onnx/export.ts";
 import { IR_VERSION, OPSET } from "../src/onnx/model.ts";
-import { readRunDir } from "../src/report/run_record.ts";
 import { selectBackend } from "../src/train/backend.ts";
 
 async function main(args: string[]) {
@@ -25,14 +24,13 @@ async function main(args: string[]) {
   if (flags.run === undefined) {
     throw new UsageError("--run DIR is required: a folder written by deno task train --out DIR");
   }
-  const r = await exportRun(flags.run, flags.out);
+  const { path, bytes, record, params } = await exportRun(flags.run, flags.out);
   console.log(
-    `Wrote ${r.path} (${r.bytes} bytes; vocab ${r.vocab}, hidden ${r.hidden}; ` +
+    `Wrote ${path} (${bytes} bytes; vocab ${record.vocab.length}, hidden ${record.config.hidden}; ` +
       `ONNX IR ${IR_VERSION}, opset ${OPSET})`,
   );
   if (!flags.check) return 0;
   await selectBackend("cpu");
-  const { record, params } = await readRunDir(flags.run);
   const checks = await onnxParityChecks({
     params,
     vocab: record.vocab,

@@ -100,7 +100,11 @@ export function compareArrays(
   let at = 0;
   for (let i = 0; i < ref.length; i++) {
     const d = Math.abs(ort[i] - ref[i]);
-    if (!(d <= worst)) [worst, at] = [d, i]; // NaN counts as the worst
+    if (Number.isNaN(d)) {
+      [worst, at] = [NaN, i]; // nothing is worse
+      break;
+    }
+    if (d > worst) [worst, at] = [d, i];
   }
   const index = dims.map((_, k) =>
     Math.floor(at / dims.slice(k + 1).reduce((a, b) => a * b, 1)) % dims[k]

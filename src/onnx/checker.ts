@@ -27,6 +27,10 @@ print("onnx " + onnx.__version__)
 
 /** Runs `onnx.checker.check_model(model, full_check=True)` on `bytes` in `python3`. */
 export async function runOnnxChecker(bytes: Uint8Array): Promise<CheckerOutcome> {
+  // Asked first, so that a task without the permission skips the check instead of prompting.
+  if (Deno.permissions.querySync({ name: "run", command: "python3" }).state !== "granted") {
+    return { available: false, why: "no --allow-run=python3" };
+  }
   let child;
   try {
     child = new Deno.Command("python3", {

@@ -7,23 +7,24 @@
 import { join } from "node:path";
 import { UsageError } from "../cli/errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { readRunDir } from "../report/run_record.ts";
+import type { ParamArrays } from "../model/params.ts";
+import { readRunDir, type RunRecord } from "../report/run_record.ts";
 import { runMetadata } from "./metadata.ts";
 import { encodeRnnModel } from "./model.ts";
 
 /** The file name an export writes into the run folder when no `--out` is given. */
 export const DEFAULT_MODEL_FILE = "model.onnx";
 
-/** What an export wrote. */
+/** What an export wrote, and the run it came from. */
 export interface ExportResult {
   /** The file written. */
   path: string;
   /** Its size in bytes. */
   bytes: number;
-  /** The vocabulary size and the hidden size. */
-  vocab: number;
-  /** `hidden_dim`. */
-  hidden: number;
+  /** The run's record. */
+  record: RunRecord;
+  /** The run's parameters, as exported. */
+  params: ParamArrays;
 }
 
 /**
@@ -39,5 +40,5 @@ export async function exportRun(runDir: string, out?: string): Promise<ExportRes
   } catch (err) {
     throw new UsageError(`--out ${path} cannot be written (${(err as Error).message})`);
   }
-  return { path, bytes: bytes.length, vocab: record.vocab.length, hidden: record.config.hidden };
+  return { path, bytes: bytes.length, record, params };
 }
