@@ -62,7 +62,7 @@ async function main(args: string[]) {
   }
   const cases: CurveCase[] = [];
   for (const { name, backend, config } of SHORT) {
-    const record = await runTraining(config, { corpus: {}, backend });
+    const { record } = await runTraining(config, { corpus: {}, backend });
     cases.push(toCase(name, record, "deno run -A golden/make_curve_goldens.ts"));
     console.log(`${name} on ${backend}: ${record.curve.map((r) => r.perplexity).join(", ")}`);
   }

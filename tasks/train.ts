@@ -75,7 +75,7 @@ async function main(args: string[]) {
   const backend = choiceFlag("backend", flags.backend, BACKEND_CHOICES);
   const out = flags.out ?? `runs/${new Date().toISOString().replace(/[:.]/g, "-")}`;
   const print = flags.json ? console.error : console.log;
-  const record = await runTraining(config, {
+  const { record } = await runTraining(config, {
     corpus: {
       data: flags.data,
       dataset: flags.dataset,

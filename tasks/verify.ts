@@ -3,16 +3,21 @@
  * one row per check (measured, expected, worst difference) and exiting 1 on any failure.
  *
  *     deno task verify [--backend auto|webgpu|wasm|cpu] [--full] [--json]
- *                      [--only corpus,iterators,model,curves] [--golden DIR] [--data PATH]
+ *                      [--only corpus,iterators,model,curves,onnx] [--golden DIR] [--data PATH]
  *
  * Without `--backend`, each recorded curve re-runs on the backend that recorded it. `--full`
- * re-trains the two 200-epoch chapter curves (about an hour each on wasm here).
+ * re-trains the two 200-epoch chapter curves (about an hour each on wasm here). The `onnx` group
+ * exports the parameters of the 2-epoch chapter run (trained by the `curves` group, or for it)
+ * and checks onnxruntime (cpu) against tfjs.
  *
  * @module
  */
 
 import { choiceFlag, parseFlags } from "../src/cli/flags.ts";
+import { UsageError } from "../src/cli/errors.ts";
 import { runMain } from "../src/cli/main.ts";
+import { onnxParityChecks } from "../src/infer/parity.ts";
+import type { TrainedRun } from "../src/train/run.ts";
 import { BACKEND_CHOICES, selectBackend } from "../src/train/backend.ts";
 import { type Check, renderTable } from "../src/verify/compare.ts";
 import {
@@ -35,7 +40,10 @@ import {
   type ToyBatches,
 } from "../src/verify/goldens.ts";
 
-const GROUPS = ["corpus", "iterators", "model", "curves"] as const;
+const GROUPS = ["corpus", "iterators", "model", "curves", "onnx"] as const;
+
+/** The recorded curve whose trained parameters the ONNX parity checks export. */
+const ONNX_CASE = "chapter-random-2-epochs";
 
 async function main(args: string[]) {
   const flags = parseFlags(args, {
@@ -77,6 +85,7 @@ async function main(args: string[]) {
     );
   }
   const comparisons: string[] = [];
+  let forOnnx: TrainedRun | undefined;
   const curveFiles = [
     ...(groups.includes("curves") ? ["curves.json"] : []),
     ...(flags.full ? ["full_curves.json"] : []),
@@ -102,12 +111,32 @@ async function main(args: string[]) {
       );
       const result = await curveChecks(c, on, corpus);
       checks.push(...result.checks);
+      if (c.name === ONNX_CASE) forOnnx = result.run;
       if (file === "full_curves.json") {
         checks.push(chapterBandCheck(c, result.perplexities));
         comparisons.push(`${c.name}: the chapter (MXNet, 2017) beside this run`);
         comparisons.push(...chapterComparison(c, result.perplexities), "");
       }
     }
+  }
+  if (groups.includes("onnx")) {
+    if (!forOnnx) {
+      const c = readGoldenFile<CurveGolden>(dir, "curves.json").cases.find((c) =>
+        c.name === ONNX_CASE
+      );
+      if (!c) throw new UsageError(`golden curves.json has no case ${ONNX_CASE}`);
+      log(`training ${ONNX_CASE} on ${c.backend} for the ONNX parity checks…`);
+      forOnnx = (await curveChecks(c, c.backend, corpus)).run;
+    }
+    log("checking the ONNX export in onnxruntime (cpu) against tfjs…");
+    await selectBackend("cpu");
+    checks.push(
+      ...await onnxParityChecks({
+        params: forOnnx.params,
+        vocab: forOnnx.record.vocab,
+        prefixes: forOnnx.record.config.prefixes,
+      }),
+    );
   }
   if (flags.json) {
     console.log(JSON.stringify({ checks, chapterComparison: comparisons }, null, 2));

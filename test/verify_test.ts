@@ -8,7 +8,7 @@ async function verify(args: string[]) {
   return { ...res, checks: res.code <= 1 ? (JSON.parse(res.stdout).checks as Check[]) : [] };
 }
 
-Deno.test("deno task verify: every golden reproduces (corpus, samplers, model, short curves on cpu and wasm)", async () => {
+Deno.test("deno task verify: every golden reproduces (corpus, samplers, model, curves on cpu and wasm, ONNX)", async () => {
   const { code, checks, stderr } = await verify([]);
   const failed = checks.filter((c) => c.status !== "ok");
   assert.deepEqual(failed, [], stderr);
@@ -27,6 +27,8 @@ Deno.test("deno task verify: every golden reproduces (corpus, samplers, model, s
       "curve small-consecutive on cpu: predictions",
       "curve chapter-random-2-epochs on wasm: perplexity per epoch",
       "curve chapter-random-2-epochs on wasm: predictions",
+      "onnx cpu: logits equal the tfjs forward (seq 35, batch 32)",
+      "onnx cpu: greedy generation from 战争中部队 equals tfjs predictRnn",
     ]
   ) assert.ok(names.includes(expected), `missing check ${expected}`);
 });

@@ -18,7 +18,13 @@ export interface Vocab {
 
 /** In [4]: the distinct characters of `chars`, sorted by code point like Python's `sorted(set(s))`. */
 export function buildVocab(chars: readonly string[]): Vocab {
-  const idxToChar = [...new Set(chars)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+  return vocabFromList(
+    [...new Set(chars)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!),
+  );
+}
+
+/** A vocabulary given in index order (as a run or a model file records it): both maps. */
+export function vocabFromList(idxToChar: string[]): Vocab {
   return { idxToChar, charToIdx: new Map(idxToChar.map((c, i) => [c, i])) };
 }
 

@@ -28,6 +28,26 @@ export function checkPrefix(prefix: string, vocab: Vocab): void {
 }
 
 /**
+ * The chapter's feeding rule, apart from the engine that runs the steps: the generator yields the
+ * index to feed at each step and is sent back the argmax of that step's output; it returns the
+ * text. Inside the prefix the next input is the prefix's next character, after it the argmax.
+ */
+export function* greedyFeed(
+  prefix: string,
+  numChars: number,
+  vocab: Vocab,
+): Generator<number, string, number> {
+  checkPrefix(prefix, vocab);
+  const chars = Array.from(prefix.toLowerCase()); // prefix = prefix.lower()
+  const output = [vocab.charToIdx.get(chars[0])!];
+  for (let i = 0; i < numChars + chars.length; i++) {
+    const argmax = yield output[output.length - 1];
+    output.push(i < chars.length - 1 ? vocab.charToIdx.get(chars[i + 1])! : argmax);
+  }
+  return output.map((i) => vocab.idxToChar[i]).join("");
+}
+
+/**
  * In [15] `predict_rnn`: the prefix followed by `numChars + 1` greedily predicted characters.
  * Asynchronous because reading the argmax back from a GPU is.
  */
@@ -37,14 +57,11 @@ export async function predictRnn(
   params: Params,
   vocab: Vocab,
 ): Promise<string> {
-  checkPrefix(prefix, vocab);
-  const chars = Array.from(prefix.toLowerCase()); // prefix = prefix.lower()
-  const hidden = params.wHh.shape[0];
-  const vocabSize = vocab.idxToChar.length;
-  const output = [vocab.charToIdx.get(chars[0])!];
-  let state = initState(1, hidden);
-  for (let i = 0; i < numChars + chars.length; i++) {
-    const [x] = getInputs([[output[output.length - 1]]], vocabSize);
+  const feed = greedyFeed(prefix, numChars, vocab);
+  let step = feed.next();
+  let state = initState(1, params.wHh.shape[0]);
+  while (!step.done) {
+    const [x] = getInputs([[step.value]], vocab.idxToChar.length);
     const next = tf.tidy(() => {
       const { outputs, state: h } = rnn([x], state, params);
       return { h, argmax: tf.argMax(outputs[0], 1) };
@@ -52,12 +69,10 @@ export async function predictRnn(
     x.dispose();
     state.dispose();
     state = next.h;
-    // Inside the prefix the next input is the prefix's next character, else the argmax.
-    output.push(
-      i < chars.length - 1 ? vocab.charToIdx.get(chars[i + 1])! : (await next.argmax.data())[0],
-    );
+    const argmax = (await next.argmax.data())[0];
     next.argmax.dispose();
+    step = feed.next(argmax);
   }
   state.dispose();
-  return output.map((i) => vocab.idxToChar[i]).join("");
+  return step.value;
 }

@@ -11,7 +11,7 @@ import { UsageError } from "../cli/errors.ts";
 import { type CorpusOptions, loadTrainingData, type TrainingData } from "../data/corpus.ts";
 import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
 import { checkPrefix } from "../model/predict.ts";
-import { disposeParams, paramsToArrays } from "../model/params.ts";
+import { disposeParams, type ParamArrays, paramsToArrays } from "../model/params.ts";
 import { predictRnn } from "../model/predict.ts";
 import { perplexitySvg } from "../report/plot.ts";
 import { Progress } from "../report/progress.ts";
@@ -57,8 +57,16 @@ export function chapterLines(record: EpochRecord): string[] {
   ];
 }
 
-/** Runs training end to end and returns the run's record (written to `opts.out` when set). */
-export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<RunRecord> {
+/** A finished run: its record and its trained parameters. */
+export interface TrainedRun {
+  /** What `run.json` holds (`params.file` is empty when nothing was written). */
+  record: RunRecord;
+  /** The trained parameters. */
+  params: ParamArrays;
+}
+
+/** Runs training end to end and returns the run (written to `opts.out` when set). */
+export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
   const print = opts.print ?? (() => {});
   const data = await loadTrainingData(opts.corpus, config.corpusChars);
   checkConfigAgainstData(config, data);
@@ -115,8 +123,10 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
     finishedAt: finishedAt.toISOString(),
     totalSeconds,
   };
-  if (opts.out === undefined) return { ...record, params: { file: "", sha256: "" } };
+  if (opts.out === undefined) {
+    return { record: { ...record, params: { file: "", sha256: "" } }, params: arrays };
+  }
   const title = `${config.iter} sampler, ${backend.name}, seed ${config.seed}`;
   const svg = await perplexitySvg(title, curve, opts.chapterCurve);
-  return await writeRunDir(opts.out, record, arrays, svg);
+  return { record: await writeRunDir(opts.out, record, arrays, svg), params: arrays };
 }

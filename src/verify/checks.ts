@@ -27,7 +27,7 @@ import { PyRandom } from "../random/py_random.ts";
 import { chapterCurve } from "../report/chapter.ts";
 import type { BackendChoice } from "../train/backend.ts";
 import { sequenceLoss } from "../train/loss.ts";
-import { runTraining } from "../train/run.ts";
+import { runTraining, type TrainedRun } from "../train/run.ts";
 import { gradClipping } from "../train/sgd.ts";
 import { type Check, checkClose, checkExact, type Tolerance } from "./compare.ts";
 import type {
@@ -183,18 +183,20 @@ export async function modelChecks(g: ModelGolden): Promise<Check[]> {
 
 /**
  * Re-trains a recorded curve on `backend` (`auto` = the one that recorded it) and compares the
- * perplexities, and, on the recording backend, the predictions.
+ * perplexities, and, on the recording backend, the predictions. Returns the run too (the ONNX
+ * parity checks use its parameters).
  */
 export async function curveChecks(
   c: CurveCase,
   backend: BackendChoice,
   corpus: CorpusOptions,
-): Promise<{ checks: Check[]; perplexities: number[] }> {
+): Promise<{ checks: Check[]; perplexities: number[]; run: TrainedRun }> {
   const on = backend === "auto" ? c.backend : backend;
-  const record = await runTraining(c.config, {
+  const run = await runTraining(c.config, {
     corpus: { ...corpus, dataset: c.dataset },
     backend: on,
   });
+  const { record } = run;
   const perplexities = record.curve.map((r) => r.perplexity);
   const same = record.backend.name === c.backend;
   const name = `curve ${c.name} on ${record.backend.name}`;
@@ -212,7 +214,7 @@ export async function curveChecks(
     );
     checks.push(checkExact(`${name}: predictions`, got, c.predictions));
   }
-  return { checks, perplexities };
+  return { checks, perplexities, run };
 }
 
 /**

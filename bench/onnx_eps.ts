@@ -1,0 +1,119 @@
+/**
+ * Latency and parity of the exported model on each onnxruntime execution provider.
+ *
+ *     deno run --allow-read --allow-write --allow-env --allow-ffi=node_modules --allow-run=python3 \
+ *       bench/onnx_eps.ts [--run DIR] [--eps cuda,webgpu,cpu] [--runs 50] [--out FILE.json] [--note TEXT]
+ *
+ * `--note` describes the machine (CPU, GPU, driver) for the record.
+ *
+ * For each provider that can start here: the parity checks of `src/infer/parity.ts` (max |Δ| of
+ * logits and h_n against the tfjs forward, greedy generation), then the time of one graph call on
+ * the chapter's batch (seq 35, batch 32) and of one generation step (seq 1, batch 1): median,
+ * 10th and 90th percentile of `--runs` calls after 5 warm-up calls. Providers that cannot start
+ * are listed with the reason. Without `--run`, the parameters are the chapter's initial ones
+ * (vocab 1465, hidden 256, seed 0), untrained.
+ *
+ * @module
+ */
+
+import { parseFlags } from "../src/cli/flags.ts";
+import { ORT_VERSION } from "../src/infer/cuda_setup.ts";
+import { forward } from "../src/infer/forward.ts";
+import { onnxParityChecks, PARITY_BATCH, parityBatch } from "../src/infer/parity.ts";
+import { type EpName, openRnnSession } from "../src/infer/session.ts";
+import { initParamArrays } from "../src/model/params.ts";
+import { METADATA_KEYS } from "../src/onnx/metadata.ts";
+import { encodeRnnModel } from "../src/onnx/model.ts";
+import { readRunDir } from "../src/report/run_record.ts";
+import { selectBackend } from "../src/train/backend.ts";
+import { CHAPTER_PRESET } from "../src/train/config.ts";
+
+/** Median, 10th and 90th percentile of `runs` timed calls of `fn`, in milliseconds. */
+async function timeCalls(fn: () => Promise<unknown>, runs: number) {
+  for (let i = 0; i < 5; i++) await fn();
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  const q = (p: number) => Number(ms[Math.min(runs - 1, Math.floor(p * runs))].toFixed(3));
+  return { median: q(0.5), p10: q(0.1), p90: q(0.9) };
+}
+
+/** What to measure: a run's parameters, vocabulary and prefixes, or the chapter's untrained ones. */
+async function loadModel(run?: string) {
+  if (run !== undefined) {
+    const { record, params } = await readRunDir(run);
+    const about = `${run}: ${record.config.epochs} epochs, perplexity ${record.finalPerplexity}`;
+    return { params, vocab: record.vocab, prefixes: record.config.prefixes, about };
+  }
+  const vocab = Array.from({ length: 1465 }, (_, i) => String.fromCodePoint(0x4e00 + i));
+  const params = initParamArrays(vocab.length, CHAPTER_PRESET.hidden, 0);
+  return { params, vocab, prefixes: [vocab[0]], about: "chapter shapes, untrained (seed 0)" };
+}
+
+const flags = parseFlags(Deno.args, {
+  run: { type: "string" },
+  eps: { type: "string", default: "cuda,webgpu,cpu" },
+  runs: { type: "string", default: "50" },
+  out: { type: "string" },
+  note: { type: "string" },
+});
+const runs = Number(flags.runs);
+await selectBackend("cpu"); // the tfjs reference
+const { params, vocab, prefixes, about } = await loadModel(flags.run);
+const bytes = encodeRnnModel(params, { [METADATA_KEYS.vocab]: JSON.stringify(vocab) });
+const { tokens, h0 } = parityBatch(vocab.length, params.W_xh.shape[1]);
+const results = [];
+for (const ep of flags.eps.split(",") as EpName[]) {
+  let s;
+  try {
+    s = await openRnnSession(bytes, ep);
+  } catch (err) {
+    results.push({ ep, available: false, reason: (err as Error).message });
+    continue;
+  }
+  const batchCall = await timeCalls(() => forward(s.session, tokens, h0), runs);
+  const stepCall = await timeCalls(
+    () => forward(s.session, [[0]], new Float32Array(s.hidden)),
+    runs,
+  );
+  await s.session.release();
+  const checks = await onnxParityChecks({ params, vocab, prefixes, ep });
+  results.push({ ep, available: true, batchCall, stepCall, checks });
+}
+
+const report = {
+  date: new Date().toISOString(),
+  model: about,
+  shapes: { vocab: vocab.length, hidden: params.W_xh.shape[1], ...PARITY_BATCH },
+  machine: {
+    note: flags.note ?? "",
+    cores: navigator.hardwareConcurrency,
+    os: `${Deno.build.os} ${Deno.build.arch}`,
+    deno: Deno.version.deno,
+    onnxruntime: ORT_VERSION,
+  },
+  results,
+};
+console.log(
+  `| EP | seq ${PARITY_BATCH.seq} × batch ${PARITY_BATCH.batch} median (p10–p90) | ` +
+    "1 step median | max Δ logits | max Δ h_n | generation |",
+);
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const r of results) {
+  if (!r.available) {
+    console.log(`| ${r.ep} | unavailable: ${r.reason} | | | | |`);
+    continue;
+  }
+  const c = (part: string) => r.checks!.find((k) => k.name.includes(part));
+  const gen = r.checks!.filter((k) => k.name.includes("generation"));
+  console.log(
+    `| ${r.ep} | ${r.batchCall!.median} ms (${r.batchCall!.p10}–${r.batchCall!.p90}) | ` +
+      `${r.stepCall!.median} ms | ${c("logits")?.measured} | ${c("h_n")?.measured} | ` +
+      `${gen.every((k) => k.status === "ok") ? "identical" : "DIFFERS"} (${gen.length} prefixes) |`,
+  );
+}
+if (flags.out) await Deno.writeTextFile(flags.out, JSON.stringify(report, null, 2) + "\n");

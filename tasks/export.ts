@@ -1,0 +1,44 @@
+/**
+ * `deno task export`: writes a training run as one ONNX file that carries its vocabulary and its
+ * provenance; with `--check`, also runs the parity checks against tfjs and prints them.
+ *
+ *     deno task export --run DIR [--out FILE] [--check]
+ *
+ * @module
+ */
+
+import { UsageError } from "../src/cli/errors.ts";
+import { parseFlags } from "../src/cli/flags.ts";
+import { runMain } from "../src/cli/main.ts";
+import { onnxParityChecks } from "../src/infer/parity.ts";
+import { exportRun } from "../src/onnx/export.ts";
+import { IR_VERSION, OPSET } from "../src/onnx/model.ts";
+import { selectBackend } from "../src/train/backend.ts";
+import { renderTable } from "../src/verify/compare.ts";
+
+async function main(args: string[]) {
+  const flags = parseFlags(args, {
+    run: { type: "string" },
+    out: { type: "string" },
+    check: { type: "boolean" },
+  });
+  if (flags.run === undefined) {
+    throw new UsageError("--run DIR is required: a folder written by deno task train --out DIR");
+  }
+  const { path, bytes, record, params } = await exportRun(flags.run, flags.out);
+  console.log(
+    `Wrote ${path} (${bytes} bytes; vocab ${record.vocab.length}, hidden ${record.config.hidden}; ` +
+      `ONNX IR ${IR_VERSION}, opset ${OPSET})`,
+  );
+  if (!flags.check) return 0;
+  await selectBackend("cpu");
+  const checks = await onnxParityChecks({
+    params,
+    vocab: record.vocab,
+    prefixes: record.config.prefixes,
+  });
+  console.log(renderTable(checks));
+  return checks.every((c) => c.status === "ok") ? 0 : 1;
+}
+
+await runMain(main);

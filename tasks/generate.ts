@@ -1,0 +1,46 @@
+/**
+ * `deno task generate`: greedy text from an exported model in onnxruntime, on the best execution
+ * provider (`--ep auto`: cuda, then webgpu, then cpu). The vocabulary comes from the model file.
+ *
+ *     deno task generate --model FILE --prefix TEXT [--chars N] [--ep auto|cuda|webgpu|cpu]
+ *
+ * Prints which provider ran (and why each one tried before it was skipped), then the text: the
+ * prefix followed by N + 1 characters, as the chapter's `predict_rnn` does.
+ *
+ * @module
+ */
+
+import { UsageError } from "../src/cli/errors.ts";
+import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
+import { runMain } from "../src/cli/main.ts";
+import { vocabFromList } from "../src/data/vocab.ts";
+import { generateText } from "../src/infer/generate.ts";
+import { describeEps, EP_CHOICES, openRnnSession } from "../src/infer/session.ts";
+import { checkPrefix } from "../src/model/predict.ts";
+import { readRnnModel } from "../src/onnx/model.ts";
+
+async function main(args: string[]) {
+  const flags = parseFlags(args, {
+    model: { type: "string" },
+    prefix: { type: "string" },
+    chars: { type: "string", default: "100" },
+    ep: { type: "string", default: "auto" },
+  });
+  if (flags.model === undefined) throw new UsageError("--model FILE is required");
+  if (flags.prefix === undefined) throw new UsageError("--prefix TEXT is required");
+  const numChars = numberFlag("chars", flags.chars, { integer: true, min: 0, max: 100_000 });
+  const ep = choiceFlag("ep", flags.ep, EP_CHOICES);
+  const model = await readRnnModel(flags.model);
+  const vocab = vocabFromList(model.vocab);
+  try {
+    checkPrefix(flags.prefix, vocab);
+  } catch (err) {
+    throw new UsageError(`--prefix: ${(err as Error).message}`);
+  }
+  const session = await openRnnSession(model.bytes, ep);
+  describeEps(session).forEach((line) => console.log(line));
+  console.log(await generateText(session, flags.prefix, numChars, vocab));
+  await session.session.release();
+}
+
+await runMain(main);
