@@ -74,17 +74,57 @@ export function trainStep(
   });
 }
 
-/** In [17] `train_and_predict_rnn`: trains from `config.seed` on `indices` and returns the curve. */
+/**
+ * What performs the minibatch steps of a run. The loop below owns the data, the state resets and
+ * the reporting; a trainer owns how one step is computed, so a faster trainer (fused GPU kernels,
+ * say) can replace the reference one without touching the chapter's loop.
+ */
+export interface Trainer {
+  /** One minibatch from `state` (which the trainer does not dispose); returns the state to carry. */
+  step(state: tf.Tensor2D, data: number[][], label: number[][]): tf.Tensor2D;
+  /** The summed loss of the steps since the last call (read back once, at the end of an epoch). */
+  takeLossSum(): Promise<number>;
+}
+
+/** Makes a trainer that updates `params` in place with `config`'s learning rate and θ. */
+export type TrainerFactory = (params: Params, config: TrainConfig) => Trainer;
+
+/**
+ * The reference trainer: {@linkcode trainStep}, tfjs autograd op by op. The step losses stay on
+ * the device until the epoch ends and are then summed in float64, in order.
+ */
+export const referenceTrainer: TrainerFactory = (params, config) => {
+  const losses: tf.Scalar[] = [];
+  return {
+    step(state, data, label) {
+      const { loss, state: next } = trainStep(params, state, data, label, config);
+      losses.push(loss);
+      return next;
+    },
+    async takeLossSum() {
+      const values = await Promise.all(losses.map((l) => l.data()));
+      tf.dispose(losses.splice(0));
+      return values.reduce((sum, v) => sum + v[0], 0);
+    },
+  };
+};
+
+/**
+ * In [17] `train_and_predict_rnn`: trains from `config.seed` on `indices` and returns the curve.
+ * `makeTrainer` computes the steps (the reference trainer by default).
+ */
 export async function trainAndPredictRnn(
   config: TrainConfig,
   indices: readonly number[],
   vocab: Vocab,
   hooks: TrainHooks = {},
+  makeTrainer: TrainerFactory = referenceTrainer,
 ): Promise<TrainResult> {
   const { batchSize, numSteps, hidden } = config;
   for (const prefix of config.prefixes) checkPrefix(prefix, vocab); // fail before, not after, training
   const rng = new PyRandom(config.seed); // one generator for the whole run: one shuffle per epoch
   const params = initParams(vocab.idxToChar.length, hidden, config.seed);
+  const trainer = makeTrainer(params, config);
   const curve: EpochRecord[] = [];
   for (let e = 1; e <= config.epochs; e++) {
     const start = performance.now();
@@ -93,25 +133,21 @@ export async function trainAndPredictRnn(
       : [...dataIterConsecutive(indices, batchSize, numSteps)];
     // Consecutive: the state is initialised once per epoch and carried from batch to batch.
     let state = initState(batchSize, hidden);
-    let trainLoss = 0;
-    let numExamples = 0;
     for (const [b, { data, label }] of batches.entries()) {
       if (config.iter === "random") { // random: a fresh state before every minibatch
         state.dispose();
         state = initState(batchSize, hidden);
       }
-      const step = trainStep(params, state, data, label, config);
+      const next = trainer.step(state, data, label);
       state.dispose();
-      state = step.state;
-      trainLoss += (await step.loss.data())[0];
-      numExamples += batchSize * numSteps;
-      step.loss.dispose();
+      state = next;
       hooks.onBatch?.(e, b + 1, batches.length);
     }
     state.dispose();
+    const numExamples = batches.length * batchSize * numSteps; // loss.size, summed over the epoch
     const record: EpochRecord = {
       epoch: e,
-      perplexity: perplexity(trainLoss, numExamples),
+      perplexity: perplexity(await trainer.takeLossSum(), numExamples),
       seconds: 0,
     };
     if (e % config.predPeriod === 0) {
