@@ -6,7 +6,9 @@
  * - data: {@linkcode loadCorpus}, {@linkcode prepareCorpus}, {@linkcode buildVocab},
  *   {@linkcode encode}, {@linkcode dataIterRandom}, {@linkcode dataIterConsecutive};
  * - random numbers that follow CPython and NumPy: {@linkcode PyRandom},
- *   {@linkcode NumpyRandomState}.
+ *   {@linkcode NumpyRandomState};
+ * - the autograder: the student contract {@linkcode Submission}, {@linkcode Grader},
+ *   {@linkcode textReport}, {@linkcode gradescopeResults}.
  *
  * @module
  */
@@ -39,3 +41,13 @@ export {
 export { PyRandom } from "./src/random/py_random.ts";
 export { NumpyRandomState } from "./src/random/numpy_random.ts";
 export { UsageError } from "./src/cli/errors.ts";
+export {
+  type ExerciseName,
+  EXERCISES,
+  type RnnParams,
+  type Submission,
+  type TrainConfig,
+  type TrainParts,
+} from "./src/grade/contract.ts";
+export { type GradeOptions, Grader, type GradeReport } from "./src/grade/grader.ts";
+export { gradescopeResults, textReport } from "./src/grade/report.ts";

@@ -101,6 +101,20 @@ const CALLS: Record<ExerciseName, (fn: AnyFn, a: Args, ctx: Context) => unknown>
   },
 };
 
+/**
+ * Starts a thread that watches the process's resident memory and reports `memory` on the channel
+ * past `memoryMb`. It runs beside a submission that never yields, in a realm the submission cannot
+ * reach, and needs no permission (its code is a blob URL).
+ */
+function watchMemory(memoryMb: number, line: string): void {
+  const code = `self.onmessage = ({ data: { limit, line } }) => {
+    const bytes = new TextEncoder().encode(line);
+    setInterval(() => { if (Deno.memoryUsage().rss > limit) Deno.stdout.writeSync(bytes); }, 100);
+  };`;
+  const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+  new Worker(url, { type: "module" }).postMessage({ limit: memoryMb * 2 ** 20, line });
+}
+
 function errorText(err: unknown): string {
   try {
     if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 2000);
@@ -122,6 +136,7 @@ export async function runChild(pieces: Pieces | null): Promise<never> {
     let bytes = utf8(encoder, `\n${request.nonce} ${json}\n`);
     while (bytes.length > 0) bytes = subarray(bytes, writeSync(stdout, bytes));
   };
+  watchMemory(request.memoryMb, `\n${request.nonce} {"t":"memory"}\n`);
   let module: Record<string, unknown>;
   try {
     module = await import(request.submission);

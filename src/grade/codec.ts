@@ -88,6 +88,12 @@ export function encodeJson(x: unknown, limit = 8 << 20): string {
     parts[parts.length] = s;
   };
   const tensor = (dtype: string, shape: readonly number[], data: ArrayLike<number>) => {
+    let count = 1;
+    for (let i = 0; i < shape.length; i++) count *= shape[i];
+    if (count !== data.length) { // tfjs builds such tensors from ragged arrays without a word
+      put(`{"$other":"malformed tensor (${data.length} values for shape [${shape.join(", ")}])"}`);
+      return;
+    }
     put(`{"$tensor":{"dtype":${stringify(dtype)},"shape":[`);
     for (let i = 0; i < shape.length; i++) put((i ? "," : "") + numberJson(shape[i]));
     put('],"data":[');

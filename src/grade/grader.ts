@@ -81,6 +81,8 @@ export interface GradeOptions {
   timeoutScale?: number;
   /** How many children run at once (default 2). */
   jobs?: number;
+  /** Overrides of {@linkcode LIMITS}. */
+  limits?: Partial<typeof LIMITS>;
 }
 
 /** The sandbox limits, less the time limit, which is per exercise. */
@@ -169,21 +171,16 @@ export class Grader {
       const why = `The submission was not run:\n${rejected.join("\n")}`;
       for (const ex of selected) results.set(ex.name, this.#allFailed(ex, why));
     } else {
-      const queue = selected.filter((ex) => ex.name !== "trainRnn");
-      const worker = async () => {
-        for (let ex = queue.shift(); ex; ex = queue.shift()) {
-          results.set(ex.name, await this.#runExercise(ex, submission, root, [], opts));
-        }
-      };
-      await Promise.all(Array.from({ length: opts.jobs ?? 2 }, worker));
-      const train = selected.find((ex) => ex.name === "trainRnn");
-      if (train) {
-        const failed = PRIMITIVES.filter((p) => {
-          const r = results.get(p);
-          return r === undefined || r.score < r.maxScore; // failed, or not graded in this run
-        });
-        results.set(train.name, await this.#runExercise(train, submission, root, failed, opts));
-      }
+      // First the primitives, then trainRnn (which needs their verdicts) beside the others.
+      const isPrimitive = (ex: Exercise) => (PRIMITIVES as readonly string[]).includes(ex.name);
+      await this.#runAll(selected.filter(isPrimitive), submission, root, results, opts);
+      await this.#runAll(
+        selected.filter((ex) => !isPrimitive(ex)),
+        submission,
+        root,
+        results,
+        opts,
+      );
     }
     const exercises = selected.map((ex) => results.get(ex.name)!);
     const sum = (f: (r: ExerciseResult) => number) =>
@@ -196,6 +193,29 @@ export class Grader {
       rejected,
       exercises,
     };
+  }
+
+  /** Runs `exercises`, `opts.jobs` at a time, trainRnn first. */
+  async #runAll(
+    exercises: Exercise[],
+    submission: string,
+    root: string,
+    results: Map<ExerciseName, ExerciseResult>,
+    opts: GradeOptions,
+  ): Promise<void> {
+    const queue = [...exercises].sort((a, b) =>
+      Number(b.name === "trainRnn") - Number(a.name === "trainRnn")
+    );
+    const worker = async () => {
+      for (let ex = queue.shift(); ex; ex = queue.shift()) {
+        const failed = ex.name !== "trainRnn" ? [] : PRIMITIVES.filter((p) => {
+          const r = results.get(p);
+          return r === undefined || r.score < r.maxScore; // failed, or not graded in this run
+        });
+        results.set(ex.name, await this.#runExercise(ex, submission, root, failed, opts));
+      }
+    };
+    await Promise.all(Array.from({ length: opts.jobs ?? 2 }, worker));
   }
 
   #allFailed(ex: Exercise, why: string): ExerciseResult {
@@ -226,13 +246,15 @@ export class Grader {
     fromReference: string[],
     opts: GradeOptions,
   ): Promise<ExerciseResult> {
-    const limits: Limits = { ...LIMITS, timeoutMs: ex.timeoutS * 1000 * (opts.timeoutScale ?? 1) };
+    const timeoutMs = ex.timeoutS * 1000 * (opts.timeoutScale ?? 1);
+    const limits: Limits = { ...LIMITS, ...opts.limits, timeoutMs };
     const request: Request = {
       nonce: crypto.randomUUID(),
       submission: pathToFileURL(submission).href,
       exercise: ex.name,
       cases: ex.cases.map((c) => c.args),
       fromReference,
+      memoryMb: limits.rssMb,
     };
     const entry = here(NEEDS_PIECES.includes(ex.name) ? "child_entry_pieces.ts" : "child_entry.ts");
     const run = await runSandboxed(request, { entry, config: this.#config, root }, limits);

@@ -29,6 +29,8 @@ export interface Request {
   cases: Record<string, Value>[];
   /** For `trainRnn`: which primitives come from the reference instead of the submission. */
   fromReference: string[];
+  /** The resident memory, in MiB, past which the child reports `memory` and is killed. */
+  memoryMb: number;
 }
 
 /** A message from the child, as the grader reads it. */
@@ -37,6 +39,7 @@ export type Message =
   | { t: "load-error"; message: string }
   | { t: "result"; case: number; value: Value }
   | { t: "error"; case: number; message: string }
+  | { t: "memory" }
   | { t: "done" };
 
 /** Writes a request as JSON text (values in the wire format of `codec.ts`). */
@@ -44,11 +47,8 @@ export function encodeRequest(req: Request): string {
   const cases = req.cases.map((args) =>
     `{${Object.entries(args).map(([k, v]) => `${JSON.stringify(k)}:${encodeJson(v)}`).join(",")}}`
   );
-  return `{"nonce":${JSON.stringify(req.nonce)},"submission":${JSON.stringify(req.submission)},` +
-    `"exercise":${JSON.stringify(req.exercise)},"fromReference":${
-      JSON.stringify(req.fromReference)
-    },` +
-    `"cases":[${cases.join(",")}]}`;
+  const { cases: _, ...head } = req;
+  return `${JSON.stringify(head).slice(0, -1)},"cases":[${cases.join(",")}]}`;
 }
 
 /** Reads a request in the child: the argument values decoded, tensors still as plain data. */
@@ -59,6 +59,7 @@ export function decodeRequest(text: string): Request {
     submission: String(raw.submission),
     exercise: String(raw.exercise),
     fromReference: (raw.fromReference as unknown[]).map(String),
+    memoryMb: Number(raw.memoryMb),
     cases: (raw.cases as Record<string, unknown>[]).map((args) =>
       Object.fromEntries(Object.entries(args).map(([k, v]) => [k, decodeValue(v, k)]))
     ),
@@ -70,6 +71,7 @@ const MESSAGE_KEYS: Record<string, string[]> = {
   "load-error": ["message", "t"],
   result: ["case", "t", "value"],
   error: ["case", "message", "t"],
+  memory: ["t"],
   done: ["t"],
 };
 

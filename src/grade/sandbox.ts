@@ -7,8 +7,9 @@
  * and `--cached-only` (nothing is downloaded), `--frozen` (the lockfile is the grader's),
  * `--seed` (`Math.random` is reproducible), a V8 heap cap, an empty environment, and the grader's
  * `deno.json` (for the `@tensorflow/tfjs` import). The grader kills it at the exercise's time limit,
- * when its resident memory passes a limit (tensor data lives outside the V8 heap), when it writes
- * more than a limit to stdout, or when it breaks the protocol.
+ * when its resident memory passes a limit (tensor data lives outside the V8 heap, so the child's
+ * watcher thread reports it: Deno lets no process read another's `/proc` without `--allow-all`),
+ * when it writes more than a limit to stdout, or when it breaks the protocol.
  *
  * @module
  */
@@ -23,7 +24,7 @@ export interface Limits {
   timeoutMs: number;
   /** `--max-old-space-size` of the child's V8, in MiB. */
   heapMb: number;
-  /** Resident memory at which the child is killed, in MiB (checked where `/proc` exists). */
+  /** Resident memory at which the child is killed, in MiB (the child's watcher thread reports it). */
   rssMb: number;
   /** The most bytes the child may write to stdout (messages and the submission's output). */
   stdoutBytes: number;
@@ -75,16 +76,6 @@ export function childArgs(paths: SandboxPaths, limits: Limits, seed: number): st
   ];
 }
 
-async function residentMb(pid: number): Promise<number | null> {
-  try {
-    const status = await Deno.readTextFile(`/proc/${pid}/status`);
-    const kb = status.match(/^VmRSS:\s+(\d+) kB/m);
-    return kb ? Number(kb[1]) / 1024 : null;
-  } catch {
-    return null; // no /proc (not Linux), or the process is gone
-  }
-}
-
 async function readStderr(stream: ReadableStream<Uint8Array>): Promise<string> {
   const decoder = new TextDecoder();
   let text = "";
@@ -121,10 +112,6 @@ export async function runSandboxed(
     }
   };
   const timer = setTimeout(() => stop("timeout"), limits.timeoutMs);
-  const watchdog = setInterval(async () => {
-    const mb = await residentMb(child.pid);
-    if (mb !== null && mb > limits.rssMb) stop("memory");
-  }, 200);
   const stderr = readStderr(child.stderr);
   const writer = child.stdin.getWriter();
   writer.write(new TextEncoder().encode(encodeRequest(request)))
@@ -138,6 +125,7 @@ export async function runSandboxed(
       for (const event of reader.push(chunk)) {
         events.push(event);
         if (event.kind === "message" && event.message.t === "done") ending ??= "done";
+        if (event.kind === "message" && event.message.t === "memory") stop("memory");
       }
     }
     events.push(...reader.end());
@@ -149,7 +137,6 @@ export async function runSandboxed(
   }
   const status = await child.status;
   clearTimeout(timer);
-  clearInterval(watchdog);
   return {
     events,
     stderr: await stderr,
