@@ -68,7 +68,10 @@ Deno.test("grade prints the report and writes Gradescope's results.json; exit 0 
       out.stdout,
       /\nrnn \(In \[13\] rnn\) {2}0\/15 {2}0\/5 cases\n {2}FAIL public {2}batch 2, steps 3/,
     );
-    assert.match(out.stdout, /\ngradClipping \(In \[16\] grad_clipping\) {2}10\/10 {2}5\/5 cases\n/);
+    assert.match(
+      out.stdout,
+      /\ngradClipping \(In \[16\] grad_clipping\) {2}10\/10 {2}5\/5 cases\n/,
+    );
     assert.match(out.stdout, /\nScore 10\/25 \(graded in [\d.]+ s\)\n/);
     const results = JSON.parse(await Deno.readTextFile(`${dir}/results.json`));
     assertGradescopeSchema(results);
