@@ -91,6 +91,25 @@ Deno.test("grade prints the report and writes Gradescope's results.json; exit 0 
   }
 });
 
+Deno.test("grade --json prints Gradescope's results instead of the report", async () => {
+  const out = await runTask("grade", [
+    "fixtures/solutions/reference.ts",
+    "--only",
+    "gradClipping",
+    "--json",
+  ], {
+    env: DATA,
+  });
+  assert.equal(out.code, 0, out.stderr);
+  const results = JSON.parse(out.stdout);
+  assertGradescopeSchema(results);
+  assert.equal(results.score, 10);
+  assert.match(
+    results.output,
+    /^Score 10\/10\ngradClipping \(In \[16\] grad_clipping\): 10\/10, 5\/5 cases$/,
+  );
+});
+
 Deno.test("bad command lines end in one error line and exit code 2", async () => {
   for (
     const [args, message] of [
@@ -111,6 +130,13 @@ Deno.test("bad command lines end in one error line and exit code 2", async () =>
 Deno.test("the Gradescope bundle grades a submission in a Gradescope-like folder", async () => {
   const root = await Deno.makeTempDir();
   try {
+    const bash = (script: string) =>
+      new Deno.Command("bash", {
+        args: [join(root, "source", script)],
+        env: { AUTOGRADER_ROOT: root, NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
     const zip = `${root}/autograder.zip`;
     const built = await runTask("grade:bundle", ["--out", zip], { env: DATA });
     assert.equal(built.code, 0, built.stderr);
@@ -133,6 +159,13 @@ Deno.test("the Gradescope bundle grades a submission in a Gradescope-like folder
       await Deno.writeFile(join(root, "source", name), data);
     }
     await Deno.mkdir(`${root}/submission`);
+    const setup = await bash("setup.sh");
+    assert.equal(setup.code, 0, new TextDecoder().decode(setup.stderr));
+    const empty = await bash("run_autograder"); // nothing submitted: a zero, still exit 0
+    assert.equal(empty.code, 0, new TextDecoder().decode(empty.stderr));
+    const none = JSON.parse(await Deno.readTextFile(`${root}/results/results.json`));
+    assert.deepEqual([none.score, none.tests], [0, []]);
+    assert.match(none.output, /No submission to grade/);
     await Deno.copyFile(
       `${ROOT}fixtures/solutions/bug_prediction_length.ts`,
       `${root}/submission/rnn_scratch.ts`,
@@ -141,15 +174,7 @@ Deno.test("the Gradescope bundle grades a submission in a Gradescope-like folder
       `${root}/submission/reference.ts`,
       await Deno.readTextFile(`${ROOT}fixtures/solutions/reference.ts`),
     );
-    const bash = (script: string) =>
-      new Deno.Command("bash", {
-        args: [join(root, "source", script)],
-        env: { AUTOGRADER_ROOT: root, NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-    const setup = await bash("setup.sh");
-    assert.equal(setup.code, 0, new TextDecoder().decode(setup.stderr));
+
     const run = await bash("run_autograder");
     assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
     const results = JSON.parse(await Deno.readTextFile(`${root}/results/results.json`));
