@@ -206,8 +206,3 @@ export function toTensors(v: Value): unknown {
   if (isTensorValue(v)) return tf.tensor(v.data, v.shape, v.dtype as tf.DataType);
   return v;
 }
-
-/** A {@linkcode TensorValue} from a `tf.Tensor` (the grader's view of the reference's outputs). */
-export function fromTensor(t: tf.Tensor): TensorValue {
-  return { kind: "tensor", dtype: t.dtype, shape: [...t.shape], data: Array.from(t.dataSync()) };
-}

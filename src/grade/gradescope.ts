@@ -21,10 +21,10 @@ import { writeFileAtomic } from "../io/atomic_write.ts";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The starter file's name, in `--init DIR` and in Gradescope submissions. */
-export const STARTER_NAME = "rnn_scratch.ts";
+const STARTER_NAME = "rnn_scratch.ts";
 
 /** The Deno version `setup.sh` installs, the project's pinned one. */
-export const DENO_VERSION = "2.9.6";
+const DENO_VERSION = "2.9.6";
 
 /** Writes the starter file into `dir` (created if missing); refuses to overwrite. Returns its path. */
 export async function writeStarter(dir: string): Promise<string> {
