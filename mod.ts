@@ -10,7 +10,9 @@
  * - model: {@linkcode initParams}, {@linkcode getInputs}, {@linkcode rnn}, {@linkcode predictRnn};
  * - training: {@linkcode sequenceLoss}, {@linkcode perplexity}, {@linkcode gradClipping},
  *   {@linkcode sgd}, {@linkcode trainAndPredictRnn}, and {@linkcode runTraining} for a whole
- *   recorded run.
+ *   recorded run;
+ * - the autograder: the student contract {@linkcode Submission}, {@linkcode Grader},
+ *   {@linkcode textReport}, {@linkcode gradescopeResults}.
  *
  * @module
  */
@@ -71,7 +73,10 @@ export {
 } from "./src/train/config.ts";
 export {
   type EpochRecord,
+  referenceTrainer,
   trainAndPredictRnn,
+  type Trainer,
+  type TrainerFactory,
   type TrainHooks,
   type TrainResult,
   trainStep,
@@ -82,7 +87,7 @@ export {
   type BackendInfo,
   selectBackend,
 } from "./src/train/backend.ts";
-export { type RunOptions, runTraining } from "./src/train/run.ts";
+export { type RunOptions, runTraining, type TrainedRun } from "./src/train/run.ts";
 export {
   readRunDir,
   RUN_FILES,
@@ -90,3 +95,13 @@ export {
   type RunRecord,
   writeRunDir,
 } from "./src/report/run_record.ts";
+export {
+  type ExerciseName,
+  EXERCISES,
+  type RnnParams,
+  type Submission,
+  type TrainParts,
+  type TrainRnnConfig,
+} from "./src/grade/contract.ts";
+export { type GradeOptions, Grader, type GradeReport } from "./src/grade/grader.ts";
+export { gradescopeResults, textReport } from "./src/grade/report.ts";

@@ -38,3 +38,16 @@ export async function runTask(
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+let grader: Promise<import("../src/grade/grader.ts").Grader> | undefined;
+
+/** One autograder over the chapter's corpus per test process: its expected answers are computed once. */
+export function sharedGrader(): Promise<import("../src/grade/grader.ts").Grader> {
+  grader ??= (async () => {
+    const { loadCorpus, prepareCorpus } = await import("../src/data/corpus.ts");
+    const { Grader } = await import("../src/grade/grader.ts");
+    const corpus = await loadCorpus({ searchDirs: [`${SHARED}data`], fetch: null });
+    return new Grader({ chars: prepareCorpus(corpus.text) });
+  })();
+  return grader;
+}

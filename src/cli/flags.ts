@@ -13,8 +13,21 @@ export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
 
 /** Parses `args` strictly against `options`; positional arguments are refused. */
 export function parseFlags<T extends FlagSpec>(args: string[], options: T) {
+  return parseFlagsAndPositionals(args, options, 0).values;
+}
+
+/** Like {@linkcode parseFlags}, but returns up to `maxPositionals` positional arguments too. */
+export function parseFlagsAndPositionals<T extends FlagSpec>(
+  args: string[],
+  options: T,
+  maxPositionals: number,
+) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
+    if (parsed.positionals.length > maxPositionals) {
+      throw new Error(`Unexpected argument '${parsed.positionals[maxPositionals]}'`);
+    }
+    return parsed;
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/\s*\n\s*/g, " "));
   }

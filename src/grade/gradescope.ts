@@ -1,0 +1,113 @@
+/**
+ * Everything around the grader proper: the starter file of `--init`, finding the submission in
+ * Gradescope's folder layout, and the Gradescope autograder zip of `deno task grade:bundle`.
+ *
+ * Gradescope unpacks the zip into `/autograder/source`, runs `setup.sh` there once when it builds
+ * the image, then `run_autograder` for every submission, with the student's files in
+ * `/autograder/submission`; the results go to `/autograder/results/results.json`. Both scripts
+ * take the root from `$AUTOGRADER_ROOT` when it is set, which is how the tests run them against a
+ * temporary folder laid out the same way.
+ *
+ * @module
+ */
+
+import { type Zippable, zipSync } from "fflate";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UsageError } from "../cli/errors.ts";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+
+/** The repository root. */
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The starter file's name, in `--init DIR` and in Gradescope submissions. */
+const STARTER_NAME = "rnn_scratch.ts";
+
+/** The Deno version `setup.sh` installs, the project's pinned one. */
+const DENO_VERSION = "2.9.6";
+
+/** Writes the starter file into `dir` (created if missing); refuses to overwrite. Returns its path. */
+export async function writeStarter(dir: string): Promise<string> {
+  const target = join(dir, STARTER_NAME);
+  if (await Deno.stat(target).then(() => true, () => false)) {
+    throw new UsageError(`${target} exists; not overwriting it`);
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  const text = await Deno.readTextFile(new URL("./starter/rnn_scratch.ts", import.meta.url));
+  await writeFileAtomic(target, text);
+  return target;
+}
+
+/** The submission in Gradescope's `submission` folder: `rnn_scratch.ts`, or its only `.ts` file. */
+export async function findGradescopeSubmission(dir: string): Promise<string | null> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isFile && entry.name.endsWith(".ts")) names.push(entry.name);
+    }
+  } catch {
+    return null;
+  }
+  if (names.includes(STARTER_NAME)) return join(dir, STARTER_NAME);
+  return names.length === 1 ? join(dir, names[0]) : null;
+}
+
+const SETUP_SH = `#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image: install the pinned Deno
+# (from npm) and cache every dependency, so that grading needs no network.
+set -euo pipefail
+cd "$(dirname "$0")"
+DENO_VERSION=${DENO_VERSION}
+if ! command -v deno >/dev/null 2>&1 || [ "$(deno --version | head -n1 | cut -d' ' -f2)" != "$DENO_VERSION" ]; then
+  command -v npm >/dev/null 2>&1 || { apt-get update && apt-get install -y nodejs npm; }
+  npm install -g "deno@\${DENO_VERSION}"
+fi
+deno install --frozen
+deno cache --frozen tasks/grade.ts src/grade/child_entry.ts src/grade/child_entry_pieces.ts
+`;
+
+const RUN_AUTOGRADER = `#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade <root>/submission and write
+# <root>/results/results.json. The root is /autograder, or $AUTOGRADER_ROOT when set.
+set -euo pipefail
+ROOT="\${AUTOGRADER_ROOT:-/autograder}"
+mkdir -p "$ROOT/results"
+cd "$ROOT/source"
+exec deno task --quiet grade --gradescope "$ROOT"
+`;
+
+async function addTree(files: Zippable, dir: string): Promise<void> {
+  for await (const entry of Deno.readDir(join(ROOT, dir))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) await addTree(files, path);
+    else if (entry.isFile) files[path] = await Deno.readFile(join(ROOT, path));
+  }
+}
+
+/**
+ * Writes the Gradescope autograder zip to `out`: `setup.sh` and `run_autograder` at its root, the
+ * grader's sources, the staff solution, and the corpus zip at `corpusPath` as
+ * `data/jaychou_lyrics-<version>.txt.zip`, where the grader looks for it. Returns the names of the
+ * files in it.
+ */
+export async function buildBundle(
+  out: string,
+  corpusPath: string,
+  version: string,
+): Promise<string[]> {
+  const mtime = new Date("2017-12-01T00:00:00Z"); // a fixed date: the same inputs give the same zip
+  const executable = { os: 3, attrs: (0o100755 << 16) >>> 0, mtime };
+  const files: Zippable = {};
+  for (
+    const name of ["deno.json", "deno.lock", "tasks/grade.ts", "fixtures/solutions/reference.ts"]
+  ) {
+    files[name] = await Deno.readFile(join(ROOT, name));
+  }
+  await addTree(files, "src");
+  files[`data/jaychou_lyrics-${version}.txt.zip`] = await Deno.readFile(corpusPath);
+  const text = new TextEncoder();
+  files["setup.sh"] = [text.encode(SETUP_SH), executable];
+  files["run_autograder"] = [text.encode(RUN_AUTOGRADER), executable];
+  await writeFileAtomic(out, zipSync(files, { mtime }));
+  return Object.keys(files).sort();
+}

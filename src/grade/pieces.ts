@@ -1,0 +1,51 @@
+/**
+ * The chapter's primitives as the grader hands them to a submission: `predictRnn` gets this `rnn`
+ * and `getInputs`, and `trainRnn` gets any of them whose exercise the student failed, so that one
+ * bug costs points once.
+ *
+ * Only the sandboxed child that grades `predictRnn` or `trainRnn` loads this module (see
+ * `child_entry_pieces.ts`): a module the child has loaded can be imported by the submission, and
+ * neither exercise's own solution is here. The samplers are the project's (`src/data/`), wrapped
+ * into int32 tensors.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { type Batch, dataIterConsecutive, dataIterRandom } from "../data/iterators.ts";
+import type { PyRandom } from "../random/py_random.ts";
+import type { Pieces, RnnParams, Shuffler, TensorBatch } from "./contract.ts";
+
+function toTensors(batches: Iterable<Batch>): TensorBatch[] {
+  return Array.from(batches, ({ data, label }) => [
+    tf.tensor2d(data, undefined, "int32"),
+    tf.tensor2d(label, undefined, "int32"),
+  ]);
+}
+
+/** The reference primitives, satisfying the student contract. */
+export const PIECES: Pieces = {
+  dataIterRandom: (corpus, batchSize, numSteps, rng: Shuffler) =>
+    toTensors(dataIterRandom(corpus, batchSize, numSteps, rng as PyRandom)),
+  dataIterConsecutive: (corpus, batchSize, numSteps) =>
+    toTensors(dataIterConsecutive(corpus, batchSize, numSteps)),
+  getInputs: (data, vocabSize) =>
+    tf.unstack(data.transpose()).map((x) =>
+      tf.oneHot(x as tf.Tensor1D, vocabSize).toFloat() as tf.Tensor2D
+    ),
+  rnn: (inputs, state, [wXh, wHh, bH, wHy, bY]: RnnParams) => {
+    const outputs: tf.Tensor2D[] = [];
+    let h = state;
+    for (const x of inputs) {
+      h = tf.tanh(tf.matMul(x, wXh).add(tf.matMul(h, wHh)).add(bH));
+      outputs.push(tf.matMul(h, wHy).add(bY));
+    }
+    return [outputs, h];
+  },
+  gradClipping: (grads, theta) => {
+    const norm = Math.sqrt(
+      grads.reduce((sum, g) => sum + (g.square().sum().arraySync() as number), 0),
+    );
+    return norm > theta ? grads.map((g) => g.mul(theta / norm)) : grads;
+  },
+};

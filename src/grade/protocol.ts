@@ -1,0 +1,150 @@
+/**
+ * The channel between the grader and the sandboxed child, both directions.
+ *
+ * - Grader → child: one JSON request on stdin ({@linkcode encodeRequest}), then stdin closes. It
+ *   carries a fresh random nonce, which the child reads before it loads the submission.
+ * - Child → grader: messages on stdout, each on its own line `<nonce> <json>` (the child starts
+ *   every message with a newline, so no half line printed by the submission can run into it).
+ *   Every other byte on stdout is the submission's own output: it is shown to the student, never
+ *   interpreted. The submission cannot forge a message without the nonce, and the child sends only
+ *   the submission's return values, never a verdict: scores are computed in the grader.
+ *
+ * {@linkcode ChannelReader} is the grader's strict parser: messages must be well-formed, in order,
+ * and within a size limit; a violation ends the exercise.
+ *
+ * @module
+ */
+
+import { decodeValue, encodeJson, FormatError, type Value } from "./codec.ts";
+
+/** What the grader asks one child to do. */
+export interface Request {
+  /** The per-run secret that marks the child's messages. */
+  nonce: string;
+  /** `file:` URL of the submission module. */
+  submission: string;
+  /** The exercise (an export of the submission) to call. */
+  exercise: string;
+  /** One argument record per case. */
+  cases: Record<string, Value>[];
+  /** For `trainRnn`: which primitives come from the reference instead of the submission. */
+  fromReference: string[];
+  /** The resident memory, in MiB, past which the child reports `memory` and is killed. */
+  memoryMb: number;
+}
+
+/** A message from the child, as the grader reads it. */
+export type Message =
+  | { t: "loaded" }
+  | { t: "load-error"; message: string }
+  | { t: "result"; case: number; value: Value }
+  | { t: "error"; case: number; message: string }
+  | { t: "memory" }
+  | { t: "done" };
+
+/** Writes a request as JSON text (values in the wire format of `codec.ts`). */
+export function encodeRequest(req: Request): string {
+  const cases = req.cases.map((args) =>
+    `{${Object.entries(args).map(([k, v]) => `${JSON.stringify(k)}:${encodeJson(v)}`).join(",")}}`
+  );
+  const { cases: _, ...head } = req;
+  return `${JSON.stringify(head).slice(0, -1)},"cases":[${cases.join(",")}]}`;
+}
+
+/** Reads a request in the child: the argument values decoded, tensors still as plain data. */
+export function decodeRequest(text: string): Request {
+  const raw = JSON.parse(text);
+  return {
+    nonce: String(raw.nonce),
+    submission: String(raw.submission),
+    exercise: String(raw.exercise),
+    fromReference: (raw.fromReference as unknown[]).map(String),
+    memoryMb: Number(raw.memoryMb),
+    cases: (raw.cases as Record<string, unknown>[]).map((args) =>
+      Object.fromEntries(Object.entries(args).map(([k, v]) => [k, decodeValue(v, k)]))
+    ),
+  };
+}
+
+const MESSAGE_KEYS: Record<string, string[]> = {
+  loaded: ["t"],
+  "load-error": ["message", "t"],
+  result: ["case", "t", "value"],
+  error: ["case", "message", "t"],
+  memory: ["t"],
+  done: ["t"],
+};
+
+function parseMessage(json: string): Message {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new FormatError("a message that is not JSON");
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new FormatError("a message that is not an object");
+  }
+  const msg = raw as Record<string, unknown>;
+  const keys = MESSAGE_KEYS[String(msg.t)];
+  if (!keys || Object.keys(msg).sort().join() !== keys.join()) {
+    throw new FormatError(`a malformed message of type ${JSON.stringify(msg.t)}`);
+  }
+  if ("case" in msg && !Number.isSafeInteger(msg.case)) throw new FormatError("a bad case index");
+  if ("message" in msg && typeof msg.message !== "string") {
+    throw new FormatError("a bad error message");
+  }
+  if (msg.t === "result") {
+    return { t: "result", case: msg.case as number, value: decodeValue(msg.value) };
+  }
+  return msg as Message;
+}
+
+/** One event of the child's stdout: a message, or a piece of the submission's own output. */
+export type ChannelEvent = { kind: "message"; message: Message } | { kind: "output"; text: string };
+
+/**
+ * The grader's side of stdout: feed it bytes as they come, get events. Lines that start with
+ * `<nonce> ` are messages (a malformed one throws {@linkcode FormatError}); all else is output.
+ * More than `limit` bytes in all throws a `FormatError` too.
+ */
+export class ChannelReader {
+  #prefix: string;
+  #limit: number;
+  #total = 0;
+  #pending = "";
+  #decoder = new TextDecoder();
+
+  /** `nonce`: the run's secret; `limit`: the most bytes the child may write to stdout. */
+  constructor(nonce: string, limit: number) {
+    this.#prefix = `${nonce} `;
+    this.#limit = limit;
+  }
+
+  /** The events completed by `chunk`. */
+  push(chunk: Uint8Array): ChannelEvent[] {
+    this.#total += chunk.length;
+    if (this.#total > this.#limit) {
+      throw new FormatError(`more than ${this.#limit} bytes of output`);
+    }
+    this.#pending += this.#decoder.decode(chunk, { stream: true });
+    const lines = this.#pending.split("\n");
+    this.#pending = lines.pop()!;
+    // The empty line before each message is the child's, not the submission's.
+    return lines.filter((line) => line !== "").map((line) => this.#event(line, true));
+  }
+
+  /** The event of a last line without a newline, if any. */
+  end(): ChannelEvent[] {
+    const rest = this.#pending + this.#decoder.decode();
+    this.#pending = "";
+    return rest === "" ? [] : [this.#event(rest, false)];
+  }
+
+  #event(line: string, complete: boolean): ChannelEvent {
+    if (complete && line.startsWith(this.#prefix)) {
+      return { kind: "message", message: parseMessage(line.slice(this.#prefix.length)) };
+    }
+    return { kind: "output", text: complete ? `${line}\n` : line };
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * `deno task grade`: grades a student's solution of the chapter's exercises in a sandbox.
+ *
+ *     deno task grade SUBMISSION.ts [--root DIR] [--results FILE] [--json] [--only NAME,...]
+ *                     [--timeout-scale X] [--hidden-visibility after_published|hidden]
+ *                     [--data PATH] [--dataset 2017|2018]
+ *     deno task grade --init DIR          writes DIR/rnn_scratch.ts, the starter file
+ *     deno task grade --gradescope DIR    grades DIR/submission, writes DIR/results/results.json
+ *
+ * Prints the text report (or, with `--json`, Gradescope's results) and exits 0 whenever grading
+ * completed, whatever the score; 2 for bad input, 1 when the grader itself failed.
+ *
+ * @module
+ */
+
+import { basename, join, resolve } from "node:path";
+import { choiceFlag, numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
+import { runMain } from "../src/cli/main.ts";
+import { UsageError } from "../src/cli/errors.ts";
+import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
+import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
+import { Grader } from "../src/grade/grader.ts";
+import { gradescopeResults, textReport } from "../src/grade/report.ts";
+import { findGradescopeSubmission, writeStarter } from "../src/grade/gradescope.ts";
+import { writeFileAtomic } from "../src/io/atomic_write.ts";
+
+async function main(args: string[]) {
+  const { values: flags, positionals } = parseFlagsAndPositionals(args, {
+    init: { type: "string" },
+    gradescope: { type: "string" },
+    root: { type: "string" },
+    results: { type: "string" },
+    json: { type: "boolean" },
+    only: { type: "string" },
+    "timeout-scale": { type: "string", default: "1" },
+    "hidden-visibility": { type: "string", default: "after_published" },
+    data: { type: "string" },
+    dataset: { type: "string" },
+  }, 1);
+  if (flags.init !== undefined) {
+    console.log(`wrote ${await writeStarter(flags.init)}`);
+    return;
+  }
+  const timeoutScale = numberFlag("timeout-scale", flags["timeout-scale"], { min: 0.01, max: 100 });
+  const visibility = choiceFlag("hidden-visibility", flags["hidden-visibility"], [
+    "after_published",
+    "hidden",
+  ]);
+  const only = flags.only?.split(",").map((name) =>
+    choiceFlag("only", name.trim(), EXERCISES) as ExerciseName
+  );
+  let submission: string | null | undefined = positionals[0];
+  let resultsPath = flags.results;
+  if (flags.gradescope !== undefined) {
+    if (submission !== undefined) {
+      throw new UsageError("give a submission or --gradescope, not both");
+    }
+    resultsPath ??= join(flags.gradescope, "results", "results.json");
+    submission = await findGradescopeSubmission(join(flags.gradescope, "submission"));
+    if (submission === null) {
+      const results = {
+        score: 0,
+        execution_time: 0,
+        output: "No submission to grade: upload rnn_scratch.ts (one .ts file).",
+        tests: [],
+      };
+      await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2));
+      console.log(results.output);
+      return;
+    }
+  }
+  if (submission === undefined || submission === null) {
+    throw new UsageError(
+      "give the submission to grade, e.g. deno task grade rnn_scratch.ts (or --init DIR)",
+    );
+  }
+  const corpus = await loadCorpus({ data: flags.data, dataset: flags.dataset, fetch: null });
+  const grader = new Grader({ chars: prepareCorpus(corpus.text) });
+  const report = await grader.grade(submission, { root: flags.root, only, timeoutScale });
+  const results = gradescopeResults(report, visibility);
+  if (resultsPath !== undefined) {
+    await writeFileAtomic(resolve(resultsPath), JSON.stringify(results, null, 2));
+  }
+  console.log(flags.json ? JSON.stringify(results, null, 2) : textReport(report));
+  if (resultsPath !== undefined && !flags.json) {
+    console.log(`results: ${basename(resultsPath)} written`);
+  }
+}
+
+await runMain(main);

@@ -1,0 +1,30 @@
+/**
+ * `deno task grade:bundle`: builds the Gradescope autograder zip (see `src/grade/gradescope.ts`)
+ * with the chapter's corpus in it.
+ *
+ *     deno task grade:bundle [--out runs/autograder.zip] [--data PATH]
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+import { parseFlags } from "../src/cli/flags.ts";
+import { runMain } from "../src/cli/main.ts";
+import { UsageError } from "../src/cli/errors.ts";
+import { loadCorpus } from "../src/data/corpus.ts";
+import { buildBundle } from "../src/grade/gradescope.ts";
+
+async function main(args: string[]) {
+  const flags = parseFlags(args, {
+    out: { type: "string", default: "runs/autograder.zip" },
+    data: { type: "string" },
+  });
+  const corpus = await loadCorpus({ data: flags.data, fetch: null });
+  const version = corpus.source.dataset?.version;
+  if (version === undefined) throw new UsageError(`${corpus.source.path} is not a known corpus`);
+  await Deno.mkdir(dirname(flags.out), { recursive: true });
+  const names = await buildBundle(flags.out, corpus.source.path, version);
+  console.log(`wrote ${flags.out}: ${names.length} files, corpus ${version}`);
+}
+
+await runMain(main);

@@ -1,0 +1,84 @@
+// The grader against known solutions: the staff's (full marks), a correct one written differently
+// (full marks: the tolerances hold), the starter (nothing), and one realistic bug per file, each of
+// which must cost points in exactly the exercises it touches.
+
+import assert from "node:assert/strict";
+import type { ExerciseName } from "../src/grade/contract.ts";
+import type { GradeReport } from "../src/grade/grader.ts";
+import { ROOT, sharedGrader } from "./_helpers.ts";
+
+const solution = (name: string) => `${ROOT}fixtures/solutions/${name}.ts`;
+
+/** Exercise → [score, max] of a report. */
+function scores(report: GradeReport): Record<string, [number, number]> {
+  return Object.fromEntries(report.exercises.map((e) => [e.name, [e.score, e.maxScore]]));
+}
+
+/** The exercises of a report that lost points. */
+function losers(report: GradeReport): string[] {
+  return report.exercises.filter((e) => e.score < e.maxScore).map((e) => e.name);
+}
+
+Deno.test("the staff solution gets full marks, in seconds", async () => {
+  const report = await (await sharedGrader()).grade(solution("reference"));
+  assert.deepEqual(losers(report), []);
+  assert.equal(report.score, 100);
+  assert.equal(report.maxScore, 100);
+  assert.equal(report.exercises.length, 8);
+  assert.ok(
+    report.exercises.every((e) => e.cases.some((c) => c.hidden) && e.cases.some((c) => !c.hidden)),
+  );
+  assert.deepEqual(report.exercises.find((e) => e.name === "trainRnn")!.fromReference, []);
+  assert.ok(report.seconds < 60, `grading took ${report.seconds} s`);
+});
+
+Deno.test("a correct solution written differently gets full marks", async () => {
+  const report = await (await sharedGrader()).grade(solution("alternative"));
+  assert.deepEqual(losers(report), []);
+});
+
+Deno.test("the starter file gets nothing, and says TODO for every case", async () => {
+  const report = await (await sharedGrader()).grade(`${ROOT}src/grade/starter/rnn_scratch.ts`);
+  assert.equal(report.score, 0);
+  for (const c of report.exercises.flatMap((e) => e.cases)) {
+    assert.match(c.feedback, /threw Error: TODO/);
+  }
+});
+
+const BUGS: [file: string, touches: ExerciseName[], detail: RegExp][] = [
+  ["bug_sampler_off_by_one", ["dataIterRandom"], /epoch 1, (the batches|batch \d+, data): /],
+  [
+    "bug_consecutive_epoch_size",
+    ["dataIterConsecutive"],
+    /the batches: a list of \d+, expected \d+/,
+  ],
+  ["bug_one_hot_axis", ["getInputs"], /the list of inputs: a list of 2, expected 3/],
+  ["bug_missing_bias", ["rnn"], /outputs\[0\]: element \[0, 0\] is .*, expected .*within rtol/],
+  ["bug_per_tensor_clipping", ["gradClipping"], /grads\[\d\]: element .* differ/],
+  ["bug_prediction_length", ["predictRnn"], /\(12 characters\), expected .*\(13 characters\)/],
+  ["bug_perplexity_label_order", ["perplexity"], /the perplexity: got .*, expected/],
+  ["bug_no_state_reset", ["trainRnn"], /epoch 1 perplexity: got/],
+  ["bug_mean_loss", ["trainRnn"], /epoch 1 perplexity: got/],
+];
+
+for (const [file, touches, detail] of BUGS) {
+  Deno.test(`${file} loses points in ${touches.join(", ")} and nowhere else`, async () => {
+    const report = await (await sharedGrader()).grade(solution(file));
+    assert.deepEqual(losers(report), touches, JSON.stringify(scores(report)));
+    const failed = report.exercises.find((e) => e.name === touches[0])!.cases.find((c) =>
+      !c.passed
+    )!;
+    assert.match(failed.feedback, detail);
+    assert.match(failed.feedback, /\nHint: In \[|\nHint: The perplexity/);
+    // A failed primitive is replaced by the reference's in the end-to-end exercise: no double penalty.
+    const train = report.exercises.find((e) => e.name === "trainRnn")!;
+    const primitives = [
+      "dataIterRandom",
+      "dataIterConsecutive",
+      "getInputs",
+      "rnn",
+      "gradClipping",
+    ];
+    assert.deepEqual(train.fromReference, touches.filter((t) => primitives.includes(t)));
+  });
+}

@@ -1,0 +1,199 @@
+// The autograder's parts on their own: the wire format, the comparison and its messages, the
+// channel parser, the import check, the sandbox flags, and the contract of the known solutions.
+
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import * as reference from "../fixtures/solutions/reference.ts";
+import * as alternative from "../fixtures/solutions/alternative.ts";
+import * as starter from "../src/grade/starter/rnn_scratch.ts";
+import { decodeValue, encodeJson, FormatError, type TensorValue } from "../src/grade/codec.ts";
+import { compareValues } from "../src/grade/compare.ts";
+import type { Submission } from "../src/grade/contract.ts";
+import { importProblems, moduleGraph } from "../src/grade/imports.ts";
+import { PIECES } from "../src/grade/pieces.ts";
+import { ChannelReader } from "../src/grade/protocol.ts";
+import { childArgs } from "../src/grade/sandbox.ts";
+import { ROOT } from "./_helpers.ts";
+
+// Compile-time: the staff solution, the alternative and the starter all satisfy the contract.
+const _solutions: Submission[] = [reference, alternative, starter];
+
+const t = (dtype: string, shape: number[], data: number[]): TensorValue => ({
+  kind: "tensor",
+  dtype,
+  shape,
+  data,
+});
+const roundTrip = (x: unknown) => decodeValue(JSON.parse(encodeJson(x)));
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+Deno.test("the wire format carries tensors, non-finite numbers and describes the rest", () => {
+  tf.enableProdMode();
+  assert.deepEqual(
+    roundTrip([tf.tensor2d([[1, 2]], [1, 2], "int32"), NaN, -Infinity, "分开", null]),
+    [
+      t("int32", [1, 2], [1, 2]),
+      NaN,
+      -Infinity,
+      "分开",
+      null,
+    ],
+  );
+  assert.deepEqual(roundTrip(tf.tensor1d([NaN, Infinity])), t("float32", [2], [NaN, Infinity]));
+  assert.deepEqual(roundTrip([Promise.resolve(1), undefined, { a: 1 }]), [
+    { kind: "other", what: "Promise" },
+    { kind: "other", what: "undefined" },
+    { kind: "other", what: "Object" },
+  ]);
+  const ragged = tf.tensor2d([[1, 2, 3], [4, 5]] as unknown as number[][]);
+  assert.match(
+    (roundTrip(ragged) as { what: string }).what,
+    /malformed tensor \(5 values for shape \[2, 3\]\)/,
+  );
+  assert.throws(() => encodeJson(new Array(100).fill(1), 50), /larger than 50 characters/);
+});
+
+Deno.test("the grader's reader refuses anything outside the wire format", () => {
+  const bad: [unknown, RegExp][] = [
+    [{ $tensor: { dtype: "float64", shape: [1], data: [1] } }, /unknown dtype/],
+    [{ $tensor: { dtype: "int32", shape: [2], data: [1] } }, /1 elements for shape \[2\]/],
+    [{ $tensor: { dtype: "int32", shape: [1], data: [1], extra: 1 } }, /unexpected keys/],
+    [{ score: 100 }, /unexpected object/],
+    [{ $num: "1e999" }, /not a number/],
+  ];
+  for (const [json, message] of bad) {
+    assert.throws(
+      () => decodeValue(json),
+      (e) => e instanceof FormatError && message.test(e.message),
+    );
+  }
+});
+
+Deno.test("comparisons check structure, dtype, shape, then values, and name the first difference", () => {
+  const name = (p: number[]) => `at [${p}]`;
+  const tol = { rtol: 1e-4, atol: 1e-5 };
+  const want = [t("float32", [2, 2], [1, 2, 3, 4])];
+  assert.equal(compareValues(want, [t("float32", [2, 2], [1, 2, 3, 4.0001])], tol, name), null);
+  assert.equal(
+    compareValues(want, [t("float32", [2, 2], [1, 2, 3.1, 4])], tol, name),
+    "at [0]: element [1, 0] is 3.1, expected 3 (within rtol 0.0001, atol 0.00001; 1 of 4 elements differ)",
+  );
+  assert.equal(
+    compareValues(want, [t("int32", [2, 2], [1, 2, 3, 4])], tol, name),
+    "at [0]: dtype is int32, expected float32",
+  );
+  assert.equal(
+    compareValues(want, [t("float32", [4], [1, 2, 3, 4])], tol, name),
+    "at [0]: shape is [4], expected [2, 2]",
+  );
+  assert.equal(
+    compareValues(want, [[1, 2]], tol, name),
+    "at [0]: expected a float32 tensor of shape [2, 2], got a list of 2",
+  );
+  assert.equal(compareValues(want, [], tol, name), "at []: a list of 0, expected 1");
+  assert.equal(
+    compareValues(t("int32", [1], [7]), t("int32", [1], [8]), tol, name),
+    "at []: element [0] is 8, expected 7 (exactly; 1 of 1 elements differ)",
+  );
+  assert.equal(
+    compareValues(2, NaN, tol, name),
+    "at []: got NaN, expected 2 (within rtol 0.0001, atol 0.00001)",
+  );
+  assert.match(compareValues("分开我", "分开你", null, name)!, /first differ at character 2/);
+});
+
+Deno.test("only lines with the nonce are messages; the rest is the submission's output", () => {
+  const reader = new ChannelReader("n0nce", 1000);
+  const events = [
+    ...reader.push(
+      bytes(
+        'hello\n{"t":"done"}\nnonce {"t":"done"}\n\nn0nce {"t":"result","case":0,"value":[1]}\npart',
+      ),
+    ),
+    ...reader.push(bytes("ial")),
+    ...reader.end(),
+  ];
+  assert.deepEqual(events, [
+    { kind: "output", text: "hello\n" },
+    { kind: "output", text: '{"t":"done"}\n' },
+    { kind: "output", text: 'nonce {"t":"done"}\n' },
+    { kind: "message", message: { t: "result", case: 0, value: [1] } },
+    { kind: "output", text: "partial" },
+  ]);
+  assert.throws(
+    () => new ChannelReader("n", 1000).push(bytes('n {"t":"result","case":"0","value":1}\n')),
+    /bad case index/,
+  );
+  assert.throws(
+    () => new ChannelReader("n", 1000).push(bytes('n {"t":"done","score":100}\n')),
+    /malformed message/,
+  );
+  assert.throws(() => new ChannelReader("n", 10).push(bytes("x".repeat(11))), /more than 10 bytes/);
+});
+
+Deno.test("the import check allows the submission's folder and tfjs only", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/helper.ts`, "export const x = 1;\n");
+    await Deno.writeTextFile(
+      `${dir}/ok.ts`,
+      'import * as tf from "@tensorflow/tfjs";\nimport tf2 from "npm:@tensorflow/tfjs@4.22.0";\nimport { x } from "./helper.ts";\nexport const y = [tf, tf2, x];\n',
+    );
+    await Deno.writeTextFile(
+      `${dir}/bad.ts`,
+      `import g from "${ROOT}golden/corpus.json" with { type: "json" };\nimport { unzipSync } from "fflate";\nimport * as fs from "node:fs";\nexport const y = [g, unzipSync, fs];\n`,
+    );
+    await Deno.symlink(`${ROOT}fixtures/solutions/reference.ts`, `${dir}/link.ts`);
+    await Deno.writeTextFile(`${dir}/linked.ts`, 'export * from "./link.ts";\n');
+    const config = `${ROOT}deno.json`;
+    assert.deepEqual(importProblems(await moduleGraph(`${dir}/ok.ts`, config), dir), []);
+    const problems = importProblems(await moduleGraph(`${dir}/bad.ts`, config), dir);
+    assert.equal(problems.length, 3, problems.join("\n"));
+    assert.match(problems.join("\n"), /golden\/corpus\.json[\s\S]*"fflate"[\s\S]*"node:fs"/);
+    assert.equal(importProblems(await moduleGraph(`${dir}/linked.ts`, config), dir).length, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the child runs with no permission but reading the submission's folder", () => {
+  const args = childArgs(
+    { entry: "/g/src/grade/child_entry.ts", config: "/g/deno.json", root: "/sub" },
+    { timeoutMs: 1000, heapMb: 256, rssMb: 512, stdoutBytes: 1 },
+    7,
+  );
+  assert.deepEqual(args, [
+    "run",
+    "--no-prompt",
+    "--no-remote",
+    "--cached-only",
+    "--frozen",
+    "--config=/g/deno.json",
+    "--seed=7",
+    "--v8-flags=--max-old-space-size=256",
+    "--allow-read=/sub,/g/node_modules",
+    "/g/src/grade/child_entry.ts",
+  ]);
+});
+
+Deno.test("the primitives handed to submissions equal the staff solution's", () => {
+  const data = tf.tensor2d([[0, 3, 1], [2, 2, 4]], [2, 3], "int32");
+  const same = (a: unknown, b: unknown) =>
+    assert.deepEqual(JSON.parse(encodeJson(a)), JSON.parse(encodeJson(b)));
+  const inputs = PIECES.getInputs(data, 5);
+  same(inputs, reference.getInputs(data, 5));
+  const params = [[5, 4], [4, 4], [4], [4, 5], [5]].map((s, i) =>
+    tf.randomNormal(s, 0, 1, "float32", i)
+  ) as never;
+  const state = tf.randomNormal([2, 4], 0, 1, "float32", 9) as tf.Tensor2D;
+  same(PIECES.rnn(inputs, state, params), reference.rnn(inputs, state, params));
+  same(PIECES.gradClipping(params, 1), reference.gradClipping(params, 1));
+  const corpus = Array.from({ length: 50 }, (_, i) => i);
+  const rng = () => ({ seed: 5, shuffle: (x: number[]) => x.reverse() });
+  same([...PIECES.dataIterRandom(corpus, 2, 4, rng())], [
+    ...reference.dataIterRandom(corpus, 2, 4, rng()),
+  ]);
+  same([...PIECES.dataIterConsecutive(corpus, 3, 4)], [
+    ...reference.dataIterConsecutive(corpus, 3, 4),
+  ]);
+});
