@@ -19,6 +19,7 @@ file {"indices": [...], "vocabSize": N}), so both sides train on the same data.
 import argparse
 import json
 import math
+import os
 import random
 import time
 
@@ -86,6 +87,7 @@ def main():
     corpus = json.load(open(args.corpus_indices))
     indices, vocab = corpus["indices"], corpus["vocabSize"]
     device = torch.device(args.device)
+    torch.set_num_threads(len(os.sched_getaffinity(0)))  # every core this process may use
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
 
     params = init_params(vocab, args.hidden, args.seed, device)

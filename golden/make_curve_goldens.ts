@@ -34,6 +34,7 @@ function toCase(name: string, record: RunRecord, command: string): CurveCase {
   return {
     name,
     backend: record.backend.name,
+    trainer: record.trainer ?? "reference",
     config: record.config,
     dataset: record.dataset.version ?? "unknown",
     perplexities: record.curve.map((r) => r.perplexity),

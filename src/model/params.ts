@@ -66,7 +66,12 @@ export function initParamArrays(vocabSize: number, hidden: number, seed: number)
 /** Turns plain arrays into trainable tfjs variables. */
 export function paramsFromArrays(a: ParamArrays): Params {
   // Unnamed: tfjs variable names are global, and a test may hold several models at once.
-  const v = (name: ParamName) => tf.variable(tf.tensor(a[name].data, a[name].shape), true);
+  const v = (name: ParamName) => {
+    const initial = tf.tensor(a[name].data, a[name].shape);
+    const variable = tf.variable(initial, true);
+    initial.dispose(); // the variable keeps its own reference to the data
+    return variable;
+  };
   return { wXh: v("W_xh"), wHh: v("W_hh"), bH: v("b_h"), wHy: v("W_hy"), bY: v("b_y") };
 }
 

@@ -18,6 +18,7 @@ import { Progress } from "../report/progress.ts";
 import { checkOutDir, type RunRecord, writeRunDir } from "../report/run_record.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "./backend.ts";
 import type { TrainConfig } from "./config.ts";
+import { type TrainerName, TRAINERS } from "./trainers.ts";
 import { type EpochRecord, trainAndPredictRnn } from "./train.ts";
 
 /** What a run needs besides its config. */
@@ -26,6 +27,8 @@ export interface RunOptions {
   corpus: CorpusOptions;
   /** `--backend`. */
   backend: BackendChoice;
+  /** `--trainer` (default `reference`). */
+  trainer?: TrainerName;
   /** The output folder, or `undefined` to write nothing. */
   out?: string;
   /** Where the chapter's lines go (stdout, or stderr under `--json`; nothing in tests). */
@@ -72,10 +75,15 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
   checkConfigAgainstData(config, data);
   if (opts.out !== undefined) await checkOutDir(opts.out);
   const backend: BackendInfo = await selectBackend(opts.backend);
-  print(`Will use ${backend.name} (${backend.adapter}; ${backend.reason})`);
+  print(
+    `Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ${
+      opts.trainer ?? "reference"
+    } trainer`,
+  );
   print(`vocab size: ${data.vocab.idxToChar.length}`);
   const progress = opts.progress ? new Progress(config.epochs) : undefined;
   const startedAt = new Date();
+  const trainer = opts.trainer ?? "reference";
   const { params, curve } = await trainAndPredictRnn(config, data.indices, data.vocab, {
     onBatch: (e, b, n) => progress?.batch(e, b, n),
     onEpoch: (r) => {
@@ -83,7 +91,7 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
       progress?.epoch(r.epoch, r.perplexity, r.seconds);
       if (r.predictions) chapterLines(r).forEach((line) => print(line));
     },
-  });
+  }, TRAINERS[trainer]);
   const finishedAt = new Date();
   const totalSeconds = curve.reduce((s, r) => s + r.seconds, 0);
   const last = curve[curve.length - 1];
@@ -116,6 +124,7 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
       arch: Deno.build.arch,
     },
     backend,
+    trainer,
     curve,
     finalPerplexity: last.perplexity,
     predictions,

@@ -90,22 +90,31 @@ export interface Trainer {
 export type TrainerFactory = (params: Params, config: TrainConfig) => Trainer;
 
 /**
- * The reference trainer: {@linkcode trainStep}, tfjs autograd op by op. The step losses stay on
- * the device until the epoch ends and are then summed in float64, in order.
+ * Collects the step losses of an epoch on the device; `takeSum` reads them back once and sums
+ * them in float64, in order (the chapter's `train_loss += nd.sum(loss).asscalar()`).
  */
-export const referenceTrainer: TrainerFactory = (params, config) => {
+export function lossAccumulator(): { add(loss: tf.Scalar): void; takeSum(): Promise<number> } {
   const losses: tf.Scalar[] = [];
   return {
-    step(state, data, label) {
-      const { loss, state: next } = trainStep(params, state, data, label, config);
-      losses.push(loss);
-      return next;
-    },
-    async takeLossSum() {
+    add: (loss) => losses.push(loss),
+    async takeSum() {
       const values = await Promise.all(losses.map((l) => l.data()));
       tf.dispose(losses.splice(0));
       return values.reduce((sum, v) => sum + v[0], 0);
     },
+  };
+}
+
+/** The reference trainer: {@linkcode trainStep}, tfjs autograd op by op. */
+export const referenceTrainer: TrainerFactory = (params, config) => {
+  const losses = lossAccumulator();
+  return {
+    step(state, data, label) {
+      const { loss, state: next } = trainStep(params, state, data, label, config);
+      losses.add(loss);
+      return next;
+    },
+    takeLossSum: losses.takeSum,
   };
 };
 

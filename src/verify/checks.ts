@@ -182,9 +182,9 @@ export async function modelChecks(g: ModelGolden): Promise<Check[]> {
 }
 
 /**
- * Re-trains a recorded curve on `backend` (`auto` = the one that recorded it) and compares the
- * perplexities, and, on the recording backend, the predictions. Returns the run too (the ONNX
- * parity checks use its parameters).
+ * Re-trains a recorded curve with its trainer on `backend` (`auto` = the one that recorded it) and
+ * compares the perplexities, and, on the recording backend, the predictions. Returns the run too
+ * (the ONNX parity checks use its parameters).
  */
 export async function curveChecks(
   c: CurveCase,
@@ -195,6 +195,7 @@ export async function curveChecks(
   const run = await runTraining(c.config, {
     corpus: { ...corpus, dataset: c.dataset },
     backend: on,
+    trainer: c.trainer,
   });
   const { record } = run;
   const perplexities = record.curve.map((r) => r.perplexity);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { UsageError } from "../cli/errors.ts";
 import type { Batch } from "../data/iterators.ts";
 import type { TrainConfig } from "../train/config.ts";
+import type { TrainerName } from "../train/trainers.ts";
 
 /** `corpus.json`: per version, what CPython computes from the zip. */
 export interface CorpusGolden {
@@ -103,6 +104,8 @@ export interface CurveCase {
   name: string;
   /** The tfjs backend that recorded it. */
   backend: "cpu" | "wasm" | "webgpu";
+  /** The trainer that recorded it (re-runs use the same one); `reference` when absent. */
+  trainer?: TrainerName;
   /** The full config. */
   config: TrainConfig;
   /** The corpus version. */
