@@ -10,9 +10,8 @@ import * as tf from "@tensorflow/tfjs";
 import { UsageError } from "../cli/errors.ts";
 import { type CorpusOptions, loadTrainingData, type TrainingData } from "../data/corpus.ts";
 import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
-import { checkPrefix } from "../model/predict.ts";
 import { disposeParams, type ParamArrays, paramsToArrays } from "../model/params.ts";
-import { predictRnn } from "../model/predict.ts";
+import { checkPrefix, predictRnn } from "../model/predict.ts";
 import { perplexitySvg } from "../report/plot.ts";
 import { Progress } from "../report/progress.ts";
 import { checkOutDir, type RunRecord, writeRunDir } from "../report/run_record.ts";
@@ -75,15 +74,11 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
   checkConfigAgainstData(config, data);
   if (opts.out !== undefined) await checkOutDir(opts.out);
   const backend: BackendInfo = await selectBackend(opts.backend);
-  print(
-    `Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ${
-      opts.trainer ?? "reference"
-    } trainer`,
-  );
+  const trainer = opts.trainer ?? "reference";
+  print(`Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ${trainer} trainer`);
   print(`vocab size: ${data.vocab.idxToChar.length}`);
   const progress = opts.progress ? new Progress(config.epochs) : undefined;
   const startedAt = new Date();
-  const trainer = opts.trainer ?? "reference";
   const { params, curve } = await trainAndPredictRnn(config, data.indices, data.vocab, {
     onBatch: (e, b, n) => progress?.batch(e, b, n),
     onEpoch: (r) => {
