@@ -5,7 +5,8 @@
  *                     [--data PATH] [--dataset 2017|2018] [--allow-unknown-data] [--corpus-chars N]
  *                     [--hidden N] [--batch-size N] [--num-steps N] [--lr X] [--theta X]
  *                     [--pred-period N] [--pred-len N] [--prefixes 分开,不分开,战争中部队]
- *                     [--backend auto|webgpu|wasm|cpu] [--out DIR] [--json]
+ *                     [--backend auto|webgpu|wasm|cpu] [--trainer reference|fused] [--out DIR]
+ *                     [--json]
  *
  * @module
  */
@@ -14,7 +15,7 @@ import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { BACKEND_CHOICES } from "../src/train/backend.ts";
 import { PRESETS, type TrainConfig } from "../src/train/config.ts";
-import { runTraining } from "../src/train/run.ts";
+import { runTraining, TRAINER_CHOICES } from "../src/train/run.ts";
 import { readChapterCurve } from "../src/report/chapter.ts";
 
 /** A positive integer; other flags state their own range. */
@@ -64,6 +65,7 @@ function parseTrainFlags(args: string[]) {
     "pred-len": s,
     prefixes: s,
     backend: { type: "string", default: "auto" },
+    trainer: { type: "string", default: "reference" },
     out: s,
     json: { type: "boolean" },
   });
@@ -73,6 +75,7 @@ async function main(args: string[]) {
   const flags = parseTrainFlags(args);
   const config = configFromFlags(flags);
   const backend = choiceFlag("backend", flags.backend, BACKEND_CHOICES);
+  const trainer = choiceFlag("trainer", flags.trainer, TRAINER_CHOICES);
   const out = flags.out ?? `runs/${new Date().toISOString().replace(/[:.]/g, "-")}`;
   const print = flags.json ? console.error : console.log;
   const { record } = await runTraining(config, {
@@ -82,6 +85,7 @@ async function main(args: string[]) {
       allowUnknownData: flags["allow-unknown-data"],
     },
     backend,
+    trainer,
     out,
     print,
     progress: true,

@@ -20,6 +20,7 @@ import { sha256Hex } from "../io/sha256.ts";
 import { PARAM_NAMES, type ParamArrays } from "../model/params.ts";
 import type { BackendInfo } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
+import type { TrainerChoice } from "../train/run.ts";
 import type { EpochRecord } from "../train/train.ts";
 
 /** The value of `run.json`'s `format` field. */
@@ -53,6 +54,8 @@ export interface RunRecord {
   };
   /** Where tfjs ran. */
   backend: BackendInfo;
+  /** What computed the steps (absent from runs recorded before there was a choice: reference). */
+  trainer?: TrainerChoice;
   /** One record per epoch: perplexity, seconds, and predictions on the printed epochs. */
   curve: EpochRecord[];
   /** The last epoch's perplexity. */

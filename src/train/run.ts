@@ -18,7 +18,14 @@ import { Progress } from "../report/progress.ts";
 import { checkOutDir, type RunRecord, writeRunDir } from "../report/run_record.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "./backend.ts";
 import type { TrainConfig } from "./config.ts";
-import { type EpochRecord, trainAndPredictRnn } from "./train.ts";
+import { fusedTrainer } from "./fused/trainer.ts";
+import { type EpochRecord, referenceTrainer, trainAndPredictRnn } from "./train.ts";
+
+/** A `--trainer` value: tfjs autograd op by op, or the fused WebGPU kernels. */
+export type TrainerChoice = "reference" | "fused";
+
+/** The `--trainer` values. */
+export const TRAINER_CHOICES: readonly TrainerChoice[] = ["reference", "fused"];
 
 /** What a run needs besides its config. */
 export interface RunOptions {
@@ -26,6 +33,8 @@ export interface RunOptions {
   corpus: CorpusOptions;
   /** `--backend`. */
   backend: BackendChoice;
+  /** `--trainer` (default `reference`); `fused` needs the backend to resolve to webgpu. */
+  trainer?: TrainerChoice;
   /** The output folder, or `undefined` to write nothing. */
   out?: string;
   /** Where the chapter's lines go (stdout, or stderr under `--json`; nothing in tests). */
@@ -72,6 +81,12 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
   checkConfigAgainstData(config, data);
   if (opts.out !== undefined) await checkOutDir(opts.out);
   const backend: BackendInfo = await selectBackend(opts.backend);
+  const trainer = opts.trainer ?? "reference";
+  if (trainer === "fused" && backend.name !== "webgpu") {
+    throw new UsageError(
+      `--trainer fused needs the webgpu backend, but the run would use ${backend.name}`,
+    );
+  }
   print(`Will use ${backend.name} (${backend.adapter}; ${backend.reason})`);
   print(`vocab size: ${data.vocab.idxToChar.length}`);
   const progress = opts.progress ? new Progress(config.epochs) : undefined;
@@ -83,7 +98,7 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
       progress?.epoch(r.epoch, r.perplexity, r.seconds);
       if (r.predictions) chapterLines(r).forEach((line) => print(line));
     },
-  });
+  }, trainer === "fused" ? fusedTrainer : referenceTrainer);
   const finishedAt = new Date();
   const totalSeconds = curve.reduce((s, r) => s + r.seconds, 0);
   const last = curve[curve.length - 1];
@@ -116,6 +131,7 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
       arch: Deno.build.arch,
     },
     backend,
+    trainer,
     curve,
     finalPerplexity: last.perplexity,
     predictions,

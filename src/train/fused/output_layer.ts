@@ -7,7 +7,7 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import { type Dims, dimsKey } from "./kernel.ts";
-import { runMatmul } from "./matmul.ts";
+import { microTile, runMatmul } from "./matmul.ts";
 
 /**
  * Y_t = H_t W_hy + b_y for t = 1..steps (In [13]), from `hAll`'s blocks 1..steps: the logits,
@@ -19,8 +19,7 @@ export function outputLogits(hAll: tf.Tensor, wHy: tf.Tensor, bY: tf.Tensor, d: 
     m: d.steps * B,
     n: V,
     k: H,
-    tm: 4,
-    tn: 4,
+    ...microTile(4, 4),
     aLayout: "rowMajor",
     bLayout: "rowMajor",
     readA: `return hAll[(m + ${B}) * ${H} + k];`, // row m of the logits is H of hAll row m + batch
@@ -36,8 +35,7 @@ export function hiddenGradFromOutput(dY: tf.Tensor, wHy: tf.Tensor, d: Dims): tf
     m: d.steps * d.batch,
     n: H,
     k: V,
-    tm: 2,
-    tn: 2,
+    ...microTile(2, 2),
     aLayout: "rowMajor",
     bLayout: "colMajor",
     readA: `return dY[m * ${V} + k];`,

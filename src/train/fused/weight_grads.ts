@@ -12,7 +12,7 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import { type Dims, dimsKey, GROUP_INDEX, groupGrid, runKernel } from "./kernel.ts";
-import { runMatmul } from "./matmul.ts";
+import { microTile, runMatmul } from "./matmul.ts";
 
 /** dW_hy = Σ_t H_tᵀ dY_t: hidden × vocab, with `hAll`'s blocks 1..steps as the H_t. */
 export function outputWeightGrad(hAll: tf.Tensor, dY: tf.Tensor, d: Dims): tf.Tensor {
@@ -21,8 +21,7 @@ export function outputWeightGrad(hAll: tf.Tensor, dY: tf.Tensor, d: Dims): tf.Te
     m: H,
     n: V,
     k: d.steps * B,
-    tm: 2,
-    tn: 2,
+    ...microTile(2, 2),
     aLayout: "colMajor",
     bLayout: "rowMajor",
     readA: `return hAll[(k + ${B}) * ${H} + m];`, // Hᵀ
