@@ -10,7 +10,7 @@
  * - model: {@linkcode initParams}, {@linkcode getInputs}, {@linkcode rnn}, {@linkcode predictRnn};
  * - training: {@linkcode sequenceLoss}, {@linkcode perplexity}, {@linkcode gradClipping},
  *   {@linkcode sgd}, {@linkcode trainAndPredictRnn}, and {@linkcode runTraining} for a whole
- *   recorded run.
+ *   recorded run; {@linkcode fusedTrainer}, the same step as hand-written WebGPU kernels.
  *
  * @module
  */
@@ -82,7 +82,13 @@ export {
   type BackendInfo,
   selectBackend,
 } from "./src/train/backend.ts";
-export { type RunOptions, runTraining } from "./src/train/run.ts";
+export {
+  type RunOptions,
+  runTraining,
+  TRAINER_CHOICES,
+  type TrainerChoice,
+} from "./src/train/run.ts";
+export { fusedTrainer } from "./src/train/fused/trainer.ts";
 export {
   readRunDir,
   RUN_FILES,
