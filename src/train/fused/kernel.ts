@@ -71,6 +71,34 @@ export function groupGrid(groups: number): [number, number, number] {
 export const GROUP_INDEX = "i32(workgroupId.y * numWorkgroups.x + workgroupId.x)";
 
 /**
+ * A kernel with one invocation per element of its output: `body` is WGSL that computes element `i`
+ * (its flat index, `let i : i32`, in range).
+ */
+export function perElementSpec(
+  key: string,
+  inputs: string[],
+  outputShape: number[],
+  body: string,
+  uniforms?: string,
+): KernelSpec {
+  const size = outputShape.reduce((a, b) => a * b, 1);
+  return {
+    key,
+    inputs,
+    outputShape,
+    workgroup: [256, 1, 1],
+    dispatch: groupGrid(Math.ceil(size / 256)),
+    uniforms,
+    code: `
+fn kernel() {
+  let i = getGlobalIndex();
+  if (i >= ${size}) { return; }
+  ${body}
+}`,
+  };
+}
+
+/**
  * `fn main()`, which tfjs's entry point calls: it calls `kernel()`, after touching every binding,
  * since WebGPU's automatic pipeline layout leaves out a binding the shader never uses and tfjs
  * binds them all (the uniforms, say, in a kernel that only has sizes baked in).

@@ -21,17 +21,49 @@ import {
 } from "./matmul.ts";
 import { TANH_FN } from "./wgsl.ts";
 
-/** H_{t+1} from H_t: reads block t of `result` (or `state` when t = 0), writes block t + 1. */
-function forwardStepSpec(d: Dims): MatmulSpec {
-  const { batch: B, hidden: H } = d;
-  return {
-    m: B,
-    n: H,
-    k: H,
+/**
+ * Runs a per-step product kernel (after WGSL `helpers`) for each t of `order`: the first launch
+ * allocates the output (`rows` × hidden), the others write into it. Batch × hidden by hidden × hidden products with
+ * 1 × 1 micro-tiles, as the batch is small.
+ */
+function runSteps(
+  name: string,
+  d: Dims,
+  spec: Omit<MatmulSpec, "m" | "n" | "k" | "tm" | "tn" | "aLayout">,
+  inputs: [string, tf.Tensor][],
+  rows: number,
+  order: number[],
+  helpers = "",
+): tf.Tensor {
+  const full: MatmulSpec = {
+    m: d.batch,
+    n: d.hidden,
+    k: d.hidden,
     tm: 1,
     tn: 1,
     aLayout: "rowMajor",
-    bLayout: "rowMajor",
+    ...spec,
+  };
+  const kernel = {
+    key: `${name}_${dimsKey(d)}_${matmulKey(full)}`,
+    inputs: inputs.map(([n]) => n),
+    outputShape: [rows, d.hidden],
+    workgroup: MATMUL_WORKGROUP,
+    dispatch: matmulDispatch(full),
+    uniforms: "t : i32,",
+    code: helpers + matmulCode(full),
+  };
+  const tensors = inputs.map(([, t]) => t);
+  const out = runKernel(kernel, tensors, [{ type: "int32", data: [order[0]] }]);
+  for (const t of order.slice(1)) runKernel(kernel, tensors, [{ type: "int32", data: [t] }], out);
+  return out;
+}
+
+/** H_{t+1} from H_t: reads block t of `result` (or `state` when t = 0), writes block t + 1. */
+function forwardStepSpec(d: Dims) {
+  const { batch: B, hidden: H } = d;
+  return {
+    bLayout: "rowMajor" as const,
     readA: `if (uniforms.t == 0) { return state[m * ${H} + k]; }
       return result[(uniforms.t * ${B} + m) * ${H} + k];`,
     readB: `return wHh[k * ${H} + n];`,
@@ -52,33 +84,22 @@ export function forwardSteps(
   params: Params,
   d: Dims,
 ): tf.Tensor {
-  const spec = forwardStepSpec(d);
-  const kernel = {
-    key: `fwd_${dimsKey(d)}_${matmulKey(spec)}`,
-    inputs: ["tokens", "wXh", "wHh", "bH", "state"],
-    outputShape: [(d.steps + 1) * d.batch, d.hidden],
-    workgroup: MATMUL_WORKGROUP,
-    dispatch: matmulDispatch(spec),
-    uniforms: "t : i32,",
-    code: TANH_FN + matmulCode(spec),
-  };
-  const inputs = [tokens, params.wXh, params.wHh, params.bH, state];
-  const hAll = runKernel(kernel, inputs, [{ type: "int32", data: [0] }]);
-  for (let t = 1; t < d.steps; t++) runKernel(kernel, inputs, [{ type: "int32", data: [t] }], hAll);
-  return hAll;
+  const inputs: [string, tf.Tensor][] = [
+    ["tokens", tokens],
+    ["wXh", params.wXh],
+    ["wHh", params.wHh],
+    ["bH", params.bH],
+    ["state", state],
+  ];
+  const order = Array.from({ length: d.steps }, (_, t) => t);
+  return runSteps("fwd", d, forwardStepSpec(d), inputs, (d.steps + 1) * d.batch, order, TANH_FN);
 }
 
 /** Step t's dZ from step t + 1's (block t + 1 of `result`, none for the last step), into block t. */
-function bpttStepSpec(d: Dims): MatmulSpec {
+function bpttStepSpec(d: Dims) {
   const { batch: B, hidden: H, steps: T } = d;
   return {
-    m: B,
-    n: H,
-    k: H,
-    tm: 1,
-    tn: 1,
-    aLayout: "rowMajor",
-    bLayout: "colMajor",
+    bLayout: "colMajor" as const,
     kEnd: `select(${H}, 0, uniforms.t == ${T - 1})`, // nothing flows back into the last step
     readA: `return result[((uniforms.t + 1) * ${B} + m) * ${H} + k];`,
     readB: `return wHh[n * ${H} + k];`, // W_hhᵀ
@@ -95,21 +116,7 @@ function bpttStepSpec(d: Dims): MatmulSpec {
  * each step's pre-activation X_t W_xh + H_{t-1} W_hh + b_h.
  */
 export function bpttSteps(dHout: tf.Tensor, hAll: tf.Tensor, wHh: tf.Tensor, d: Dims): tf.Tensor {
-  const spec = bpttStepSpec(d);
-  const kernel = {
-    key: `bptt_${dimsKey(d)}_${matmulKey(spec)}`,
-    inputs: ["dHout", "wHh", "hAll"],
-    outputShape: [d.steps * d.batch, d.hidden],
-    workgroup: MATMUL_WORKGROUP,
-    dispatch: matmulDispatch(spec),
-    uniforms: "t : i32,",
-    code: matmulCode(spec),
-  };
-  const inputs = [dHout, wHh, hAll];
-  const last = d.steps - 1;
-  const dZ = runKernel(kernel, inputs, [{ type: "int32", data: [last] }]);
-  for (let t = last - 1; t >= 0; t--) {
-    runKernel(kernel, inputs, [{ type: "int32", data: [t] }], dZ);
-  }
-  return dZ;
+  const inputs: [string, tf.Tensor][] = [["dHout", dHout], ["wHh", wHh], ["hAll", hAll]];
+  const order = Array.from({ length: d.steps }, (_, i) => d.steps - 1 - i); // last step first
+  return runSteps("bptt", d, bpttStepSpec(d), inputs, d.steps * d.batch, order);
 }

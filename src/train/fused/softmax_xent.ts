@@ -7,7 +7,7 @@
  */
 
 import type * as tf from "@tensorflow/tfjs";
-import { type Dims, dimsKey, GROUP_INDEX, groupGrid, runKernel } from "./kernel.ts";
+import { type Dims, dimsKey, GROUP_INDEX, groupGrid, perElementSpec, runKernel } from "./kernel.ts";
 import { treeReduceFn } from "./wgsl.ts";
 
 /** Invocations per workgroup of the reductions here. */
@@ -65,21 +65,17 @@ fn kernel() {
 function logitsGrad(logits: tf.Tensor, lse: tf.Tensor, labels: tf.Tensor, d: Dims): tf.Tensor {
   const rows = d.steps * d.batch;
   const V = d.vocab;
-  return runKernel({
-    key: `dlogits_${dimsKey(d)}`,
-    inputs: ["logits", "lse", "labels"],
-    outputShape: [rows, V],
-    workgroup: [256, 1, 1],
-    dispatch: groupGrid(Math.ceil((rows * V) / 256)),
-    code: `
-fn kernel() {
-  let i = getGlobalIndex();
-  if (i >= ${rows * V}) { return; }
-  let r = i / ${V};
+  const body = `let r = i / ${V};
   let v = i - r * ${V};
-  result[i] = exp(logits[i] - lse[r]) - select(0.0, 1.0, v == labels[r]);
-}`,
-  }, [logits, lse, labels]);
+  result[i] = exp(logits[i] - lse[r]) - select(0.0, 1.0, v == labels[r]);`;
+  return runKernel(
+    perElementSpec(`dlogits_${dimsKey(d)}`, ["logits", "lse", "labels"], [rows, V], body),
+    [
+      logits,
+      lse,
+      labels,
+    ],
+  );
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 
 import type * as tf from "@tensorflow/tfjs";
-import { groupGrid, runKernel } from "./kernel.ts";
+import { perElementSpec, runKernel } from "./kernel.ts";
 
 /**
  * Updates `param` in place from its gradient `grad` and the squared norm `sumSq` of all the
@@ -23,23 +23,16 @@ export function clipSgdUpdate(
   lr: number,
   theta: number,
 ): void {
-  const n = param.size;
+  const body = `let scale = min(1.0, uniforms.theta / sqrt(sumSq[0]));
+  result[i] = result[i] - (grad[i] * scale) * uniforms.lr;`;
   runKernel(
-    {
-      key: `clipsgd_${n}`,
-      inputs: ["grad", "sumSq"],
-      outputShape: param.shape,
-      workgroup: [256, 1, 1],
-      dispatch: groupGrid(Math.ceil(n / 256)),
-      uniforms: "lr : f32, theta : f32,",
-      code: `
-fn kernel() {
-  let i = getGlobalIndex();
-  if (i >= ${n}) { return; }
-  let scale = min(1.0, uniforms.theta / sqrt(sumSq[0]));
-  result[i] = result[i] - (grad[i] * scale) * uniforms.lr;
-}`,
-    },
+    perElementSpec(
+      `clipsgd_${param.size}`,
+      ["grad", "sumSq"],
+      param.shape,
+      body,
+      "lr : f32, theta : f32,",
+    ),
     [grad, sumSq],
     [{ type: "float32", data: [lr] }, { type: "float32", data: [theta] }],
     param,

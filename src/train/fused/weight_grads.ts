@@ -11,7 +11,7 @@
  */
 
 import type * as tf from "@tensorflow/tfjs";
-import { type Dims, dimsKey, GROUP_INDEX, groupGrid, runKernel } from "./kernel.ts";
+import { type Dims, dimsKey, GROUP_INDEX, groupGrid, perElementSpec, runKernel } from "./kernel.ts";
 import { microTile, runMatmul } from "./matmul.ts";
 
 /** dW_hy = Σ_t H_tᵀ dY_t: hidden × vocab, with `hAll`'s blocks 1..steps as the H_t. */
@@ -96,21 +96,14 @@ export function inputWeightGrad(
   d: Dims,
 ): tf.Tensor {
   const { vocab: V, hidden: H } = d;
-  return runKernel({
-    key: `dwxh_${dimsKey(d)}`,
-    inputs: ["dZ", "starts", "rows"],
-    outputShape: [V, H],
-    workgroup: [256, 1, 1],
-    dispatch: groupGrid(Math.ceil((V * H) / 256)),
-    code: `
-fn kernel() {
-  let i = getGlobalIndex();
-  if (i >= ${V * H}) { return; }
-  let v = i / ${H};
+  const body = `let v = i / ${H};
   let j = i - v * ${H};
   var s = 0.0;
   for (var p = starts[v]; p < starts[v + 1]; p = p + 1) { s = s + dZ[rows[p] * ${H} + j]; }
-  result[i] = s;
-}`,
-  }, [dZ, starts, rows]);
+  result[i] = s;`;
+  return runKernel(perElementSpec(`dwxh_${dimsKey(d)}`, ["dZ", "starts", "rows"], [V, H], body), [
+    dZ,
+    starts,
+    rows,
+  ]);
 }
