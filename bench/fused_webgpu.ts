@@ -23,25 +23,18 @@ import { initState } from "../src/model/rnn.ts";
 import { PyRandom } from "../src/random/py_random.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { CHAPTER_PRESET } from "../src/train/config.ts";
-import { fusedTrainer } from "../src/train/fused/trainer.ts";
-import { TRAINER_CHOICES } from "../src/train/run.ts";
-import { referenceTrainer, type TrainerFactory } from "../src/train/train.ts";
-
-const FACTORIES: Record<string, TrainerFactory> = {
-  reference: referenceTrainer,
-  fused: fusedTrainer,
-};
+import { TRAINER_CHOICES, type TrainerChoice, TRAINERS } from "../src/train/run.ts";
 
 /** One trainer's timing. */
 interface Timing {
-  trainer: string;
+  trainer: TrainerChoice;
   msPerIteration: number;
   tokensPerSecond: number;
   lossSum: number;
 }
 
 async function timeTrainer(
-  name: string,
+  name: TrainerChoice,
   sizes: { vocab: number; hidden: number; batch: number; steps: number },
   iters: number,
   warmup: number,
@@ -53,7 +46,7 @@ async function timeTrainer(
       () => Array.from({ length: sizes.steps }, () => rng.randbelow(sizes.vocab)),
     );
   const params = initParams(sizes.vocab, sizes.hidden, 0);
-  const trainer = FACTORIES[name](params, { ...CHAPTER_PRESET, hidden: sizes.hidden });
+  const trainer = TRAINERS[name](params, { ...CHAPTER_PRESET, hidden: sizes.hidden });
   const step = () => {
     const state = initState(sizes.batch, sizes.hidden);
     trainer.step(state, batch(), batch()).dispose();

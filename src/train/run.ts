@@ -19,13 +19,24 @@ import { checkOutDir, type RunRecord, writeRunDir } from "../report/run_record.t
 import { type BackendChoice, type BackendInfo, selectBackend } from "./backend.ts";
 import type { TrainConfig } from "./config.ts";
 import { fusedTrainer } from "./fused/trainer.ts";
-import { type EpochRecord, referenceTrainer, trainAndPredictRnn } from "./train.ts";
+import {
+  type EpochRecord,
+  referenceTrainer,
+  trainAndPredictRnn,
+  type TrainerFactory,
+} from "./train.ts";
 
 /** A `--trainer` value: tfjs autograd op by op, or the fused WebGPU kernels. */
 export type TrainerChoice = "reference" | "fused";
 
 /** The `--trainer` values. */
 export const TRAINER_CHOICES: readonly TrainerChoice[] = ["reference", "fused"];
+
+/** Each `--trainer` value's trainer. */
+export const TRAINERS: Readonly<Record<TrainerChoice, TrainerFactory>> = {
+  reference: referenceTrainer,
+  fused: fusedTrainer,
+};
 
 /** What a run needs besides its config. */
 export interface RunOptions {
@@ -98,7 +109,7 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
       progress?.epoch(r.epoch, r.perplexity, r.seconds);
       if (r.predictions) chapterLines(r).forEach((line) => print(line));
     },
-  }, trainer === "fused" ? fusedTrainer : referenceTrainer);
+  }, TRAINERS[trainer]);
   const finishedAt = new Date();
   const totalSeconds = curve.reduce((s, r) => s + r.seconds, 0);
   const last = curve[curve.length - 1];

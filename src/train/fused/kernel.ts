@@ -118,10 +118,10 @@ export function runKernel(
   uniforms: UniformValue[] = [],
   output?: tf.Tensor,
 ): tf.Tensor {
-  const backend = tf.backend() as WebGPUBackend;
   if (tf.getBackend() !== "webgpu") {
     throw new Error(`fused kernels need the webgpu backend, not ${tf.getBackend()}`);
   }
+  const backend = tf.backend() as WebGPUBackend;
   // A fresh program object each time: tfjs rewrites `shaderKey` and `dispatch` on the object.
   const program: WebGPUProgram = {
     shaderKey: `rnnlab_${spec.key}`,
