@@ -10,7 +10,8 @@
  * - model: {@linkcode initParams}, {@linkcode getInputs}, {@linkcode rnn}, {@linkcode predictRnn};
  * - training: {@linkcode sequenceLoss}, {@linkcode perplexity}, {@linkcode gradClipping},
  *   {@linkcode sgd}, {@linkcode trainAndPredictRnn}, and {@linkcode runTraining} for a whole
- *   recorded run;
+ *   recorded run; {@linkcode TRAINERS}: the reference step, the batched one for CPUs, and
+ *   {@linkcode fusedTrainer}, the same step as hand-written WebGPU kernels;
  * - the autograder: the student contract {@linkcode Submission}, {@linkcode Grader},
  *   {@linkcode textReport}, {@linkcode gradescopeResults}.
  *
@@ -88,6 +89,9 @@ export {
   selectBackend,
 } from "./src/train/backend.ts";
 export { type RunOptions, runTraining, type TrainedRun } from "./src/train/run.ts";
+export { TRAINER_NAMES, type TrainerName, TRAINERS } from "./src/train/trainers.ts";
+export { batchedTrainer } from "./src/train/batched.ts";
+export { fusedTrainer } from "./src/train/fused/trainer.ts";
 export {
   readRunDir,
   RUN_FILES,

@@ -3,10 +3,11 @@
  * the same math in PyTorch on the same machine in the same run when a Python with torch exists.
  *
  *     deno task bench [--preset chapter|small] [--iters N] [--warmup N]
- *                     [--backends wasm,cpu,webgpu] [--trainers reference,batched]
+ *                     [--backends wasm,cpu,webgpu] [--trainers reference,batched,fused]
  *                     [--torch auto|none|PYTHON] [--torch-device cpu|cuda] [--out DIR] [--json]
  *
- * By default: wasm and cpu, plus webgpu when the adapter is a hardware one. Results go to
+ * By default: wasm and cpu, plus webgpu when the adapter is a hardware one; every trainer (the
+ * fused one on webgpu only). Results go to
  * `--out` (default bench/results/) as JSON and a Markdown table, named by date and machine.
  *
  * @module
@@ -87,6 +88,7 @@ async function main(args: string[]) {
   for (const backend of backends) {
     const info = await selectBackend(backend);
     for (const trainer of trainers) {
+      if (trainer === "fused" && info.name !== "webgpu") continue; // WGSL kernels: webgpu only
       log(`timing ${trainer} on ${info.name} (${info.adapter}): ${warmup} + ${iters} iterations…`);
       timings.push(await timeTrainer(trainer, config, data, iters, warmup));
     }

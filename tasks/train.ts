@@ -5,7 +5,7 @@
  *                     [--data PATH] [--dataset 2017|2018] [--allow-unknown-data] [--corpus-chars N]
  *                     [--hidden N] [--batch-size N] [--num-steps N] [--lr X] [--theta X]
  *                     [--pred-period N] [--pred-len N] [--prefixes 分开,不分开,战争中部队]
- *                     [--backend auto|webgpu|wasm|cpu] [--trainer reference|batched]
+ *                     [--backend auto|webgpu|wasm|cpu] [--trainer reference|batched|fused]
  *                     [--out DIR] [--json]
  *
  * @module

@@ -71,7 +71,7 @@ Deno.test("deno task train --trainer batched is recorded; an unknown trainer is 
   assert.equal(bad.code, 2);
   assert.match(
     bad.stderr.trim(),
-    /^error: --trainer must be one of reference, batched, got 'turbo'$/,
+    /^error: --trainer must be one of reference, batched, fused, got 'turbo'$/,
   );
 });
 

@@ -54,8 +54,8 @@ export interface RunRecord {
   };
   /** Where tfjs ran. */
   backend: BackendInfo;
-  /** Which trainer computed the steps. */
-  trainer: TrainerName;
+  /** What computed the steps (absent from runs recorded before there was a choice: reference). */
+  trainer?: TrainerName;
   /** One record per epoch: perplexity, seconds, and predictions on the printed epochs. */
   curve: EpochRecord[];
   /** The last epoch's perplexity. */

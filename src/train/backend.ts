@@ -38,14 +38,23 @@ export interface AdapterReport {
 
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software|softpipe/i;
 
+/** `vendor / architecture / device / description` of an adapter's info. */
+function describeAdapter(info: GPUAdapterInfo): string {
+  const { vendor, architecture, device, description } = info;
+  return [vendor, architecture, device, description].filter(Boolean).join(" / ");
+}
+
+/** Whether an adapter renders in software (fallback adapter, or a known software rasterizer). */
+export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
+  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return fallback || SOFTWARE_ADAPTER.test(describeAdapter(info));
+}
+
 /** Describes the adapter `navigator.gpu` gives, or returns `undefined` when there is none. */
 export async function probeAdapter(): Promise<AdapterReport | undefined> {
   const adapter = await navigator.gpu?.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) return undefined;
-  const { vendor, architecture, device, description } = adapter.info;
-  const text = [vendor, architecture, device, description].filter(Boolean).join(" / ");
-  const fallback = (adapter.info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
-  return { description: text, software: fallback || SOFTWARE_ADAPTER.test(text) };
+  return { description: describeAdapter(adapter.info), software: isSoftwareAdapter(adapter.info) };
 }
 
 /**

@@ -26,7 +26,7 @@ export interface RunOptions {
   corpus: CorpusOptions;
   /** `--backend`. */
   backend: BackendChoice;
-  /** `--trainer` (default `reference`). */
+  /** `--trainer` (default `reference`); `fused` needs the backend to resolve to webgpu. */
   trainer?: TrainerName;
   /** The output folder, or `undefined` to write nothing. */
   out?: string;
@@ -75,6 +75,11 @@ export async function runTraining(config: TrainConfig, opts: RunOptions): Promis
   if (opts.out !== undefined) await checkOutDir(opts.out);
   const backend: BackendInfo = await selectBackend(opts.backend);
   const trainer = opts.trainer ?? "reference";
+  if (trainer === "fused" && backend.name !== "webgpu") {
+    throw new UsageError(
+      `--trainer fused needs the webgpu backend, but the run would use ${backend.name}`,
+    );
+  }
   print(`Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ${trainer} trainer`);
   print(`vocab size: ${data.vocab.idxToChar.length}`);
   const progress = opts.progress ? new Progress(config.epochs) : undefined;

@@ -1,0 +1,338 @@
+// The fused WebGPU trainer (src/train/fused/): each kernel against tfjs's own ops, its curves
+// against the reference trainer's, and determinism. Runs on whatever WebGPU adapter Deno finds (a
+// software one here: llvmpipe) and is skipped where there is none. Small sizes throughout: the
+// first run of each new shader on llvmpipe compiles for seconds (Mesa caches them on disk).
+
+import * as tf from "@tensorflow/tfjs";
+import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  getInputs,
+  gradClipping,
+  loadTrainingData,
+  paramList,
+  type Params,
+  readRunDir,
+  rnn,
+  runTraining,
+  selectBackend,
+  sequenceLoss,
+  sgd,
+  SMALL_PRESET,
+  trainAndPredictRnn,
+  type TrainConfig,
+} from "../mod.ts";
+import { PyRandom } from "../src/random/py_random.ts";
+import { probeAdapter } from "../src/train/backend.ts";
+import type { Dims } from "../src/train/fused/kernel.ts";
+import { runMatmul } from "../src/train/fused/matmul.ts";
+import { sumOfSquares } from "../src/train/fused/norm.ts";
+import { hiddenGradFromOutput, outputLogits } from "../src/train/fused/output_layer.ts";
+import { bpttSteps, forwardSteps } from "../src/train/fused/recurrence.ts";
+import { softmaxCrossEntropy } from "../src/train/fused/softmax_xent.ts";
+import { fusedTrainer, stepMajor } from "../src/train/fused/trainer.ts";
+import { clipSgdUpdate } from "../src/train/fused/update.ts";
+import {
+  columnSums,
+  inputWeightGrad,
+  outputWeightGrad,
+  recurrentWeightGrad,
+  rowsByToken,
+} from "../src/train/fused/weight_grads.ts";
+import type { CurveCase } from "../src/verify/goldens.ts";
+import { readGolden, runTask } from "./_helpers.ts";
+
+const adapter = await probeAdapter();
+const ignore = adapter === undefined;
+if (!ignore) await selectBackend("webgpu");
+
+/** Runs `fn` and fails on any WebGPU validation error it caused (those are silent otherwise). */
+async function gpuChecked<T>(fn: () => Promise<T>): Promise<T> {
+  const device = (tf.backend() as WebGPUBackend).device;
+  device.pushErrorScope("validation");
+  const result = await fn();
+  const error = await device.popErrorScope();
+  assert.equal(error, null, `WebGPU validation error: ${error?.message}`);
+  return result;
+}
+
+/** max |got − want| ≤ tol · max |want|, with the numbers in the message. */
+async function assertClose(name: string, got: tf.Tensor, want: tf.Tensor, tol: number) {
+  assert.deepEqual(got.shape, want.shape, `${name}: shape`);
+  const [g, w] = await Promise.all([got.data(), want.data()]);
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < w.length; i++) {
+    worst = Math.max(worst, Math.abs(g[i] - w[i]) || (g[i] === w[i] ? 0 : Infinity));
+    scale = Math.max(scale, Math.abs(w[i]));
+  }
+  assert.ok(worst <= tol * scale, `${name}: worst difference ${worst}, scale ${scale}, tol ${tol}`);
+}
+
+/** Kernel tests' sizes: none a multiple of a tile, so every bound is exercised. */
+const D: Dims = { vocab: 37, hidden: 20, batch: 3, steps: 4 };
+/** The kernels' tolerance, relative to the largest reference value (float32 sums, other orders). */
+const KERNEL_TOL = 1e-5;
+
+/** Random parameters of D's sizes, large enough to leave tanh's linear range. */
+function randomParams(seed: number): Params {
+  const v = (shape: number[], k: number) =>
+    tf.variable(tf.randomNormal(shape, 0, 0.5, "float32", seed + k));
+  return {
+    wXh: v([D.vocab, D.hidden], 1),
+    wHh: v([D.hidden, D.hidden], 2),
+    bH: v([D.hidden], 3),
+    wHy: v([D.hidden, D.vocab], 4),
+    bY: v([D.vocab], 5),
+  };
+}
+
+/** A batch × steps matrix of token indices from a fixed seed. */
+function randomTokens(seed: number): number[][] {
+  const rng = new PyRandom(seed);
+  return Array.from(
+    { length: D.batch },
+    () => Array.from({ length: D.steps }, () => rng.randbelow(D.vocab)),
+  );
+}
+
+/** The fused forward pass and gradients of one step, beside tfjs's (autograd, as trainStep). */
+function bothSteps(params: Params, state: tf.Tensor2D, data: number[][], label: number[][]) {
+  const tokens = stepMajor(data);
+  const hAll = forwardSteps(tf.tensor1d(tokens, "int32"), state, params, D);
+  const logits = outputLogits(hAll, params.wHy, params.bY, D);
+  const { loss, dY } = softmaxCrossEntropy(logits, tf.tensor1d(stepMajor(label), "int32"), D);
+  const dZ = bpttSteps(hiddenGradFromOutput(dY, params.wHy, D), hAll, params.wHh, D);
+  const rows = D.steps * D.batch;
+  const { starts, rows: byToken } = rowsByToken(tokens, D.vocab);
+  const fused = {
+    hAll,
+    logits,
+    loss,
+    dY,
+    grads: [
+      inputWeightGrad(dZ, tf.tensor1d(starts, "int32"), tf.tensor1d(byToken, "int32"), D),
+      recurrentWeightGrad(hAll, dZ, D),
+      columnSums(dZ, rows, D.hidden),
+      outputWeightGrad(hAll, dY, D),
+      columnSums(dY, rows, D.vocab),
+    ],
+  };
+  const vars = paramList(params);
+  let outputs!: tf.Tensor2D[];
+  let last!: tf.Tensor2D;
+  const { value, grads } = tf.variableGrads(() => {
+    const r = rnn(getInputs(data, D.vocab), state, params);
+    [outputs, last] = [r.outputs.map((y) => tf.keep(y)), tf.keep(r.state)];
+    return sequenceLoss(outputs, label);
+  }, vars);
+  const refLogits = tf.concat(outputs, 0);
+  const refDY = tf.grad((y: tf.Tensor) => sequenceLoss([y as tf.Tensor2D], label))(refLogits);
+  const reference = {
+    last,
+    logits: refLogits,
+    loss: value,
+    dY: refDY,
+    grads: vars.map((v) => grads[v.name]),
+  };
+  return { fused, reference };
+}
+
+Deno.test({
+  name:
+    "fused kernels equal tfjs's ops: forward steps, output layer, loss and dY, BPTT, weight gradients",
+  ignore,
+  fn: () =>
+    gpuChecked(async () => {
+      const params = randomParams(1);
+      const state = tf.randomNormal([D.batch, D.hidden], 0, 0.5, "float32", 7) as tf.Tensor2D;
+      const { fused, reference } = bothSteps(params, state, randomTokens(2), randomTokens(3));
+      const { batch: B, hidden: H, steps: T } = D;
+      await assertClose("H_0 (block 0)", fused.hAll.slice([0, 0], [B, H]), state, 0);
+      await assertClose("H_T", fused.hAll.slice([T * B, 0], [B, H]), reference.last, KERNEL_TOL);
+      await assertClose("logits", fused.logits, reference.logits, KERNEL_TOL);
+      await assertClose("loss", fused.loss, reference.loss, KERNEL_TOL);
+      await assertClose("dY", fused.dY, reference.dY, KERNEL_TOL);
+      for (const [i, name] of ["dW_xh", "dW_hh", "db_h", "dW_hy", "db_y"].entries()) {
+        await assertClose(name, fused.grads[i], reference.grads[i], KERNEL_TOL);
+      }
+    }),
+});
+
+Deno.test("rowsByToken groups the rows by token, in row order", () => {
+  const { starts, rows } = rowsByToken(Int32Array.from([2, 0, 2, 3, 0, 2]), 5);
+  assert.deepEqual([...starts], [0, 2, 2, 5, 6, 6]);
+  assert.deepEqual([...rows], [1, 4, 0, 2, 5, 3]);
+});
+
+Deno.test({
+  name:
+    "the tiled product with larger micro-tiles (as on a GPU) equals tf.matMul, transposed operands too",
+  ignore,
+  fn: () =>
+    gpuChecked(async () => {
+      const [M, N, K] = [37, 53, 21];
+      const a = tf.randomNormal([K, M], 0, 1, "float32", 11); // stored transposed: Aᵀ
+      const b = tf.randomNormal([K, N], 0, 1, "float32", 12);
+      const c = runMatmul("test_t", {
+        m: M,
+        n: N,
+        k: K,
+        tm: 2,
+        tn: 3,
+        aLayout: "colMajor",
+        bLayout: "rowMajor",
+        readA: `return a[k * ${M} + m];`,
+        readB: `return b[k * ${N} + n];`,
+        write: `result[m * ${N} + n] = acc;`,
+      }, [["a", a], ["b", b]]);
+      await assertClose("Aᵀᵀ·B", c, tf.matMul(a, b, true, false), KERNEL_TOL);
+    }),
+});
+
+Deno.test({
+  name:
+    "the global norm is a deterministic tree sum; clip+SGD updates the variables in place as sgd(gradClipping())",
+  ignore,
+  fn: () =>
+    gpuChecked(async () => {
+      const shapes = [[70, 60], [5000], [7], [1], [33, 2]]; // 5000 > one workgroup's slice
+      const grads = shapes.map((s, i) => tf.randomNormal(s, 0, 1, "float32", 20 + i));
+      const sumSq = sumOfSquares(grads);
+      const refNorm = gradClipping(grads, 1).norm;
+      await assertClose("‖g‖²", sumSq, tf.square(refNorm), KERNEL_TOL);
+      assert.deepEqual(await sumOfSquares(grads).data(), await sumSq.data(), "same bits again");
+      for (const theta of [1, 1e6]) { // clipping active, then not
+        const fused = grads.map((g, i) =>
+          tf.variable(tf.randomNormal(g.shape, 0, 1, "float32", 30 + i))
+        );
+        const ref = fused.map((v) => tf.variable(tf.add(v, 0)));
+        fused.forEach((v, i) => clipSgdUpdate(v, grads[i], sumSq, 0.2, theta));
+        sgd(ref, gradClipping(grads, theta).grads, 0.2);
+        for (const [i, v] of fused.entries()) {
+          await assertClose(`param ${i}, θ=${theta}`, v, ref[i], KERNEL_TOL);
+        }
+      }
+    }),
+});
+
+/** The webgpu comparison's config: the small preset on fewer characters, 7 batches an epoch. */
+const TINY: TrainConfig = { ...SMALL_PRESET, corpusChars: 600, predLen: 10, prefixes: ["分开"] };
+
+/** A run's curve and predictions. */
+async function curveOf(config: TrainConfig, fused: boolean) {
+  const data = await loadTrainingData({ fetch: null }, config.corpusChars);
+  const { params, curve } = await trainAndPredictRnn(
+    config,
+    data.indices,
+    data.vocab,
+    {},
+    fused ? fusedTrainer : undefined,
+  );
+  tf.dispose(Object.values(params));
+  return {
+    perplexities: curve.map((r) => r.perplexity),
+    predictions: curve.map((r) => r.predictions),
+  };
+}
+
+/** Relative agreement of fused and reference perplexities (measured here: ≤ 1.5e-7). */
+const CURVE_TOL = 1e-6;
+
+function assertCurvesClose(got: number[], want: number[], what: string) {
+  assert.equal(got.length, want.length);
+  got.forEach((p, i) =>
+    assert.ok(
+      Math.abs(p - want[i]) <= CURVE_TOL * want[i],
+      `${what}, epoch ${i + 1}: ${p} vs ${want[i]}`,
+    )
+  );
+}
+
+for (const iter of ["random", "consecutive"] as const) {
+  Deno.test({
+    name:
+      `${iter} sampler: fused and reference trainers on webgpu give the same curve and predictions`,
+    ignore,
+    fn: () =>
+      gpuChecked(async () => {
+        const config = { ...TINY, iter };
+        const fused = await curveOf(config, true);
+        const reference = await curveOf(config, false);
+        assertCurvesClose(fused.perplexities, reference.perplexities, `${iter} on webgpu`);
+        assert.deepEqual(fused.predictions, reference.predictions);
+      }),
+  });
+}
+
+Deno.test({
+  name:
+    "fused on webgpu equals the reference trainer's recorded cpu curves (golden/curves.json, both samplers)",
+  ignore,
+  fn: () =>
+    gpuChecked(async () => {
+      const cases = readGolden<{ cases: CurveCase[] }>("curves.json").cases;
+      for (const iter of ["random", "consecutive"]) {
+        const golden = cases.find((c) => c.name === `small-${iter}` && c.backend === "cpu")!;
+        const fused = await curveOf(golden.config, true);
+        assertCurvesClose(fused.perplexities, golden.perplexities, `${iter} vs cpu`);
+        const predictions = Object.fromEntries(
+          fused.predictions.map((p, i) => [String(i + 1), p]).filter(([, p]) => p),
+        );
+        assert.deepEqual(predictions, golden.predictions);
+      }
+    }),
+});
+
+Deno.test({
+  name:
+    "the fused trainer is deterministic: two runs give the same curve bit for bit, and no tensor leaks",
+  ignore,
+  fn: async () => {
+    const before = tf.memory().numTensors;
+    const [a, b] = [await curveOf(TINY, true), await curveOf(TINY, true)];
+    assert.deepEqual(a, b);
+    assert.equal(tf.memory().numTensors, before);
+  },
+});
+
+Deno.test({
+  name: "runTraining with trainer fused records it in run.json",
+  ignore,
+  fn: async () => {
+    const out = join(await Deno.makeTempDir({ prefix: "rnnlab-fused-" }), "run");
+    const config = { ...TINY, epochs: 1 };
+    await runTraining(config, {
+      corpus: { fetch: null },
+      backend: "webgpu",
+      trainer: "fused",
+      out,
+    });
+    const { record } = await readRunDir(out);
+    assert.equal(record.trainer, "fused");
+    assert.equal(record.backend.name, "webgpu");
+  },
+});
+
+Deno.test("deno task train --trainer fused without webgpu is one line and exit code 2", async () => {
+  const out = join(await Deno.makeTempDir({ prefix: "rnnlab-fused-" }), "run");
+  const res = await runTask("train", [
+    "--preset",
+    "small",
+    "--backend",
+    "cpu",
+    "--trainer",
+    "fused",
+    "--out",
+    out,
+  ]);
+  assert.equal(res.code, 2, res.stderr);
+  assert.equal(
+    res.stderr,
+    "error: --trainer fused needs the webgpu backend, but the run would use cpu\n",
+  );
+  const bad = await runTask("train", ["--trainer", "jit"]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr, "error: --trainer must be one of reference, batched, fused, got 'jit'\n");
+});
