@@ -334,5 +334,8 @@ Deno.test("deno task train --trainer fused without webgpu is one line and exit c
   );
   const bad = await runTask("train", ["--trainer", "jit"]);
   assert.equal(bad.code, 2);
-  assert.equal(bad.stderr, "error: --trainer must be one of reference, batched, fused, got 'jit'\n");
+  assert.equal(
+    bad.stderr,
+    "error: --trainer must be one of reference, batched, fused, got 'jit'\n",
+  );
 });
