@@ -93,3 +93,26 @@ Deno.test("deno task verify: bad flags are one line and exit 2", async () => {
     );
   }
 });
+
+Deno.test("deno task verify --full re-trains the recorded long curves and sets them beside the chapter", async () => {
+  // A stand-in for full_curves.json: the 2-epoch chapter run, so the plumbing runs in seconds;
+  // two epochs cannot reach the chapter's printed epochs, so the band check must fail.
+  const dir = await Deno.makeTempDir({ prefix: "rnnlab-full-" });
+  for (const f of Deno.readDirSync(join(ROOT, "golden"))) {
+    if (f.name.endsWith(".json")) {
+      await Deno.copyFile(join(ROOT, "golden", f.name), join(dir, f.name));
+    }
+  }
+  const short = readGolden<{ cases: { name: string }[] }>("curves.json").cases
+    .filter((c) => c.name === "chapter-random-2-epochs");
+  await Deno.writeTextFile(join(dir, "full_curves.json"), JSON.stringify({ cases: short }));
+  const res = await runTask("verify", ["--full", "--only", "iterators", "--golden", dir]);
+  assert.equal(res.code, 1, res.stderr);
+  assert.match(res.stdout, /curve chapter-random-2-epochs on wasm: perplexity per epoch\s+ok/);
+  assert.match(
+    res.stdout,
+    /within ×1\.15 of the chapter's printed perplexities\s+FAIL\s+no epoch 20 \(the run has 2\)/,
+  );
+  assert.match(res.stdout, /chapter-random-2-epochs: the chapter \(MXNet, 2017\) beside this run/);
+  assert.match(res.stdout, /^epoch {2}20 {2}chapter +219\.426268 +ours +– +ratio NaN$/m);
+});

@@ -240,14 +240,16 @@ export function chapterRatios(iter: CurveCase["config"]["iter"], perplexities: n
 /** A check that a 200-epoch curve stays within {@linkcode CHAPTER_BAND} of the chapter's. */
 export function chapterBandCheck(c: CurveCase, perplexities: number[]): Check {
   const rows = chapterRatios(c.config.iter, perplexities);
-  const worst = rows.reduce((w, r) =>
-    Math.abs(Math.log(r.ratio)) > Math.abs(Math.log(w.ratio)) || Number.isNaN(r.ratio) ? r : w
-  );
-  const inside = rows.every((r) => Math.abs(Math.log(r.ratio)) <= Math.log(CHAPTER_BAND));
+  const off = (r: typeof rows[number]) =>
+    Number.isNaN(r.ratio) ? Infinity : Math.abs(Math.log(r.ratio));
+  const worst = rows.reduce((w, r) => off(r) > off(w) ? r : w); // the first missing epoch, if any
+  const inside = rows.every((r) => off(r) <= Math.log(CHAPTER_BAND));
   return {
     name: `curve ${c.name}: within ×${CHAPTER_BAND} of the chapter's printed perplexities`,
     status: inside ? "ok" : "FAIL",
-    measured: `epoch ${worst.epoch}: ${worst.ours?.toFixed(6)}`,
+    measured: worst.ours === undefined
+      ? `no epoch ${worst.epoch} (the run has ${perplexities.length})`
+      : `epoch ${worst.epoch}: ${worst.ours.toFixed(6)}`,
     expected: `chapter ${worst.chapter.toFixed(6)}`,
     worst: `ratio ${worst.ratio.toFixed(3)} (band ${
       (1 / CHAPTER_BAND).toFixed(3)
@@ -259,6 +261,6 @@ export function chapterBandCheck(c: CurveCase, perplexities: number[]): Check {
 export function chapterComparison(c: CurveCase, perplexities: number[]): string[] {
   return chapterRatios(c.config.iter, perplexities).map(({ epoch, chapter, ours, ratio }) =>
     `epoch ${String(epoch).padStart(3)}  chapter ${chapter.toFixed(6).padStart(11)}  ` +
-    `ours ${ours?.toFixed(6).padStart(11) ?? "–"}  ratio ${ratio.toFixed(3)}`
+    `ours ${(ours?.toFixed(6) ?? "–").padStart(11)}  ratio ${ratio.toFixed(3)}`
   );
 }
