@@ -73,8 +73,11 @@ export {
   type TrainConfig,
 } from "./src/train/config.ts";
 export {
+  chapterForward,
   type EpochRecord,
+  type Forward,
   referenceTrainer,
+  stepTrainer,
   trainAndPredictRnn,
   type Trainer,
   type TrainerFactory,
@@ -90,7 +93,7 @@ export {
 } from "./src/train/backend.ts";
 export { type RunOptions, runTraining, type TrainedRun } from "./src/train/run.ts";
 export { TRAINER_NAMES, type TrainerName, TRAINERS } from "./src/train/trainers.ts";
-export { batchedTrainer } from "./src/train/batched.ts";
+export { batchedForward, batchedTrainer, rnnBatched } from "./src/train/batched.ts";
 export { fusedTrainer } from "./src/train/fused/trainer.ts";
 export {
   readRunDir,

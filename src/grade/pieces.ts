@@ -5,14 +5,15 @@
  *
  * Only the sandboxed child that grades `predictRnn` or `trainRnn` loads this module (see
  * `child_entry_pieces.ts`): a module the child has loaded can be imported by the submission, and
- * neither exercise's own solution is here. The samplers are the project's (`src/data/`), wrapped
- * into int32 tensors.
+ * neither exercise's own solution is here. The samplers and `rnn` are the project's (`src/data/`,
+ * `src/model/`), the samplers' batches wrapped into int32 tensors.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
 import { type Batch, dataIterConsecutive, dataIterRandom } from "../data/iterators.ts";
+import { rnn } from "../model/rnn.ts";
 import type { PyRandom } from "../random/py_random.ts";
 import type { Pieces, RnnParams, Shuffler, TensorBatch } from "./contract.ts";
 
@@ -34,12 +35,7 @@ export const PIECES: Pieces = {
       tf.oneHot(x as tf.Tensor1D, vocabSize).toFloat() as tf.Tensor2D
     ),
   rnn: (inputs, state, [wXh, wHh, bH, wHy, bY]: RnnParams) => {
-    const outputs: tf.Tensor2D[] = [];
-    let h = state;
-    for (const x of inputs) {
-      h = tf.tanh(tf.matMul(x, wXh).add(tf.matMul(h, wHh)).add(bH));
-      outputs.push(tf.matMul(h, wHy).add(bY));
-    }
+    const { outputs, state: h } = rnn(inputs, state, { wXh, wHh, bH, wHy, bY });
     return [outputs, h];
   },
   gradClipping: (grads, theta) => {

@@ -29,6 +29,9 @@ export interface Params {
   bY: tf.Variable;
 }
 
+/** The parameters as any tensors (variables or not): what the forward pass reads. */
+export type ParamTensors = { [K in keyof Params]: tf.Tensor };
+
 /** The parameters' names in the chapter's order `[W_xh, W_hh, b_h, W_hy, b_y]`. */
 export const PARAM_NAMES = ["W_xh", "W_hh", "b_h", "W_hy", "b_y"] as const;
 

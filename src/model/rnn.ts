@@ -10,7 +10,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { dot } from "./dot.ts";
-import type { Params } from "./params.ts";
+import type { ParamTensors } from "./params.ts";
 
 /**
  * In [11] `get_inputs`: a batch of `batch × numSteps` indices becomes `numSteps` one-hot matrices
@@ -37,7 +37,7 @@ export function initState(batchSize: number, hidden: number): tf.Tensor2D {
 export function rnn(
   inputs: tf.Tensor2D[],
   state: tf.Tensor2D,
-  params: Params,
+  params: ParamTensors,
 ): { outputs: tf.Tensor2D[]; state: tf.Tensor2D } {
   const { wXh, wHh, bH, wHy, bY } = params;
   let h = state;

@@ -18,11 +18,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { dot } from "../model/dot.ts";
 import { gatherRows } from "../model/gather_rows.ts";
-import { paramList, type Params } from "../model/params.ts";
-import type { TrainConfig } from "./config.ts";
-import { sequenceLoss } from "./loss.ts";
-import { gradClipping, sgd } from "./sgd.ts";
-import { lossAccumulator, type Trainer, type TrainerFactory } from "./train.ts";
+import type { Params } from "../model/params.ts";
+import { type Forward, stepTrainer, type TrainerFactory } from "./train.ts";
 
 /**
  * The forward pass over a minibatch, batched over steps: the logits of every step stacked
@@ -50,25 +47,11 @@ export function rnnBatched(
   return { logits, state: h };
 }
 
-/** The batched trainer: {@linkcode rnnBatched}, then the reference's loss, clipping and SGD. */
-export const batchedTrainer: TrainerFactory = (params: Params, config: TrainConfig): Trainer => {
-  const losses = lossAccumulator();
-  const vars = paramList(params);
-  return {
-    step(state, data, label) {
-      return tf.tidy(() => {
-        let last!: tf.Tensor2D;
-        const { value, grads } = tf.variableGrads(() => {
-          const { logits, state: h } = rnnBatched(data, state, params);
-          last = tf.keep(h);
-          return sequenceLoss([logits], label);
-        }, vars);
-        const clipped = gradClipping(vars.map((v) => grads[v.name]), config.theta);
-        sgd(vars, clipped.grads, config.lr);
-        losses.add(tf.keep(value));
-        return last;
-      });
-    },
-    takeLossSum: losses.takeSum,
-  };
+/** {@linkcode rnnBatched} as a {@linkcode Forward}: the stacked logits are one output. */
+export const batchedForward: Forward = (params, state, data) => {
+  const { logits, state: h } = rnnBatched(data, state, params);
+  return { outputs: [logits], state: h };
 };
+
+/** The batched trainer: {@linkcode batchedForward}, then the reference's loss, clipping and SGD. */
+export const batchedTrainer: TrainerFactory = stepTrainer(batchedForward);

@@ -48,6 +48,20 @@ export interface TrainResult {
 }
 
 /**
+ * A forward pass over one minibatch: the outputs of every step, in the loss's row order
+ * (t·batch + b), and the last hidden state.
+ */
+export type Forward = (
+  params: Params,
+  state: tf.Tensor2D,
+  data: number[][],
+) => { outputs: tf.Tensor2D[]; state: tf.Tensor2D };
+
+/** The chapter's forward pass: In [11] `get_inputs`, then In [13] `rnn`. */
+export const chapterForward: Forward = (params, state, data) =>
+  rnn(getInputs(data, params.wXh.shape[0]), state, params);
+
+/**
  * One minibatch (the body of the chapter's inner loop): forward, summed loss, backward, clip, SGD.
  * Returns the loss and the last hidden state, kept for the consecutive sampler (it is not part of
  * any gradient, i.e. detached).
@@ -58,13 +72,13 @@ export function trainStep(
   data: number[][],
   label: number[][],
   config: Pick<TrainConfig, "lr" | "theta">,
+  forward: Forward = chapterForward,
 ): { loss: tf.Scalar; state: tf.Tensor2D } {
   return tf.tidy(() => {
     const vars = paramList(params);
-    const vocabSize = params.wXh.shape[0];
     let last!: tf.Tensor2D;
     const { value, grads } = tf.variableGrads(() => {
-      const { outputs, state: h } = rnn(getInputs(data, vocabSize), state, params);
+      const { outputs, state: h } = forward(params, state, data);
       last = tf.keep(h);
       return sequenceLoss(outputs, label);
     }, vars);
@@ -90,33 +104,30 @@ export interface Trainer {
 export type TrainerFactory = (params: Params, config: TrainConfig) => Trainer;
 
 /**
- * Collects the step losses of an epoch on the device; `takeSum` reads them back once and sums
- * them in float64, in order (the chapter's `train_loss += nd.sum(loss).asscalar()`).
+ * A trainer that runs {@linkcode trainStep} with `forward`. The step losses stay on the device and
+ * are read back once an epoch, summed in float64 in order (the chapter's
+ * `train_loss += nd.sum(loss).asscalar()`).
  */
-export function lossAccumulator(): { add(loss: tf.Scalar): void; takeSum(): Promise<number> } {
-  const losses: tf.Scalar[] = [];
-  return {
-    add: (loss) => losses.push(loss),
-    async takeSum() {
-      const values = await Promise.all(losses.map((l) => l.data()));
-      tf.dispose(losses.splice(0));
-      return values.reduce((sum, v) => sum + v[0], 0);
-    },
+export function stepTrainer(forward: Forward): TrainerFactory {
+  return (params, config) => {
+    const losses: tf.Scalar[] = [];
+    return {
+      step(state, data, label) {
+        const { loss, state: next } = trainStep(params, state, data, label, config, forward);
+        losses.push(loss);
+        return next;
+      },
+      async takeLossSum() {
+        const values = await Promise.all(losses.map((l) => l.data()));
+        tf.dispose(losses.splice(0));
+        return values.reduce((sum, v) => sum + v[0], 0);
+      },
+    };
   };
 }
 
-/** The reference trainer: {@linkcode trainStep}, tfjs autograd op by op. */
-export const referenceTrainer: TrainerFactory = (params, config) => {
-  const losses = lossAccumulator();
-  return {
-    step(state, data, label) {
-      const { loss, state: next } = trainStep(params, state, data, label, config);
-      losses.add(loss);
-      return next;
-    },
-    takeLossSum: losses.takeSum,
-  };
-};
+/** The reference trainer: the chapter's forward pass, tfjs autograd op by op. */
+export const referenceTrainer: TrainerFactory = stepTrainer(chapterForward);
 
 /**
  * In [17] `train_and_predict_rnn`: trains from `config.seed` on `indices` and returns the curve.
