@@ -4,11 +4,15 @@
  *
  *     deno task verify [--backend auto|webgpu|wasm|cpu] [--full] [--json]
  *                      [--only corpus,iterators,model,curves,onnx] [--golden DIR] [--data PATH]
+ *                      [--run DIR ...]
  *
  * Without `--backend`, each recorded curve re-runs on the backend that recorded it. `--full`
  * re-trains the two 200-epoch chapter curves (about an hour each on wasm here). The `onnx` group
  * exports the parameters of the 2-epoch chapter run (trained by the `curves` group, or for it)
- * and checks onnxruntime (cpu) against tfjs.
+ * and checks onnxruntime (cpu) against tfjs. `--run DIR` (repeatable) sets a run that
+ * `deno task train --out DIR` recorded beside the chapter's printed perplexities (the ×1.15 band of
+ * `--full`), for runs of the chapter's setting on any backend or trainer; with `--run` and no
+ * `--only`, only the runs are checked.
  *
  * @module
  */
@@ -17,6 +21,7 @@ import { choiceFlag, parseFlags } from "../src/cli/flags.ts";
 import { UsageError } from "../src/cli/errors.ts";
 import { runMain } from "../src/cli/main.ts";
 import { onnxParityChecks } from "../src/infer/parity.ts";
+import { readRunDir } from "../src/report/run_record.ts";
 import type { TrainedRun } from "../src/train/run.ts";
 import { BACKEND_CHOICES, selectBackend } from "../src/train/backend.ts";
 import { type Check, renderTable } from "../src/verify/compare.ts";
@@ -25,10 +30,12 @@ import {
   chapterBatchChecks,
   chapterComparison,
   chapterCorpusCheck,
+  chapterMismatch,
   corpusChecks,
   curveChecks,
   iteratorChecks,
   modelChecks,
+  runBandCheck,
 } from "../src/verify/checks.ts";
 import {
   type ChapterPrinted,
@@ -50,12 +57,16 @@ async function main(args: string[]) {
     backend: { type: "string", default: "auto" },
     full: { type: "boolean" },
     json: { type: "boolean" },
-    only: { type: "string", default: GROUPS.join(",") },
+    only: { type: "string" },
     golden: { type: "string", default: "golden" },
     data: { type: "string" },
+    run: { type: "string", multiple: true },
   });
   const backend = choiceFlag("backend", flags.backend, BACKEND_CHOICES);
-  const groups = flags.only.split(",").map((g) => choiceFlag("only", g, GROUPS));
+  const runs = flags.run ?? [];
+  const groups = (flags.only?.split(",") ?? (runs.length ? [] : GROUPS))
+    .map((g) => choiceFlag("only", g, GROUPS));
+  const recorded = await Promise.all(runs.map(async (dir) => ({ dir, ...await readRunDir(dir) })));
   const dir = flags.golden;
   const corpus = { data: flags.data };
   const log = (line: string) => console.error(line);
@@ -113,9 +124,9 @@ async function main(args: string[]) {
       checks.push(...result.checks);
       if (c.name === ONNX_CASE) forOnnx = result.run;
       if (file === "full_curves.json") {
-        checks.push(chapterBandCheck(c, result.perplexities));
+        checks.push(chapterBandCheck(`curve ${c.name}`, c.config.iter, result.perplexities));
         comparisons.push(`${c.name}: the chapter (MXNet, 2017) beside this run`);
-        comparisons.push(...chapterComparison(c, result.perplexities), "");
+        comparisons.push(...chapterComparison(c.config.iter, result.perplexities), "");
       }
     }
   }
@@ -137,6 +148,14 @@ async function main(args: string[]) {
         prefixes: forOnnx.record.config.prefixes,
       }),
     );
+  }
+  for (const { dir, record } of recorded) {
+    checks.push(runBandCheck(dir, record));
+    if (chapterMismatch(record) === undefined) {
+      const perplexities = record.curve.map((r) => r.perplexity);
+      comparisons.push(`run ${dir}: the chapter (MXNet, 2017) beside this run`);
+      comparisons.push(...chapterComparison(record.config.iter, perplexities), "");
+    }
   }
   if (flags.json) {
     console.log(JSON.stringify({ checks, chapterComparison: comparisons }, null, 2));

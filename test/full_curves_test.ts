@@ -39,7 +39,7 @@ Deno.test("the recorded 200-epoch chapter runs cover both samplers with the chap
 
 Deno.test("both 200-epoch runs stay within the stated band of the chapter's printed perplexities", () => {
   for (const c of full) {
-    const check = chapterBandCheck(c, c.perplexities);
+    const check = chapterBandCheck(`curve ${c.name}`, c.config.iter, c.perplexities);
     assert.equal(
       check.status,
       "ok",

@@ -2,6 +2,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readGolden, ROOT, runTask } from "./_helpers.ts";
 import type { Check } from "../src/verify/compare.ts";
+import type { CurveGolden } from "../src/verify/goldens.ts";
+import { loadTrainingData } from "../src/data/corpus.ts";
+import { initParamArrays } from "../src/model/params.ts";
+import { RUN_FORMAT, writeRunDir } from "../src/report/run_record.ts";
+import { SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
 
 async function verify(args: string[]) {
   const res = await runTask("verify", [...args, "--json"]);
@@ -115,4 +120,65 @@ Deno.test("deno task verify --full re-trains the recorded long curves and sets t
   );
   assert.match(res.stdout, /chapter-random-2-epochs: the chapter \(MXNet, 2017\) beside this run/);
   assert.match(res.stdout, /^epoch {2}20 {2}chapter +219\.426268 +ours +– +ratio NaN$/m);
+});
+
+/** A run folder as `deno task train --out` writes it, with the curve `perplexities`. */
+async function fakeRun(config: TrainConfig, perplexities: number[]): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "rnnlab-run-" });
+  const data = await loadTrainingData({ fetch: null }, config.corpusChars);
+  const vocab = data.vocab.idxToChar;
+  await writeRunDir(
+    dir,
+    {
+      format: RUN_FORMAT,
+      config,
+      dataset: {
+        version: data.source.dataset?.version ?? null,
+        sha256: data.source.sha256,
+        path: data.source.path,
+      },
+      vocab,
+      environment: { deno: "", v8: "", typescript: "", tfjs: "", os: "", arch: "" },
+      backend: { name: "webgpu", adapter: "test", reason: "requested" },
+      trainer: "fused",
+      curve: perplexities.map((perplexity, i) => ({ epoch: i + 1, perplexity, seconds: 0 })),
+      finalPerplexity: perplexities.at(-1)!,
+      predictions: [],
+      startedAt: "",
+      finishedAt: "",
+      totalSeconds: 0,
+    },
+    initParamArrays(vocab.length, config.hidden, config.seed),
+    "<svg/>",
+  );
+  return dir;
+}
+
+Deno.test("deno task verify --run sets recorded runs beside the chapter: in the band, out of it, or not comparable", async () => {
+  const golden = readGolden<CurveGolden>("full_curves.json").cases;
+  const random = golden.find((c) => c.config.iter === "random")!;
+  const inBand = await fakeRun(random.config, random.perplexities);
+  const off = random.perplexities.map((p, i) => i === 99 ? p * 1.3 : p); // epoch 100, 30% high
+  const outOfBand = await fakeRun(random.config, off);
+  const small = await fakeRun(SMALL_PRESET, [30, 20]);
+
+  const ok = await verify(["--run", inBand]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(ok.checks.map((c) => c.status), ["ok"]); // the runs only, without --only
+  assert.match(ok.checks[0].name, /\(random, webgpu, fused\): within ×1\.15/);
+
+  const text = await runTask("verify", ["--run", outOfBand, "--run", small]);
+  assert.equal(text.code, 1, text.stderr);
+  assert.match(text.stdout, /FAIL\s+epoch 100: /);
+  assert.match(text.stdout, /skip\s+not the chapter's setting/);
+  assert.match(text.stdout, /^epoch 100 {2}chapter +\S+ +ours +\S+ +ratio 1\.\d+$/m);
+
+  const missing = await runTask("verify", ["--run", small, "--run", join(small, "nope")]);
+  assert.equal(missing.code, 2);
+  assert.match(
+    missing.stderr.trim(),
+    /^error: run folder .*nope is incomplete: run\.json missing$/,
+  );
+  assert.equal(missing.stdout, "", "nothing checked before the bad folder is found");
+  for (const dir of [inBand, outOfBand, small]) await Deno.remove(dir, { recursive: true });
 });

@@ -24,7 +24,8 @@ import { PARAM_NAMES, type ParamArrays, paramList, paramsFromArrays } from "../m
 import { predictRnn } from "../model/predict.ts";
 import { getInputs, rnn } from "../model/rnn.ts";
 import { PyRandom } from "../random/py_random.ts";
-import { chapterCurve } from "../report/chapter.ts";
+import { chapterCurve, readChapterCurve } from "../report/chapter.ts";
+import type { RunRecord } from "../report/run_record.ts";
 import type { BackendChoice } from "../train/backend.ts";
 import { sequenceLoss } from "../train/loss.ts";
 import { runTraining, type TrainedRun } from "../train/run.ts";
@@ -237,15 +238,22 @@ export function chapterRatios(iter: CurveCase["config"]["iter"], perplexities: n
   }));
 }
 
-/** A check that a 200-epoch curve stays within {@linkcode CHAPTER_BAND} of the chapter's. */
-export function chapterBandCheck(c: CurveCase, perplexities: number[]): Check {
-  const rows = chapterRatios(c.config.iter, perplexities);
+/**
+ * A check, named `${what}: within ×1.15 …`, that a 200-epoch curve of sampler `iter` stays within
+ * {@linkcode CHAPTER_BAND} of the chapter's.
+ */
+export function chapterBandCheck(
+  what: string,
+  iter: CurveCase["config"]["iter"],
+  perplexities: number[],
+): Check {
+  const rows = chapterRatios(iter, perplexities);
   const off = (r: typeof rows[number]) =>
     Number.isNaN(r.ratio) ? Infinity : Math.abs(Math.log(r.ratio));
   const worst = rows.reduce((w, r) => off(r) > off(w) ? r : w); // the first missing epoch, if any
   const inside = rows.every((r) => off(r) <= Math.log(CHAPTER_BAND));
   return {
-    name: `curve ${c.name}: within ×${CHAPTER_BAND} of the chapter's printed perplexities`,
+    name: `${what}: within ×${CHAPTER_BAND} of the chapter's printed perplexities`,
     status: inside ? "ok" : "FAIL",
     measured: worst.ours === undefined
       ? `no epoch ${worst.epoch} (the run has ${perplexities.length})`
@@ -258,9 +266,46 @@ export function chapterBandCheck(c: CurveCase, perplexities: number[]): Check {
 }
 
 /** Ours beside the chapter's printed perplexities, one line per printed epoch (for `--full`). */
-export function chapterComparison(c: CurveCase, perplexities: number[]): string[] {
-  return chapterRatios(c.config.iter, perplexities).map(({ epoch, chapter, ours, ratio }) =>
+export function chapterComparison(
+  iter: CurveCase["config"]["iter"],
+  perplexities: number[],
+): string[] {
+  return chapterRatios(iter, perplexities).map(({ epoch, chapter, ours, ratio }) =>
     `epoch ${String(epoch).padStart(3)}  chapter ${chapter.toFixed(6).padStart(11)}  ` +
     `ours ${(ours?.toFixed(6) ?? "–").padStart(11)}  ratio ${ratio.toFixed(3)}`
   );
+}
+
+/**
+ * Why a recorded run cannot be set beside the chapter's curve (`verify --run`), or `undefined`
+ * when it can: the chapter's setting (see {@linkcode readChapterCurve}) on the 2017 corpus.
+ */
+export function chapterMismatch(record: RunRecord): string | undefined {
+  if (readChapterCurve(record.config).length === 0) {
+    return "not the chapter's setting (hidden 256, batch 32, 35 steps, lr 0.2, θ 5, 20000 chars)";
+  }
+  if (record.dataset.version !== "2017") {
+    return `corpus ${record.dataset.version ?? "unknown"}, not the chapter's 2017 one`;
+  }
+  return undefined;
+}
+
+/**
+ * A recorded run's curve against the chapter's printed perplexities (`verify --run DIR`):
+ * {@linkcode chapterBandCheck} when it is the chapter's setting, else a skip that says why.
+ */
+export function runBandCheck(dir: string, record: RunRecord): Check {
+  const { iter } = record.config;
+  const what = `run ${dir} (${iter}, ${record.backend.name}, ${record.trainer ?? "reference"})`;
+  const mismatch = chapterMismatch(record);
+  if (mismatch) {
+    return {
+      name: `${what}: the chapter's band`,
+      status: "skip",
+      measured: mismatch,
+      expected: "",
+      worst: "",
+    };
+  }
+  return chapterBandCheck(what, iter, record.curve.map((r) => r.perplexity));
 }
