@@ -1,22 +1,12 @@
 /**
- * Latency and parity of the exported model on each onnxruntime execution provider.
- *
- *     deno run --allow-read --allow-write --allow-env --allow-ffi=node_modules --allow-run=python3 \
- *       bench/onnx_eps.ts [--run DIR] [--eps cuda,webgpu,cpu] [--runs 50] [--out FILE.json] [--note TEXT]
- *
- * `--note` describes the machine (CPU, GPU, driver) for the record.
- *
- * For each provider that can start here: the parity checks of `src/infer/parity.ts` (max |Δ| of
- * logits and h_n against the tfjs forward, greedy generation), then the time of one graph call on
- * the chapter's batch (seq 35, batch 32) and of one generation step (seq 1, batch 1): median,
- * 10th and 90th percentile of `--runs` calls after 5 warm-up calls. Providers that cannot start
- * are listed with the reason. Without `--run`, the parameters are the chapter's initial ones
- * (vocab 1465, hidden 256, seed 0), untrained.
+ * `bench/onnx_eps.ts`: latency and parity of the exported model on each onnxruntime execution
+ * provider; see `USAGE` below, which `--help` prints.
  *
  * @module
  */
 
 import { parseFlags } from "../src/cli/flags.ts";
+import { runMain } from "../src/cli/main.ts";
 import { ORT_VERSION } from "../src/infer/cuda_setup.ts";
 import { forward } from "../src/infer/forward.ts";
 import { onnxParityChecks, PARITY_BATCH, parityBatch } from "../src/infer/parity.ts";
@@ -27,6 +17,21 @@ import { encodeRnnModel } from "../src/onnx/model.ts";
 import { readRunDir } from "../src/report/run_record.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { CHAPTER_PRESET } from "../src/train/config.ts";
+
+/** The usage and description that `--help` prints. */
+const USAGE =
+  `deno run --allow-read --allow-write --allow-env --allow-ffi=node_modules --allow-run=python3 \\
+  bench/onnx_eps.ts [--run DIR] [--eps cuda,webgpu,cpu] [--runs 50] [--out FILE.json] [--note TEXT]
+
+Latency and parity of the exported model on each onnxruntime execution provider. --note describes
+the machine (CPU, GPU, driver) for the record; --out writes the report as JSON too.
+
+For each provider that can start here: the parity checks of src/infer/parity.ts (max |Δ| of
+logits and h_n against the tfjs forward, greedy generation), then the time of one graph call on
+the chapter's batch (seq 35, batch 32) and of one generation step (seq 1, batch 1): median,
+10th and 90th percentile of --runs calls after 5 warm-up calls. Providers that cannot start
+are listed with the reason. Without --run, the parameters are the chapter's initial ones
+(vocab 1465, hidden 256, seed 0), untrained.`;
 
 /** Median, 10th and 90th percentile of `runs` timed calls of `fn`, in milliseconds. */
 async function timeCalls(fn: () => Promise<unknown>, runs: number) {
@@ -54,66 +59,71 @@ async function loadModel(run?: string) {
   return { params, vocab, prefixes: [vocab[0]], about: "chapter shapes, untrained (seed 0)" };
 }
 
-const flags = parseFlags(Deno.args, {
-  run: { type: "string" },
-  eps: { type: "string", default: "cuda,webgpu,cpu" },
-  runs: { type: "string", default: "50" },
-  out: { type: "string" },
-  note: { type: "string" },
-});
-const runs = Number(flags.runs);
-await selectBackend("cpu"); // the tfjs reference
-const { params, vocab, prefixes, about } = await loadModel(flags.run);
-const bytes = encodeRnnModel(params, { [METADATA_KEYS.vocab]: JSON.stringify(vocab) });
-const { tokens, h0 } = parityBatch(vocab.length, params.W_xh.shape[1]);
-const results = [];
-for (const ep of flags.eps.split(",") as EpName[]) {
-  let s;
-  try {
-    s = await openRnnSession(bytes, ep);
-  } catch (err) {
-    results.push({ ep, available: false, reason: (err as Error).message });
-    continue;
+async function main(args: string[]) {
+  const flags = parseFlags(args, {
+    run: { type: "string" },
+    eps: { type: "string", default: "cuda,webgpu,cpu" },
+    runs: { type: "string", default: "50" },
+    out: { type: "string" },
+    note: { type: "string" },
+  });
+  const runs = Number(flags.runs);
+  await selectBackend("cpu"); // the tfjs reference
+  const { params, vocab, prefixes, about } = await loadModel(flags.run);
+  const bytes = encodeRnnModel(params, { [METADATA_KEYS.vocab]: JSON.stringify(vocab) });
+  const { tokens, h0 } = parityBatch(vocab.length, params.W_xh.shape[1]);
+  const results = [];
+  for (const ep of flags.eps.split(",") as EpName[]) {
+    let s;
+    try {
+      s = await openRnnSession(bytes, ep);
+    } catch (err) {
+      results.push({ ep, available: false, reason: (err as Error).message });
+      continue;
+    }
+    const batchCall = await timeCalls(() => forward(s.session, tokens, h0), runs);
+    const stepCall = await timeCalls(
+      () => forward(s.session, [[0]], new Float32Array(s.hidden)),
+      runs,
+    );
+    await s.session.release();
+    const checks = await onnxParityChecks({ params, vocab, prefixes, ep });
+    results.push({ ep, available: true, batchCall, stepCall, checks });
   }
-  const batchCall = await timeCalls(() => forward(s.session, tokens, h0), runs);
-  const stepCall = await timeCalls(
-    () => forward(s.session, [[0]], new Float32Array(s.hidden)),
-    runs,
+
+  const report = {
+    date: new Date().toISOString(),
+    model: about,
+    shapes: { vocab: vocab.length, hidden: params.W_xh.shape[1], ...PARITY_BATCH },
+    machine: {
+      note: flags.note ?? "",
+      cores: navigator.hardwareConcurrency,
+      os: `${Deno.build.os} ${Deno.build.arch}`,
+      deno: Deno.version.deno,
+      onnxruntime: ORT_VERSION,
+    },
+    results,
+  };
+  console.log(
+    `| EP | seq ${PARITY_BATCH.seq} × batch ${PARITY_BATCH.batch} median (p10–p90) | ` +
+      "1 step median | max Δ logits | max Δ h_n | generation |",
   );
-  await s.session.release();
-  const checks = await onnxParityChecks({ params, vocab, prefixes, ep });
-  results.push({ ep, available: true, batchCall, stepCall, checks });
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const r of results) {
+    if (!r.available) {
+      console.log(`| ${r.ep} | unavailable: ${r.reason} | | | | |`);
+      continue;
+    }
+    const c = (part: string) => r.checks!.find((k) => k.name.includes(part));
+    const gen = r.checks!.filter((k) => k.name.includes("generation"));
+    const same = gen.every((k) => k.status === "ok") ? "identical" : "DIFFERS";
+    console.log(
+      `| ${r.ep} | ${r.batchCall!.median} ms (${r.batchCall!.p10}–${r.batchCall!.p90}) | ` +
+        `${r.stepCall!.median} ms | ${c("logits")?.measured} | ${c("h_n")?.measured} | ` +
+        `${same} (${gen.length} prefixes) |`,
+    );
+  }
+  if (flags.out) await Deno.writeTextFile(flags.out, JSON.stringify(report, null, 2) + "\n");
 }
 
-const report = {
-  date: new Date().toISOString(),
-  model: about,
-  shapes: { vocab: vocab.length, hidden: params.W_xh.shape[1], ...PARITY_BATCH },
-  machine: {
-    note: flags.note ?? "",
-    cores: navigator.hardwareConcurrency,
-    os: `${Deno.build.os} ${Deno.build.arch}`,
-    deno: Deno.version.deno,
-    onnxruntime: ORT_VERSION,
-  },
-  results,
-};
-console.log(
-  `| EP | seq ${PARITY_BATCH.seq} × batch ${PARITY_BATCH.batch} median (p10–p90) | ` +
-    "1 step median | max Δ logits | max Δ h_n | generation |",
-);
-console.log("| --- | --- | --- | --- | --- | --- |");
-for (const r of results) {
-  if (!r.available) {
-    console.log(`| ${r.ep} | unavailable: ${r.reason} | | | | |`);
-    continue;
-  }
-  const c = (part: string) => r.checks!.find((k) => k.name.includes(part));
-  const gen = r.checks!.filter((k) => k.name.includes("generation"));
-  console.log(
-    `| ${r.ep} | ${r.batchCall!.median} ms (${r.batchCall!.p10}–${r.batchCall!.p90}) | ` +
-      `${r.stepCall!.median} ms | ${c("logits")?.measured} | ${c("h_n")?.measured} | ` +
-      `${gen.every((k) => k.status === "ok") ? "identical" : "DIFFERS"} (${gen.length} prefixes) |`,
-  );
-}
-if (flags.out) await Deno.writeTextFile(flags.out, JSON.stringify(report, null, 2) + "\n");
+await runMain(main, USAGE);

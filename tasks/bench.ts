@@ -1,14 +1,5 @@
 /**
- * `deno task bench`: times the chapter's training step on each backend and trainer available, and
- * the same math in PyTorch on the same machine in the same run when a Python with torch exists.
- *
- *     deno task bench [--preset chapter|small] [--iters N] [--warmup N]
- *                     [--backends wasm,cpu,webgpu] [--trainers reference,batched,fused]
- *                     [--torch auto|none|PYTHON] [--torch-device cpu|cuda] [--out DIR] [--json]
- *
- * By default: wasm and cpu, plus webgpu when the adapter is a hardware one; every trainer (the
- * fused one on webgpu only). Results go to
- * `--out` (default bench/results/) as JSON and a Markdown table, named by date and machine.
+ * `deno task bench`: see `USAGE` below, which `--help` prints.
  *
  * @module
  */
@@ -25,6 +16,20 @@ import { machineDescription } from "../src/report/machine.ts";
 import { probeAdapter, selectBackend } from "../src/train/backend.ts";
 import { PRESETS } from "../src/train/config.ts";
 import { TRAINER_NAMES } from "../src/train/trainers.ts";
+
+/** The usage and description that `--help` prints. */
+const USAGE = `deno task bench [--preset chapter|small] [--iters N] [--warmup N]
+                [--backends wasm,cpu,webgpu] [--trainers reference,batched,fused]
+                [--torch auto|none|PYTHON] [--torch-device cpu|cuda] [--out DIR] [--json]
+
+Times the chapter's training step on each backend and trainer available, and the same math in
+PyTorch on the same machine in the same run when a Python with torch exists (--torch auto: the
+first of python3 and /usr/bin/python3 that imports torch; none: skip it).
+
+By default: wasm and cpu, plus webgpu when the adapter is a hardware one; every trainer (the fused
+one on webgpu only); 1 warm-up and 5 timed iterations; PyTorch on cuda when webgpu is timed, else
+on cpu. Results go to --out (default bench/results/) as JSON and a Markdown table, named by date,
+backends and preset; --json prints the JSON instead of the table.`;
 
 const BACKENDS = ["wasm", "cpu", "webgpu"] as const;
 
@@ -133,4 +138,4 @@ async function main(args: string[]) {
   log(`wrote ${join(flags.out, slug)}.{json,md}`);
 }
 
-await runMain(main);
+await runMain(main, USAGE);

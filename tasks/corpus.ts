@@ -1,9 +1,5 @@
 /**
- * `deno task corpus`: finds, checks and summarises the lyrics corpus, as the chapter's first cells
- * print it. `--json` prints the summary as JSON.
- *
- *     deno task corpus [--data PATH] [--dataset 2017|2018] [--allow-unknown-data]
- *                      [--corpus-chars N] [--json]
+ * `deno task corpus`: see `USAGE` below, which `--help` prints.
  *
  * @module
  */
@@ -11,6 +7,13 @@
 import { numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { CHAPTER_CORPUS_CHARS, loadTrainingData } from "../src/data/corpus.ts";
+
+/** The usage and description that `--help` prints. */
+const USAGE = `deno task corpus [--data PATH] [--dataset 2017|2018] [--allow-unknown-data]
+                 [--corpus-chars N] [--json]
+
+Finds, checks and summarises the lyrics corpus, as the chapter's first cells print it. --json
+prints the summary as JSON.`;
 
 async function main(args: string[]) {
   const flags = parseFlags(args, {
@@ -48,4 +51,4 @@ async function main(args: string[]) {
   console.log(`indices: [${summary.first40Indices.join(", ")}]`);
 }
 
-await runMain(main);
+await runMain(main, USAGE);

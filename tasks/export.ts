@@ -1,8 +1,5 @@
 /**
- * `deno task export`: writes a training run as one ONNX file that carries its vocabulary and its
- * provenance; with `--check`, also runs the parity checks against tfjs and prints them.
- *
- *     deno task export --run DIR [--out FILE] [--check]
+ * `deno task export`: see `USAGE` below, which `--help` prints.
  *
  * @module
  */
@@ -15,6 +12,13 @@ import { exportRun } from "../src/onnx/export.ts";
 import { IR_VERSION, OPSET } from "../src/onnx/model.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { renderTable } from "../src/verify/compare.ts";
+
+/** The usage and description that `--help` prints. */
+const USAGE = `deno task export --run DIR [--out FILE] [--check]
+
+Writes a training run (a folder written by deno task train --out DIR) as one ONNX file, by default
+DIR/model.onnx, that carries its vocabulary and its provenance; with --check, also runs the parity
+checks against tfjs and prints them.`;
 
 async function main(args: string[]) {
   const flags = parseFlags(args, {
@@ -41,4 +45,4 @@ async function main(args: string[]) {
   return checks.every((c) => c.status === "ok") ? 0 : 1;
 }
 
-await runMain(main);
+await runMain(main, USAGE);

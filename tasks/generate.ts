@@ -1,11 +1,5 @@
 /**
- * `deno task generate`: greedy text from an exported model in onnxruntime, on the best execution
- * provider (`--ep auto`: cuda, then webgpu, then cpu). The vocabulary comes from the model file.
- *
- *     deno task generate --model FILE --prefix TEXT [--chars N] [--ep auto|cuda|webgpu|cpu]
- *
- * Prints which provider ran (and why each one tried before it was skipped), then the text: the
- * prefix followed by N + 1 characters, as the chapter's `predict_rnn` does.
+ * `deno task generate`: see `USAGE` below, which `--help` prints.
  *
  * @module
  */
@@ -18,6 +12,15 @@ import { generateText } from "../src/infer/generate.ts";
 import { describeEps, EP_CHOICES, openRnnSession } from "../src/infer/session.ts";
 import { checkPrefix } from "../src/model/predict.ts";
 import { readRnnModel } from "../src/onnx/model.ts";
+
+/** The usage and description that `--help` prints. */
+const USAGE = `deno task generate --model FILE --prefix TEXT [--chars N] [--ep auto|cuda|webgpu|cpu]
+
+Greedy text from an exported model in onnxruntime, on the best execution provider (--ep auto:
+cuda, then webgpu, then cpu). The vocabulary comes from the model file.
+
+Prints which provider ran (and why each one tried before it was skipped), then the text: the
+prefix followed by N + 1 characters (--chars, default 100), as the chapter's predict_rnn does.`;
 
 async function main(args: string[]) {
   const flags = parseFlags(args, {
@@ -43,4 +46,4 @@ async function main(args: string[]) {
   await session.session.release();
 }
 
-await runMain(main);
+await runMain(main, USAGE);

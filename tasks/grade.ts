@@ -1,14 +1,5 @@
 /**
- * `deno task grade`: grades a student's solution of the chapter's exercises in a sandbox.
- *
- *     deno task grade SUBMISSION.ts [--root DIR] [--results FILE] [--json] [--only NAME,...]
- *                     [--timeout-scale X] [--hidden-visibility after_published|hidden]
- *                     [--data PATH] [--dataset 2017|2018]
- *     deno task grade --init DIR          writes DIR/rnn_scratch.ts, the starter file
- *     deno task grade --gradescope DIR    grades DIR/submission, writes DIR/results/results.json
- *
- * Prints the text report (or, with `--json`, Gradescope's results) and exits 0 whenever grading
- * completed, whatever the score; 2 for bad input, 1 when the grader itself failed.
+ * `deno task grade`: see `USAGE` below, which `--help` prints.
  *
  * @module
  */
@@ -23,6 +14,18 @@ import { Grader } from "../src/grade/grader.ts";
 import { gradescopeResults, textReport } from "../src/grade/report.ts";
 import { findGradescopeSubmission, writeStarter } from "../src/grade/gradescope.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
+
+/** The usage and description that `--help` prints. */
+const USAGE =
+  `deno task grade SUBMISSION.ts [--root DIR] [--results FILE] [--json] [--only NAME,...]
+                [--timeout-scale X] [--hidden-visibility after_published|hidden]
+                [--data PATH] [--dataset 2017|2018]
+deno task grade --init DIR          writes DIR/rnn_scratch.ts, the starter file
+deno task grade --gradescope DIR    grades DIR/submission, writes DIR/results/results.json
+
+Grades a student's solution of the chapter's exercises in a sandbox. Prints the text report (or,
+with --json, Gradescope's results) and exits 0 whenever grading completed, whatever the score; 2
+for bad input, 1 when the grader itself failed.`;
 
 async function main(args: string[]) {
   const { values: flags, positionals } = parseFlagsAndPositionals(args, {
@@ -87,4 +90,4 @@ async function main(args: string[]) {
   }
 }
 
-await runMain(main);
+await runMain(main, USAGE);

@@ -1,8 +1,5 @@
 /**
- * `deno task grade:bundle`: builds the Gradescope autograder zip (see `src/grade/gradescope.ts`)
- * with the chapter's corpus in it.
- *
- *     deno task grade:bundle [--out runs/autograder.zip] [--data PATH]
+ * `deno task grade:bundle`: see `USAGE` below, which `--help` prints.
  *
  * @module
  */
@@ -13,6 +10,11 @@ import { runMain } from "../src/cli/main.ts";
 import { UsageError } from "../src/cli/errors.ts";
 import { loadCorpus } from "../src/data/corpus.ts";
 import { buildBundle } from "../src/grade/gradescope.ts";
+
+/** The usage and description that `--help` prints. */
+const USAGE = `deno task grade:bundle [--out runs/autograder.zip] [--data PATH]
+
+Builds the Gradescope autograder zip (see src/grade/gradescope.ts) with the chapter's corpus in it.`;
 
 async function main(args: string[]) {
   const flags = parseFlags(args, {
@@ -27,4 +29,4 @@ async function main(args: string[]) {
   console.log(`wrote ${flags.out}: ${names.length} files, corpus ${version}`);
 }
 
-await runMain(main);
+await runMain(main, USAGE);

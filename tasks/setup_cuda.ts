@@ -1,8 +1,5 @@
 /**
- * `deno task setup:cuda`: puts onnxruntime 1.29.0's CUDA provider beside onnxruntime-node's own
- * library, from files already on disk (see `src/infer/cuda_setup.ts` for where they come from).
- *
- *     deno task setup:cuda --from PATH [--to DIR]
+ * `deno task setup:cuda`: see `USAGE` below, which `--help` prints.
  *
  * @module
  */
@@ -11,6 +8,12 @@ import { UsageError } from "../src/cli/errors.ts";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { CUDA_RUNTIME_LIBS, installCudaProviders, ortNativeDir } from "../src/infer/cuda_setup.ts";
+
+/** The usage and description that `--help` prints. */
+const USAGE = `deno task setup:cuda --from PATH [--to DIR]
+
+Puts onnxruntime 1.29.0's CUDA provider beside onnxruntime-node's own library (or in --to DIR),
+from files already on disk (see src/infer/cuda_setup.ts for where they come from).`;
 
 async function main(args: string[]) {
   const flags = parseFlags(args, { from: { type: "string" }, to: { type: "string" } });
@@ -36,4 +39,4 @@ async function main(args: string[]) {
   );
 }
 
-await runMain(main);
+await runMain(main, USAGE);

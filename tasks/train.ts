@@ -1,12 +1,5 @@
 /**
- * `deno task train`: trains the chapter's RNN and prints what the chapter prints.
- *
- *     deno task train [--preset chapter|small] [--iter random|consecutive] [--epochs N] [--seed N]
- *                     [--data PATH] [--dataset 2017|2018] [--allow-unknown-data] [--corpus-chars N]
- *                     [--hidden N] [--batch-size N] [--num-steps N] [--lr X] [--theta X]
- *                     [--pred-period N] [--pred-len N] [--prefixes 分开,不分开,战争中部队]
- *                     [--backend auto|webgpu|wasm|cpu] [--trainer reference|batched|fused]
- *                     [--out DIR] [--json]
+ * `deno task train`: see `USAGE` below, which `--help` prints.
  *
  * @module
  */
@@ -18,6 +11,18 @@ import { PRESETS, type TrainConfig } from "../src/train/config.ts";
 import { runTraining } from "../src/train/run.ts";
 import { TRAINER_NAMES } from "../src/train/trainers.ts";
 import { readChapterCurve } from "../src/report/chapter.ts";
+
+/** The usage and description that `--help` prints. */
+const USAGE =
+  `deno task train [--preset chapter|small] [--iter random|consecutive] [--epochs N] [--seed N]
+                [--data PATH] [--dataset 2017|2018] [--allow-unknown-data] [--corpus-chars N]
+                [--hidden N] [--batch-size N] [--num-steps N] [--lr X] [--theta X]
+                [--pred-period N] [--pred-len N] [--prefixes 分开,不分开,战争中部队]
+                [--backend auto|webgpu|wasm|cpu] [--trainer reference|batched|fused]
+                [--out DIR] [--json]
+
+Trains the chapter's RNN and prints what the chapter prints. The run is recorded in --out DIR
+(default runs/<date and time>/); --json prints its record as JSON, and the rest on stderr.`;
 
 /** A positive integer; other flags state their own range. */
 const POSITIVE_INT: Parameters<typeof numberFlag>[2] = { integer: true, min: 1 };
@@ -96,4 +101,4 @@ async function main(args: string[]) {
   if (flags.json) console.log(JSON.stringify(record, null, 2));
 }
 
-await runMain(main);
+await runMain(main, USAGE);

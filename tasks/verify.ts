@@ -1,18 +1,5 @@
 /**
- * `deno task verify`: re-runs what it can and compares it with the goldens in `golden/`, printing
- * one row per check (measured, expected, worst difference) and exiting 1 on any failure.
- *
- *     deno task verify [--backend auto|webgpu|wasm|cpu] [--full] [--json]
- *                      [--only corpus,iterators,model,curves,onnx] [--golden DIR] [--data PATH]
- *                      [--run DIR ...]
- *
- * Without `--backend`, each recorded curve re-runs on the backend that recorded it. `--full`
- * re-trains the two 200-epoch chapter curves (about an hour each on wasm here). The `onnx` group
- * exports the parameters of the 2-epoch chapter run (trained by the `curves` group, or for it)
- * and checks onnxruntime (cpu) against tfjs. `--run DIR` (repeatable) sets a run that
- * `deno task train --out DIR` recorded beside the chapter's printed perplexities (the ×1.15 band of
- * `--full`), for runs of the chapter's setting on any backend or trainer; with `--run` and no
- * `--only`, only the runs are checked.
+ * `deno task verify`: see `USAGE` below, which `--help` prints.
  *
  * @module
  */
@@ -46,6 +33,23 @@ import {
   readGoldenFile,
   type ToyBatches,
 } from "../src/verify/goldens.ts";
+
+/** The usage and description that `--help` prints. */
+const USAGE = `deno task verify [--backend auto|webgpu|wasm|cpu] [--full] [--json]
+                 [--only corpus,iterators,model,curves,onnx] [--golden DIR] [--data PATH]
+                 [--run DIR ...]
+
+Re-runs what it can and compares it with the goldens in golden/, printing one row per check
+(measured, expected, worst difference) and exiting 1 on any failure.
+
+Without --backend, each recorded curve re-runs on the backend that recorded it. --full re-trains
+the two 200-epoch chapter curves (about an hour each on wasm here). The onnx group exports the
+parameters of the 2-epoch chapter run (trained by the curves group, or for it) and checks
+onnxruntime (cpu) against tfjs.
+
+--run DIR (repeatable) sets a run that deno task train --out DIR recorded beside the chapter's
+printed perplexities (the ×1.15 band of --full), for runs of the chapter's setting on any backend
+or trainer; with --run and no --only, only the runs are checked.`;
 
 const GROUPS = ["corpus", "iterators", "model", "curves", "onnx"] as const;
 
@@ -166,4 +170,4 @@ async function main(args: string[]) {
   return checks.some((c) => c.status === "FAIL") ? 1 : 0;
 }
 
-await runMain(main);
+await runMain(main, USAGE);

@@ -100,7 +100,10 @@ Deno.test("deno task train: bad flags and inputs are one line and exit 2, before
     [["--epochs", "two"], /^error: --epochs must be an integer, got 'two'$/],
     [["--epochs", "0"], /^error: --epochs must be in \[1, Infinity\], got 0$/],
     [["--lr=-1"], /^error: --lr must be in \[0, Infinity\], got -1$/],
-    [["--lr", "-1"], /^error: Option .--lr. argument is ambiguous\. .* use .--lr=-XYZ.\.$/],
+    [
+      ["--lr", "-1"],
+      /^error: Option .--lr. argument is ambiguous\. .* use .--lr=-XYZ.\. \(see --help\)$/,
+    ],
     [["--iter", "shuffled"], /^error: --iter must be one of random, consecutive, got 'shuffled'$/],
     [["--backend", "tpu"], /^error: --backend must be one of auto, webgpu, wasm, cpu, got 'tpu'$/],
     [["--preset", "huge"], /^error: --preset must be one of chapter, small, got 'huge'$/],

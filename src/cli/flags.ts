@@ -1,6 +1,7 @@
 /**
  * Flag parsing for the tasks, on `node:util`'s `parseArgs`, with every mistake turned into a
- * one-line {@linkcode UsageError}: unknown flags, missing values, and numbers out of range.
+ * one-line {@linkcode UsageError}: unknown flags, missing values, and numbers out of range; and
+ * the test for `--help`, which every task answers (see `runMain`).
  *
  * @module
  */
@@ -29,8 +30,18 @@ export function parseFlagsAndPositionals<T extends FlagSpec>(
     }
     return parsed;
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\s*\n\s*/g, " "));
+    throw new UsageError(`${(err as Error).message.replace(/\s*\n\s*/g, " ")} (see --help)`);
   }
+}
+
+/**
+ * Whether `args` ask for help: `--help` or `-h` anywhere before a `--` (after it, arguments are
+ * positional). A flag's value is never mistaken for it: strict parsing refuses `--flag -h`, and
+ * `--flag=-h` is one argument.
+ */
+export function helpRequested(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return args.slice(0, end === -1 ? undefined : end).some((a) => a === "--help" || a === "-h");
 }
 
 /** Reads a numeric flag: a finite number within [min, max], an integer when `integer` is set. */

@@ -1,17 +1,27 @@
 /**
- * The wrapper every task in `tasks/` runs its `main` under, so that bad input ends in one clear
- * line on stderr and a non-zero exit code, never a stack trace.
+ * The wrapper every task in `tasks/` runs its `main` under, so that `--help` prints the task's
+ * usage, and bad input ends in one clear line on stderr and a non-zero exit code, never a stack
+ * trace.
  *
  * @module
  */
 
 import { UsageError } from "./errors.ts";
+import { helpRequested } from "./flags.ts";
 
 /**
- * Runs `main(args)` and exits: 0 on success, the error's exit code for a {@linkcode UsageError},
- * 1 for anything unexpected (set `RNNLAB_DEBUG=1` to see its stack).
+ * Prints `usage` and exits 0 when the arguments ask for help (`--help` or `-h`), before `main`
+ * runs. Otherwise runs `main(args)` and exits: 0 on success, the error's exit code for a
+ * {@linkcode UsageError}, 1 for anything unexpected (set `RNNLAB_DEBUG=1` to see its stack).
  */
-export async function runMain(main: (args: string[]) => Promise<number | void>): Promise<never> {
+export async function runMain(
+  main: (args: string[]) => Promise<number | void>,
+  usage: string,
+): Promise<never> {
+  if (helpRequested(Deno.args)) {
+    console.log(usage);
+    Deno.exit(0);
+  }
   try {
     Deno.exit((await main(Deno.args)) ?? 0);
   } catch (err) {
