@@ -4,11 +4,14 @@
  *
  *     deno task bench [--preset chapter|small] [--iters N] [--warmup N]
  *                     [--backends wasm,cpu,webgpu] [--trainers reference,batched,fused]
- *                     [--torch auto|none|PYTHON] [--torch-device cpu|cuda] [--out DIR] [--json]
+ *                     [--torch auto|none|PYTHON] [--torch-device cpu|cuda] [--profile]
+ *                     [--out DIR] [--json]
  *
  * By default: wasm and cpu, plus webgpu when the adapter is a hardware one; every trainer (the
- * fused one on webgpu only). Results go to
- * `--out` (default bench/results/) as JSON and a Markdown table, named by date and machine.
+ * fused one on webgpu only). Results go to `--out` (default bench/results/) as JSON and a Markdown
+ * table, named `train-<date>-<backends>-<preset>`. With `--profile`, each backend and trainer timed
+ * runs one more step under `tf.profile()`, and its time by kernel joins the results, then named
+ * `profile-<date>-<backends>-<preset>` (see `src/bench/profile.ts`).
  *
  * @module
  */
@@ -19,6 +22,7 @@ import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
+import { profileMarkdown } from "../src/bench/profile.ts";
 import { type StepTiming, timeTrainer } from "../src/bench/train_bench.ts";
 import { findTorchPython, timeTorch, type TorchTiming } from "../src/bench/torch_baseline.ts";
 import { machineDescription } from "../src/report/machine.ts";
@@ -49,6 +53,14 @@ function markdown(
       `${Math.round(t.tokensPerSecond)} | 1.00 | – |`
     ),
   ];
+  const profiles = rows.flatMap((r) =>
+    r.profile
+      ? [profileMarkdown(`tfjs ${r.backend}, ${r.trainer}`, r.profile, r.msPerIteration)]
+      : []
+  );
+  if (profiles.length > 0) {
+    lines.push("", "## Where the step's time goes", "", profiles.join("\n\n"));
+  }
   return lines.join("\n") + "\n";
 }
 
@@ -62,6 +74,7 @@ async function main(args: string[]) {
     torch: { type: "string", default: "auto" },
     "torch-device": { type: "string" },
     out: { type: "string", default: join("bench", "results") },
+    profile: { type: "boolean" },
     json: { type: "boolean" },
   });
   const config = { ...PRESETS[choiceFlag("preset", flags.preset, Object.keys(PRESETS))] };
@@ -84,13 +97,17 @@ async function main(args: string[]) {
   const data = await loadTrainingData({}, config.corpusChars);
   const log = (line: string) => console.error(line);
 
+  const profile = flags.profile ?? false;
   const timings: StepTiming[] = [];
   for (const backend of backends) {
     const info = await selectBackend(backend);
     for (const trainer of trainers) {
       if (trainer === "fused" && info.name !== "webgpu") continue; // WGSL kernels: webgpu only
-      log(`timing ${trainer} on ${info.name} (${info.adapter}): ${warmup} + ${iters} iterations…`);
-      timings.push(await timeTrainer(trainer, config, data, iters, warmup));
+      log(
+        `timing ${trainer} on ${info.name} (${info.adapter}): ${warmup} + ${iters} iterations` +
+          `${profile ? " + 1 profiled" : ""}…`,
+      );
+      timings.push(await timeTrainer(trainer, config, data, iters, warmup, { profile }));
     }
   }
   const torch: TorchTiming[] = [];
@@ -125,7 +142,8 @@ async function main(args: string[]) {
     torch,
     note,
   };
-  const slug = `train-${result.date.slice(0, 10)}-${backends.join("-")}-${flags.preset}`;
+  const kind = flags.profile ? "profile" : "train";
+  const slug = `${kind}-${result.date.slice(0, 10)}-${backends.join("-")}-${flags.preset}`;
   await writeFileAtomic(join(flags.out, `${slug}.json`), JSON.stringify(result, null, 2) + "\n");
   const md = markdown(machine, rows, torch, note);
   await writeFileAtomic(join(flags.out, `${slug}.md`), md);
