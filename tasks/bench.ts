@@ -10,6 +10,7 @@ import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
+import { profileMarkdown } from "../src/bench/profile.ts";
 import { type StepTiming, timeTrainer } from "../src/bench/train_bench.ts";
 import { findTorchPython, timeTorch, type TorchTiming } from "../src/bench/torch_baseline.ts";
 import { machineDescription } from "../src/report/machine.ts";
@@ -20,7 +21,8 @@ import { TRAINER_NAMES } from "../src/train/trainers.ts";
 /** The usage and description that `--help` prints. */
 const USAGE = `deno task bench [--preset chapter|small] [--iters N] [--warmup N]
                 [--backends wasm,cpu,webgpu] [--trainers reference,batched,fused]
-                [--torch auto|none|PYTHON] [--torch-device cpu|cuda] [--out DIR] [--json]
+                [--torch auto|none|PYTHON] [--torch-device cpu|cuda] [--profile]
+                [--out DIR] [--json]
 
 Times the chapter's training step on each backend and trainer available, and the same math in
 PyTorch on the same machine in the same run when a Python with torch exists (--torch auto: the
@@ -29,7 +31,9 @@ first of python3 and /usr/bin/python3 that imports torch; none: skip it).
 By default: wasm and cpu, plus webgpu when the adapter is a hardware one; every trainer (the fused
 one on webgpu only); 1 warm-up and 5 timed iterations; PyTorch on cuda when webgpu is timed, else
 on cpu. Results go to --out (default bench/results/) as JSON and a Markdown table, named by date,
-backends and preset; --json prints the JSON instead of the table.`;
+backends and preset (train-<date>-<backends>-<preset>); --json prints the JSON instead of the
+table. With --profile, each backend and trainer timed runs one more step under tf.profile(), and
+its time by kernel joins the results, then named profile-<date>-<backends>-<preset>.`;
 
 const BACKENDS = ["wasm", "cpu", "webgpu"] as const;
 
@@ -54,6 +58,14 @@ function markdown(
       `${Math.round(t.tokensPerSecond)} | 1.00 | – |`
     ),
   ];
+  const profiles = rows.flatMap((r) =>
+    r.profile
+      ? [profileMarkdown(`tfjs ${r.backend}, ${r.trainer}`, r.profile, r.msPerIteration)]
+      : []
+  );
+  if (profiles.length > 0) {
+    lines.push("", "## Where the step's time goes", "", profiles.join("\n\n"));
+  }
   return lines.join("\n") + "\n";
 }
 
@@ -67,6 +79,7 @@ async function main(args: string[]) {
     torch: { type: "string", default: "auto" },
     "torch-device": { type: "string" },
     out: { type: "string", default: join("bench", "results") },
+    profile: { type: "boolean" },
     json: { type: "boolean" },
   });
   const config = { ...PRESETS[choiceFlag("preset", flags.preset, Object.keys(PRESETS))] };
@@ -89,13 +102,17 @@ async function main(args: string[]) {
   const data = await loadTrainingData({}, config.corpusChars);
   const log = (line: string) => console.error(line);
 
+  const profile = flags.profile ?? false;
   const timings: StepTiming[] = [];
   for (const backend of backends) {
     const info = await selectBackend(backend);
     for (const trainer of trainers) {
       if (trainer === "fused" && info.name !== "webgpu") continue; // WGSL kernels: webgpu only
-      log(`timing ${trainer} on ${info.name} (${info.adapter}): ${warmup} + ${iters} iterations…`);
-      timings.push(await timeTrainer(trainer, config, data, iters, warmup));
+      log(
+        `timing ${trainer} on ${info.name} (${info.adapter}): ${warmup} + ${iters} iterations` +
+          `${profile ? " + 1 profiled" : ""}…`,
+      );
+      timings.push(await timeTrainer(trainer, config, data, iters, warmup, { profile }));
     }
   }
   const torch: TorchTiming[] = [];
@@ -130,7 +147,8 @@ async function main(args: string[]) {
     torch,
     note,
   };
-  const slug = `train-${result.date.slice(0, 10)}-${backends.join("-")}-${flags.preset}`;
+  const kind = flags.profile ? "profile" : "train";
+  const slug = `${kind}-${result.date.slice(0, 10)}-${backends.join("-")}-${flags.preset}`;
   await writeFileAtomic(join(flags.out, `${slug}.json`), JSON.stringify(result, null, 2) + "\n");
   const md = markdown(machine, rows, torch, note);
   await writeFileAtomic(join(flags.out, `${slug}.md`), md);

@@ -1,6 +1,7 @@
 /**
  * Timing training steps: a trainer on a backend, for a fixed number of minibatches of the random
- * sampler after a warm-up, finished by the epoch's one read-back (so GPU work is counted).
+ * sampler after a warm-up, finished by the epoch's one read-back (so GPU work is counted); and,
+ * when asked, one more step under `tf.profile()` ({@linkcode profileStep}).
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { initState } from "../model/rnn.ts";
 import { PyRandom } from "../random/py_random.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { type TrainerName, TRAINERS } from "../train/trainers.ts";
+import { type KernelProfile, profileStep } from "./profile.ts";
 
 /** One measured trainer on one backend. */
 export interface StepTiming {
@@ -26,6 +28,8 @@ export interface StepTiming {
   tokensPerSecond: number;
   /** The summed loss of the timed steps (to compare trainers on the same batches). */
   lossSum: number;
+  /** Where the time of one more step went, when profiling was asked for. */
+  profile?: KernelProfile;
 }
 
 /** The minibatches a benchmark runs: the random sampler from `config.seed`, epoch after epoch. */
@@ -38,17 +42,21 @@ export function benchBatches(config: TrainConfig, data: TrainingData, count: num
   return batches.slice(0, count);
 }
 
-/** Times `iters` steps of `trainer` on the active backend after `warmup` steps. */
+/**
+ * Times `iters` steps of `trainer` on the active backend after `warmup` steps; with `profile`,
+ * profiles the next minibatch's step after them.
+ */
 export async function timeTrainer(
   trainer: TrainerName,
   config: TrainConfig,
   data: TrainingData,
   iters: number,
   warmup: number,
+  { profile = false } = {},
 ): Promise<StepTiming> {
   const params = initParams(data.vocab.idxToChar.length, config.hidden, config.seed);
   const t = TRAINERS[trainer](params, config);
-  const batches = benchBatches(config, data, warmup + iters);
+  const batches = benchBatches(config, data, warmup + iters + (profile ? 1 : 0));
   const run = async (slice: typeof batches) => {
     for (const { data: x, label } of slice) {
       const state = initState(config.batchSize, config.hidden);
@@ -59,8 +67,9 @@ export async function timeTrainer(
   };
   await run(batches.slice(0, warmup));
   const start = performance.now();
-  const lossSum = await run(batches.slice(warmup));
+  const lossSum = await run(batches.slice(warmup, warmup + iters));
   const ms = (performance.now() - start) / iters;
+  const profiled = profile ? await profileStep(() => run(batches.slice(-1))) : undefined;
   disposeParams(params);
   return {
     backend: tf.getBackend(),
@@ -68,5 +77,6 @@ export async function timeTrainer(
     msPerIteration: ms,
     tokensPerSecond: config.batchSize * config.numSteps / (ms / 1000),
     lossSum,
+    ...(profiled && { profile: profiled }),
   };
 }

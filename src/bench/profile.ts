@@ -1,0 +1,160 @@
+/**
+ * Where a training step's time goes: one step under `tf.profile()`, its kernel times summed by
+ * kernel name and by kernel and input shapes.
+ *
+ * While profiling, tfjs records every kernel it runs, the gradient's included (they run through the
+ * same engine), with the time `backend.time()` measures: on wasm and cpu the wall time of the
+ * synchronous kernel call, on webgpu the GPU time from timestamp queries (0 without them). It also
+ * records each `tf.customGrad` call (this project's `dot` and `gatherRows`, tfjs's `logSoftmax`) as
+ * an entry named after its scope, whose time contains the kernels it ran, which are recorded too;
+ * those entries are left out, so no time counts twice.
+ *
+ * The coverage, kernel time over the step's wall time, says how much of the step the kernels
+ * explain; the rest is JavaScript around them (autograd's tape, tensor bookkeeping, the profiler's
+ * own records).
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+
+/** One kernel call as the profile recorded it. */
+export interface KernelCall {
+  /** The kernel's name (`BatchMatMul`, `SplitV`, …). */
+  name: string;
+  /** Its time in milliseconds. */
+  ms: number;
+  /** The shapes of its inputs. */
+  inputShapes: number[][];
+}
+
+/** The time of a group of kernel calls. */
+export interface KernelRow {
+  /** The kernel's name, with its input shapes in the by-shape table; `other` for the rest. */
+  name: string;
+  /** Summed kernel time, milliseconds. */
+  ms: number;
+  /** `ms` over the profiled step's wall time. */
+  share: number;
+  /** How many calls. */
+  calls: number;
+}
+
+/** One step's profile. */
+export interface KernelProfile {
+  /** Wall time of the profiled step (profiling's own overhead included), milliseconds. */
+  stepMs: number;
+  /** The kernels' time, summed, milliseconds. */
+  kernelMs: number;
+  /** `kernelMs / stepMs`. */
+  coverage: number;
+  /** How many kernel calls. */
+  calls: number;
+  /** By kernel name, largest first: the top rows, then `other`. */
+  byKernel: KernelRow[];
+  /** By kernel name and input shapes, largest first: the top rows, then `other`. */
+  byShape: KernelRow[];
+}
+
+/** `BatchMatMul 1120×256 · 256×1465`: a kernel with its input shapes. */
+function withShapes(call: KernelCall): string {
+  const shapes = call.inputShapes.map((s) => s.length > 0 ? s.join("×") : "scalar");
+  return `${call.name} ${shapes.join(" · ")}`;
+}
+
+/**
+ * Sums `calls` by `key`, largest first: the `top` largest groups, then one `other` row for the rest
+ * (none when nothing is left). Shares are of `stepMs`.
+ */
+function groupKernels(
+  calls: readonly KernelCall[],
+  key: (call: KernelCall) => string,
+  stepMs: number,
+  top: number,
+): KernelRow[] {
+  const groups = new Map<string, { ms: number; calls: number }>();
+  for (const c of calls) {
+    const g = groups.get(key(c)) ?? { ms: 0, calls: 0 };
+    g.ms += c.ms;
+    g.calls++;
+    groups.set(key(c), g);
+  }
+  const sorted = [...groups].sort((a, b) => b[1].ms - a[1].ms);
+  const rest = sorted.slice(top).reduce(
+    (sum, [, g]) => ({ ms: sum.ms + g.ms, calls: sum.calls + g.calls }),
+    { ms: 0, calls: 0 },
+  );
+  return [...sorted.slice(0, top), ...(rest.calls > 0 ? [["other", rest] as const] : [])]
+    .map(([name, g]) => ({ name, ms: g.ms, share: g.ms / stepMs, calls: g.calls }));
+}
+
+/** Summarises the kernel calls of a step that took `stepMs`: totals, coverage, the two tables. */
+export function summarizeKernels(
+  calls: readonly KernelCall[],
+  stepMs: number,
+  top = 10,
+): KernelProfile {
+  const kernelMs = calls.reduce((sum, c) => sum + c.ms, 0);
+  return {
+    stepMs,
+    kernelMs,
+    coverage: kernelMs / stepMs,
+    calls: calls.length,
+    byKernel: groupKernels(calls, (c) => c.name, stepMs, top),
+    byShape: groupKernels(calls, withShapes, stepMs, top),
+  };
+}
+
+/**
+ * Runs `step` once under `tf.profile()` on the active backend and summarises its kernels (the
+ * `tf.customGrad` entries left out). A kernel time the backend could not measure counts as 0.
+ */
+export async function profileStep(
+  step: () => Promise<unknown>,
+  top = 10,
+): Promise<KernelProfile> {
+  const backend = tf.getBackend();
+  const start = performance.now();
+  const info = await tf.profile(async () => {
+    await step();
+    return [];
+  });
+  const stepMs = performance.now() - start;
+  const calls = info.kernels
+    .filter((k) => tf.getKernel(k.name, backend) !== undefined)
+    .map((k) => ({
+      name: k.name,
+      ms: typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0, // tf.profile awaited them
+      inputShapes: k.inputShapes,
+    }));
+  return summarizeKernels(calls, stepMs, top);
+}
+
+/** A Markdown table of profile rows. */
+function rowTable(header: string, rows: readonly KernelRow[]): string[] {
+  return [
+    `| ${header} | ms | share of step | calls |`,
+    "|---|---|---|---|",
+    ...rows.map((r) =>
+      `| ${r.name} | ${r.ms.toFixed(1)} | ${(100 * r.share).toFixed(1)} % | ${r.calls} |`
+    ),
+  ];
+}
+
+/**
+ * A Markdown section for one profiled step: the totals and coverage, then the time by kernel and
+ * by kernel and input shapes. `timedMs` is the mean unprofiled step of the same run, for scale.
+ */
+export function profileMarkdown(title: string, p: KernelProfile, timedMs: number): string {
+  return [
+    `### ${title}`,
+    "",
+    `One step under \`tf.profile()\`: ${p.stepMs.toFixed(1)} ms wall (the timed mean: ` +
+    `${timedMs.toFixed(1)} ms); ${p.calls} kernel calls, ${p.kernelMs.toFixed(1)} ms of kernel ` +
+    `time: coverage ${(100 * p.coverage).toFixed(0)} % of the profiled step.`,
+    "",
+    ...rowTable("kernel", p.byKernel),
+    "",
+    ...rowTable("kernel and input shapes", p.byShape),
+  ].join("\n");
+}

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { type KernelCall, summarizeKernels } from "../src/bench/profile.ts";
+import { runTask } from "./_helpers.ts";
+
+Deno.test("summarizeKernels sums by kernel and by shapes, largest first, the rest as 'other'", () => {
+  const calls: KernelCall[] = [
+    { name: "BatchMatMul", ms: 30, inputShapes: [[4, 8], [8, 2]] },
+    { name: "Add", ms: 5, inputShapes: [[4, 2], [2]] },
+    { name: "BatchMatMul", ms: 10, inputShapes: [[4, 8], [8, 2]] },
+    { name: "BatchMatMul", ms: 20, inputShapes: [[2, 4], [4, 8]] },
+    { name: "Neg", ms: 1, inputShapes: [[]] },
+    { name: "Tanh", ms: 4, inputShapes: [[4, 2]] },
+  ];
+  const p = summarizeKernels(calls, 100, 2);
+  assert.deepEqual([p.kernelMs, p.coverage, p.calls, p.stepMs], [70, 0.7, 6, 100]);
+  assert.deepEqual(p.byKernel, [
+    { name: "BatchMatMul", ms: 60, share: 0.6, calls: 3 },
+    { name: "Add", ms: 5, share: 0.05, calls: 1 },
+    { name: "other", ms: 5, share: 0.05, calls: 2 },
+  ]);
+  assert.deepEqual(p.byShape.map((r) => [r.name, r.ms, r.calls]), [
+    ["BatchMatMul 4×8 · 8×2", 40, 2],
+    ["BatchMatMul 2×4 · 4×8", 20, 1],
+    ["other", 10, 3],
+  ]);
+  assert.deepEqual(summarizeKernels(calls, 100, 5).byShape.at(-1)?.name, "Neg scalar");
+});
+
+Deno.test("deno task bench --profile profiles one step per backend and trainer into JSON and Markdown", async () => {
+  const out = await Deno.makeTempDir({ prefix: "rnnlab-profile-" });
+  const res = await runTask("bench", [
+    ...["--preset", "small", "--iters", "1", "--warmup", "0", "--backends", "wasm"],
+    ...["--trainers", "reference,batched", "--torch", "none", "--profile", "--out", out, "--json"],
+  ]);
+  assert.equal(res.code, 0, res.stderr);
+  for (const row of JSON.parse(res.stdout).rows) {
+    const p = row.profile;
+    assert.ok(p.kernelMs > 0 && p.coverage > 0 && p.coverage <= 1, JSON.stringify(p));
+    assert.ok(p.byKernel.length > 1 && p.byKernel.length <= 11);
+    assert.ok(p.byKernel.some((r: { name: string }) => r.name === "BatchMatMul"));
+    const summed = p.byKernel.reduce((s: number, r: { ms: number }) => s + r.ms, 0);
+    assert.ok(Math.abs(summed - p.kernelMs) < 1e-6 * p.kernelMs, "the rows add up to the total");
+  }
+  const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+  assert.deepEqual(files.map((f) => f.replace(/\d{4}-\d\d-\d\d/, "DATE")), [
+    "profile-DATE-wasm-small.json",
+    "profile-DATE-wasm-small.md",
+  ]);
+  const md = await Deno.readTextFile(join(out, files[1]));
+  assert.match(md, /^## Where the step's time goes$/m);
+  for (const trainer of ["reference", "batched"]) {
+    assert.match(
+      md,
+      new RegExp(`^### tfjs wasm, ${trainer}\\n\\nOne step under .*coverage \\d+ %`, "m"),
+    );
+  }
+  assert.match(md, /^\| BatchMatMul \| [\d.]+ \| [\d.]+ % \| \d+ \|$/m);
+});
