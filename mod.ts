@@ -61,7 +61,6 @@ export {
   paramsToArrays,
 } from "./src/model/params.ts";
 export { getInputs, initState, rnn } from "./src/model/rnn.ts";
-export { dot } from "./src/model/dot.ts";
 export { checkPrefix, predictRnn } from "./src/model/predict.ts";
 export { perplexity, sequenceLoss } from "./src/train/loss.ts";
 export { gradClipping, sgd } from "./src/train/sgd.ts";

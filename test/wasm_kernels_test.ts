@@ -52,3 +52,36 @@ Deno.test("wasm GatherV2 refuses an index out of range, as tfjs does, and leaks 
   assert.equal(tf.memory().numTensors, before);
   m.dispose();
 });
+
+Deno.test("wasm BatchMatMul with transposed operands equals the explicit transposes bit for bit, and tfjs's cpu kernel closely", async () => {
+  const a = () => tf.randomNormal([37, 53], 0, 1, "float32", 9);
+  const b = () => tf.randomNormal([37, 21], 0, 1, "float32", 10);
+  const c = () => tf.randomNormal([21, 53], 0, 1, "float32", 11);
+  const batched = () => tf.randomNormal([3, 37, 53], 0, 1, "float32", 12);
+  const cases: Record<string, [() => tf.Tensor, () => tf.Tensor]> = {
+    "Aᵀ·B": [() => tf.matMul(a(), b(), true, false), () => tf.matMul(tf.transpose(a()), b())],
+    "A·Cᵀ": [() => tf.matMul(a(), c(), false, true), () => tf.matMul(a(), tf.transpose(c()))],
+    "Cᵀ·Bᵀ": [
+      () => tf.matMul(c(), b(), true, true),
+      () => tf.matMul(tf.transpose(c()), tf.transpose(b())),
+    ],
+    "batched Xᵀ·X": [
+      () => tf.matMul(batched(), batched(), true, false),
+      () => tf.matMul(tf.transpose(batched(), [0, 2, 1]), batched()),
+    ],
+  };
+  await selectBackend("wasm");
+  const backend = tf.engine().backend;
+  for (const [name, [fast, explicit]] of Object.entries(cases)) {
+    const dataIds = backend.numDataIds();
+    const [got, want] = [tf.tidy(fast), tf.tidy(explicit)];
+    assert.deepEqual(got.dataSync(), want.dataSync(), name);
+    tf.dispose([got, want]);
+    assert.equal(backend.numDataIds(), dataIds, `${name}: the transposed copies are freed`);
+  }
+  for (const [name, [fast]] of Object.entries(cases)) {
+    const [[cpu], [wasm]] = await onBoth(() => [fast()]);
+    const worst = Array.from(cpu).reduce((w, v, i) => Math.max(w, Math.abs(v - wasm[i])), 0);
+    assert.ok(worst < 1e-4, `${name}: wasm vs cpu ${worst}`);
+  }
+});

@@ -5,7 +5,7 @@
  * While profiling, tfjs records every kernel it runs, the gradient's included (they run through the
  * same engine), with the time `backend.time()` measures: on wasm and cpu the wall time of the
  * synchronous kernel call, on webgpu the GPU time from timestamp queries (0 without them). It also
- * records each `tf.customGrad` call (this project's `dot` and `gatherRows`, tfjs's `logSoftmax`) as
+ * records each `tf.customGrad` call (this project's `gatherRows`, tfjs's `logSoftmax`) as
  * an entry named after its scope, whose time contains the kernels it ran, which are recorded too;
  * those entries are left out, so no time counts twice.
  *

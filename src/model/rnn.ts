@@ -9,7 +9,6 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { dot } from "./dot.ts";
 import type { ParamTensors } from "./params.ts";
 
 /**
@@ -43,8 +42,8 @@ export function rnn(
   let h = state;
   const outputs: tf.Tensor2D[] = [];
   for (const x of inputs) {
-    h = tf.tanh(tf.add(tf.add(dot(x, wXh as tf.Tensor2D), dot(h, wHh as tf.Tensor2D)), bH)); // H_t
-    outputs.push(tf.add(dot(h, wHy as tf.Tensor2D), bY)); // Y_t
+    h = tf.tanh(tf.add(tf.add(tf.matMul(x, wXh), tf.matMul(h, wHh)), bH)); // H_t (nd.dot → matMul)
+    outputs.push(tf.add(tf.matMul(h, wHy), bY)); // Y_t
   }
   return { outputs, state: h };
 }

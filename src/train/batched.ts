@@ -16,7 +16,6 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { dot } from "../model/dot.ts";
 import { gatherRows } from "../model/gather_rows.ts";
 import type { Params } from "../model/params.ts";
 import { type Forward, stepTrainer, type TrainerFactory } from "./train.ts";
@@ -40,10 +39,10 @@ export function rnnBatched(
   let h = state;
   const hs: tf.Tensor2D[] = [];
   for (const x of xw) {
-    h = tf.tanh(tf.add(tf.add(x, dot(h, params.wHh as tf.Tensor2D)), params.bH)); // H_t
+    h = tf.tanh(tf.add(tf.add(x, tf.matMul(h, params.wHh)), params.bH)); // H_t
     hs.push(h);
   }
-  const logits = tf.add(dot(tf.concat(hs, 0), params.wHy as tf.Tensor2D), params.bY) as tf.Tensor2D;
+  const logits = tf.add(tf.matMul(tf.concat(hs, 0), params.wHy), params.bY) as tf.Tensor2D;
   return { logits, state: h };
 }
 

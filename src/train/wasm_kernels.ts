@@ -1,13 +1,18 @@
 /**
- * Two kernels of tfjs-backend-wasm 4.22 that copy far more than they need, replaced on the cases
- * the trainers use by plain row copies from heap to heap (bit for bit the same results):
+ * Three kernels of tfjs-backend-wasm 4.22 that do far more work than they need, replaced on the
+ * cases the trainers use (bit for bit the same results):
  *
  * - `SplitV` along the first axis: tfjs cuts each piece with its `Slice`, which first copies the
  *   whole input out of the wasm heap (`readSync`), so N pieces copy the input N times. The
  *   gradient of every `concat` is such a split: the reference trainer's split of the 1120×1465
  *   logits gradient into 35 steps took ~250 ms of its ~1.4 s step (`deno task bench --profile`).
+ *   Here: plain row copies from heap to heap.
  * - `GatherV2` of whole rows of a matrix: tfjs's C++ gather took ~20 ms to pick 1120 rows of 256
  *   (the batched trainer's X·W_xh), a few hundred microseconds as row copies.
+ * - `BatchMatMul` with a transposed operand, which every matMul gradient has (dA = dC·Bᵀ,
+ *   dB = Aᵀ·dC): tfjs's wasm product reads a transposed operand 10–20× slower than a plain one.
+ *   Here: that operand transposed first (tfjs's `Transpose`), then the plain product, the same
+ *   kernels, in the same order, as writing the transposes out.
  *
  * Any other case (another axis, rank, dtype, batch dimensions) runs tfjs's own kernel.
  *
@@ -58,15 +63,42 @@ function gatherMatrixRows({ inputs, attrs, backend }: KernelArgs): Outputs | und
   return out;
 }
 
-const FAST_PATHS: Record<string, (args: KernelArgs) => Outputs | undefined> = {
+/** `BatchMatMul` with a transposed operand: that operand transposed first, then the plain product. */
+function transposeFirst(args: KernelArgs, original: tf.KernelFunc): Outputs | undefined {
+  const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+  if (!transposeA && !transposeB) return undefined;
+  const transpose = tf.getKernel("Transpose", "wasm").kernelFunc;
+  const flip = (x: tf.TensorInfo) => {
+    const perm = x.shape.map((_, i) => i < x.shape.length - 2 ? i : 2 * x.shape.length - 3 - i);
+    return transpose({ inputs: { x }, attrs: { perm }, backend: args.backend }) as tf.TensorInfo;
+  };
+  const flipped = [transposeA ? flip(a) : a, transposeB ? flip(b) : b];
+  const out = original({
+    inputs: { a: flipped[0], b: flipped[1] },
+    attrs: { ...args.attrs, transposeA: false, transposeB: false },
+    backend: args.backend,
+  });
+  for (const t of flipped) {
+    if (t !== a && t !== b) (args.backend as BackendWasm).disposeData(t.dataId);
+  }
+  return out;
+}
+
+/** Each replaced kernel's fast path, given tfjs's kernel; `undefined` hands the case to tfjs's. */
+const FAST_PATHS: Record<
+  string,
+  (args: KernelArgs, original: tf.KernelFunc) => Outputs | undefined
+> = {
   SplitV: splitFirstAxis,
   GatherV2: gatherMatrixRows,
+  BatchMatMul: transposeFirst,
 };
 
 let installed = false;
 
 /**
- * Registers the faster `SplitV` and `GatherV2` for the wasm backend (once per process; the wasm
+ * Registers the faster `SplitV`, `GatherV2` and `BatchMatMul` for the wasm backend (once per process; the wasm
  * backend's kernels must be registered already, i.e. `@tensorflow/tfjs-backend-wasm` imported).
  */
 export function installWasmKernels(): void {
@@ -77,7 +109,7 @@ export function installWasmKernels(): void {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel({
       ...original,
-      kernelFunc: (args) => fast(args) ?? original.kernelFunc(args),
+      kernelFunc: (args) => fast(args, original.kernelFunc) ?? original.kernelFunc(args),
     });
   }
 }
