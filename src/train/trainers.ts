@@ -4,7 +4,7 @@
  * - `reference`: the chapter's loop op by op with tfjs autograd; readable, and what the goldens
  *   record.
  * - `batched`: the same math with the large products once per minibatch (a row gather for the
- *   one-hot input, one output product over all steps); about 3× faster on wasm.
+ *   one-hot input, one output product over all steps); about 2× faster on wasm.
  * - `fused`: hand-written WGSL kernels for the webgpu backend (`src/train/fused/`), a few
  *   dispatches per step and no read-back inside an epoch.
  *
