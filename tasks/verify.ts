@@ -17,7 +17,6 @@ import {
   chapterBatchChecks,
   chapterComparison,
   chapterCorpusCheck,
-  chapterMismatch,
   corpusChecks,
   curveChecks,
   iteratorChecks,
@@ -48,8 +47,9 @@ parameters of the 2-epoch chapter run (trained by the curves group, or for it) a
 onnxruntime (cpu) against tfjs.
 
 --run DIR (repeatable) sets a run that deno task train --out DIR recorded beside the chapter's
-printed perplexities (the ×1.15 band of --full), for runs of the chapter's setting on any backend
-or trainer; with --run and no --only, only the runs are checked.`;
+printed perplexities (the ×1.15 band of --full, at each printed epoch the run reached), for runs of
+the chapter's setting on any backend or trainer; with --run and no --only, only the runs are
+checked.`;
 
 const GROUPS = ["corpus", "iterators", "model", "curves", "onnx"] as const;
 
@@ -154,8 +154,9 @@ async function main(args: string[]) {
     );
   }
   for (const { dir, record } of recorded) {
-    checks.push(runBandCheck(dir, record));
-    if (chapterMismatch(record) === undefined) {
+    const check = runBandCheck(dir, record);
+    checks.push(check);
+    if (check.status !== "skip") {
       const perplexities = record.curve.map((r) => r.perplexity);
       comparisons.push(`run ${dir}: the chapter (MXNet, 2017) beside this run`);
       comparisons.push(...chapterComparison(record.config.iter, perplexities), "");

@@ -161,6 +161,8 @@ Deno.test("deno task verify --run sets recorded runs beside the chapter: in the 
   const off = random.perplexities.map((p, i) => i === 99 ? p * 1.3 : p); // epoch 100, 30% high
   const outOfBand = await fakeRun(random.config, off);
   const small = await fakeRun(SMALL_PRESET, [30, 20]);
+  const partial = await fakeRun(random.config, random.perplexities.slice(0, 45));
+  const early = await fakeRun(random.config, random.perplexities.slice(0, 10));
 
   const ok = await verify(["--run", inBand]);
   assert.equal(ok.code, 0, ok.stderr);
@@ -173,6 +175,13 @@ Deno.test("deno task verify --run sets recorded runs beside the chapter: in the 
   assert.match(text.stdout, /skip\s+not the chapter's setting/);
   assert.match(text.stdout, /^epoch 100 {2}chapter +\S+ +ours +\S+ +ratio 1\.\d+$/m);
 
+  const short = await verify(["--run", partial, "--run", early]);
+  assert.equal(short.code, 0, short.stderr);
+  assert.deepEqual(short.checks.map((c) => c.status), ["ok", "skip"]);
+  assert.match(short.checks[0].name, /printed epochs up to 45\): within/);
+  assert.match(short.checks[0].worst, /ratio/);
+  assert.equal(short.checks[1].measured, "10 epochs: the chapter prints none before 20");
+
   const missing = await runTask("verify", ["--run", small, "--run", join(small, "nope")]);
   assert.equal(missing.code, 2);
   assert.match(
@@ -180,5 +189,7 @@ Deno.test("deno task verify --run sets recorded runs beside the chapter: in the 
     /^error: run folder .*nope is incomplete: run\.json missing$/,
   );
   assert.equal(missing.stdout, "", "nothing checked before the bad folder is found");
-  for (const dir of [inBand, outOfBand, small]) await Deno.remove(dir, { recursive: true });
+  for (const dir of [inBand, outOfBand, small, partial, early]) {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

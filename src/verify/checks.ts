@@ -240,14 +240,16 @@ export function chapterRatios(iter: CurveCase["config"]["iter"], perplexities: n
 
 /**
  * A check, named `${what}: within ×1.15 …`, that a 200-epoch curve of sampler `iter` stays within
- * {@linkcode CHAPTER_BAND} of the chapter's.
+ * {@linkcode CHAPTER_BAND} of the chapter's at each printed epoch up to `throughEpoch` (all of
+ * them by default: a missing epoch fails).
  */
 export function chapterBandCheck(
   what: string,
   iter: CurveCase["config"]["iter"],
   perplexities: number[],
+  throughEpoch = Infinity,
 ): Check {
-  const rows = chapterRatios(iter, perplexities);
+  const rows = chapterRatios(iter, perplexities).filter((r) => r.epoch <= throughEpoch);
   const off = (r: typeof rows[number]) =>
     Number.isNaN(r.ratio) ? Infinity : Math.abs(Math.log(r.ratio));
   const worst = rows.reduce((w, r) => off(r) > off(w) ? r : w); // the first missing epoch, if any
@@ -280,7 +282,7 @@ export function chapterComparison(
  * Why a recorded run cannot be set beside the chapter's curve (`verify --run`), or `undefined`
  * when it can: the chapter's setting (see {@linkcode readChapterCurve}) on the 2017 corpus.
  */
-export function chapterMismatch(record: RunRecord): string | undefined {
+function chapterMismatch(record: RunRecord): string | undefined {
   if (readChapterCurve(record.config).length === 0) {
     return "not the chapter's setting (hidden 256, batch 32, 35 steps, lr 0.2, θ 5, 20000 chars)";
   }
@@ -292,12 +294,20 @@ export function chapterMismatch(record: RunRecord): string | undefined {
 
 /**
  * A recorded run's curve against the chapter's printed perplexities (`verify --run DIR`):
- * {@linkcode chapterBandCheck} when it is the chapter's setting, else a skip that says why.
+ * {@linkcode chapterBandCheck} over the printed epochs the run reached when it is the chapter's
+ * setting, else a skip that says why.
  */
 export function runBandCheck(dir: string, record: RunRecord): Check {
   const { iter } = record.config;
-  const what = `run ${dir} (${iter}, ${record.backend.name}, ${record.trainer ?? "reference"})`;
-  const mismatch = chapterMismatch(record);
+  const epochs = record.curve.length;
+  const printed = chapterCurve(iter).map((e) => e.epoch);
+  const what = `run ${dir} (${iter}, ${record.backend.name}, ${record.trainer ?? "reference"}${
+    epochs < printed.at(-1)! ? `, printed epochs up to ${epochs}` : ""
+  })`;
+  const mismatch = chapterMismatch(record) ??
+    (epochs < printed[0]
+      ? `${epochs} epochs: the chapter prints none before ${printed[0]}`
+      : undefined);
   if (mismatch) {
     return {
       name: `${what}: the chapter's band`,
@@ -307,5 +317,5 @@ export function runBandCheck(dir: string, record: RunRecord): Check {
       worst: "",
     };
   }
-  return chapterBandCheck(what, iter, record.curve.map((r) => r.perplexity));
+  return chapterBandCheck(what, iter, record.curve.map((r) => r.perplexity), epochs);
 }
