@@ -142,7 +142,8 @@ Deno.test("export → generate, end to end from a fresh small training run", asy
       await Deno.writeFile(join(tampered, RUN_FILES.params), new Uint8Array(16));
       const cases: [string[], RegExp][] = [
         [[], /--run DIR is required/],
-        [["--run", join(tmp, "nowhere")], /run folder .*nowhere is incomplete: run\.json missing/],
+        [["--run", join(tmp, "nowhere")], /run folder .*nowhere does not exist/],
+        [["--run", join(run, RUN_FILES.record)], /run folder .*run\.json is not a folder/],
         [["--run", partial], /run folder .*partial is incomplete: params\.safetensors missing/],
         [["--run", tampered], /params\.safetensors does not match run\.json's digest/],
         [

@@ -186,7 +186,7 @@ Deno.test("deno task verify --run sets recorded runs beside the chapter: in the 
   assert.equal(missing.code, 2);
   assert.match(
     missing.stderr.trim(),
-    /^error: run folder .*nope is incomplete: run\.json missing$/,
+    /^error: run folder .*nope does not exist$/,
   );
   assert.equal(missing.stdout, "", "nothing checked before the bad folder is found");
   for (const dir of [inBand, outOfBand, small, partial, early]) {

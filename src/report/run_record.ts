@@ -107,6 +107,13 @@ export async function writeRunDir(
  * shapes). Throws a {@linkcode UsageError} naming what is missing or inconsistent.
  */
 export async function readRunDir(dir: string): Promise<{ record: RunRecord; params: ParamArrays }> {
+  const info = await Deno.stat(dir).catch((err) => {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new UsageError(`run folder ${dir} does not exist`);
+    }
+    throw new UsageError(`run folder ${dir}: ${(err as Error).message}`);
+  });
+  if (!info.isDirectory) throw new UsageError(`run folder ${dir} is not a folder`);
   const read = async (name: string) => {
     try {
       return await Deno.readFile(join(dir, name));
