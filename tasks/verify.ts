@@ -42,7 +42,7 @@ Re-runs what it can and compares it with the goldens in golden/, printing one ro
 (measured, expected, worst difference) and exiting 1 on any failure.
 
 Without --backend, each recorded curve re-runs on the backend that recorded it. --full re-trains
-the two 200-epoch chapter curves (20–40 minutes each on wasm here). The onnx group exports the
+the two 200-epoch chapter curves (about 45 and 16 minutes on wasm here). The onnx group exports the
 parameters of the 2-epoch chapter run (trained by the curves group, or for it) and checks
 onnxruntime (cpu) against tfjs.
 
