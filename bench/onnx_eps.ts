@@ -5,10 +5,11 @@
  * @module
  */
 
-import { parseFlags } from "../src/cli/flags.ts";
+import { numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { ORT_VERSION } from "../src/infer/cuda_setup.ts";
 import { forward } from "../src/infer/forward.ts";
+import { writeFileAtomic } from "../src/io/atomic_write.ts";
 import { onnxParityChecks, PARITY_BATCH, parityBatch } from "../src/infer/parity.ts";
 import { type EpName, openRnnSession } from "../src/infer/session.ts";
 import { initParamArrays } from "../src/model/params.ts";
@@ -67,7 +68,7 @@ async function main(args: string[]) {
     out: { type: "string" },
     note: { type: "string" },
   });
-  const runs = Number(flags.runs);
+  const runs = numberFlag("runs", flags.runs, { integer: true, min: 1 });
   await selectBackend("cpu"); // the tfjs reference
   const { params, vocab, prefixes, about } = await loadModel(flags.run);
   const bytes = encodeRnnModel(params, { [METADATA_KEYS.vocab]: JSON.stringify(vocab) });
@@ -123,7 +124,7 @@ async function main(args: string[]) {
         `${same} (${gen.length} prefixes) |`,
     );
   }
-  if (flags.out) await Deno.writeTextFile(flags.out, JSON.stringify(report, null, 2) + "\n");
+  if (flags.out) await writeFileAtomic(flags.out, JSON.stringify(report, null, 2) + "\n");
 }
 
 await runMain(main, USAGE);

@@ -147,7 +147,7 @@ async function main(args: string[]) {
     torch,
     note,
   };
-  const kind = flags.profile ? "profile" : "train";
+  const kind = profile ? "profile" : "train";
   const slug = `${kind}-${result.date.slice(0, 10)}-${backends.join("-")}-${flags.preset}`;
   await writeFileAtomic(join(flags.out, `${slug}.json`), JSON.stringify(result, null, 2) + "\n");
   const md = markdown(machine, rows, torch, note);

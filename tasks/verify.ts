@@ -9,6 +9,7 @@ import { UsageError } from "../src/cli/errors.ts";
 import { runMain } from "../src/cli/main.ts";
 import { onnxParityChecks } from "../src/infer/parity.ts";
 import { readRunDir } from "../src/report/run_record.ts";
+import type { TrainConfig } from "../src/train/config.ts";
 import type { TrainedRun } from "../src/train/run.ts";
 import { BACKEND_CHOICES, selectBackend } from "../src/train/backend.ts";
 import { type Check, renderTable } from "../src/verify/compare.ts";
@@ -100,6 +101,13 @@ async function main(args: string[]) {
     );
   }
   const comparisons: string[] = [];
+  /** Sets a curve beside the chapter's printed one, in the lines after the table. */
+  const beside = (label: string, iter: TrainConfig["iter"], perplexities: number[]) =>
+    comparisons.push(
+      `${label}: the chapter (MXNet, 2017) beside this run`,
+      ...chapterComparison(iter, perplexities),
+      "",
+    );
   let forOnnx: TrainedRun | undefined;
   const curveFiles = [
     ...(groups.includes("curves") ? ["curves.json"] : []),
@@ -129,8 +137,7 @@ async function main(args: string[]) {
       if (c.name === ONNX_CASE) forOnnx = result.run;
       if (file === "full_curves.json") {
         checks.push(chapterBandCheck(`curve ${c.name}`, c.config.iter, result.perplexities));
-        comparisons.push(`${c.name}: the chapter (MXNet, 2017) beside this run`);
-        comparisons.push(...chapterComparison(c.config.iter, result.perplexities), "");
+        beside(c.name, c.config.iter, result.perplexities);
       }
     }
   }
@@ -157,9 +164,7 @@ async function main(args: string[]) {
     const check = runBandCheck(dir, record);
     checks.push(check);
     if (check.status !== "skip") {
-      const perplexities = record.curve.map((r) => r.perplexity);
-      comparisons.push(`run ${dir}: the chapter (MXNet, 2017) beside this run`);
-      comparisons.push(...chapterComparison(record.config.iter, perplexities), "");
+      beside(`run ${dir}`, record.config.iter, record.curve.map((r) => r.perplexity));
     }
   }
   if (flags.json) {

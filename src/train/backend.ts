@@ -4,7 +4,7 @@
  *
  * `auto` never trains on a software WebGPU adapter (llvmpipe, lavapipe, SwiftShader: a few
  * GFLOP/s), though `--backend webgpu` may ask for one explicitly, e.g. to test the kernels.
- * Activating wasm first replaces two of its kernels by faster ones with the same results
+ * Activating wasm first replaces three of its kernels by faster ones with the same results
  * (`wasm_kernels.ts`).
  *
  * @module

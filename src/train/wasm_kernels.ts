@@ -98,8 +98,9 @@ const FAST_PATHS: Record<
 let installed = false;
 
 /**
- * Registers the faster `SplitV`, `GatherV2` and `BatchMatMul` for the wasm backend (once per process; the wasm
- * backend's kernels must be registered already, i.e. `@tensorflow/tfjs-backend-wasm` imported).
+ * Registers the faster `SplitV`, `GatherV2` and `BatchMatMul` for the wasm backend (once per
+ * process; the wasm backend's kernels must be registered already, i.e.
+ * `@tensorflow/tfjs-backend-wasm` imported).
  */
 export function installWasmKernels(): void {
   if (installed) return;
