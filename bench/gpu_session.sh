@@ -17,7 +17,8 @@
 #   tests    the WebGPU tests (every fused kernel against tfjs's ops, fused vs reference curves,
 #            determinism) on that adapter
 #   verify   `deno task verify --backend webgpu`: the model golden and the 2-epoch curves on it
-#   bench    `deno task bench --backends webgpu` with PyTorch on cuda in the same run
+#   bench    `deno task bench --backends webgpu --profile` with PyTorch on cuda in the same run: the
+#            step times, the host's share of them, and each fused kernel's GPU time
 #   train-*  the chapter's 200 epochs with the fused trainer, both samplers (run.json, curve, time)
 #   band     `deno task verify --run`: both curves within ×1.15 of the chapter's printed ones
 #   onnx     bench/onnx_eps.ts on each onnxruntime execution provider that starts
@@ -26,7 +27,7 @@ out=${OUT:?set OUT to the folder the results go to}
 mkdir -p "$out"
 [ -f .devpack/boot.sh ] && source .devpack/boot.sh
 rehearsal=${RNNLAB_GPU_REHEARSAL:-}
-preset=chapter iters=20 warmup=3 epochs=200 torch_device=cuda only=model,curves
+preset=chapter iters=100 warmup=5 epochs=200 torch_device=cuda only=model,curves
 # The chapter-sized 2-epoch curve takes ~20 min on llvmpipe: the rehearsal checks the model only.
 [ -n "$rehearsal" ] && preset=small iters=2 warmup=1 epochs=3 torch_device=cpu only=model
 allow=(--allow-read --allow-write --allow-env --allow-run --allow-ffi=node_modules)
@@ -50,7 +51,8 @@ step machine 60 bash -c 'nvidia-smi -L; nvidia-smi --query-gpu=name,driver_versi
 step tests 240 deno test "${allow[@]}" test/fused_test.ts
 step verify 180 deno task verify --backend webgpu --only "$only"
 step bench 180 deno task bench --backends webgpu --preset "$preset" --iters "$iters" \
-  --warmup "$warmup" --torch-device "$torch_device" --out "$out"
+  --warmup "$warmup" --torch-device "$torch_device" --profile --out "$out"
+grep -h -e '^| tfjs' -e '^| PyTorch' "$out"/profile-*.md 2>/dev/null | tee -a "$out/summary.txt"
 for iter in random consecutive; do
   step "train-$iter" 150 deno task train --backend webgpu --trainer fused --preset "$preset" \
     --iter "$iter" --epochs "$epochs" --out "$out/run-$iter"

@@ -32,8 +32,9 @@ By default: wasm and cpu, plus webgpu when the adapter is a hardware one; every 
 one on webgpu only); 1 warm-up and 5 timed iterations; PyTorch on cuda when webgpu is timed, else
 on cpu. Results go to --out (default bench/results/) as JSON and a Markdown table, named by date,
 backends and preset (train-<date>-<backends>-<preset>); --json prints the JSON instead of the
-table. With --profile, each backend and trainer timed runs one more step under tf.profile(), and
-its time by kernel joins the results, then named profile-<date>-<backends>-<preset>.`;
+table. With --profile, each backend and trainer timed runs one more step under tf.profile() (the
+fused trainer: with each WebGPU program timed on the GPU by timestamp queries), and its time by
+kernel joins the results, then named profile-<date>-<backends>-<preset>.`;
 
 const BACKENDS = ["wasm", "cpu", "webgpu"] as const;
 
@@ -46,15 +47,16 @@ function markdown(
   const lines = [
     `Machine: ${machine}. ${note}`,
     "",
-    "| engine | trainer | ms / iteration | tokens / s | × PyTorch time | loss vs reference |",
-    "|---|---|---|---|---|---|",
+    "| engine | trainer | ms / iteration | of which host | tokens / s | × PyTorch time | loss vs reference |",
+    "|---|---|---|---|---|---|---|",
     ...rows.map((r) =>
       `| tfjs ${r.backend} | ${r.trainer} | ${r.msPerIteration.toFixed(1)} | ` +
+      `${r.hostMsPerIteration.toFixed(1)} | ` +
       `${Math.round(r.tokensPerSecond)} | ${r.vsTorch?.toFixed(2) ?? "–"} | ` +
       `${r.lossRelDiff.toExponential(1)} |`
     ),
     ...torch.map((t) =>
-      `| ${t.engine} | same math | ${t.msPerIteration.toFixed(1)} | ` +
+      `| ${t.engine} | same math | ${t.msPerIteration.toFixed(1)} | – | ` +
       `${Math.round(t.tokensPerSecond)} | 1.00 | – |`
     ),
   ];
@@ -136,7 +138,9 @@ async function main(args: string[]) {
   const note =
     `Chapter preset "${flags.preset}" (hidden ${config.hidden}, batch ${config.batchSize}, ` +
     `${config.numSteps} steps), ${warmup} warm-up + ${iters} timed iterations, one run. ` +
-    `"× PyTorch time" is ms/iteration divided by PyTorch's in the same run (lower is faster).`;
+    `"Of which host" is the time inside the trainer's step() call (on webgpu: recording and ` +
+    `submitting the GPU's work). "× PyTorch time" is ms/iteration divided by PyTorch's in the ` +
+    `same run (lower is faster).`;
   const result = {
     machine,
     date: new Date().toISOString(),

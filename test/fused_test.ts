@@ -23,6 +23,7 @@ import {
   trainAndPredictRnn,
   type TrainConfig,
 } from "../mod.ts";
+import { profilePrograms } from "../src/bench/profile.ts";
 import { PyRandom } from "../src/random/py_random.ts";
 import { probeAdapter } from "../src/train/backend.ts";
 import type { Dims } from "../src/train/fused/kernel.ts";
@@ -295,6 +296,32 @@ Deno.test({
     assert.deepEqual(a, b);
     assert.equal(tf.memory().numTensors, before);
   },
+});
+
+Deno.test({
+  name:
+    "profilePrograms times each of a fused step's kernels on the GPU, named by kernel and sizes",
+  ignore,
+  fn: () =>
+    gpuChecked(async () => {
+      const params = randomParams(70);
+      const trainer = fusedTrainer(params, TINY);
+      const state = tf.zeros([D.batch, D.hidden]) as tf.Tensor2D;
+      const p = await profilePrograms(() => {
+        trainer.step(state, randomTokens(71), randomTokens(72)).dispose();
+      }, 100); // every kernel in a row of its own
+
+      await trainer.takeLossSum();
+      assert.equal(p.calls, 2 * D.steps + 18, "2·steps + 17 kernels and tfjs's slice of the state");
+      const calls = (name: string) => p.byKernel.find((r) => r.name === name)?.calls;
+      assert.deepEqual([calls("fwd"), calls("bptt")], [D.steps, D.steps]);
+      assert.equal(
+        p.byShape.find((r) => r.name.startsWith("logits "))?.name,
+        "logits v37h20b3t4_mm12x37x20_11rr",
+      );
+      assert.ok(p.kernelMs > 0 && p.byKernel.every((r) => r.ms >= 0), JSON.stringify(p.byKernel));
+      tf.dispose([state, ...paramList(params)]);
+    }),
 });
 
 Deno.test({

@@ -1,6 +1,7 @@
 /**
- * Where a training step's time goes: one step under `tf.profile()`, its kernel times summed by
- * kernel name and by kernel and input shapes.
+ * Where a training step's time goes: one step under `tf.profile()` (or, for kernels tfjs's engine
+ * does not see, with each WebGPU program timed on the GPU), its kernel times summed by kernel name
+ * and by kernel and input shapes.
  *
  * While profiling, tfjs records every kernel it runs, the gradient's included (they run through the
  * same engine), with the time `backend.time()` measures: on wasm and cpu the wall time of the
@@ -13,10 +14,15 @@
  * explain; the rest is JavaScript around them (autograd's tape, tensor bookkeeping, the profiler's
  * own records).
  *
+ * The fused trainer launches its kernels through tfjs-webgpu's program interface, past the engine,
+ * so `tf.profile()` does not see them: {@linkcode profilePrograms} times every WebGPU program a
+ * step launches, by the backend's timer alone.
+ *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
+import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 
 /** One kernel call as the profile recorded it. */
 export interface KernelCall {
@@ -24,13 +30,13 @@ export interface KernelCall {
   name: string;
   /** Its time in milliseconds. */
   ms: number;
-  /** The shapes of its inputs. */
-  inputShapes: number[][];
+  /** Its sizes: the input shapes (`1120×256 · 256×1465`), or a fused kernel's sizes. */
+  shapes: string;
 }
 
 /** The time of a group of kernel calls. */
 export interface KernelRow {
-  /** The kernel's name, with its input shapes in the by-shape table; `other` for the rest. */
+  /** The kernel's name, with its sizes in the by-shape table; `other` for the rest. */
   name: string;
   /** Summed kernel time, milliseconds. */
   ms: number;
@@ -42,6 +48,8 @@ export interface KernelRow {
 
 /** One step's profile. */
 export interface KernelProfile {
+  /** How the kernels were timed. */
+  method: string;
   /** Wall time of the profiled step (profiling's own overhead included), milliseconds. */
   stepMs: number;
   /** The kernels' time, summed, milliseconds. */
@@ -52,14 +60,13 @@ export interface KernelProfile {
   calls: number;
   /** By kernel name, largest first: the top rows, then `other`. */
   byKernel: KernelRow[];
-  /** By kernel name and input shapes, largest first: the top rows, then `other`. */
+  /** By kernel name and sizes, largest first: the top rows, then `other`. */
   byShape: KernelRow[];
 }
 
-/** `BatchMatMul 1120×256 · 256×1465`: a kernel with its input shapes. */
-function withShapes(call: KernelCall): string {
-  const shapes = call.inputShapes.map((s) => s.length > 0 ? s.join("×") : "scalar");
-  return `${call.name} ${shapes.join(" · ")}`;
+/** `1120×256 · 256×1465`: input shapes as a profile names them. */
+export function shapesText(inputShapes: number[][]): string {
+  return inputShapes.map((s) => s.length > 0 ? s.join("×") : "scalar").join(" · ");
 }
 
 /**
@@ -88,20 +95,25 @@ function groupKernels(
     .map(([name, g]) => ({ name, ms: g.ms, share: g.ms / stepMs, calls: g.calls }));
 }
 
-/** Summarises the kernel calls of a step that took `stepMs`: totals, coverage, the two tables. */
+/**
+ * Summarises the kernel calls of a step that took `stepMs`, timed by `method`: totals, coverage,
+ * the two tables.
+ */
 export function summarizeKernels(
+  method: string,
   calls: readonly KernelCall[],
   stepMs: number,
   top = 10,
 ): KernelProfile {
   const kernelMs = calls.reduce((sum, c) => sum + c.ms, 0);
   return {
+    method,
     stepMs,
     kernelMs,
     coverage: kernelMs / stepMs,
     calls: calls.length,
     byKernel: groupKernels(calls, (c) => c.name, stepMs, top),
-    byShape: groupKernels(calls, withShapes, stepMs, top),
+    byShape: groupKernels(calls, (c) => `${c.name} ${c.shapes}`, stepMs, top),
   };
 }
 
@@ -125,9 +137,54 @@ export async function profileStep(
     .map((k) => ({
       name: k.name,
       ms: typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0, // tf.profile awaited them
-      inputShapes: k.inputShapes,
+      shapes: shapesText(k.inputShapes),
     }));
-  return summarizeKernels(calls, stepMs, top);
+  return summarizeKernels("tf.profile()", calls, stepMs, top);
+}
+
+/**
+ * Reads tfjs-webgpu's per-program times, which it gives only as text: `name: ms, name: ms, …`. A
+ * fused kernel's name is its cache key, `<kernel>_<sizes>` (src/train/fused/kernel.ts); a tfjs
+ * program's, its class (`SliceProgram`).
+ */
+export function parseProgramTimes(text: string): KernelCall[] {
+  if (text === "") return [];
+  return text.split(", ").map((entry) => {
+    const colon = entry.lastIndexOf(": ");
+    const program = entry.slice(0, colon);
+    const ms = Number(entry.slice(colon + 2));
+    if (colon < 0 || !Number.isFinite(ms)) throw new Error(`unreadable program time "${entry}"`);
+    const cut = program.indexOf("_");
+    return cut < 0
+      ? { name: program, ms, shapes: "" }
+      : { name: program.slice(0, cut), ms, shapes: program.slice(cut + 1) };
+  });
+}
+
+/**
+ * Runs `step` once on the webgpu backend with every WebGPU program it launches timed on the GPU
+ * (tfjs-webgpu's `backend.time()`: a compute pass per program, with timestamp queries), and
+ * summarises them. For kernels launched outside tfjs's engine, which `tf.profile()` does not see:
+ * the fused trainer's. Each program then runs in a pass of its own, so the profiled step is slower
+ * than a timed one; the kernel times are the GPU's own.
+ */
+export async function profilePrograms(step: () => void, top = 10): Promise<KernelProfile> {
+  const backend = tf.backend() as WebGPUBackend;
+  if (!backend.device?.features.has("timestamp-query")) {
+    throw new Error(
+      "the WebGPU device has no timestamp-query feature: its kernels cannot be timed",
+    );
+  }
+  const start = performance.now();
+  const timing = await backend.time(step);
+  const stepMs = performance.now() - start;
+  const calls = parseProgramTimes(timing.getExtraProfileInfo?.() ?? "");
+  return summarizeKernels("timestamp queries, a pass per program", calls, stepMs, top);
+}
+
+/** Milliseconds for a profile table: four decimals below 1 ms (a GPU kernel's ~0.01), else one. */
+function msText(ms: number): string {
+  return ms.toFixed(ms < 1 ? 4 : 1);
 }
 
 /** A Markdown table of profile rows. */
@@ -136,7 +193,7 @@ function rowTable(header: string, rows: readonly KernelRow[]): string[] {
     `| ${header} | ms | share of step | calls |`,
     "|---|---|---|---|",
     ...rows.map((r) =>
-      `| ${r.name} | ${r.ms.toFixed(1)} | ${(100 * r.share).toFixed(1)} % | ${r.calls} |`
+      `| ${r.name} | ${msText(r.ms)} | ${(100 * r.share).toFixed(1)} % | ${r.calls} |`
     ),
   ];
 }
@@ -149,12 +206,13 @@ export function profileMarkdown(title: string, p: KernelProfile, timedMs: number
   return [
     `### ${title}`,
     "",
-    `One step under \`tf.profile()\`: ${p.stepMs.toFixed(1)} ms wall (the timed mean: ` +
-    `${timedMs.toFixed(1)} ms); ${p.calls} kernel calls, ${p.kernelMs.toFixed(1)} ms of kernel ` +
-    `time: coverage ${(100 * p.coverage).toFixed(0)} % of the profiled step.`,
+    `One step, timed by ${p.method}: ${p.stepMs.toFixed(1)} ms wall (the timed mean: ` +
+    `${timedMs.toFixed(1)} ms); ${p.calls} kernel calls, ${msText(p.kernelMs)} ms of kernel ` +
+    `time: coverage ${(100 * p.coverage).toFixed(0)} % of the profiled step, ` +
+    `${(100 * p.kernelMs / timedMs).toFixed(0)} % of the timed mean.`,
     "",
     ...rowTable("kernel", p.byKernel),
     "",
-    ...rowTable("kernel and input shapes", p.byShape),
+    ...rowTable("kernel and sizes", p.byShape),
   ].join("\n");
 }

@@ -1,7 +1,8 @@
 /**
  * Timing training steps: a trainer on a backend, for a fixed number of minibatches of the random
  * sampler after a warm-up, finished by the epoch's one read-back (so GPU work is counted); and,
- * when asked, one more step under `tf.profile()` ({@linkcode profileStep}).
+ * when asked, one more step profiled ({@linkcode profileStep}; the fused trainer's kernels, which
+ * tfjs's engine does not see, by {@linkcode profilePrograms}).
  *
  * @module
  */
@@ -14,7 +15,7 @@ import { initState } from "../model/rnn.ts";
 import { PyRandom } from "../random/py_random.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { type TrainerName, TRAINERS } from "../train/trainers.ts";
-import { type KernelProfile, profileStep } from "./profile.ts";
+import { type KernelProfile, profilePrograms, profileStep } from "./profile.ts";
 
 /** One measured trainer on one backend. */
 export interface StepTiming {
@@ -24,6 +25,13 @@ export interface StepTiming {
   trainer: TrainerName;
   /** Milliseconds per minibatch (forward, backward, clipping, SGD). */
   msPerIteration: number;
+  /**
+   * Of those, the milliseconds inside the trainer's `step()` on the host: all of them on wasm and
+   * cpu, whose kernels run as they are called; on webgpu, the time to record and submit the GPU's
+   * work, which a GPU runs meanwhile (a software adapter runs it as it is submitted). Near
+   * `msPerIteration` on a GPU, the host is what limits the step.
+   */
+  hostMsPerIteration: number;
   /** Characters trained on per second (batch × steps per iteration). */
   tokensPerSecond: number;
   /** The summed loss of the timed steps (to compare trainers on the same batches). */
@@ -57,24 +65,37 @@ export async function timeTrainer(
   const params = initParams(data.vocab.idxToChar.length, config.hidden, config.seed);
   const t = TRAINERS[trainer](params, config);
   const batches = benchBatches(config, data, warmup + iters + (profile ? 1 : 0));
-  const run = async (slice: typeof batches) => {
+  let hostMs = 0;
+  /** Records the steps of `slice` (their GPU work, if any, still running at the end). */
+  const steps = (slice: typeof batches) => {
     for (const { data: x, label } of slice) {
       const state = initState(config.batchSize, config.hidden);
+      const start = performance.now();
       t.step(state, x, label).dispose();
+      hostMs += performance.now() - start;
       state.dispose();
     }
+  };
+  const run = async (slice: typeof batches) => {
+    steps(slice);
     return await t.takeLossSum();
   };
   await run(batches.slice(0, warmup));
+  hostMs = 0;
   const start = performance.now();
   const lossSum = await run(batches.slice(warmup, warmup + iters));
   const ms = (performance.now() - start) / iters;
-  const profiled = profile ? await profileStep(() => run(batches.slice(-1))) : undefined;
+  const hostMsPerIteration = hostMs / iters;
+  const last = batches.slice(-1);
+  const profiled = !profile ? undefined : trainer === "fused" // its kernels bypass tfjs's engine, which tf.profile() records
+    ? await profilePrograms(() => steps(last)).finally(() => t.takeLossSum())
+    : await profileStep(() => run(last));
   disposeParams(params);
   return {
     backend: tf.getBackend(),
     trainer,
     msPerIteration: ms,
+    hostMsPerIteration,
     tokensPerSecond: config.batchSize * config.numSteps / (ms / 1000),
     lossSum,
     ...(profiled && { profile: profiled }),

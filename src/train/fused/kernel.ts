@@ -123,7 +123,9 @@ export function runKernel(
   }
   const backend = tf.backend() as WebGPUBackend;
   // A fresh program object each time: tfjs rewrites `shaderKey` and `dispatch` on the object.
-  const program: WebGPUProgram = {
+  const program: WebGPUProgram & { constructor: { name: string } } = {
+    // tfjs's timer (`backend.time`, src/bench/profile.ts) names a program by its constructor's name.
+    constructor: { name: spec.key },
     shaderKey: `rnnlab_${spec.key}`,
     variableNames: spec.inputs,
     outputShape: output?.shape ?? spec.outputShape,
