@@ -1,77 +1,64 @@
 /**
- * The recurrence and its back-propagation through time, one kernel launch per time step.
+ * The recurrence and its back-propagation through time, each over all time steps in one kernel
+ * launch.
  *
  * The hidden states live in one tensor `hAll` of (steps + 1)·batch × hidden: block 0 (rows
  * 0..batch−1) is the starting state H_0, block t is H_t. Step t (0-based) reads block t and
  * writes block t + 1. Row `t * batch + b` of every per-step tensor (tokens, labels, logits, dZ)
  * is step t of sequence b, the chapter's `concat(outputs)` order.
  *
+ * Sequence b's states depend on its own earlier states only, so one workgroup per sequence walks
+ * all the steps, with a barrier between steps, and no workgroup waits for another. So the
+ * recurrence is two launches a minibatch, not one per step each way: the host's time per step is
+ * mostly launches (tfjs takes 0.1–0.2 ms of host time to record one on this project's 2-core
+ * machine: its uniforms, a bind group, the dispatch). Each element of a product is summed over k
+ * in increasing order by one invocation: deterministic, no atomics.
+ *
  * @module
  */
 
 import type * as tf from "@tensorflow/tfjs";
 import type { Params } from "../../model/params.ts";
-import { type Dims, dimsKey, runKernel } from "./kernel.ts";
-import {
-  MATMUL_WORKGROUP,
-  matmulCode,
-  matmulDispatch,
-  matmulKey,
-  type MatmulSpec,
-} from "./matmul.ts";
+import { type Dims, dimsKey, perElementSpec, runKernel } from "./kernel.ts";
 import { TANH_FN } from "./wgsl.ts";
 
+/** Invocations per workgroup: each takes the hidden units i, i + 256, … of its sequence. */
+const THREADS = 256;
+
 /**
- * Runs a per-step product kernel (after WGSL `helpers`) for each t of `order`: the first launch
- * allocates the output (`rows` × hidden), the others write into it. Batch × hidden by hidden × hidden products with
- * 1 × 1 micro-tiles, as the batch is small.
+ * A kernel with one workgroup per sequence that runs `body` for t = 0..steps−1 (or from the last
+ * step back, `reverse`), with `m` its sequence and `n` each hidden unit the invocation takes; the
+ * storage barrier after each step makes that step's writes visible to the whole workgroup.
+ * `before` runs once first, with `m` and `n` too.
  */
-function runSteps(
+function stepsKernel(
   name: string,
   d: Dims,
-  spec: Omit<MatmulSpec, "m" | "n" | "k" | "tm" | "tn" | "aLayout">,
   inputs: [string, tf.Tensor][],
   rows: number,
-  order: number[],
+  loop: { reverse: boolean; body: string; before?: string },
   helpers = "",
 ): tf.Tensor {
-  const full: MatmulSpec = {
-    m: d.batch,
-    n: d.hidden,
-    k: d.hidden,
-    tm: 1,
-    tn: 1,
-    aLayout: "rowMajor",
-    ...spec,
-  };
-  const kernel = {
-    key: `${name}_${dimsKey(d)}_${matmulKey(full)}`,
+  const { hidden: H, steps: T } = d;
+  const perUnit = (body: string) =>
+    `for (var n = i32(localIndex); n < ${H}; n = n + ${THREADS}) {\n      ${body}\n    }`;
+  return runKernel({
+    key: `${name}_${dimsKey(d)}`,
     inputs: inputs.map(([n]) => n),
-    outputShape: [rows, d.hidden],
-    workgroup: MATMUL_WORKGROUP,
-    dispatch: matmulDispatch(full),
-    uniforms: "t : i32,",
-    code: helpers + matmulCode(full),
-  };
-  const tensors = inputs.map(([, t]) => t);
-  const out = runKernel(kernel, tensors, [{ type: "int32", data: [order[0]] }]);
-  for (const t of order.slice(1)) runKernel(kernel, tensors, [{ type: "int32", data: [t] }], out);
-  return out;
-}
-
-/** H_{t+1} from H_t: reads block t of `result` (or `state` when t = 0), writes block t + 1. */
-function forwardStepSpec(d: Dims) {
-  const { batch: B, hidden: H } = d;
-  return {
-    bLayout: "rowMajor" as const,
-    readA: `if (uniforms.t == 0) { return state[m * ${H} + k]; }
-      return result[(uniforms.t * ${B} + m) * ${H} + k];`,
-    readB: `return wHh[k * ${H} + n];`,
-    // H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h); the one-hot product X_t W_xh is a row gather.
-    write: `let x = wXh[tokens[uniforms.t * ${B} + m] * ${H} + n];
-      result[((uniforms.t + 1) * ${B} + m) * ${H} + n] = tanhF(acc + x + bH[n]);
-      if (uniforms.t == 0) { result[m * ${H} + n] = state[m * ${H} + n]; }`,
-  };
+    outputShape: [rows, H],
+    workgroup: [THREADS, 1, 1],
+    dispatch: [d.batch, 1, 1],
+    code: `${helpers}
+fn kernel() {
+  let m = i32(workgroupId.x);
+  ${loop.before ? `${perUnit(loop.before)}\n  storageBarrier();` : ""}
+  for (var i = 0; i < ${T}; i = i + 1) {
+    let t = ${loop.reverse ? `${T - 1} - i` : "i"};
+    ${perUnit(loop.body)}
+    storageBarrier();
+  }
+}`,
+  }, inputs.map(([, t]) => t));
 }
 
 /**
@@ -81,9 +68,10 @@ function forwardStepSpec(d: Dims) {
 export function forwardSteps(
   tokens: tf.Tensor,
   state: tf.Tensor,
-  params: Params,
+  params: Pick<Params, "wXh" | "wHh" | "bH">,
   d: Dims,
 ): tf.Tensor {
+  const { batch: B, hidden: H } = d;
   const inputs: [string, tf.Tensor][] = [
     ["tokens", tokens],
     ["wXh", params.wXh],
@@ -91,23 +79,22 @@ export function forwardSteps(
     ["bH", params.bH],
     ["state", state],
   ];
-  const order = Array.from({ length: d.steps }, (_, t) => t);
-  return runSteps("fwd", d, forwardStepSpec(d), inputs, (d.steps + 1) * d.batch, order, TANH_FN);
+  return stepsKernel("fwd", d, inputs, (d.steps + 1) * B, {
+    reverse: false,
+    before: `result[m * ${H} + n] = state[m * ${H} + n];`, // block 0: H_0
+    // H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h); the one-hot product X_t W_xh is a row gather.
+    body: `let prev = (t * ${B} + m) * ${H};
+      var acc = 0.0;
+      for (var k = 0; k < ${H}; k = k + 1) { acc = acc + result[prev + k] * wHh[k * ${H} + n]; }
+      let x = wXh[tokens[t * ${B} + m] * ${H} + n];
+      result[prev + ${B * H} + n] = tanhF(acc + x + bH[n]);`,
+  }, TANH_FN);
 }
 
-/** Step t's dZ from step t + 1's (block t + 1 of `result`, none for the last step), into block t. */
-function bpttStepSpec(d: Dims) {
-  const { batch: B, hidden: H, steps: T } = d;
-  return {
-    bLayout: "colMajor" as const,
-    kEnd: `select(${H}, 0, uniforms.t == ${T - 1})`, // nothing flows back into the last step
-    readA: `return result[((uniforms.t + 1) * ${B} + m) * ${H} + k];`,
-    readB: `return wHh[n * ${H} + k];`, // W_hhᵀ
-    // dH_t = dH_t(output) + dZ_{t+1} W_hhᵀ; dZ_t = dH_t ⊙ (1 − H_t²), the derivative of tanh.
-    write: `let row = uniforms.t * ${B} + m;
-      let h = hAll[(row + ${B}) * ${H} + n];
-      result[row * ${H} + n] = (dHout[row * ${H} + n] + acc) * (1.0 - h * h);`,
-  };
+/** W_hhᵀ, so that BPTT's reads of it are adjacent across the hidden units. */
+function transposed(w: tf.Tensor, size: number): tf.Tensor {
+  const body = `result[i] = w[(i % ${size}) * ${size} + i / ${size}];`;
+  return runKernel(perElementSpec(`tr_${size}`, ["w"], [size, size], body), [w]);
 }
 
 /**
@@ -116,7 +103,23 @@ function bpttStepSpec(d: Dims) {
  * each step's pre-activation X_t W_xh + H_{t-1} W_hh + b_h.
  */
 export function bpttSteps(dHout: tf.Tensor, hAll: tf.Tensor, wHh: tf.Tensor, d: Dims): tf.Tensor {
-  const inputs: [string, tf.Tensor][] = [["dHout", dHout], ["wHh", wHh], ["hAll", hAll]];
-  const order = Array.from({ length: d.steps }, (_, i) => d.steps - 1 - i); // last step first
-  return runSteps("bptt", d, bpttStepSpec(d), inputs, d.steps * d.batch, order);
+  const { batch: B, hidden: H, steps: T } = d;
+  const inputs: [string, tf.Tensor][] = [
+    ["dHout", dHout],
+    ["wHhT", transposed(wHh, H)],
+    ["hAll", hAll],
+  ];
+  return stepsKernel("bptt", d, inputs, T * B, {
+    reverse: true, // last step first: nothing flows back into it from a later one
+    // dH_t = dH_t(output) + dZ_{t+1} W_hhᵀ; dZ_t = dH_t ⊙ (1 − H_t²), the derivative of tanh.
+    body: `let row = (t * ${B} + m) * ${H};
+      var acc = 0.0;
+      if (t < ${T - 1}) {
+        for (var k = 0; k < ${H}; k = k + 1) {
+          acc = acc + result[row + ${B * H} + k] * wHhT[k * ${H} + n];
+        }
+      }
+      let h = hAll[row + ${B * H} + n];
+      result[row + n] = (dHout[row + n] + acc) * (1.0 - h * h);`,
+  });
 }

@@ -1,8 +1,9 @@
 /**
  * The fused trainer: the chapter's minibatch step (In [17]: forward, summed softmax
- * cross-entropy, BPTT, clipping, SGD) as 2·steps + 17 hand-written WebGPU kernel launches (and a
- * tfjs slice for the state to carry), with no readback inside an epoch. Same math as the reference trainer, term for term; only the order
- * of floating-point sums differs, so the curves agree to float32 rounding (see the tests).
+ * cross-entropy, BPTT, clipping, SGD) as 20 hand-written WebGPU kernel launches (and a tfjs slice
+ * for the state to carry), with no readback inside an epoch. Same math as the reference trainer,
+ * term for term; only the order of floating-point sums differs, so the curves agree to float32
+ * rounding (see the tests).
  *
  * @module
  */
