@@ -19,10 +19,12 @@
 #   verify   `deno task verify --backend webgpu`: the model golden and the 2-epoch curves on it
 #   bench    `deno task bench --backends webgpu --profile` with PyTorch on cuda in the same run: the
 #            step times, the host's share of them, and each fused kernel's GPU time
+#   host     bench/fused_host_bench.ts: the host's time to record one fused step
 #   train-*  the chapter's 200 epochs with the fused trainer, both samplers (run.json, curve, time)
 #   band     `deno task verify --run`: both curves within ×1.15 of the chapter's printed ones
 #   onnx     bench/onnx_eps.ts on each onnxruntime execution provider that starts
 set -uo pipefail
+export NO_COLOR=1 # plain logs
 out=${OUT:?set OUT to the folder the results go to}
 mkdir -p "$out"
 [ -f .devpack/boot.sh ] && source .devpack/boot.sh
@@ -53,6 +55,7 @@ step verify 180 deno task verify --backend webgpu --only "$only"
 step bench 180 deno task bench --backends webgpu --preset "$preset" --iters "$iters" \
   --warmup "$warmup" --torch-device "$torch_device" --profile --out "$out"
 grep -h -e '^| tfjs' -e '^| PyTorch' "$out"/profile-*.md 2>/dev/null | tee -a "$out/summary.txt"
+step host 60 deno bench --allow-read --allow-env bench/fused_host_bench.ts
 for iter in random consecutive; do
   step "train-$iter" 150 deno task train --backend webgpu --trainer fused --preset "$preset" \
     --iter "$iter" --epochs "$epochs" --out "$out/run-$iter"
