@@ -200,7 +200,7 @@ function rowTable(header: string, rows: readonly KernelRow[]): string[] {
 
 /**
  * A Markdown section for one profiled step: the totals and coverage, then the time by kernel and
- * by kernel and input shapes. `timedMs` is the mean unprofiled step of the same run, for scale.
+ * by kernel and sizes. `timedMs` is the mean unprofiled step of the same run, for scale.
  */
 export function profileMarkdown(title: string, p: KernelProfile, timedMs: number): string {
   return [

@@ -87,9 +87,12 @@ export async function timeTrainer(
   const ms = (performance.now() - start) / iters;
   const hostMsPerIteration = hostMs / iters;
   const last = batches.slice(-1);
-  const profiled = !profile ? undefined : trainer === "fused" // its kernels bypass tfjs's engine, which tf.profile() records
-    ? await profilePrograms(() => steps(last)).finally(() => t.takeLossSum())
-    : await profileStep(() => run(last));
+  // The fused trainer's kernels bypass tfjs's engine, which is what tf.profile() records.
+  const profileLast = () =>
+    trainer === "fused"
+      ? profilePrograms(() => steps(last)).finally(() => t.takeLossSum())
+      : profileStep(() => run(last));
+  const profiled = profile ? await profileLast() : undefined;
   disposeParams(params);
   return {
     backend: tf.getBackend(),

@@ -5,6 +5,7 @@
  */
 
 import chapter from "../../golden/chapter_printed.json" with { type: "json" };
+import { CHAPTER_CORPUS_CHARS } from "../data/corpus.ts";
 import type { TrainConfig } from "../train/config.ts";
 
 /** One printed epoch of the chapter: perplexity and the three predictions. */
@@ -22,6 +23,13 @@ export function chapterCurve(iter: TrainConfig["iter"]): ChapterEpoch[] {
   return chapter.training[iter].curve;
 }
 
+/** The chapter's setting, as {@linkcode readChapterCurve} compares it: `hidden 256, batch 32, …`. */
+export function chapterSettingText(): string {
+  const c = chapter.training.config;
+  return `hidden ${c.hidden}, batch ${c.batchSize}, ${c.numSteps} steps, lr ${c.lr}, ` +
+    `θ ${c.theta}, ${CHAPTER_CORPUS_CHARS} chars`;
+}
+
 /**
  * The chapter's curve when `config` is the chapter's own setting (the sampler aside), else an
  * empty list: there is nothing to compare a different setting with.
@@ -30,6 +38,6 @@ export function readChapterCurve(config: TrainConfig): ChapterEpoch[] {
   const c = chapter.training.config;
   const same = config.hidden === c.hidden && config.batchSize === c.batchSize &&
     config.numSteps === c.numSteps && config.lr === c.lr && config.theta === c.theta &&
-    config.corpusChars === 20000;
+    config.corpusChars === CHAPTER_CORPUS_CHARS;
   return same ? chapterCurve(config.iter) : [];
 }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { CHAPTER_CORPUS_CHARS } from "../data/corpus.ts";
+
 /** Which of the chapter's two samplers feeds the training. */
 export type IterKind = "random" | "consecutive";
 
@@ -41,7 +43,7 @@ export const CHAPTER_PRESET: Readonly<TrainConfig> = Object.freeze({
   iter: "random",
   epochs: 200,
   seed: 0,
-  corpusChars: 20000,
+  corpusChars: CHAPTER_CORPUS_CHARS,
   hidden: 256,
   batchSize: 32,
   numSteps: 35,

@@ -24,7 +24,7 @@ import { PARAM_NAMES, type ParamArrays, paramList, paramsFromArrays } from "../m
 import { predictRnn } from "../model/predict.ts";
 import { getInputs, rnn } from "../model/rnn.ts";
 import { PyRandom } from "../random/py_random.ts";
-import { chapterCurve, readChapterCurve } from "../report/chapter.ts";
+import { chapterCurve, chapterSettingText, readChapterCurve } from "../report/chapter.ts";
 import type { RunRecord } from "../report/run_record.ts";
 import type { BackendChoice } from "../train/backend.ts";
 import { sequenceLoss } from "../train/loss.ts";
@@ -284,7 +284,7 @@ export function chapterComparison(
  */
 function chapterMismatch(record: RunRecord): string | undefined {
   if (readChapterCurve(record.config).length === 0) {
-    return "not the chapter's setting (hidden 256, batch 32, 35 steps, lr 0.2, θ 5, 20000 chars)";
+    return `not the chapter's setting (${chapterSettingText()})`;
   }
   if (record.dataset.version !== "2017") {
     return `corpus ${record.dataset.version ?? "unknown"}, not the chapter's 2017 one`;
