@@ -12,12 +12,13 @@ import { readRunDir } from "../src/report/run_record.ts";
 import type { TrainConfig } from "../src/train/config.ts";
 import type { TrainedRun } from "../src/train/run.ts";
 import { BACKEND_CHOICES, selectBackend } from "../src/train/backend.ts";
-import { type Check, renderTable } from "../src/verify/compare.ts";
+import { type Check, renderTable, skipCheck } from "../src/verify/compare.ts";
 import {
   chapterBandCheck,
   chapterBatchChecks,
   chapterComparison,
   chapterCorpusCheck,
+  chapterSized,
   corpusChecks,
   curveChecks,
   iteratorChecks,
@@ -116,15 +117,9 @@ async function main(args: string[]) {
   for (const file of curveFiles) {
     for (const c of readGoldenFile<CurveGolden>(dir, file).cases) {
       const on = backend === "auto" ? c.backend : backend;
-      if (on === "cpu" && c.backend !== "cpu" && c.config.hidden >= 256) {
+      if (on === "cpu" && c.backend !== "cpu" && chapterSized(c.config)) {
         const why = "the cpu backend is far too slow for the chapter config; use wasm";
-        checks.push({
-          name: `curve ${c.name} on cpu`,
-          status: "skip",
-          measured: why,
-          expected: "",
-          worst: "",
-        });
+        checks.push(skipCheck(`curve ${c.name} on cpu`, why));
         continue;
       }
       log(

@@ -7,8 +7,9 @@
  * - the NumPy model golden (float64) against tfjs (float32): rtol 1e-4, atol 1e-5;
  * - a curve re-run on the backend that recorded it: rtol 1e-9 (the kernels are deterministic, so
  *   it is bit for bit in practice);
- * - a curve re-run on another backend: rtol 1e-4 for the short curves (2 epochs), whose cpu and
- *   wasm runs differ by ~4e-7: float32 sums in another order; predictions are then not compared.
+ * - a curve re-run on another backend ({@linkcode crossBackendTolerance}): rtol 1e-4 for the small
+ *   preset's 2 epochs, 2e-3 for the chapter config's 2 epochs, and the 200-epoch curves not at all
+ *   (the chapter's band still applies); predictions are then not compared.
  *
  * @module
  */
@@ -30,7 +31,8 @@ import type { BackendChoice } from "../train/backend.ts";
 import { sequenceLoss } from "../train/loss.ts";
 import { runTraining, type TrainedRun } from "../train/run.ts";
 import { gradClipping } from "../train/sgd.ts";
-import { type Check, checkClose, checkExact, type Tolerance } from "./compare.ts";
+import { CHAPTER_PRESET, type TrainConfig } from "../train/config.ts";
+import { type Check, checkClose, checkExact, skipCheck, type Tolerance } from "./compare.ts";
 import type {
   ChapterPrinted,
   CorpusGolden,
@@ -44,8 +46,37 @@ import type {
 export const MODEL_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-5 };
 /** A curve on the backend that recorded it. */
 export const SAME_BACKEND: Tolerance = { rtol: 1e-9, atol: 0 };
-/** A short curve on another backend. */
+/** The small preset's 2-epoch curves on another backend: cpu, wasm and webgpu agree to ~4e-7. */
 export const CROSS_BACKEND: Tolerance = { rtol: 1e-4, atol: 0 };
+/**
+ * The chapter config's 2-epoch curve on another backend. Its first steps (large gradients, clipped)
+ * carry a float32 rounding difference forward, ~1000× larger after 34 steps: the first step's loss
+ * agrees across backends to 2e-7, yet at epoch 2 tfjs's cpu backend is 7.1e-4 from the curve wasm
+ * recorded, as webgpu on an H200 is (within 1e-5 of cpu's). On wasm itself, the batched trainer (the
+ * same sums in another order) lands 3.7e-6 away.
+ */
+export const CROSS_BACKEND_CHAPTER: Tolerance = { rtol: 2e-3, atol: 0 };
+
+/** Whether `config` has the chapter's model and minibatch sizes (hidden 256, batch 32, 35 steps). */
+export function chapterSized(config: TrainConfig): boolean {
+  const { hidden, batchSize, numSteps } = CHAPTER_PRESET;
+  return config.hidden === hidden && config.batchSize === batchSize &&
+    config.numSteps === numSteps;
+}
+
+/**
+ * How closely the recorded curve `c` must reproduce on a backend other than the one that recorded
+ * it, or why it is not compared: over 200 epochs, float32 rounding carries a curve a few per cent
+ * away (webgpu on an H200 against wasm's recorded runs: up to 6.3%), as far as a wrong setting
+ * would, so only the chapter's band tells a right run from a wrong one there.
+ */
+export function crossBackendTolerance(c: CurveCase): Tolerance | string {
+  if (c.config.epochs > 2) {
+    return `on another backend than ${c.backend}, ${c.config.epochs} epochs of float32 rounding ` +
+      "carry a curve a few per cent away: only the chapter's band applies";
+  }
+  return chapterSized(c.config) ? CROSS_BACKEND_CHAPTER : CROSS_BACKEND;
+}
 
 const sha = (s: string) => sha256Hex(new TextEncoder().encode(s));
 
@@ -58,13 +89,7 @@ export async function corpusChecks(golden: CorpusGolden, corpus: CorpusOptions):
     try {
       data = await loadTrainingData({ ...corpus, dataset: version, fetch: null });
     } catch (err) {
-      checks.push({
-        name,
-        status: "skip",
-        measured: (err as Error).message,
-        expected: "",
-        worst: "",
-      });
+      checks.push(skipCheck(name, (err as Error).message));
       continue;
     }
     const measured = {
@@ -202,13 +227,11 @@ export async function curveChecks(
   const perplexities = record.curve.map((r) => r.perplexity);
   const same = record.backend.name === c.backend;
   const name = `curve ${c.name} on ${record.backend.name}`;
+  const tolerance = same ? SAME_BACKEND : crossBackendTolerance(c);
   const checks = [
-    checkClose(
-      `${name}: perplexity per epoch`,
-      perplexities,
-      c.perplexities,
-      same ? SAME_BACKEND : CROSS_BACKEND,
-    ),
+    typeof tolerance === "string"
+      ? skipCheck(`${name}: perplexity per epoch`, tolerance)
+      : checkClose(`${name}: perplexity per epoch`, perplexities, c.perplexities, tolerance),
   ];
   if (same) {
     const got = Object.fromEntries(
@@ -308,14 +331,6 @@ export function runBandCheck(dir: string, record: RunRecord): Check {
     (epochs < printed[0]
       ? `${epochs} epochs: the chapter prints none before ${printed[0]}`
       : undefined);
-  if (mismatch) {
-    return {
-      name: `${what}: the chapter's band`,
-      status: "skip",
-      measured: mismatch,
-      expected: "",
-      worst: "",
-    };
-  }
+  if (mismatch) return skipCheck(`${what}: the chapter's band`, mismatch);
   return chapterBandCheck(what, iter, record.curve.map((r) => r.perplexity), epochs);
 }

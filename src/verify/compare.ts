@@ -32,6 +32,11 @@ function short(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 39)}…` : s;
 }
 
+/** A row for a check that cannot run here, saying why (`skip` is never a failure). */
+export function skipCheck(name: string, why: string): Check {
+  return { name, status: "skip", measured: why, expected: "", worst: "" };
+}
+
 /** Exact equality of JSON-like values (integer arrays, strings), naming the first difference. */
 export function checkExact(name: string, got: unknown, want: unknown): Check {
   const diff = firstDifference(got, want, "");
