@@ -52,13 +52,19 @@ Deno.test("deno task verify --backend webgpu runs the model golden through tfjs-
   );
 });
 
-Deno.test("deno task verify: a changed golden fails with exit 1 and says exactly what differs", async () => {
+/** A temporary copy of golden/*.json, for a test to change and pass as `--golden`. */
+async function goldenCopy(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "rnnlab-golden-" });
   for (const f of Deno.readDirSync(join(ROOT, "golden"))) {
     if (f.name.endsWith(".json")) {
       await Deno.copyFile(join(ROOT, "golden", f.name), join(dir, f.name));
     }
   }
+  return dir;
+}
+
+Deno.test("deno task verify: a changed golden fails with exit 1 and says exactly what differs", async () => {
+  const dir = await goldenCopy();
   const model = readGolden<{ lossSum: number }>("model.json");
   model.lossSum *= 1.01;
   await Deno.writeTextFile(join(dir, "model.json"), JSON.stringify(model));
@@ -107,12 +113,7 @@ Deno.test("deno task verify: bad flags are one line and exit 2", async () => {
 Deno.test("deno task verify --full re-trains the recorded long curves and sets them beside the chapter", async () => {
   // A stand-in for full_curves.json: the 2-epoch chapter run, so the plumbing runs in seconds;
   // two epochs cannot reach the chapter's printed epochs, so the band check must fail.
-  const dir = await Deno.makeTempDir({ prefix: "rnnlab-full-" });
-  for (const f of Deno.readDirSync(join(ROOT, "golden"))) {
-    if (f.name.endsWith(".json")) {
-      await Deno.copyFile(join(ROOT, "golden", f.name), join(dir, f.name));
-    }
-  }
+  const dir = await goldenCopy();
   const short = readGolden<{ cases: { name: string }[] }>("curves.json").cases
     .filter((c) => c.name === "chapter-random-2-epochs");
   await Deno.writeTextFile(join(dir, "full_curves.json"), JSON.stringify({ cases: short }));
@@ -129,12 +130,7 @@ Deno.test("deno task verify --full re-trains the recorded long curves and sets t
 
 Deno.test("deno task verify --full on another backend does not compare a long curve, only its band", async () => {
   // A stand-in for full_curves.json: the small preset's cpu curve, as if it had 3 epochs.
-  const dir = await Deno.makeTempDir({ prefix: "rnnlab-full-other-" });
-  for (const f of Deno.readDirSync(join(ROOT, "golden"))) {
-    if (f.name.endsWith(".json")) {
-      await Deno.copyFile(join(ROOT, "golden", f.name), join(dir, f.name));
-    }
-  }
+  const dir = await goldenCopy();
   const small = readGolden<CurveGolden>("curves.json").cases.find((c) => c.backend === "cpu")!;
   const long = { ...small, name: "small-3-epochs", config: { ...small.config, epochs: 3 } };
   await Deno.writeTextFile(join(dir, "full_curves.json"), JSON.stringify({ cases: [long] }));
