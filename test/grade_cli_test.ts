@@ -93,7 +93,7 @@ Deno.test("grade prints the report and writes Gradescope's results.json; exit 0 
 
 Deno.test("grade --json prints Gradescope's results instead of the report", async () => {
   const out = await runTask("grade", [
-    "fixtures/solutions/reference.ts",
+    "src/grade/staff_solution.ts",
     "--only",
     "gradClipping",
     "--json",
@@ -171,8 +171,8 @@ Deno.test("the Gradescope bundle grades a submission in a Gradescope-like folder
       `${root}/submission/rnn_scratch.ts`,
     );
     await Deno.writeTextFile(
-      `${root}/submission/reference.ts`,
-      await Deno.readTextFile(`${ROOT}fixtures/solutions/reference.ts`),
+      `${root}/submission/alternative.ts`,
+      await Deno.readTextFile(`${ROOT}fixtures/solutions/alternative.ts`),
     );
 
     const run = await bash("run_autograder");

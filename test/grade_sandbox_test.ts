@@ -1,6 +1,6 @@
 // The grader against adversarial submissions: each misbehaves in one way, and the grader must
 // survive it, say what happened, and grade the rest. The submissions may import from fixtures/
-// (they re-export the staff solution), so `root` is that folder.
+// (they re-export the alternative solution), so `root` is that folder.
 
 import assert from "node:assert/strict";
 import type { ExerciseName } from "../src/grade/contract.ts";
@@ -43,7 +43,7 @@ Deno.test("an endless loop is stopped at the time limit; trainRnn runs with the 
   });
   assertZero(report, "rnn", /ran past its time limit of 3 s/);
   assertFull(report, "gradClipping", "trainRnn");
-  assert.ok(exercise(report, "trainRnn").fromReference.includes("rnn"));
+  assert.ok(exercise(report, "trainRnn").referencePrimitives.includes("rnn"));
 });
 
 Deno.test("unbounded allocation, on the V8 heap or outside it, is stopped", async () => {

@@ -3,20 +3,20 @@
 
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import * as reference from "../fixtures/solutions/reference.ts";
 import * as alternative from "../fixtures/solutions/alternative.ts";
 import * as starter from "../src/grade/starter/rnn_scratch.ts";
 import { decodeValue, encodeJson, FormatError, type TensorValue } from "../src/grade/codec.ts";
 import { compareValues } from "../src/grade/compare.ts";
 import type { Submission } from "../src/grade/contract.ts";
 import { importProblems, moduleGraph } from "../src/grade/imports.ts";
-import { PIECES } from "../src/grade/pieces.ts";
 import { ChannelReader } from "../src/grade/protocol.ts";
+import { REFERENCE_PRIMITIVES } from "../src/grade/reference_primitives.ts";
 import { childArgs } from "../src/grade/sandbox.ts";
+import * as staff from "../src/grade/staff_solution.ts";
 import { ROOT } from "./_helpers.ts";
 
 // Compile-time: the staff solution, the alternative and the starter all satisfy the contract.
-const _solutions: Submission[] = [reference, alternative, starter];
+const _solutions: Submission[] = [staff, alternative, starter];
 
 const t = (dtype: string, shape: number[], data: number[]): TensorValue => ({
   kind: "tensor",
@@ -143,7 +143,7 @@ Deno.test("the import check allows the submission's folder and tfjs only", async
       `${dir}/bad.ts`,
       `import g from "${ROOT}golden/corpus.json" with { type: "json" };\nimport { unzipSync } from "fflate";\nimport * as fs from "node:fs";\nexport const y = [g, unzipSync, fs];\n`,
     );
-    await Deno.symlink(`${ROOT}fixtures/solutions/reference.ts`, `${dir}/link.ts`);
+    await Deno.symlink(`${ROOT}src/grade/staff_solution.ts`, `${dir}/link.ts`);
     await Deno.writeTextFile(`${dir}/linked.ts`, 'export * from "./link.ts";\n');
     const config = `${ROOT}deno.json`;
     assert.deepEqual(importProblems(await moduleGraph(`${dir}/ok.ts`, config), dir), []);
@@ -180,20 +180,20 @@ Deno.test("the primitives handed to submissions equal the staff solution's", () 
   const data = tf.tensor2d([[0, 3, 1], [2, 2, 4]], [2, 3], "int32");
   const same = (a: unknown, b: unknown) =>
     assert.deepEqual(JSON.parse(encodeJson(a)), JSON.parse(encodeJson(b)));
-  const inputs = PIECES.getInputs(data, 5);
-  same(inputs, reference.getInputs(data, 5));
+  const inputs = REFERENCE_PRIMITIVES.getInputs(data, 5);
+  same(inputs, staff.getInputs(data, 5));
   const params = [[5, 4], [4, 4], [4], [4, 5], [5]].map((s, i) =>
     tf.randomNormal(s, 0, 1, "float32", i)
   ) as never;
   const state = tf.randomNormal([2, 4], 0, 1, "float32", 9) as tf.Tensor2D;
-  same(PIECES.rnn(inputs, state, params), reference.rnn(inputs, state, params));
-  same(PIECES.gradClipping(params, 1), reference.gradClipping(params, 1));
+  same(REFERENCE_PRIMITIVES.rnn(inputs, state, params), staff.rnn(inputs, state, params));
+  same(REFERENCE_PRIMITIVES.gradClipping(params, 1), staff.gradClipping(params, 1));
   const corpus = Array.from({ length: 50 }, (_, i) => i);
   const rng = () => ({ seed: 5, shuffle: (x: number[]) => x.reverse() });
-  same([...PIECES.dataIterRandom(corpus, 2, 4, rng())], [
-    ...reference.dataIterRandom(corpus, 2, 4, rng()),
+  same([...REFERENCE_PRIMITIVES.dataIterRandom(corpus, 2, 4, rng())], [
+    ...staff.dataIterRandom(corpus, 2, 4, rng()),
   ]);
-  same([...PIECES.dataIterConsecutive(corpus, 3, 4)], [
-    ...reference.dataIterConsecutive(corpus, 3, 4),
+  same([...REFERENCE_PRIMITIVES.dataIterConsecutive(corpus, 3, 4)], [
+    ...staff.dataIterConsecutive(corpus, 3, 4),
   ]);
 });

@@ -6,7 +6,7 @@
  * Everything the child needs after the submission has loaded (the stdout writer, the text encoder,
  * `Deno.exit`, the JSON writer of `codec.ts`) is captured when this module is evaluated, before
  * the submission's code runs, so patching globals cannot redirect or forge the channel. The entry
- * modules are `child_entry.ts` and `child_entry_pieces.ts`.
+ * modules are `child_entry.ts` and `child_entry_primitives.ts`.
  *
  * @module
  */
@@ -14,7 +14,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { PyRandom } from "../random/py_random.ts";
 import { encodeJson, toTensors } from "./codec.ts";
-import type { ExerciseName, Pieces, RnnParams, Submission, TrainRnnConfig } from "./contract.ts";
+import type {
+  ExerciseName,
+  Primitive,
+  Primitives,
+  RnnParams,
+  Submission,
+  TrainRnnConfig,
+} from "./contract.ts";
 import { decodeRequest } from "./protocol.ts";
 
 const call = Function.prototype.call;
@@ -42,9 +49,9 @@ interface Context {
   /** The submission's exports. */
   module: Record<string, unknown>;
   /** The reference primitives, in the children that get them. */
-  pieces: Pieces | null;
-  /** Which primitives `trainRnn` takes from `pieces`. */
-  fromReference: string[];
+  reference: Primitives | null;
+  /** Which primitives `trainRnn` takes from `reference`. */
+  referencePrimitives: Primitive[];
 }
 
 /** A sampler's batches as an array; what is not iterable is returned as is, for the feedback. */
@@ -58,10 +65,10 @@ function take(batches: unknown): unknown {
   return out;
 }
 
-function piece<K extends keyof Pieces>(ctx: Context, name: K): Pieces[K] {
-  if (!ctx.fromReference.includes(name)) return ctx.module[name] as Pieces[K];
-  if (ctx.pieces === null) throw new Error(`internal: no reference ${name} in this child`);
-  return ctx.pieces[name];
+function primitive<K extends Primitive>(ctx: Context, name: K): Primitives[K] {
+  if (!ctx.referencePrimitives.includes(name)) return ctx.module[name] as Primitives[K];
+  if (ctx.reference === null) throw new Error(`internal: no reference ${name} in this child`);
+  return ctx.reference[name];
 }
 
 /** How each exercise's function is called with a case's arguments. */
@@ -81,7 +88,7 @@ const CALLS: Record<ExerciseName, (fn: AnyFn, a: Args, ctx: Context) => unknown>
   predictRnn: (fn, a, ctx) => {
     const idxToChar = a.idxToChar as string[];
     const charToIdx = new Map(idxToChar.map((c, i) => [c, i]));
-    const { rnn, getInputs } = ctx.pieces!;
+    const { rnn, getInputs } = ctx.reference!;
     return fn(rnn, a.prefix, a.numChars, a.params, a.hiddenDim, idxToChar, charToIdx, getInputs);
   },
   trainRnn: (fn, a, ctx) => {
@@ -89,11 +96,11 @@ const CALLS: Record<ExerciseName, (fn: AnyFn, a: Args, ctx: Context) => unknown>
     const initial = params as tf.Tensor[];
     const getParams = () => initial.map((t) => tf.variable(t.clone())) as unknown as RnnParams;
     const parts = {
-      rnn: piece(ctx, "rnn"),
-      getInputs: piece(ctx, "getInputs"),
-      dataIterRandom: piece(ctx, "dataIterRandom"),
-      dataIterConsecutive: piece(ctx, "dataIterConsecutive"),
-      gradClipping: piece(ctx, "gradClipping"),
+      rnn: primitive(ctx, "rnn"),
+      getInputs: primitive(ctx, "getInputs"),
+      dataIterRandom: primitive(ctx, "dataIterRandom"),
+      dataIterConsecutive: primitive(ctx, "dataIterConsecutive"),
+      gradClipping: primitive(ctx, "gradClipping"),
       getParams,
       rng: new PyRandom(seed as number),
     };
@@ -125,10 +132,10 @@ function errorText(err: unknown): string {
 }
 
 /**
- * Runs the child: request in, messages out, then exits. `pieces` are the reference primitives the
- * entry module loaded, or `null`.
+ * Runs the child: request in, messages out, then exits. `reference` are the reference primitives
+ * the entry module loaded, or `null`.
  */
-export async function runChild(pieces: Pieces | null): Promise<never> {
+export async function runChild(reference: Primitives | null): Promise<never> {
   tf.enableProdMode(); // no "install tfjs-node" notice in the student's output
   await tf.setBackend("cpu");
   const request = decodeRequest(await new Response(Deno.stdin.readable).text());
@@ -146,7 +153,11 @@ export async function runChild(pieces: Pieces | null): Promise<never> {
   }
   send('{"t":"loaded"}');
   const exercise = request.exercise as keyof Submission;
-  const ctx: Context = { module, pieces, fromReference: request.fromReference };
+  const ctx: Context = {
+    module,
+    reference,
+    referencePrimitives: request.referencePrimitives,
+  };
   for (let i = 0; i < request.cases.length; i++) {
     try {
       const fn = module[exercise];

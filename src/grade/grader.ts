@@ -2,9 +2,10 @@
  * Grading a submission end to end: the import check, one sandboxed child per exercise, the
  * comparison of every returned value with the expected one, and the per-case verdicts.
  *
- * The exercises run two at a time (`jobs`); `trainRnn` runs last, because it trains with the
- * student's own primitives except those whose exercise failed, which the reference replaces: a
- * bug costs points once.
+ * The exercises run two at a time (`jobs`): first the primitives, then the others. `trainRnn` waits
+ * for the primitives because it trains with the student's own primitives except those whose
+ * exercise failed, which the reference's replace (a bug costs points once); it starts first among
+ * the others because it takes longest.
  *
  * @module
  */
@@ -14,8 +15,8 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { UsageError } from "../cli/errors.ts";
 import { compareValues } from "./compare.ts";
-import type { ExerciseName, Pieces } from "./contract.ts";
-import { buildExercises, type ChapterText, type Exercise } from "./exercises.ts";
+import { type ExerciseName, type Primitive, PRIMITIVES, TAKES_PRIMITIVES } from "./contract.ts";
+import { buildExercises, type Case, type ChapterText, type Exercise } from "./exercises/mod.ts";
 import { importProblems, moduleGraph } from "./imports.ts";
 import type { Request } from "./protocol.ts";
 import { type Limits, runSandboxed, type SandboxRun } from "./sandbox.ts";
@@ -51,8 +52,8 @@ export interface ExerciseResult {
   maxScore: number;
   /** One verdict per case. */
   cases: CaseResult[];
-  /** For `trainRnn`: the primitives the reference stood in for. */
-  fromReference: string[];
+  /** For `trainRnn`: the primitives whose reference version stood in for the student's. */
+  referencePrimitives: Primitive[];
 }
 
 /** A graded submission. */
@@ -93,14 +94,6 @@ export const LIMITS: Omit<Limits, "timeoutMs"> = {
 };
 
 const OUTPUT_KEEP = 1500;
-const PRIMITIVES: readonly (keyof Pieces)[] = [
-  "dataIterRandom",
-  "dataIterConsecutive",
-  "getInputs",
-  "rnn",
-  "gradClipping",
-];
-const NEEDS_PIECES: readonly ExerciseName[] = ["predictRnn", "trainRnn"];
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -108,6 +101,20 @@ function clip(text: string, keep = OUTPUT_KEEP): string {
   return text.length > keep
     ? `${text.slice(0, keep)}\n[… ${text.length - keep} more characters]`
     : text;
+}
+
+/** The verdict on case `c` of an exercise worth `share` points per case. */
+function caseResult(c: Case, share: number, feedback: string, output = ""): CaseResult {
+  const passed = feedback === "";
+  return {
+    name: c.name,
+    hidden: c.hidden,
+    score: passed ? share : 0,
+    maxScore: share,
+    passed,
+    feedback,
+    output,
+  };
 }
 
 /** Why the cases a child never reported did not finish. */
@@ -195,7 +202,7 @@ export class Grader {
     };
   }
 
-  /** Runs `exercises`, `opts.jobs` at a time, trainRnn first. */
+  /** Runs `exercises`, `opts.jobs` at a time, `trainRnn` (the longest) first. */
   async #runAll(
     exercises: Exercise[],
     submission: string,
@@ -220,22 +227,13 @@ export class Grader {
 
   #allFailed(ex: Exercise, why: string): ExerciseResult {
     const share = ex.points / ex.cases.length;
-    const cases = ex.cases.map((c) => ({
-      name: c.name,
-      hidden: c.hidden,
-      score: 0,
-      maxScore: share,
-      passed: false,
-      feedback: why,
-      output: "",
-    }));
     return {
       name: ex.name,
       title: ex.title,
       score: 0,
       maxScore: ex.points,
-      cases,
-      fromReference: [],
+      cases: ex.cases.map((c) => caseResult(c, share, why)),
+      referencePrimitives: [],
     };
   }
 
@@ -243,7 +241,7 @@ export class Grader {
     ex: Exercise,
     submission: string,
     root: string,
-    fromReference: string[],
+    referencePrimitives: Primitive[],
     opts: GradeOptions,
   ): Promise<ExerciseResult> {
     const timeoutMs = ex.timeoutS * 1000 * (opts.timeoutScale ?? 1);
@@ -253,10 +251,11 @@ export class Grader {
       submission: pathToFileURL(submission).href,
       exercise: ex.name,
       cases: ex.cases.map((c) => c.args),
-      fromReference,
+      referencePrimitives,
       memoryMb: limits.rssMb,
     };
-    const entry = here(NEEDS_PIECES.includes(ex.name) ? "child_entry_pieces.ts" : "child_entry.ts");
+    const takesPrimitives = (TAKES_PRIMITIVES as readonly string[]).includes(ex.name);
+    const entry = here(takesPrimitives ? "child_entry_primitives.ts" : "child_entry.ts");
     const run = await runSandboxed(request, { entry, config: this.#config, root }, limits);
 
     const share = ex.points / ex.cases.length;
@@ -276,32 +275,17 @@ export class Grader {
         problem = "stopped: the process sent its results out of order";
         break;
       }
-      const c = ex.cases[next];
       const diff = msg.t === "error"
         ? `${ex.name} threw ${msg.message}`
         : compareValues(this.#expectedOf(ex, next), msg.value, ex.tolerance, ex.place);
-      verdicts[next++] = {
-        name: c.name,
-        hidden: c.hidden,
-        score: diff === null ? share : 0,
-        maxScore: share,
-        passed: diff === null,
-        feedback: diff === null ? "" : `${diff}\nHint: ${ex.hint}`,
-        output: clip(output),
-      };
+      const feedback = diff === null ? "" : `${diff}\nHint: ${ex.hint}`;
+      verdicts[next] = caseResult(ex.cases[next], share, feedback, clip(output));
+      next++;
       output = "";
     }
     const reason = problem || stopReason(run, ex, limits);
     const cases = ex.cases.map((c, i) =>
-      verdicts[i] ?? {
-        name: c.name,
-        hidden: c.hidden,
-        score: 0,
-        maxScore: share,
-        passed: false,
-        feedback: reason,
-        output: i === next ? clip(output) : "",
-      }
+      verdicts[i] ?? caseResult(c, share, reason, i === next ? clip(output) : "")
     );
     return {
       name: ex.name,
@@ -309,7 +293,7 @@ export class Grader {
       score: cases.reduce((s, c) => s + c.score, 0),
       maxScore: ex.points,
       cases,
-      fromReference,
+      referencePrimitives,
     };
   }
 }

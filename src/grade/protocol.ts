@@ -16,6 +16,7 @@
  */
 
 import { decodeValue, encodeJson, FormatError, type Value } from "./codec.ts";
+import type { Primitive } from "./contract.ts";
 
 /** What the grader asks one child to do. */
 export interface Request {
@@ -28,7 +29,7 @@ export interface Request {
   /** One argument record per case. */
   cases: Record<string, Value>[];
   /** For `trainRnn`: which primitives come from the reference instead of the submission. */
-  fromReference: string[];
+  referencePrimitives: Primitive[];
   /** The resident memory, in MiB, past which the child reports `memory` and is killed. */
   memoryMb: number;
 }
@@ -58,7 +59,7 @@ export function decodeRequest(text: string): Request {
     nonce: String(raw.nonce),
     submission: String(raw.submission),
     exercise: String(raw.exercise),
-    fromReference: (raw.fromReference as unknown[]).map(String),
+    referencePrimitives: (raw.referencePrimitives as unknown[]).map(String) as Primitive[],
     memoryMb: Number(raw.memoryMb),
     cases: (raw.cases as Record<string, unknown>[]).map((args) =>
       Object.fromEntries(Object.entries(args).map(([k, v]) => [k, decodeValue(v, k)]))

@@ -62,8 +62,8 @@ function summary(report: GradeReport): string {
     let line = `${ex.name} (${ex.title}): ${points(ex.score)}/${
       points(ex.maxScore)
     }, ${passed}/${ex.cases.length} cases`;
-    if (ex.fromReference.length > 0) {
-      line += `; trained with the reference's ${ex.fromReference.join(", ")}`;
+    if (ex.referencePrimitives.length > 0) {
+      line += `; trained with the reference's ${ex.referencePrimitives.join(", ")}`;
     }
     lines.push(line);
   }
@@ -107,8 +107,10 @@ export function textReport(report: GradeReport): string {
         points(ex.maxScore)
       }  ${passed}/${ex.cases.length} cases`,
     );
-    if (ex.fromReference.length > 0) {
-      lines.push(`  trained with the reference's ${ex.fromReference.join(", ")} (yours failed)`);
+    if (ex.referencePrimitives.length > 0) {
+      lines.push(
+        `  trained with the reference's ${ex.referencePrimitives.join(", ")} (yours failed)`,
+      );
     }
     for (const c of ex.cases) {
       lines.push(`  ${c.passed ? "ok  " : "FAIL"} ${c.hidden ? "hidden" : "public"}  ${c.name}`);

@@ -32,7 +32,7 @@ export interface Limits {
 
 /** Where the child's code and its permissions come from. */
 export interface SandboxPaths {
-  /** The child's entry module (`child_entry.ts` or `child_entry_pieces.ts`). */
+  /** The child's entry module (`child_entry.ts` or `child_entry_primitives.ts`). */
   entry: string;
   /** The grader's `deno.json`. */
   config: string;
