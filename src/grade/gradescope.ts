@@ -63,7 +63,7 @@ if ! command -v deno >/dev/null 2>&1 || [ "$(deno --version | head -n1 | cut -d'
   npm install -g "deno@\${DENO_VERSION}"
 fi
 deno install --frozen
-deno cache --frozen tasks/grade.ts src/grade/child_entry.ts src/grade/child_entry_primitives.ts
+deno cache --frozen tasks/grade.ts
 `;
 
 const RUN_AUTOGRADER = `#!/usr/bin/env bash
