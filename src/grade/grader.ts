@@ -291,18 +291,17 @@ export class Grader {
         exercises: [],
       };
       const missing = grading.missing;
-      const rejected = missing === null
-        ? grading.importProblems()
-        : Promise.resolve([`${relative(root, file)} was not graded: it is ${missing}`]);
-      // The expected answers (computed once per grader) while the import check and, at a grader's
-      // first grading, the warm-up of its workspace run in their own processes.
-      for (const ex of selected) ex.cases.forEach((_, i) => this.#expectedOf(ex, i));
-      report.rejected = await rejected;
+      report.rejected = missing === null
+        ? await grading.importProblems()
+        : [`${relative(root, file)} was not graded: it is ${missing}`];
       const results = new Map<ExerciseName, ExerciseResult>();
       if (report.rejected.length > 0) {
         for (const ex of selected) results.set(ex.name, this.#allFailed(ex, NOT_RUN));
       } else {
         const advice = opts.typeCheck === false ? Promise.resolve([]) : grading.typeAdvice();
+        // The expected answers (computed once per grader) while the type check and, at a
+        // grader's first grading, the warm-up of its workspace run in their own processes.
+        for (const ex of selected) ex.cases.forEach((_, i) => this.#expectedOf(ex, i));
         const loadErrors = new Set<string>();
         const isPrimitive = (ex: Exercise) => (PRIMITIVES as readonly string[]).includes(ex.name);
         const run = (exercises: Exercise[]) =>

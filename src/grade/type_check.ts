@@ -38,7 +38,9 @@ export interface TypeCheckPaths {
  */
 export async function typeAdvice(paths: TypeCheckPaths, tool: ToolOptions): Promise<string[]> {
   const module = join(paths.dir, "contract_check.ts");
-  await Deno.writeTextFile(
+  // Written synchronously: the check starts before this returns, so it runs beside whatever the
+  // caller does next, even synchronous work.
+  Deno.writeTextFileSync(
     module,
     "// Written by the grader: does the submission satisfy the contract?\n" +
       `import type { Submission } from "${pathToFileURL(paths.contract).href}";\n` +
