@@ -4,28 +4,29 @@
  * @module
  */
 
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { choiceFlag, numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { UsageError } from "../src/cli/errors.ts";
 import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
-import { gradescopeResults, textReport } from "../src/grade/report.ts";
+import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/report.ts";
 import { findGradescopeSubmission, writeStarter } from "../src/grade/gradescope.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
 
 /** The usage and description that `--help` prints. */
 const USAGE =
   `deno task grade SUBMISSION.ts [--root DIR] [--results FILE] [--json] [--only NAME,...]
-                [--timeout-scale X] [--hidden-visibility after_published|hidden]
+                [--timeout-scale X] [--hidden-visibility after_published|after_due_date|hidden]
                 [--data PATH] [--dataset 2017|2018]
 deno task grade --init DIR          writes DIR/rnn_scratch.ts, the starter file
 deno task grade --gradescope DIR    grades DIR/submission, writes DIR/results/results.json
 
-Grades a student's solution of the chapter's exercises in a sandbox. Prints the text report (or,
-with --json, Gradescope's results) and exits 0 whenever grading completed, whatever the score; 2
-for bad input, 1 when the grader itself failed.`;
+Grades a student's solution of the chapter's exercises in a sandbox (see docs/autograder.md).
+Prints the text report (or, with --json, Gradescope's results) and exits 0 whenever grading
+completed, whatever the score; 2 for bad input (a missing file or folder, a flag out of range), 1
+when the grader itself failed.`;
 
 async function main(args: string[]) {
   const { values: flags, positionals } = parseFlagsAndPositionals(args, {
@@ -45,10 +46,11 @@ async function main(args: string[]) {
     return;
   }
   const timeoutScale = numberFlag("timeout-scale", flags["timeout-scale"], { min: 0.01, max: 100 });
-  const visibility = choiceFlag("hidden-visibility", flags["hidden-visibility"], [
-    "after_published",
-    "hidden",
-  ]);
+  const visibility = choiceFlag(
+    "hidden-visibility",
+    flags["hidden-visibility"],
+    HIDDEN_VISIBILITIES,
+  );
   const only = flags.only?.split(",").map((name) =>
     choiceFlag("only", name.trim(), EXERCISES) as ExerciseName
   );
@@ -58,13 +60,18 @@ async function main(args: string[]) {
     if (submission !== undefined) {
       throw new UsageError("give a submission or --gradescope, not both");
     }
+    if (!(await isFolder(flags.gradescope))) {
+      throw new UsageError(`--gradescope ${flags.gradescope} is not a folder`);
+    }
     resultsPath ??= join(flags.gradescope, "results", "results.json");
+    await checkResultsFolder(resultsPath);
     submission = await findGradescopeSubmission(join(flags.gradescope, "submission"));
     if (submission === null) {
       const results = {
         score: 0,
-        execution_time: 0,
         output: "No submission to grade: upload rnn_scratch.ts (one .ts file).",
+        output_format: "text",
+        stdout_visibility: "hidden",
         tests: [],
       };
       await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2));
@@ -77,8 +84,9 @@ async function main(args: string[]) {
       "give the submission to grade, e.g. deno task grade rnn_scratch.ts (or --init DIR)",
     );
   }
+  if (resultsPath !== undefined) await checkResultsFolder(resultsPath);
   const corpus = await loadCorpus({ data: flags.data, dataset: flags.dataset, fetch: null });
-  const grader = new Grader({ chars: prepareCorpus(corpus.text) });
+  await using grader = new Grader({ chars: prepareCorpus(corpus.text) });
   const report = await grader.grade(submission, { root: flags.root, only, timeoutScale });
   const results = gradescopeResults(report, visibility);
   if (resultsPath !== undefined) {
@@ -87,6 +95,17 @@ async function main(args: string[]) {
   console.log(flags.json ? JSON.stringify(results, null, 2) : textReport(report));
   if (resultsPath !== undefined && !flags.json) {
     console.log(`results: ${basename(resultsPath)} written`);
+  }
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return (await Deno.stat(path).catch(() => null))?.isDirectory === true;
+}
+
+/** Before grading: the results' folder must exist (nothing is written if grading fails). */
+async function checkResultsFolder(path: string): Promise<void> {
+  if (!(await isFolder(dirname(resolve(path))))) {
+    throw new UsageError(`results file ${path}: its folder does not exist`);
   }
 }
 

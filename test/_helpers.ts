@@ -39,15 +39,20 @@ export async function runTask(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/** The chapter's prepared corpus, as the autograder grades with it. */
+export async function chapterText(): Promise<import("../src/grade/exercises/mod.ts").ChapterText> {
+  const { loadCorpus, prepareCorpus } = await import("../src/data/corpus.ts");
+  const corpus = await loadCorpus({ searchDirs: [`${SHARED}data`], fetch: null });
+  return { chars: prepareCorpus(corpus.text) };
+}
+
 let grader: Promise<import("../src/grade/grader.ts").Grader> | undefined;
 
 /** One autograder over the chapter's corpus per test process: its expected answers are computed once. */
 export function sharedGrader(): Promise<import("../src/grade/grader.ts").Grader> {
   grader ??= (async () => {
-    const { loadCorpus, prepareCorpus } = await import("../src/data/corpus.ts");
     const { Grader } = await import("../src/grade/grader.ts");
-    const corpus = await loadCorpus({ searchDirs: [`${SHARED}data`], fetch: null });
-    return new Grader({ chars: prepareCorpus(corpus.text) });
+    return new Grader(await chapterText());
   })();
   return grader;
 }

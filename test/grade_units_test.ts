@@ -1,22 +1,25 @@
 // The autograder's parts on their own: the wire format, the comparison and its messages, the
-// channel parser, the import check, the sandbox flags, and the contract of the known solutions.
+// channel parser, the import check, the sandbox flags, the private copy, the escaping of control
+// characters, and the contract of the known solutions.
 
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import * as reference from "../fixtures/solutions/reference.ts";
 import * as alternative from "../fixtures/solutions/alternative.ts";
 import * as starter from "../src/grade/starter/rnn_scratch.ts";
 import { decodeValue, encodeJson, FormatError, type TensorValue } from "../src/grade/codec.ts";
 import { compareValues } from "../src/grade/compare.ts";
 import type { Submission } from "../src/grade/contract.ts";
-import { importProblems, moduleGraph } from "../src/grade/imports.ts";
-import { PIECES } from "../src/grade/pieces.ts";
+import { infoArgs } from "../src/grade/imports.ts";
+import { copyRegularFiles } from "../src/grade/private_copy.ts";
 import { ChannelReader } from "../src/grade/protocol.ts";
-import { childArgs } from "../src/grade/sandbox.ts";
+import { REFERENCE_PRIMITIVES } from "../src/grade/reference_primitives.ts";
+import { visible } from "../src/grade/report.ts";
+import { childArgs, Sandbox } from "../src/grade/sandbox.ts";
+import * as staff from "../src/grade/staff_solution.ts";
 import { ROOT } from "./_helpers.ts";
 
 // Compile-time: the staff solution, the alternative and the starter all satisfy the contract.
-const _solutions: Submission[] = [reference, alternative, starter];
+const _solutions: Submission[] = [staff, alternative, starter];
 
 const t = (dtype: string, shape: number[], data: number[]): TensorValue => ({
   kind: "tensor",
@@ -102,7 +105,7 @@ Deno.test("comparisons check structure, dtype, shape, then values, and name the 
   assert.match(compareValues("分开我", "分开你", null, name)!, /first differ at character 2/);
 });
 
-Deno.test("only lines with the nonce are messages; the rest is the submission's output", () => {
+Deno.test("only lines with the nonce are messages; the rest is output, passed on as it comes", () => {
   const reader = new ChannelReader("n0nce", 1000);
   const events = [
     ...reader.push(
@@ -110,56 +113,92 @@ Deno.test("only lines with the nonce are messages; the rest is the submission's 
         'hello\n{"t":"done"}\nnonce {"t":"done"}\n\nn0nce {"t":"result","case":0,"value":[1]}\npart',
       ),
     ),
-    ...reader.push(bytes("ial")),
+    ...reader.push(bytes("ial\nn0")),
+    ...reader.push(bytes('nce {"t":"do')),
+    ...reader.push(bytes('ne"}\n')),
     ...reader.end(),
   ];
   assert.deepEqual(events, [
-    { kind: "output", text: "hello\n" },
-    { kind: "output", text: '{"t":"done"}\n' },
-    { kind: "output", text: 'nonce {"t":"done"}\n' },
-    { kind: "message", message: { t: "result", case: 0, value: [1] } },
-    { kind: "output", text: "partial" },
+    { kind: "output", text: 'hello\n{"t":"done"}\nnonce {"t":"done"}\n' },
+    {
+      kind: "message",
+      message: { t: "result", case: 0, value: [1] },
+      json: '{"t":"result","case":0,"value":[1]}',
+    },
+    { kind: "output", text: "part" },
+    { kind: "output", text: "ial" },
+    { kind: "message", message: { t: "done" }, json: '{"t":"done"}' },
   ]);
+  // A line that cannot be a message is passed on at once, newline or not: nothing piles up.
+  const long = new ChannelReader("n0nce", 1 << 20);
+  assert.deepEqual(long.push(bytes("x".repeat(1000))), [{
+    kind: "output",
+    text: "x".repeat(1000),
+  }]);
+  assert.deepEqual(long.push(bytes("\nn0n")), [{ kind: "output", text: "" }].slice(1));
+  assert.deepEqual(long.end(), [{ kind: "output", text: "\nn0n" }]);
   assert.throws(
-    () => new ChannelReader("n", 1000).push(bytes('n {"t":"result","case":"0","value":1}\n')),
+    () => new ChannelReader("n", 1000).push(bytes('\nn {"t":"result","case":"0","value":1}\n')),
     /bad case index/,
   );
   assert.throws(
-    () => new ChannelReader("n", 1000).push(bytes('n {"t":"done","score":100}\n')),
+    () => new ChannelReader("n", 1000).push(bytes('\nn {"t":"done","score":100}\n')),
     /malformed message/,
   );
   assert.throws(() => new ChannelReader("n", 10).push(bytes("x".repeat(11))), /more than 10 bytes/);
 });
 
-Deno.test("the import check allows the submission's folder and tfjs only", async () => {
+Deno.test("the import check allows the submission's folder and tfjs only, and reads nothing else", async () => {
   const dir = await Deno.makeTempDir();
+  const sandbox = await Sandbox.open();
   try {
     await Deno.writeTextFile(`${dir}/helper.ts`, "export const x = 1;\n");
     await Deno.writeTextFile(
       `${dir}/ok.ts`,
-      'import * as tf from "@tensorflow/tfjs";\nimport tf2 from "npm:@tensorflow/tfjs@4.22.0";\nimport { x } from "./helper.ts";\nexport const y = [tf, tf2, x];\n',
+      'import * as tf from "@tensorflow/tfjs";\nimport tf2 from "npm:@tensorflow/tfjs@4.22.0";\n' +
+        'import { x } from "./helper.ts";\nexport const y = [tf, tf2, x, await import("./helper.ts")];\n',
     );
     await Deno.writeTextFile(
       `${dir}/bad.ts`,
-      `import g from "${ROOT}golden/corpus.json" with { type: "json" };\nimport { unzipSync } from "fflate";\nimport * as fs from "node:fs";\nexport const y = [g, unzipSync, fs];\n`,
+      `import g from "${ROOT}golden/corpus.json" with { type: "json" };\n` +
+        'import { unzipSync } from "fflate";\nimport * as fs from "node:fs";\n' +
+        `const d = await import("data:text/javascript,export * from '${ROOT}src/grade/staff_solution.ts';");\n` +
+        "export const y = [g, unzipSync, fs, d];\n",
     );
-    await Deno.symlink(`${ROOT}fixtures/solutions/reference.ts`, `${dir}/link.ts`);
+    await Deno.symlink(`${ROOT}src/grade/staff_solution.ts`, `${dir}/link.ts`);
     await Deno.writeTextFile(`${dir}/linked.ts`, 'export * from "./link.ts";\n');
-    const config = `${ROOT}deno.json`;
-    assert.deepEqual(importProblems(await moduleGraph(`${dir}/ok.ts`, config), dir), []);
-    const problems = importProblems(await moduleGraph(`${dir}/bad.ts`, config), dir);
-    assert.equal(problems.length, 3, problems.join("\n"));
-    assert.match(problems.join("\n"), /golden\/corpus\.json[\s\S]*"fflate"[\s\S]*"node:fs"/);
-    assert.equal(importProblems(await moduleGraph(`${dir}/linked.ts`, config), dir).length, 1);
+    const problems = async (name: string) => {
+      const grading = await sandbox.grading(dir, `${dir}/${name}`);
+      try {
+        return await grading.importProblems();
+      } finally {
+        await grading.close();
+      }
+    };
+    assert.deepEqual(await problems("ok.ts"), []);
+    const bad = await problems("bad.ts");
+    assert.equal(bad.length, 4, bad.join("\n"));
+    assert.match(
+      bad.join("\n"),
+      /golden\/corpus\.json[\s\S]*"fflate"[\s\S]*"node:fs"[\s\S]*"data:/,
+    );
+    // The link was left out of the private copy: what it pointed at is not even looked at.
+    assert.deepEqual(await problems("linked.ts"), ['link.ts: Module not found "link.ts".']);
   } finally {
+    await sandbox.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("the child runs with no permission but reading the submission's folder", () => {
+Deno.test("the child and the grader's tools run with every sandbox flag", () => {
   const args = childArgs(
-    { entry: "/g/src/grade/child_entry.ts", config: "/g/deno.json", root: "/sub" },
-    { timeoutMs: 1000, heapMb: 256, rssMb: 512, stdoutBytes: 1 },
+    {
+      entry: "/w/child/src/grade/child_entry.ts",
+      config: "/w/g/deno.json",
+      copy: "/w/g/submission",
+      denoDir: "/w/g/deno_dir",
+    },
+    { timeoutMs: 1000, heapMb: 256, rssMb: 512, stdoutBytes: 1, diskMb: 1 },
     7,
   );
   assert.deepEqual(args, [
@@ -167,33 +206,89 @@ Deno.test("the child runs with no permission but reading the submission's folder
     "--no-prompt",
     "--no-remote",
     "--cached-only",
-    "--frozen",
-    "--config=/g/deno.json",
+    "--no-lock",
+    "--config=/w/g/deno.json",
     "--seed=7",
     "--v8-flags=--max-old-space-size=256",
-    "--allow-read=/sub,/g/node_modules",
-    "/g/src/grade/child_entry.ts",
+    "--allow-read=/w/g/submission",
+    "/w/child/src/grade/child_entry.ts",
   ]);
+  assert.deepEqual(infoArgs("/w/g/submission/a.ts", "/w/g/info.json"), [
+    "info",
+    "--json",
+    "--no-remote",
+    "--no-npm",
+    "--no-lock",
+    "--config=/w/g/info.json",
+    "/w/g/submission/a.ts",
+  ]);
+});
+
+Deno.test("the private copy holds regular files only, within its bounds, and says what it left out", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const from = `${dir}/from`;
+    await Deno.mkdir(`${from}/sub/deeper`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/outside.txt`, "outside\n");
+    await Deno.writeTextFile(`${from}/main.ts`, "export {};\n");
+    await Deno.writeTextFile(`${from}/a.txt`, "a".repeat(10));
+    await Deno.writeTextFile(`${from}/b.txt`, "b".repeat(100));
+    await Deno.writeTextFile(`${from}/sub/c.txt`, "c");
+    await Deno.writeTextFile(`${from}/sub/deeper/d.txt`, "d");
+    await Deno.symlink(`${dir}/outside.txt`, `${from}/link.txt`);
+    await Deno.link(`${dir}/outside.txt`, `${from}/hard.txt`);
+    const report = await copyRegularFiles(from, `${dir}/to`, "main.ts", {
+      files: 4,
+      bytes: 60,
+      depth: 1,
+    });
+    assert.deepEqual(report.leftOut, [
+      { path: "b.txt", why: "100 bytes would pass the copy's bound of 60" },
+      { path: "link.txt", why: "a symbolic link" },
+      { path: "sub/deeper", why: "a folder deeper than 1" },
+    ]);
+    assert.deepEqual([report.files, report.bytes], [4, 30]); // main, a, hard, sub/c
+    assert.equal(await Deno.readTextFile(`${dir}/to/hard.txt`), "outside\n");
+    assert.ok((await Deno.lstat(`${dir}/to/hard.txt`)).nlink === 1); // a copy, not a link
+    const more = await copyRegularFiles(from, `${dir}/to2`, "main.ts", {
+      files: 2,
+      bytes: 1000,
+      depth: 8,
+    });
+    assert.deepEqual(
+      more.leftOut.filter((l) => l.why === "the copy's bound of 2 files").map((l) => l.path),
+      ["b.txt", "hard.txt", "sub/c.txt", "sub/deeper/d.txt"], // main.ts first, then a.txt
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("control characters are shown escaped, tab and newline kept", () => {
+  assert.equal(
+    visible("a\tb\nc\x1b[2J\rd\x07\x9b\u202eé分"),
+    "a\tb\nc\\x1b[2J\\x0dd\\x07\\x9b\\u202eé分",
+  );
 });
 
 Deno.test("the primitives handed to submissions equal the staff solution's", () => {
   const data = tf.tensor2d([[0, 3, 1], [2, 2, 4]], [2, 3], "int32");
   const same = (a: unknown, b: unknown) =>
     assert.deepEqual(JSON.parse(encodeJson(a)), JSON.parse(encodeJson(b)));
-  const inputs = PIECES.getInputs(data, 5);
-  same(inputs, reference.getInputs(data, 5));
+  const inputs = REFERENCE_PRIMITIVES.getInputs(data, 5);
+  same(inputs, staff.getInputs(data, 5));
   const params = [[5, 4], [4, 4], [4], [4, 5], [5]].map((s, i) =>
     tf.randomNormal(s, 0, 1, "float32", i)
   ) as never;
   const state = tf.randomNormal([2, 4], 0, 1, "float32", 9) as tf.Tensor2D;
-  same(PIECES.rnn(inputs, state, params), reference.rnn(inputs, state, params));
-  same(PIECES.gradClipping(params, 1), reference.gradClipping(params, 1));
+  same(REFERENCE_PRIMITIVES.rnn(inputs, state, params), staff.rnn(inputs, state, params));
+  same(REFERENCE_PRIMITIVES.gradClipping(params, 1), staff.gradClipping(params, 1));
   const corpus = Array.from({ length: 50 }, (_, i) => i);
   const rng = () => ({ seed: 5, shuffle: (x: number[]) => x.reverse() });
-  same([...PIECES.dataIterRandom(corpus, 2, 4, rng())], [
-    ...reference.dataIterRandom(corpus, 2, 4, rng()),
+  same([...REFERENCE_PRIMITIVES.dataIterRandom(corpus, 2, 4, rng())], [
+    ...staff.dataIterRandom(corpus, 2, 4, rng()),
   ]);
-  same([...PIECES.dataIterConsecutive(corpus, 3, 4)], [
-    ...reference.dataIterConsecutive(corpus, 3, 4),
+  same([...REFERENCE_PRIMITIVES.dataIterConsecutive(corpus, 3, 4)], [
+    ...staff.dataIterConsecutive(corpus, 3, 4),
   ]);
 });

@@ -3,101 +3,171 @@
  * one exercise's function once per case and sends back each return value (or the error it threw)
  * over the channel of `protocol.ts`. It never sees an expected answer and never judges one.
  *
- * Everything the child needs after the submission has loaded (the stdout writer, the text encoder,
- * `Deno.exit`, the JSON writer of `codec.ts`) is captured when this module is evaluated, before
- * the submission's code runs, so patching globals cannot redirect or forge the channel. The entry
- * modules are `child_entry.ts` and `child_entry_pieces.ts`.
+ * Everything a case needs (its arguments as tensors, copies of its lists, its generator) is made
+ * before the submission loads, and what runs after (calling, collecting a sampler's batches,
+ * writing the JSON, sending it) uses only the built-ins of `intrinsics.ts`, taken before the
+ * submission loads too: patching globals or prototypes cannot redirect, forge or alter what the
+ * child sends. The entry modules are `child_entry.ts` and `child_entry_primitives.ts`.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
 import { PyRandom } from "../random/py_random.ts";
-import { encodeJson, toTensors } from "./codec.ts";
-import type { ExerciseName, Pieces, RnnParams, Submission, TrainRnnConfig } from "./contract.ts";
+import { encodeJson, TooLargeError, toTensors } from "./codec.ts";
+import type {
+  ExerciseName,
+  Primitive,
+  Primitives,
+  RnnParams,
+  Submission,
+  TrainRnnConfig,
+} from "./contract.ts";
+import {
+  append,
+  callWith,
+  ErrorClass,
+  isArray,
+  isInstance,
+  iteratorSymbol,
+  sliceText,
+  stringify,
+  subarray,
+  toText,
+  typedLength,
+} from "./intrinsics.ts";
 import { decodeRequest } from "./protocol.ts";
 
-const call = Function.prototype.call;
-const writeSync = call.bind(Deno.stdout.writeSync) as (self: unknown, b: Uint8Array) => number;
-const subarray = call.bind(Uint8Array.prototype.subarray) as (
+const writeSync = Function.prototype.call.bind(Deno.stdout.writeSync) as unknown as (
+  self: unknown,
   b: Uint8Array,
-  s: number,
-) => Uint8Array;
-const utf8 = call.bind(TextEncoder.prototype.encode) as (
+) => number;
+const utf8 = Function.prototype.call.bind(TextEncoder.prototype.encode) as unknown as (
   self: TextEncoder,
   s: string,
 ) => Uint8Array;
 const encoder = new TextEncoder();
 const stdout = Deno.stdout;
 const exit = Deno.exit;
-const stringify = JSON.stringify;
 
 /** The most batches taken from a sampler: more than any correct sampler yields for these cases. */
 const MAX_BATCHES = 10_000;
 
 type Args = Record<string, unknown>;
+type Module = Record<string, unknown>;
 // deno-lint-ignore no-explicit-any
-type AnyFn = (...args: any[]) => unknown;
-interface Context {
-  /** The submission's exports. */
-  module: Record<string, unknown>;
-  /** The reference primitives, in the children that get them. */
-  pieces: Pieces | null;
-  /** Which primitives `trainRnn` takes from `pieces`. */
-  fromReference: string[];
+type AnyFn = (...args: any[]) => any;
+/** One case, ready to run once the submission's module is loaded. */
+type Call = (module: Module) => unknown;
+
+/** An error of the child's own making, described without reading anything the submission can patch. */
+class ChildFault {
+  #text: string;
+  constructor(text: string) {
+    this.#text = text;
+  }
+  static textOf(err: unknown): string | null {
+    return typeof err === "object" && err !== null && #text in err ? err.#text : null;
+  }
 }
 
-/** A sampler's batches as an array; what is not iterable is returned as is, for the feedback. */
+/** The submission's export `name`, which must be a function. */
+function exported(module: Module, name: ExerciseName): AnyFn {
+  const fn = module[name];
+  if (typeof fn !== "function") {
+    throw new ChildFault("TypeError: the submission does not export a function " + name);
+  }
+  return fn as AnyFn;
+}
+
+/**
+ * A sampler's batches as an array: an array as it is (the JSON writer reads it by index), another
+ * iterable through its own iterator; what is not iterable is returned as is, for the feedback.
+ */
 function take(batches: unknown): unknown {
-  if (typeof (batches as Iterable<unknown>)?.[Symbol.iterator] !== "function") return batches;
+  if (isArray(batches)) return batches;
+  if (batches === null || batches === undefined) return batches;
+  const iterate = (batches as Record<symbol, unknown>)[iteratorSymbol];
+  if (typeof iterate !== "function") return batches;
+  const iterator = callWith(iterate, batches) as Iterator<unknown>;
   const out: unknown[] = [];
-  for (const batch of batches as Iterable<unknown>) {
-    out.push(batch);
-    if (out.length > MAX_BATCHES) break;
+  while (out.length <= MAX_BATCHES) {
+    const step = iterator.next();
+    if (step.done) break;
+    append(out, step.value);
   }
   return out;
 }
 
-function piece<K extends keyof Pieces>(ctx: Context, name: K): Pieces[K] {
-  if (!ctx.fromReference.includes(name)) return ctx.module[name] as Pieces[K];
-  if (ctx.pieces === null) throw new Error(`internal: no reference ${name} in this child`);
-  return ctx.pieces[name];
+/** Fresh trainable copies of `initial`, the same values on every call. */
+function variables(initial: tf.Tensor[]): RnnParams {
+  const out: tf.Tensor[] = [];
+  for (let i = 0; i < initial.length; i++) append(out, tf.variable(initial[i].clone()));
+  return out as unknown as RnnParams;
 }
 
-/** How each exercise's function is called with a case's arguments. */
-const CALLS: Record<ExerciseName, (fn: AnyFn, a: Args, ctx: Context) => unknown> = {
-  dataIterRandom: (fn, a) => {
+/**
+ * How each exercise's function is called with a case's arguments: given them (and the reference
+ * primitives, in the children that have them), returns the call to make once the module loads.
+ */
+const PREPARE: Record<
+  ExerciseName,
+  (a: Args, reference: Primitives | null, replaced: Primitive[]) => Call
+> = {
+  dataIterRandom: (a) => {
     const rng = new PyRandom(a.seed as number); // one generator for all the epochs of a case
-    return Array.from(
-      { length: a.epochs as number },
-      () => take(fn((a.corpusIndices as number[]).slice(), a.batchSize, a.numSteps, rng)),
-    );
+    const corpora: number[][] = []; // each epoch gets its own copy of the list
+    for (let e = 0; e < (a.epochs as number); e++) {
+      append(corpora, (a.corpusIndices as number[]).slice());
+    }
+    return (m) => {
+      const fn = exported(m, "dataIterRandom");
+      const epochs: unknown[] = [];
+      for (let e = 0; e < corpora.length; e++) {
+        append(epochs, take(fn(corpora[e], a.batchSize, a.numSteps, rng)));
+      }
+      return epochs;
+    };
   },
-  dataIterConsecutive: (fn, a) => take(fn(a.corpusIndices, a.batchSize, a.numSteps)),
-  getInputs: (fn, a) => fn(a.data, a.vocabSize),
-  rnn: (fn, a) => fn(a.inputs, a.state, a.params),
-  gradClipping: (fn, a) => fn(a.grads, a.theta),
-  perplexity: (fn, a) => fn(a.outputs, a.label),
-  predictRnn: (fn, a, ctx) => {
+  dataIterConsecutive: (a) => (m) =>
+    take(exported(m, "dataIterConsecutive")(a.corpusIndices, a.batchSize, a.numSteps)),
+  getInputs: (a) => (m) => exported(m, "getInputs")(a.data, a.vocabSize),
+  rnn: (a) => (m) => exported(m, "rnn")(a.inputs, a.state, a.params),
+  gradClipping: (a) => (m) => exported(m, "gradClipping")(a.grads, a.theta),
+  perplexity: (a) => (m) => exported(m, "perplexity")(a.outputs, a.label),
+  predictRnn: (a, reference) => {
     const idxToChar = a.idxToChar as string[];
     const charToIdx = new Map(idxToChar.map((c, i) => [c, i]));
-    const { rnn, getInputs } = ctx.pieces!;
-    return fn(rnn, a.prefix, a.numChars, a.params, a.hiddenDim, idxToChar, charToIdx, getInputs);
+    const { rnn, getInputs } = reference!;
+    return (m) =>
+      exported(m, "predictRnn")(
+        rnn,
+        a.prefix,
+        a.numChars,
+        a.params,
+        a.hiddenDim,
+        idxToChar,
+        charToIdx,
+        getInputs,
+      );
   },
-  trainRnn: (fn, a, ctx) => {
+  trainRnn: (a, reference, replaced) => {
     const { params, seed, ...config } = a;
-    const initial = params as tf.Tensor[];
-    const getParams = () => initial.map((t) => tf.variable(t.clone())) as unknown as RnnParams;
-    const parts = {
-      rnn: piece(ctx, "rnn"),
-      getInputs: piece(ctx, "getInputs"),
-      dataIterRandom: piece(ctx, "dataIterRandom"),
-      dataIterConsecutive: piece(ctx, "dataIterConsecutive"),
-      gradClipping: piece(ctx, "gradClipping"),
-      getParams,
-      rng: new PyRandom(seed as number),
-    };
-    return fn(config as unknown as TrainRnnConfig, parts);
+    const rng = new PyRandom(seed as number);
+    const fromReference: Record<string, boolean> = { __proto__: null } as never;
+    for (const name of replaced) fromReference[name] = true;
+    const primitive = <K extends Primitive>(m: Module, name: K): Primitives[K] =>
+      fromReference[name] === true ? reference![name] : m[name] as Primitives[K];
+    return (m) =>
+      exported(m, "trainRnn")(config as unknown as TrainRnnConfig, {
+        rnn: primitive(m, "rnn"),
+        getInputs: primitive(m, "getInputs"),
+        dataIterRandom: primitive(m, "dataIterRandom"),
+        dataIterConsecutive: primitive(m, "dataIterConsecutive"),
+        gradClipping: primitive(m, "gradClipping"),
+        getParams: () => variables(params as tf.Tensor[]),
+        rng,
+      });
   },
 };
 
@@ -115,52 +185,58 @@ function watchMemory(memoryMb: number, line: string): void {
   new Worker(url, { type: "module" }).postMessage({ limit: memoryMb * 2 ** 20, line });
 }
 
+/** What was thrown, in one line of at most 2000 characters. */
 function errorText(err: unknown): string {
+  const ours = ChildFault.textOf(err);
+  if (ours !== null) return ours;
+  if (isInstance(TooLargeError, err)) return "TooLargeError: the value is too large to send";
   try {
-    if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 2000);
-    return `a thrown ${typeof err}: ${String(err)}`.slice(0, 2000);
+    if (isInstance(ErrorClass, err)) {
+      const e = err as Error;
+      return sliceText("" + e.name + ": " + e.message, 0, 2000);
+    }
+    return sliceText("a thrown " + typeof err + ": " + toText(err), 0, 2000);
   } catch {
     return "an error that cannot be described";
   }
 }
 
 /**
- * Runs the child: request in, messages out, then exits. `pieces` are the reference primitives the
- * entry module loaded, or `null`.
+ * Runs the child: request in, messages out, then exits. `reference` are the reference primitives
+ * the entry module loaded, or `null`.
  */
-export async function runChild(pieces: Pieces | null): Promise<never> {
+export async function runChild(reference: Primitives | null): Promise<never> {
   tf.enableProdMode(); // no "install tfjs-node" notice in the student's output
   await tf.setBackend("cpu");
   const request = decodeRequest(await new Response(Deno.stdin.readable).text());
   const send = (json: string) => {
-    let bytes = utf8(encoder, `\n${request.nonce} ${json}\n`);
-    while (bytes.length > 0) bytes = subarray(bytes, writeSync(stdout, bytes));
+    let bytes = utf8(encoder, "\n" + request.nonce + " " + json + "\n");
+    while (typedLength(bytes) > 0) bytes = subarray(bytes, writeSync(stdout, bytes));
   };
+  const prepare = PREPARE[request.exercise as keyof Submission];
+  const calls: Call[] = [];
+  for (const args of request.cases) {
+    const tensors: Args = {};
+    for (const [k, v] of Object.entries(args)) tensors[k] = toTensors(v);
+    append(calls, prepare(tensors, reference, request.referencePrimitives));
+  }
   watchMemory(request.memoryMb, `\n${request.nonce} {"t":"memory"}\n`);
-  let module: Record<string, unknown>;
+  let module: Module;
   try {
     module = await import(request.submission);
   } catch (err) {
-    send(`{"t":"load-error","message":${stringify(errorText(err))}}`);
+    send('{"t":"load-error","message":' + stringify(errorText(err)) + "}");
     return exit(0);
   }
   send('{"t":"loaded"}');
-  const exercise = request.exercise as keyof Submission;
-  const ctx: Context = { module, pieces, fromReference: request.fromReference };
-  for (let i = 0; i < request.cases.length; i++) {
+  for (let i = 0; i < calls.length; i++) {
+    let json: string;
     try {
-      const fn = module[exercise];
-      if (typeof fn !== "function") {
-        throw new TypeError(`the submission does not export a function ${exercise}`);
-      }
-      const args = Object.fromEntries(
-        Object.entries(request.cases[i]).map(([k, v]) => [k, toTensors(v)]),
-      );
-      const value = CALLS[exercise](fn as AnyFn, args, ctx);
-      send(`{"t":"result","case":${i},"value":${encodeJson(value)}}`);
+      json = '{"t":"result","case":' + i + ',"value":' + encodeJson(calls[i](module)) + "}";
     } catch (err) {
-      send(`{"t":"error","case":${i},"message":${stringify(errorText(err))}}`);
+      json = '{"t":"error","case":' + i + ',"message":' + stringify(errorText(err)) + "}";
     }
+    send(json);
   }
   send('{"t":"done"}');
   return exit(0);

@@ -1,5 +1,5 @@
 /**
- * Entry module of the sandboxed child for the exercises that get no reference primitives.
+ * Entry module of the sandboxed child for the exercises that are handed no primitives.
  *
  * @module
  */

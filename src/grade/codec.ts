@@ -7,15 +7,20 @@
  * Whatever else a submission returns travels as `{"$other": "<what it is>"}`, so that the feedback
  * can say "expected a tensor, got a Promise".
  *
- * {@linkcode encodeJson} writes JSON text itself, with references to the built-ins taken when this
- * module is evaluated, i.e. before the child loads the submission: a submission that patches
- * `JSON.stringify`, `Array.prototype` or `Object.prototype.toJSON` cannot change what is sent.
+ * {@linkcode encodeJson} writes JSON text itself, by string concatenation and with the built-ins of
+ * `intrinsics.ts` (taken before the child loads the submission): a submission that patches
+ * `JSON`, `Array.prototype`, `String.prototype` or `Object.prototype.toJSON` cannot change the
+ * bytes sent for a value. A tensor's elements are what tfjs reports for it (`dataSync`, taken from
+ * `tf.Tensor.prototype` before the submission loads); an array is read by index, any other iterable
+ * by the caller (see `child.ts`).
+ *
  * {@linkcode decodeValue} is the grader's strict reader: anything outside the format is an error.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { isArray, isFinite, isInstance, stringify, typedLength } from "./intrinsics.ts";
 
 /** A tensor as plain data: the grader's form of a tensor, on both sides of the boundary. */
 export interface TensorValue {
@@ -52,12 +57,10 @@ export class TooLargeError extends Error {
 const DTYPES: readonly string[] = ["float32", "int32", "bool"];
 const MAX_DEPTH = 8;
 
-// Pristine built-ins, captured when the module is evaluated (before any submission runs).
-const stringify = JSON.stringify;
-const isArray = Array.isArray;
-const isFinite = Number.isFinite;
 const TensorClass = tf.Tensor;
-const hasInstance = Function.prototype[Symbol.hasInstance];
+const dataSync = Function.prototype.call.bind(tf.Tensor.prototype.dataSync) as unknown as (
+  t: tf.Tensor,
+) => ArrayLike<number>;
 
 function numberJson(x: number): string {
   if (isFinite(x)) return `${x}`;
@@ -80,24 +83,24 @@ function describe(x: unknown): string {
  * `$tensor`s. Throws {@linkcode TooLargeError} past `limit` characters.
  */
 export function encodeJson(x: unknown, limit = 8 << 20): string {
-  const parts: string[] = [];
-  let size = 0;
+  let out = "";
   const put = (s: string) => {
-    size += s.length;
-    if (size > limit) throw new TooLargeError(limit);
-    parts[parts.length] = s;
+    if (out.length + s.length > limit) throw new TooLargeError(limit);
+    out += s;
   };
-  const tensor = (dtype: string, shape: readonly number[], data: ArrayLike<number>) => {
+  const tensor = (dtype: string, shape: readonly number[], data: ArrayLike<number>, n: number) => {
     let count = 1;
     for (let i = 0; i < shape.length; i++) count *= shape[i];
-    if (count !== data.length) { // tfjs builds such tensors from ragged arrays without a word
-      put(`{"$other":"malformed tensor (${data.length} values for shape [${shape.join(", ")}])"}`);
+    let dims = "";
+    for (let i = 0; i < shape.length; i++) dims += (i ? ", " : "") + shape[i];
+    if (count !== n) { // tfjs builds such tensors from ragged arrays without a word
+      put(`{"$other":"malformed tensor (${n} values for shape [${dims}])"}`);
       return;
     }
-    put(`{"$tensor":{"dtype":${stringify(dtype)},"shape":[`);
+    put('{"$tensor":{"dtype":' + stringify(`${dtype}`) + ',"shape":[');
     for (let i = 0; i < shape.length; i++) put((i ? "," : "") + numberJson(shape[i]));
     put('],"data":[');
-    for (let i = 0; i < data.length; i++) put((i ? "," : "") + numberJson(+data[i]));
+    for (let i = 0; i < n; i++) put((i ? "," : "") + numberJson(+data[i]));
     put("]}}");
   };
   const walk = (v: unknown, depth: number) => {
@@ -112,21 +115,21 @@ export function encodeJson(x: unknown, limit = 8 << 20): string {
         walk(v[i], depth + 1);
       }
       put("]");
-    } else if (hasInstance.call(TensorClass, v)) {
+    } else if (isInstance(TensorClass, v)) {
       const t = v as tf.Tensor;
       let data: ArrayLike<number>;
       try {
-        data = t.dataSync() as ArrayLike<number>;
+        data = dataSync(t);
       } catch {
         put('{"$other":"a disposed tensor"}');
         return;
       }
-      tensor(t.dtype, t.shape, data);
-    } else if (isTensorValue(v)) tensor(v.dtype, v.shape, v.data);
+      tensor(t.dtype, t.shape, data, typedLength(data));
+    } else if (isTensorValue(v)) tensor(v.dtype, v.shape, v.data, v.data.length);
     else put(`{"$other":${stringify(describe(v))}}`);
   };
   walk(x, 0);
-  return parts.join("");
+  return out;
 }
 
 function isTensorValue(v: unknown): v is TensorValue {

@@ -3,9 +3,13 @@
  * chapter's Python functions, on tfjs tensors where the chapter uses NDArrays.
  *
  * A submission is a TypeScript module that imports nothing but `@tensorflow/tfjs` and exports every
- * member of {@linkcode Submission}. The starter file (`deno task grade --init DIR`) and the staff
- * solution (`fixtures/solutions/reference.ts`) are checked against this interface at compile time
- * (`test/grade_contract_test.ts`); the grader checks the exports again at run time.
+ * member of {@linkcode Submission}. The starter file (`deno task grade --init DIR`), the staff
+ * solution (`staff_solution.ts`) and the fixtures' solutions are checked against this interface at
+ * compile time (`test/grade_units_test.ts`); the grader checks the exports again at run time.
+ *
+ * The chapter's five building blocks ({@linkcode PRIMITIVES}) are exercises of their own and are
+ * handed to `predictRnn` and `trainRnn`: the grader gives `trainRnn` the reference's version of each
+ * primitive whose exercise the student failed, so that one bug costs points once.
  *
  * @module
  */
@@ -95,30 +99,6 @@ export interface TrainRnnConfig {
   corpusIndices: number[];
 }
 
-/** The functions `train_and_predict_rnn` takes or calls, passed in so each can be swapped. */
-export interface TrainParts {
-  /** The model. */
-  rnn: Rnn;
-  /** One-hot encoding. */
-  getInputs: GetInputs;
-  /** Fresh trainable parameters (`tf.Variable`s), the same initial values on every call. */
-  getParams: () => RnnParams;
-  /** The random sampler. */
-  dataIterRandom: DataIterRandom;
-  /** The consecutive sampler. */
-  dataIterConsecutive: DataIterConsecutive;
-  /** The gradient clipping. */
-  gradClipping: GradClipping;
-  /** The generator the random sampler shuffles with, one per run. */
-  rng: Shuffler;
-}
-
-/**
- * In [17] `train_and_predict_rnn` without the printing: trains with the summed softmax
- * cross-entropy, clipping and SGD, and returns each epoch's perplexity `exp(train_loss / num_examples)`.
- */
-export type TrainRnn = (config: TrainRnnConfig, parts: TrainParts) => number[];
-
 /** Everything a submission exports. */
 export interface Submission {
   /** Exercise 1. */
@@ -139,13 +119,29 @@ export interface Submission {
   trainRnn: TrainRnn;
 }
 
-/** The exercise names, in grading order; each is an export of {@linkcode Submission}. */
-export const EXERCISES = [
+/** The chapter's primitives: the exercises whose functions `predictRnn` and `trainRnn` build on. */
+export const PRIMITIVES = [
   "dataIterRandom",
   "dataIterConsecutive",
   "getInputs",
   "rnn",
   "gradClipping",
+] as const satisfies readonly (keyof Submission)[];
+
+/** One primitive's name. */
+export type Primitive = typeof PRIMITIVES[number];
+
+/** The primitives as functions: a submission's own, or the reference's in their place. */
+export type Primitives = Pick<Submission, Primitive>;
+
+/** The exercises whose functions are handed primitives as arguments. */
+export const TAKES_PRIMITIVES = ["predictRnn", "trainRnn"] as const satisfies readonly (
+  keyof Submission
+)[];
+
+/** The exercise names, in grading order; each is an export of {@linkcode Submission}. */
+export const EXERCISES = [
+  ...PRIMITIVES,
   "predictRnn",
   "perplexity",
   "trainRnn",
@@ -154,8 +150,19 @@ export const EXERCISES = [
 /** One exercise name. */
 export type ExerciseName = typeof EXERCISES[number];
 
-/** The primitives the grader can hand to `predictRnn` and `trainRnn` in place of a student's. */
-export type Pieces = Pick<
-  Submission,
-  "dataIterRandom" | "dataIterConsecutive" | "getInputs" | "rnn" | "gradClipping"
->;
+/**
+ * What `train_and_predict_rnn` takes or calls, passed in so each can be swapped: the primitives,
+ * fresh parameters, and the generator the random sampler shuffles with.
+ */
+export interface TrainParts extends Primitives {
+  /** Fresh trainable parameters (`tf.Variable`s), the same initial values on every call. */
+  getParams: () => RnnParams;
+  /** The generator the random sampler shuffles with, one per run. */
+  rng: Shuffler;
+}
+
+/**
+ * In [17] `train_and_predict_rnn` without the printing: trains with the summed softmax
+ * cross-entropy, clipping and SGD, and returns each epoch's perplexity `exp(train_loss / num_examples)`.
+ */
+export type TrainRnn = (config: TrainRnnConfig, parts: TrainParts) => number[];

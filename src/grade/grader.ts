@@ -1,24 +1,31 @@
 /**
- * Grading a submission end to end: the import check, one sandboxed child per exercise, the
- * comparison of every returned value with the expected one, and the per-case verdicts.
+ * Grading a submission end to end: the private copy of its folder, the import check, one sandboxed
+ * child per exercise, the comparison of every returned value with the expected one, and the
+ * per-case verdicts; the type check runs beside the children, as advice.
  *
- * The exercises run two at a time (`jobs`); `trainRnn` runs last, because it trains with the
- * student's own primitives except those whose exercise failed, which the reference replaces: a
- * bug costs points once.
+ * The exercises run two at a time (`jobs`): first the primitives, then the others. `trainRnn` waits
+ * for the primitives because it trains with the student's own primitives except those whose
+ * exercise failed, which the reference's replace (a bug costs points once); it starts first among
+ * the others because it takes longest. A case of `trainRnn` is given the reference's primitives
+ * for the failures of cases at least as visible as itself only: a public case never depends on a
+ * hidden case's outcome, which students must not learn before grades are published.
+ *
+ * Whatever concerns the whole submission (files left out of the copy, why it was not run or could
+ * not be loaded, the type check's advice) is said once, in the report, not in every case.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { UsageError } from "../cli/errors.ts";
 import { compareValues } from "./compare.ts";
-import type { ExerciseName, Pieces } from "./contract.ts";
-import { buildExercises, type ChapterText, type Exercise } from "./exercises.ts";
-import { importProblems, moduleGraph } from "./imports.ts";
+import { type ExerciseName, type Primitive, PRIMITIVES, TAKES_PRIMITIVES } from "./contract.ts";
+import { buildExercises, type Case, type ChapterText, type Exercise } from "./exercises/mod.ts";
+import { COPY_LIMITS, type CopyLimits, type LeftOut } from "./private_copy.ts";
 import type { Request } from "./protocol.ts";
-import { type Limits, runSandboxed, type SandboxRun } from "./sandbox.ts";
+import { type Grading, type Limits, Sandbox, type SandboxRun } from "./sandbox.ts";
 import type { Value } from "./codec.ts";
 
 /** The verdict on one case. */
@@ -35,8 +42,10 @@ export interface CaseResult {
   passed: boolean;
   /** What was wrong and a hint (empty when passed). */
   feedback: string;
-  /** What the submission printed while this case ran. */
+  /** The start of what the submission printed while this case ran. */
   output: string;
+  /** For `trainRnn`: the primitives whose reference version stood in for the student's. */
+  referencePrimitives: Primitive[];
 }
 
 /** The verdicts on one exercise. */
@@ -51,8 +60,6 @@ export interface ExerciseResult {
   maxScore: number;
   /** One verdict per case. */
   cases: CaseResult[];
-  /** For `trainRnn`: the primitives the reference stood in for. */
-  fromReference: string[];
 }
 
 /** A graded submission. */
@@ -65,8 +72,14 @@ export interface GradeReport {
   maxScore: number;
   /** Wall-clock seconds the grading took. */
   seconds: number;
-  /** Why the submission was not run (forbidden imports), or empty. */
+  /** What the private copy of the submission's folder left out, and why. */
+  leftOut: LeftOut[];
+  /** Why the submission was not run at all (a refused import, a syntax error), or empty. */
   rejected: string[];
+  /** Why the submission could not be loaded, each reason once, or empty. */
+  loadErrors: string[];
+  /** The type check's diagnostics: advice, which costs no points. */
+  advice: string[];
   /** One result per exercise graded. */
   exercises: ExerciseResult[];
 }
@@ -83,6 +96,16 @@ export interface GradeOptions {
   jobs?: number;
   /** Overrides of {@linkcode LIMITS}. */
   limits?: Partial<typeof LIMITS>;
+  /** Overrides of the private copy's bounds (`COPY_LIMITS` of `private_copy.ts`). */
+  copyLimits?: Partial<CopyLimits>;
+  /** Whether to type-check the submission against the contract, as advice (default true). */
+  typeCheck?: boolean;
+}
+
+/** Where a grader keeps its private files. */
+export interface GraderOptions {
+  /** The folder its temporary workspace is made in (default: the system's temporary folder). */
+  tempRoot?: string;
 }
 
 /** The sandbox limits, less the time limit, which is per exercise. */
@@ -90,29 +113,58 @@ export const LIMITS: Omit<Limits, "timeoutMs"> = {
   heapMb: 512,
   rssMb: 1536,
   stdoutBytes: 32 << 20,
+  diskMb: 256,
 };
 
 const OUTPUT_KEEP = 1500;
-const PRIMITIVES: readonly (keyof Pieces)[] = [
-  "dataIterRandom",
-  "dataIterConsecutive",
-  "getInputs",
-  "rnn",
-  "gradClipping",
-];
-const NEEDS_PIECES: readonly ExerciseName[] = ["predictRnn", "trainRnn"];
+const NOT_RUN = "not run: see why at the top of the report";
+const NOT_LOADED = "not run: the submission could not be loaded (see why at the top of the report)";
 
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+/** The start of a stream of text, and how much more there was. */
+class Excerpt {
+  #text = "";
+  #more = 0;
 
-function clip(text: string, keep = OUTPUT_KEEP): string {
-  return text.length > keep
-    ? `${text.slice(0, keep)}\n[… ${text.length - keep} more characters]`
-    : text;
+  /** Keeps what fits of `text`, counts the rest. */
+  add(text: string): void {
+    const room = OUTPUT_KEEP - this.#text.length;
+    if (room > 0) this.#text += text.slice(0, room);
+    this.#more += Math.max(0, text.length - Math.max(room, 0));
+  }
+
+  /** What was kept, with a note of what was not, and starts again. */
+  take(): string {
+    const text = this.#more > 0 ? `${this.#text}\n[… ${this.#more} more characters]` : this.#text;
+    this.#text = "";
+    this.#more = 0;
+    return text;
+  }
+}
+
+/** The verdict on case `c` of an exercise worth `share` points per case. */
+function caseResult(
+  c: Case,
+  share: number,
+  feedback: string,
+  output = "",
+  referencePrimitives: Primitive[] = [],
+): CaseResult {
+  const passed = feedback === "";
+  return {
+    name: c.name,
+    hidden: c.hidden,
+    score: passed ? share : 0,
+    maxScore: share,
+    passed,
+    feedback,
+    output,
+    referencePrimitives,
+  };
 }
 
 /** Why the cases a child never reported did not finish. */
 function stopReason(run: SandboxRun, ex: Exercise, limits: Limits): string {
-  const stderr = run.stderr.trim() === "" ? "" : `\nstderr:\n${clip(run.stderr.trim(), 600)}`;
+  const stderr = run.stderr.trim() === "" ? "" : `\nstderr:\n${run.stderr.trim().slice(0, 600)}`;
   switch (run.ending) {
     case "timeout":
       return `stopped: the exercise ran past its time limit of ${
@@ -122,6 +174,9 @@ function stopReason(run: SandboxRun, ex: Exercise, limits: Limits): string {
       return `stopped: the process used more than ${limits.rssMb} MiB of memory`;
     case "output":
       return `stopped: the process wrote more than ${limits.stdoutBytes} bytes to stdout`;
+    case "disk":
+      return `stopped: the process made its private caches grow by more than ${limits.diskMb} ` +
+        "MiB (modules imported without end?)";
     case "protocol":
       return `stopped: the grader could not read the process's messages (${run.detail})`;
     default:
@@ -134,17 +189,49 @@ function stopReason(run: SandboxRun, ex: Exercise, limits: Limits): string {
   }
 }
 
+/** The submission file and the folder it is graded with; bad input is a usage error. */
+async function locate(path: string, rootFlag?: string): Promise<{ file: string; root: string }> {
+  const file = resolve(path);
+  if (!(await Deno.stat(file).catch(() => null))?.isFile) {
+    throw new UsageError(`submission ${path} is not a file`);
+  }
+  const root = resolve(rootFlag ?? dirname(file));
+  const named = rootFlag === undefined ? `the submission's folder ${root}` : `--root ${rootFlag}`;
+  if (!(await Deno.stat(root).catch(() => null))?.isDirectory) {
+    throw new UsageError(`${named} is not a folder`);
+  }
+  const inside = relative(root, file);
+  if (inside.startsWith("..") || isAbsolute(inside)) {
+    throw new UsageError(`submission ${path} is not inside ${named}`);
+  }
+  try {
+    for await (const _ of Deno.readDir(root)) break;
+  } catch (err) {
+    throw new UsageError(`${named} cannot be read: ${(err as Error).message}`);
+  }
+  return { file, root };
+}
+
+/** One child's share of an exercise: which cases, with which reference primitives. */
+interface Plan {
+  cases: number[];
+  referencePrimitives: Primitive[];
+}
+
 /** A grader over the chapter's text; it computes each expected answer once, however many it grades. */
 export class Grader {
   /** The exercises, in grading order. */
   readonly exercises: Exercise[];
   #expected = new Map<string, Value>();
-  #config = here("../../deno.json");
+  #tempRoot: string | undefined;
+  #sandbox: Promise<Sandbox> | null = null;
+  #cleanUp = () => {};
 
   /** Builds the exercises and their cases from the chapter's text. */
-  constructor(text: ChapterText) {
+  constructor(text: ChapterText, opts: GraderOptions = {}) {
     tf.enableProdMode(); // no "install tfjs-node" notice
     this.exercises = buildExercises(text);
+    this.#tempRoot = opts.tempRoot;
   }
 
   #expectedOf(ex: Exercise, i: number): Value {
@@ -155,52 +242,93 @@ export class Grader {
     return this.#expected.get(key)!;
   }
 
+  /** The private workspace, made at the first grading and removed by {@linkcode Grader.close}. */
+  #workspace(): Promise<Sandbox> {
+    this.#sandbox ??= Sandbox.open(this.#tempRoot).then((sandbox) => {
+      // If the process ends without close(), the workspace still goes.
+      this.#cleanUp = () => Deno.removeSync(sandbox.dir, { recursive: true });
+      globalThis.addEventListener("unload", this.#cleanUp);
+      return sandbox;
+    }).catch((err) => {
+      this.#sandbox = null;
+      throw err;
+    });
+    return this.#sandbox;
+  }
+
+  /** Removes the grader's workspace (a later grading makes a new one). */
+  async close(): Promise<void> {
+    const sandbox = this.#sandbox;
+    this.#sandbox = null;
+    if (sandbox === null) return;
+    globalThis.removeEventListener("unload", this.#cleanUp);
+    await (await sandbox).close();
+  }
+
+  /** Same as {@linkcode Grader.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   /** Grades the submission module at `path`. */
   async grade(path: string, opts: GradeOptions = {}): Promise<GradeReport> {
     await tf.setBackend("cpu");
     const started = performance.now();
-    const submission = resolve(path);
-    const stat = await Deno.stat(submission).catch(() => null);
-    if (!stat?.isFile) throw new UsageError(`submission ${path} is not a file`);
-    const root = resolve(opts.root ?? dirname(submission));
+    const { file, root } = await locate(path, opts.root);
     const selected = this.exercises.filter((ex) => !opts.only || opts.only.includes(ex.name));
-
-    const rejected = importProblems(await moduleGraph(submission, this.#config), root);
-    const results = new Map<ExerciseName, ExerciseResult>();
-    if (rejected.length > 0) {
-      const why = `The submission was not run:\n${rejected.join("\n")}`;
-      for (const ex of selected) results.set(ex.name, this.#allFailed(ex, why));
-    } else {
-      // First the primitives, then trainRnn (which needs their verdicts) beside the others.
-      const isPrimitive = (ex: Exercise) => (PRIMITIVES as readonly string[]).includes(ex.name);
-      await this.#runAll(selected.filter(isPrimitive), submission, root, results, opts);
-      await this.#runAll(
-        selected.filter((ex) => !isPrimitive(ex)),
-        submission,
-        root,
-        results,
-        opts,
-      );
+    const sandbox = await this.#workspace();
+    const grading = await sandbox.grading(root, file, { ...COPY_LIMITS, ...opts.copyLimits });
+    try {
+      const report: GradeReport = {
+        submission: file,
+        score: 0,
+        maxScore: 0,
+        seconds: 0,
+        leftOut: grading.leftOut,
+        rejected: [],
+        loadErrors: [],
+        advice: [],
+        exercises: [],
+      };
+      const missing = grading.missing;
+      report.rejected = missing === null
+        ? await grading.importProblems()
+        : [`${relative(root, file)} was not graded: it is ${missing}`];
+      const results = new Map<ExerciseName, ExerciseResult>();
+      if (report.rejected.length > 0) {
+        for (const ex of selected) results.set(ex.name, this.#allFailed(ex, NOT_RUN));
+      } else {
+        const advice = opts.typeCheck === false ? Promise.resolve([]) : grading.typeAdvice();
+        // The expected answers (computed once per grader) while the type check and, at a
+        // grader's first grading, the warm-up of its workspace run in their own processes.
+        for (const ex of selected) ex.cases.forEach((_, i) => this.#expectedOf(ex, i));
+        const loadErrors = new Set<string>();
+        const isPrimitive = (ex: Exercise) => (PRIMITIVES as readonly string[]).includes(ex.name);
+        const run = (exercises: Exercise[]) =>
+          this.#runAll(exercises, grading, results, loadErrors, opts);
+        await run(selected.filter(isPrimitive));
+        await run(selected.filter((ex) => !isPrimitive(ex)));
+        report.loadErrors = [...loadErrors];
+        report.advice = await advice;
+      }
+      report.exercises = selected.map((ex) => results.get(ex.name)!);
+      const sum = (f: (r: ExerciseResult) => number) =>
+        Math.round(report.exercises.reduce((s, r) => s + f(r), 0) * 1e6) / 1e6;
+      report.score = sum((r) => r.score);
+      report.maxScore = sum((r) => r.maxScore);
+      report.seconds = (performance.now() - started) / 1000;
+      return report;
+    } finally {
+      await grading.close();
     }
-    const exercises = selected.map((ex) => results.get(ex.name)!);
-    const sum = (f: (r: ExerciseResult) => number) =>
-      Math.round(exercises.reduce((s, r) => s + f(r), 0) * 1e6) / 1e6;
-    return {
-      submission,
-      score: sum((r) => r.score),
-      maxScore: sum((r) => r.maxScore),
-      seconds: (performance.now() - started) / 1000,
-      rejected,
-      exercises,
-    };
   }
 
-  /** Runs `exercises`, `opts.jobs` at a time, trainRnn first. */
+  /** Runs `exercises`, `opts.jobs` at a time, `trainRnn` (the longest) first. */
   async #runAll(
     exercises: Exercise[],
-    submission: string,
-    root: string,
+    grading: Grading,
     results: Map<ExerciseName, ExerciseResult>,
+    loadErrors: Set<string>,
     opts: GradeOptions,
   ): Promise<void> {
     const queue = [...exercises].sort((a, b) =>
@@ -208,108 +336,118 @@ export class Grader {
     );
     const worker = async () => {
       for (let ex = queue.shift(); ex; ex = queue.shift()) {
-        const failed = ex.name !== "trainRnn" ? [] : PRIMITIVES.filter((p) => {
-          const r = results.get(p);
-          return r === undefined || r.score < r.maxScore; // failed, or not graded in this run
+        const plans = ex.name === "trainRnn"
+          ? this.#trainPlans(ex, results)
+          : [{ cases: ex.cases.map((_, i) => i), referencePrimitives: [] }];
+        const cases = new Map<number, CaseResult>();
+        for (const plan of plans) {
+          for (const [i, r] of await this.#runPlan(ex, plan, grading, loadErrors, opts)) {
+            cases.set(i, r);
+          }
+        }
+        const verdicts = ex.cases.map((_, i) => cases.get(i)!);
+        results.set(ex.name, {
+          name: ex.name,
+          title: ex.title,
+          score: verdicts.reduce((s, c) => s + c.score, 0),
+          maxScore: ex.points,
+          cases: verdicts,
         });
-        results.set(ex.name, await this.#runExercise(ex, submission, root, failed, opts));
       }
     };
     await Promise.all(Array.from({ length: opts.jobs ?? 2 }, worker));
   }
 
+  /**
+   * `trainRnn`'s children: its public cases get the reference's version of each primitive that
+   * failed a public case, its hidden cases of each that failed any case (or that was not graded).
+   * One child when both agree.
+   */
+  #trainPlans(ex: Exercise, results: Map<ExerciseName, ExerciseResult>): Plan[] {
+    const failed = (hidden: boolean) =>
+      PRIMITIVES.filter((p) => {
+        const r = results.get(p);
+        return r === undefined || r.cases.some((c) => !c.passed && (hidden || !c.hidden));
+      });
+    const plans = new Map<string, Plan>();
+    ex.cases.forEach((c, i) => {
+      const referencePrimitives = failed(c.hidden);
+      const key = referencePrimitives.join();
+      if (!plans.has(key)) plans.set(key, { cases: [], referencePrimitives });
+      plans.get(key)!.cases.push(i);
+    });
+    return [...plans.values()];
+  }
+
   #allFailed(ex: Exercise, why: string): ExerciseResult {
     const share = ex.points / ex.cases.length;
-    const cases = ex.cases.map((c) => ({
-      name: c.name,
-      hidden: c.hidden,
-      score: 0,
-      maxScore: share,
-      passed: false,
-      feedback: why,
-      output: "",
-    }));
     return {
       name: ex.name,
       title: ex.title,
       score: 0,
       maxScore: ex.points,
-      cases,
-      fromReference: [],
+      cases: ex.cases.map((c) => caseResult(c, share, why)),
     };
   }
 
-  async #runExercise(
+  /** Runs the cases of `plan` in one child; returns their verdicts by case index. */
+  async #runPlan(
     ex: Exercise,
-    submission: string,
-    root: string,
-    fromReference: string[],
+    plan: Plan,
+    grading: Grading,
+    loadErrors: Set<string>,
     opts: GradeOptions,
-  ): Promise<ExerciseResult> {
+  ): Promise<Map<number, CaseResult>> {
     const timeoutMs = ex.timeoutS * 1000 * (opts.timeoutScale ?? 1);
     const limits: Limits = { ...LIMITS, ...opts.limits, timeoutMs };
     const request: Request = {
       nonce: crypto.randomUUID(),
-      submission: pathToFileURL(submission).href,
+      submission: pathToFileURL(grading.submission).href,
       exercise: ex.name,
-      cases: ex.cases.map((c) => c.args),
-      fromReference,
+      cases: plan.cases.map((i) => ex.cases[i].args),
+      referencePrimitives: plan.referencePrimitives,
       memoryMb: limits.rssMb,
     };
-    const entry = here(NEEDS_PIECES.includes(ex.name) ? "child_entry_pieces.ts" : "child_entry.ts");
-    const run = await runSandboxed(request, { entry, config: this.#config, root }, limits);
-
+    const takesPrimitives = (TAKES_PRIMITIVES as readonly string[]).includes(ex.name);
     const share = ex.points / ex.cases.length;
-    const verdicts: (CaseResult | undefined)[] = new Array(ex.cases.length);
-    let output = "";
+    const verdicts = new Map<number, CaseResult>();
+    const output = new Excerpt();
     let next = 0;
     let problem = "";
-    for (const event of run.events) {
-      if (event.kind === "output") {
-        output += event.text;
-        continue;
-      }
-      const msg = event.message;
-      if (msg.t === "load-error") problem = `the submission could not be loaded: ${msg.message}`;
-      if (msg.t !== "result" && msg.t !== "error") continue;
-      if (msg.case !== next) {
-        problem = "stopped: the process sent its results out of order";
-        break;
-      }
-      const c = ex.cases[next];
-      const diff = msg.t === "error"
-        ? `${ex.name} threw ${msg.message}`
-        : compareValues(this.#expectedOf(ex, next), msg.value, ex.tolerance, ex.place);
-      verdicts[next++] = {
-        name: c.name,
-        hidden: c.hidden,
-        score: diff === null ? share : 0,
-        maxScore: share,
-        passed: diff === null,
-        feedback: diff === null ? "" : `${diff}\nHint: ${ex.hint}`,
-        output: clip(output),
-      };
-      output = "";
-    }
-    const reason = problem || stopReason(run, ex, limits);
-    const cases = ex.cases.map((c, i) =>
-      verdicts[i] ?? {
-        name: c.name,
-        hidden: c.hidden,
-        score: 0,
-        maxScore: share,
-        passed: false,
-        feedback: reason,
-        output: i === next ? clip(output) : "",
-      }
+    const verdict = (i: number, feedback: string, printed = "") =>
+      caseResult(ex.cases[i], share, feedback, printed, plan.referencePrimitives);
+    const run = await grading.run(
+      request,
+      takesPrimitives ? "primitives" : "plain",
+      limits,
+      (event) => {
+        if (problem !== "") return;
+        if (event.kind === "output") return output.add(event.text);
+        const msg = event.message;
+        if (msg.t === "load-error") {
+          loadErrors.add(msg.message);
+          problem = NOT_LOADED;
+        }
+        if (msg.t !== "result" && msg.t !== "error") return;
+        if (msg.case !== next) {
+          problem = "stopped: the process sent its results out of order";
+          return;
+        }
+        const i = plan.cases[next++];
+        const diff = msg.t === "error"
+          ? `${ex.name} threw ${msg.message}`
+          : compareValues(this.#expectedOf(ex, i), msg.value, ex.tolerance, ex.place);
+        verdicts.set(
+          i,
+          verdict(i, diff === null ? "" : `${diff}\nHint: ${ex.hint}`, output.take()),
+        );
+      },
     );
-    return {
-      name: ex.name,
-      title: ex.title,
-      score: cases.reduce((s, c) => s + c.score, 0),
-      maxScore: ex.points,
-      cases,
-      fromReference,
-    };
+    const reason = problem || stopReason(run, ex, limits);
+    const printed = output.take();
+    plan.cases.forEach((i, k) => {
+      if (!verdicts.has(i)) verdicts.set(i, verdict(i, reason, k === next ? printed : ""));
+    });
+    return verdicts;
   }
 }

@@ -1,30 +1,48 @@
 /**
- * The static import check that runs before any code of a submission does.
+ * What a submission may import, and the static check that runs before any of its code does.
  *
- * Permissions do not cover static imports: a module may `import x from "../golden/x.json" with
- * { type: "json" }` and read a file it has no `--allow-read` for. So the grader asks
- * `deno info --json` for the submission's module graph and accepts only modules inside the
- * submission's folder and the npm packages of {@linkcode ALLOWED_NPM}. (Imports whose specifier is
- * computed at run time are not in the graph; the child's permissions stop those.)
+ * Deno checks no permission for the modules of the static graph: `import x from "../golden/x.json"
+ * with { type: "json" }`, or a literal `import("data:…")` whose module imports a file, loads what
+ * it names without `--allow-read`. Two things close that door:
+ *
+ * - The import maps of the grader's `deno info` and of the child {@linkcode confinedImports}: every
+ *   `file:` URL outside the private copy (and, for the child, its own code) is mapped into a folder
+ *   that does not exist, so no static import can reach a file outside, and `deno info` never even
+ *   reads one.
+ * - {@linkcode importProblems} accepts a graph only if every import of the submission's modules
+ *   resolves into the private copy or to tfjs ({@linkcode ALLOWED_NPM}), and says what it refused.
+ *
+ * `deno info` runs with `--no-remote --no-npm --no-lock`, tfjs mapped to an empty stub, and the
+ * grading's private `DENO_DIR`: checking a submission reads only its copy, writes nothing but that
+ * private cache, and never uses the network. (Imports whose specifier is computed at run time are
+ * not in the graph; the child's permissions stop those.)
  *
  * @module
  */
 
-import { fileURLToPath } from "node:url";
-import { relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { runDenoTool, type ToolOptions } from "./deno_tool.ts";
 
 /** The npm packages a submission may import, by name and version. */
 export const ALLOWED_NPM: readonly string[] = ["@tensorflow/tfjs@4.22.0"];
 
+/** The specifiers of the allowed packages, as a submission may write them. */
+export const ALLOWED_SPECIFIERS: readonly string[] = [
+  ...ALLOWED_NPM.map((p) => p.replace(/@[^@/]+$/, "")),
+  ...ALLOWED_NPM.map((p) => `npm:${p}`),
+];
+
+interface GraphResolution {
+  specifier?: string;
+  error?: string;
+}
 interface GraphDependency {
   specifier: string;
-  code?: { specifier: string };
-  type?: { specifier: string };
+  code?: GraphResolution;
+  type?: GraphResolution;
 }
 interface GraphModule {
   specifier: string;
-  kind?: string;
-  local?: string;
   error?: string;
   dependencies?: GraphDependency[];
 }
@@ -32,72 +50,80 @@ interface GraphModule {
 export interface ModuleGraph {
   /** Every module of the graph. */
   modules: GraphModule[];
-  /** Specifiers that resolved to others, e.g. `npm:x@1` → `npm:/x@1`. */
+  /** Specifiers that resolved to others. */
   redirects: Record<string, string>;
 }
 
-/** Whether `path` is in `root` once symbolic links are followed (a link may point outside). */
-function insideRoot(path: string, root: string): boolean {
-  const real = (p: string) => {
-    try {
-      return Deno.realPathSync(p);
-    } catch {
-      return p;
-    }
-  };
-  const rel = relative(real(root), real(path));
-  return rel === "" || (!rel.startsWith("..") && !rel.startsWith("/"));
-}
-
-function allowedNpm(specifier: string): boolean {
-  const name = specifier.replace(/^npm:\/?/, "");
-  return ALLOWED_NPM.includes(name);
+/** The folder URL of `dir` (with a trailing slash), as import maps and module URLs spell it. */
+function folderUrl(dir: string): string {
+  return pathToFileURL(dir.endsWith("/") ? dir : `${dir}/`).href;
 }
 
 /**
- * The problems of a module graph: one line per import that is not allowed, naming the importing
- * module and the specifier as written. An empty list means the submission may run.
+ * Import-map entries that confine `file:` URLs to the folders `allowed`: every other file URL maps
+ * into `nowhere`, a folder that does not exist.
  */
-export function importProblems(graph: ModuleGraph, root: string): string[] {
+export function confinedImports(allowed: string[], nowhere: string): Record<string, string> {
+  const entries: Record<string, string> = { "file:///": folderUrl(nowhere) };
+  for (const dir of allowed) entries[folderUrl(dir)] = folderUrl(dir);
+  return entries;
+}
+
+/** `text` with the copy's paths written relative to it (`rnn_scratch.ts:3:5`). */
+export function relativeToCopy(text: string, copy: string): string {
+  return text.replaceAll(folderUrl(copy), "").replaceAll(`${copy}/`, "");
+}
+
+/**
+ * The problems of a module graph: one line per import of the submission's modules (those in
+ * `copy`) that does not resolve into `copy` or to `stub` (where tfjs is mapped), and each such
+ * module's own error (a syntax error, a missing file). An empty list means the submission may run.
+ */
+export function importProblems(graph: ModuleGraph, copy: string, stub: string): string[] {
+  const inside = folderUrl(copy);
+  const stubUrl = pathToFileURL(stub).href;
+  const allowed = ALLOWED_SPECIFIERS.map((s) => `"${s}"`).join(" or ");
   const problems: string[] = [];
-  const absRoot = resolve(root);
   for (const mod of graph.modules) {
-    if (mod.error) problems.push(`${mod.specifier}: ${mod.error}`);
-    // Only the submission's own modules can import something outside it: check their imports.
-    if (!mod.specifier.startsWith("file:") || !insideRoot(fileURLToPath(mod.specifier), absRoot)) {
-      continue;
-    }
+    if (!mod.specifier.startsWith(inside)) continue; // reached only through a refused import
+    const from = relativeToCopy(fileURLToPath(mod.specifier), copy);
+    if (mod.error) problems.push(relativeToCopy(`${from}: ${mod.error}`, copy));
     for (const dep of mod.dependencies ?? []) {
-      for (const target of [dep.code?.specifier, dep.type?.specifier]) {
-        if (target === undefined) continue;
-        const to = graph.redirects[target] ?? target;
-        const ok = to.startsWith("npm:")
-          ? allowedNpm(to)
-          : to.startsWith("file:") && insideRoot(fileURLToPath(to), absRoot);
-        if (!ok) {
-          const from = relative(absRoot, fileURLToPath(mod.specifier));
-          problems.push(
-            `${from} imports "${dep.specifier}": only modules in the submission's folder and ` +
-              `npm:${ALLOWED_NPM.join(", npm:")} may be imported`,
-          );
-        }
+      for (const resolved of [dep.code, dep.type]) {
+        if (resolved === undefined) continue;
+        const to = resolved.specifier &&
+          (graph.redirects[resolved.specifier] ?? resolved.specifier);
+        if (to !== undefined && (to === stubUrl || to.startsWith(inside))) continue;
+        problems.push(
+          `${from} imports "${dep.specifier}": only modules in the submission's folder and ` +
+            `${allowed} may be imported`,
+        );
       }
     }
   }
   return [...new Set(problems)];
 }
 
-/** Runs `deno info --json` on `entry` with the grader's `config` and returns the graph. */
-export async function moduleGraph(entry: string, config: string): Promise<ModuleGraph> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", `--config=${config}`, entry],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    const why = new TextDecoder().decode(out.stderr).trim().split("\n")[0];
-    return { modules: [{ specifier: entry, error: why || "cannot be analysed" }], redirects: {} };
+/** The `deno info` arguments of the import check: no network, no npm, no lockfile. */
+export function infoArgs(entry: string, config: string): string[] {
+  return ["info", "--json", "--no-remote", "--no-npm", "--no-lock", `--config=${config}`, entry];
+}
+
+/**
+ * Runs `deno info --json` on `entry` with `config` (an import map from {@linkcode confinedImports}
+ * and tfjs mapped to a stub), without the network, npm, a lockfile, or any cache but `tool`'s.
+ */
+export async function moduleGraph(
+  entry: string,
+  config: string,
+  tool: ToolOptions,
+): Promise<ModuleGraph> {
+  const out = await runDenoTool(infoArgs(entry, config), tool);
+  if (out.code !== 0) {
+    const why = out.code === null
+      ? `could not be analysed within ${tool.timeoutMs / 1000} s`
+      : out.stderr.trim().split("\n")[0] || "cannot be analysed";
+    return { modules: [{ specifier: pathToFileURL(entry).href, error: why }], redirects: {} };
   }
-  return JSON.parse(new TextDecoder().decode(out.stdout));
+  return JSON.parse(out.stdout);
 }

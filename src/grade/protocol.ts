@@ -3,19 +3,22 @@
  *
  * - Grader → child: one JSON request on stdin ({@linkcode encodeRequest}), then stdin closes. It
  *   carries a fresh random nonce, which the child reads before it loads the submission.
- * - Child → grader: messages on stdout, each on its own line `<nonce> <json>` (the child starts
- *   every message with a newline, so no half line printed by the submission can run into it).
- *   Every other byte on stdout is the submission's own output: it is shown to the student, never
- *   interpreted. The submission cannot forge a message without the nonce, and the child sends only
- *   the submission's return values, never a verdict: scores are computed in the grader.
+ * - Child → grader: messages on stdout, each `\n<nonce> <json>\n` (the leading newline ends any
+ *   half line the submission printed, so nothing can run into a message). Every other byte on
+ *   stdout is the submission's own output: it is shown to the student, never interpreted. The
+ *   submission cannot forge a message without the nonce, and the child sends only the submission's
+ *   return values, never a verdict: scores are computed in the grader.
  *
  * {@linkcode ChannelReader} is the grader's strict parser: messages must be well-formed, in order,
- * and within a size limit; a violation ends the exercise.
+ * and within a size limit; a violation ends the exercise. It streams: output is passed on as it
+ * arrives, and only a message in progress is held, so the grader's memory does not grow with what
+ * a child prints.
  *
  * @module
  */
 
 import { decodeValue, encodeJson, FormatError, type Value } from "./codec.ts";
+import type { Primitive } from "./contract.ts";
 
 /** What the grader asks one child to do. */
 export interface Request {
@@ -28,7 +31,7 @@ export interface Request {
   /** One argument record per case. */
   cases: Record<string, Value>[];
   /** For `trainRnn`: which primitives come from the reference instead of the submission. */
-  fromReference: string[];
+  referencePrimitives: Primitive[];
   /** The resident memory, in MiB, past which the child reports `memory` and is killed. */
   memoryMb: number;
 }
@@ -58,7 +61,7 @@ export function decodeRequest(text: string): Request {
     nonce: String(raw.nonce),
     submission: String(raw.submission),
     exercise: String(raw.exercise),
-    fromReference: (raw.fromReference as unknown[]).map(String),
+    referencePrimitives: (raw.referencePrimitives as unknown[]).map(String) as Primitive[],
     memoryMb: Number(raw.memoryMb),
     cases: (raw.cases as Record<string, unknown>[]).map((args) =>
       Object.fromEntries(Object.entries(args).map(([k, v]) => [k, decodeValue(v, k)]))
@@ -100,16 +103,22 @@ function parseMessage(json: string): Message {
   return msg as Message;
 }
 
-/** One event of the child's stdout: a message, or a piece of the submission's own output. */
-export type ChannelEvent = { kind: "message"; message: Message } | { kind: "output"; text: string };
+/** One event of the child's stdout: a message (with its JSON text), or the submission's output. */
+export type ChannelEvent =
+  | { kind: "message"; message: Message; json: string }
+  | { kind: "output"; text: string };
+
+/** The longest message line, in characters: a result's JSON is at most 8 Mi characters. */
+const MAX_MESSAGE = 9 << 20;
 
 /**
- * The grader's side of stdout: feed it bytes as they come, get events. Lines that start with
- * `<nonce> ` are messages (a malformed one throws {@linkcode FormatError}); all else is output.
- * More than `limit` bytes in all throws a `FormatError` too.
+ * The grader's side of stdout: feed it bytes as they come, get events. A message is a line
+ * `<nonce> <json>` after a newline (a malformed one throws {@linkcode FormatError}), and the newline
+ * before it is the child's; everything else is output, passed on at once except a tail that could
+ * still begin a message. More than `limit` bytes in all throws a `FormatError` too.
  */
 export class ChannelReader {
-  #prefix: string;
+  #marker: string;
   #limit: number;
   #total = 0;
   #pending = "";
@@ -117,7 +126,7 @@ export class ChannelReader {
 
   /** `nonce`: the run's secret; `limit`: the most bytes the child may write to stdout. */
   constructor(nonce: string, limit: number) {
-    this.#prefix = `${nonce} `;
+    this.#marker = `\n${nonce} `;
     this.#limit = limit;
   }
 
@@ -127,24 +136,65 @@ export class ChannelReader {
     if (this.#total > this.#limit) {
       throw new FormatError(`more than ${this.#limit} bytes of output`);
     }
-    this.#pending += this.#decoder.decode(chunk, { stream: true });
-    const lines = this.#pending.split("\n");
-    this.#pending = lines.pop()!;
-    // The empty line before each message is the child's, not the submission's.
-    return lines.filter((line) => line !== "").map((line) => this.#event(line, true));
+    let text = this.#decoder.decode(chunk, { stream: true });
+    const events: ChannelEvent[] = [];
+    if (this.#pending.startsWith(this.#marker)) { // a message in progress: look for its end only
+      const end = text.indexOf("\n");
+      if (end < 0) {
+        this.#pending += text;
+        if (this.#pending.length > MAX_MESSAGE) {
+          throw new FormatError(`a message longer than ${MAX_MESSAGE} characters`);
+        }
+        return events;
+      }
+      this.#message(events, this.#pending.slice(this.#marker.length) + text.slice(0, end));
+      text = text.slice(end + 1);
+    } else {
+      text = this.#pending + text; // at most the beginning of a marker
+    }
+    this.#pending = "";
+    let from = 0;
+    while (true) {
+      const start = text.indexOf(this.#marker, from);
+      if (start < 0) {
+        const keep = this.#possibleStart(text, from);
+        this.#output(events, text.slice(from, keep));
+        this.#pending = text.slice(keep);
+        return events;
+      }
+      this.#output(events, text.slice(from, start));
+      const end = text.indexOf("\n", start + this.#marker.length);
+      if (end < 0) {
+        this.#pending = text.slice(start);
+        return events;
+      }
+      this.#message(events, text.slice(start + this.#marker.length, end));
+      from = end + 1;
+    }
   }
 
-  /** The event of a last line without a newline, if any. */
+  /** The output held back at the end (a last line that began like a message but never ended). */
   end(): ChannelEvent[] {
     const rest = this.#pending + this.#decoder.decode();
     this.#pending = "";
-    return rest === "" ? [] : [this.#event(rest, false)];
+    const events: ChannelEvent[] = [];
+    this.#output(events, rest);
+    return events;
   }
 
-  #event(line: string, complete: boolean): ChannelEvent {
-    if (complete && line.startsWith(this.#prefix)) {
-      return { kind: "message", message: parseMessage(line.slice(this.#prefix.length)) };
+  /** Where the tail of `text` that could begin the marker starts (`text.length` if none). */
+  #possibleStart(text: string, from: number): number {
+    for (let k = Math.min(this.#marker.length - 1, text.length - from); k > 0; k--) {
+      if (this.#marker.startsWith(text.slice(text.length - k))) return text.length - k;
     }
-    return { kind: "output", text: complete ? `${line}\n` : line };
+    return text.length;
+  }
+
+  #message(events: ChannelEvent[], json: string): void {
+    events.push({ kind: "message", message: parseMessage(json), json });
+  }
+
+  #output(events: ChannelEvent[], text: string): void {
+    if (text !== "") events.push({ kind: "output", text });
   }
 }

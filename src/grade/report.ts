@@ -1,12 +1,39 @@
 /**
  * The two forms of a {@linkcode GradeReport}: a text report for people, and Gradescope's
- * `results.json` (https://gradescope-autograders.readthedocs.io/en/latest/specs/): one test per
- * case, numbered `exercise.case`, public cases `visible`, hidden ones `after_published`.
+ * `results.json` (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
+ *
+ * Gradescope's semantics, followed exactly: a test is shown to students `visible` at once,
+ * `after_due_date`, `after_published` (once grades are published), or `hidden` (never); while any
+ * test is still held back (`after_due_date`, `after_published`), students do not see the total
+ * score, but `hidden` tests do not hold it back, "since they should only be used for tests which
+ * don't contribute points". So public cases are `visible` tests; hidden cases get the visibility
+ * chosen, and when it is `hidden`, their points move to one `after_published` test of their own,
+ * which keeps the total back until publication. Nothing shown before then depends on a hidden
+ * case's outcome: the top-level `output` speaks of public cases only, there is no
+ * `execution_time` (a hidden case's time would show in it), and the grader's stdout (the text
+ * report) is for instructors (`stdout_visibility: hidden`).
+ *
+ * Whatever a submission wrote (its output, its error messages, its file names) may hold terminal
+ * control sequences; both forms show every control and bidirectional-formatting character
+ * escaped ({@linkcode visible}).
  *
  * @module
  */
 
-import type { CaseResult, GradeReport } from "./grader.ts";
+import type { CaseResult, ExerciseResult, GradeReport } from "./grader.ts";
+
+/** When students see a test. */
+export type Visibility = "visible" | "after_due_date" | "after_published" | "hidden";
+
+/** When students see the hidden cases: any visibility but `visible`. */
+export type HiddenVisibility = Exclude<Visibility, "visible">;
+
+/** The choices of {@linkcode HiddenVisibility}, as `--hidden-visibility` takes them. */
+export const HIDDEN_VISIBILITIES: readonly HiddenVisibility[] = [
+  "after_published",
+  "after_due_date",
+  "hidden",
+];
 
 /** One entry of Gradescope's `tests` array. */
 export interface GradescopeTest {
@@ -25,21 +52,35 @@ export interface GradescopeTest {
   /** Always `text`. */
   output_format: "text";
   /** `visible` for public cases, else the hidden visibility chosen. */
-  visibility: "visible" | "after_published" | "hidden";
+  visibility: Visibility;
 }
 
 /** Gradescope's `results.json`. */
 export interface GradescopeResults {
   /** Points earned in all. */
   score: number;
-  /** Seconds the grading took. */
-  execution_time: number;
-  /** Text about the whole submission. */
+  /** Text about the whole submission, its public cases only. */
   output: string;
   /** Always `text`. */
   output_format: "text";
+  /** Always `hidden`: the grader's stdout is for instructors. */
+  stdout_visibility: "hidden";
   /** One test per case. */
   tests: GradescopeTest[];
+}
+
+// C0 and C1 controls but tab and newline, DEL, and Unicode's invisible and bidirectional formatting.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** `text` with every control and formatting character but tab and newline written as `\xNN`/`\uNNNN`. */
+export function visible(text: string): string {
+  return text.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 function points(x: number): string {
@@ -48,77 +89,117 @@ function points(x: number): string {
 
 function caseText(c: CaseResult): string {
   const parts = [c.passed ? "passed" : c.feedback];
+  if (c.referencePrimitives.length > 0) {
+    parts.push(`(trained with the reference's ${c.referencePrimitives.join(", ")}: yours failed)`);
+  }
   if (c.output.trim() !== "") parts.push(`Your code printed:\n${c.output.trimEnd()}`);
   return parts.join("\n");
 }
 
-function summary(report: GradeReport): string {
-  const lines = [`Score ${points(report.score)}/${points(report.maxScore)}`];
-  if (report.rejected.length > 0) {
-    lines.push(`The submission was not run:\n${report.rejected.join("\n")}`);
-  }
-  for (const ex of report.exercises) {
-    const passed = ex.cases.filter((c) => c.passed).length;
-    let line = `${ex.name} (${ex.title}): ${points(ex.score)}/${
-      points(ex.maxScore)
-    }, ${passed}/${ex.cases.length} cases`;
-    if (ex.fromReference.length > 0) {
-      line += `; trained with the reference's ${ex.fromReference.join(", ")}`;
-    }
-    lines.push(line);
-  }
-  return lines.join("\n");
+/** What concerns the whole submission: files left out, why it did not run, the type advice. */
+function notes(report: GradeReport): string[] {
+  const lines: string[] = [];
+  const section = (title: string, items: string[]) => {
+    if (items.length === 0) return;
+    lines.push(title, ...items.flatMap((item) => item.split("\n").map((l) => `  ${l}`)));
+  };
+  section(
+    "Left out of the copy that was graded:",
+    report.leftOut.map(({ path, why }) => `${path}: ${why}`),
+  );
+  section("The submission was not run:", report.rejected);
+  section("The submission could not be loaded:", report.loadErrors);
+  section("Type check (advice: it costs no points):", report.advice);
+  return lines;
 }
 
-/** Gradescope's `results.json` for a report; hidden cases get `hiddenVisibility`. */
+const count = (cases: CaseResult[]) => `${cases.filter((c) => c.passed).length}/${cases.length}`;
+const sum = (cases: CaseResult[], f: (c: CaseResult) => number) =>
+  Math.round(cases.reduce((s, c) => s + f(c), 0) * 1e6) / 1e6;
+
+/** The top-level output: the public cases' results and the notes, nothing of a hidden case. */
+function publicSummary(report: GradeReport, hidden: HiddenVisibility): string {
+  const all = report.exercises.flatMap((ex) => ex.cases);
+  const shown = all.filter((c) => !c.hidden);
+  const held = all.length - shown.length;
+  const when = hidden === "after_due_date" ? "after the due date" : "when grades are published";
+  const lines = held === 0 ? [`Score ${points(report.score)}/${points(report.maxScore)}`] : [
+    `Public cases: ${points(sum(shown, (c) => c.score))}/${
+      points(sum(shown, (c) => c.maxScore))
+    } points, ${count(shown)} passed. The ${held} hidden cases (${
+      points(sum(all, (c) => c.maxScore) - sum(shown, (c) => c.maxScore))
+    } points) and the total are shown ${when}.`,
+  ];
+  for (const ex of report.exercises) {
+    lines.push(
+      `${ex.name} (${ex.title}): public cases ${count(ex.cases.filter((c) => !c.hidden))}`,
+    );
+  }
+  return visible([...lines, ...notes(report)].join("\n"));
+}
+
+function test(ex: ExerciseResult, e: number, c: CaseResult, i: number, vis: Visibility) {
+  return {
+    name: visible(`${ex.name}: ${c.name}`),
+    number: `${e + 1}.${i + 1}`,
+    score: c.score,
+    max_score: c.maxScore,
+    status: c.passed ? "passed" : "failed",
+    output: visible(caseText(c)),
+    output_format: "text",
+    visibility: vis,
+  } satisfies GradescopeTest;
+}
+
+/** Gradescope's `results.json` for a report; hidden cases are shown to students `hidden`. */
 export function gradescopeResults(
   report: GradeReport,
-  hiddenVisibility: "after_published" | "hidden" = "after_published",
+  hidden: HiddenVisibility = "after_published",
 ): GradescopeResults {
-  const tests = report.exercises.flatMap((ex, e) =>
-    ex.cases.map((c, i): GradescopeTest => ({
-      name: `${ex.name}: ${c.name}`,
-      number: `${e + 1}.${i + 1}`,
-      score: c.score,
-      max_score: c.maxScore,
-      status: c.passed ? "passed" : "failed",
-      output: caseText(c),
-      output_format: "text",
-      visibility: c.hidden ? hiddenVisibility : "visible",
-    }))
+  const tests: GradescopeTest[] = report.exercises.flatMap((ex, e) =>
+    ex.cases.map((c, i) => test(ex, e, c, i, c.hidden ? hidden : "visible"))
   );
+  const held = report.exercises.flatMap((ex) => ex.cases.filter((c) => c.hidden));
+  if (hidden === "hidden" && held.length > 0) {
+    for (const t of tests) {
+      if (t.visibility === "hidden") [t.score, t.max_score] = [0, 0]; // their points are below
+    }
+    tests.push({
+      name: "hidden cases",
+      number: `${report.exercises.length + 1}.1`,
+      score: sum(held, (c) => c.score),
+      max_score: sum(held, (c) => c.maxScore),
+      status: held.every((c) => c.passed) ? "passed" : "failed",
+      output:
+        `The points of the ${held.length} hidden cases; the cases themselves are never shown.`,
+      output_format: "text",
+      visibility: "after_published",
+    });
+  }
   return {
     score: report.score,
-    execution_time: Math.round(report.seconds),
-    output: summary(report),
+    output: publicSummary(report, hidden),
     output_format: "text",
+    stdout_visibility: "hidden",
     tests,
   };
 }
 
-/** The text report: per exercise its points and cases, and the feedback of each failed case. */
+/** The text report: the notes, per exercise its points and cases, and each failed case's feedback. */
 export function textReport(report: GradeReport): string {
   const lines = [`rnnlab autograder: ${report.submission}`, ""];
-  if (report.rejected.length > 0) lines.push(`The submission was not run:`, ...report.rejected, "");
+  const noted = notes(report);
+  if (noted.length > 0) lines.push(...noted, "");
   for (const ex of report.exercises) {
-    const passed = ex.cases.filter((c) => c.passed).length;
     lines.push(
-      `${ex.name} (${ex.title})  ${points(ex.score)}/${
-        points(ex.maxScore)
-      }  ${passed}/${ex.cases.length} cases`,
+      `${ex.name} (${ex.title})  ${points(ex.score)}/${points(ex.maxScore)}  ${
+        count(ex.cases)
+      } cases`,
     );
-    if (ex.fromReference.length > 0) {
-      lines.push(`  trained with the reference's ${ex.fromReference.join(", ")} (yours failed)`);
-    }
     for (const c of ex.cases) {
       lines.push(`  ${c.passed ? "ok  " : "FAIL"} ${c.hidden ? "hidden" : "public"}  ${c.name}`);
-      if (!c.passed || c.output.trim() !== "") {
-        lines.push(
-          ...caseText(c).split("\n").filter((_, i) => !c.passed || i > 0).map((l) =>
-            `         ${l}`
-          ),
-        );
-      }
+      const detail = caseText(c).split("\n").slice(c.passed ? 1 : 0);
+      lines.push(...detail.map((l) => `         ${l}`));
     }
     lines.push("");
   }
@@ -127,5 +208,5 @@ export function textReport(report: GradeReport): string {
       report.seconds.toFixed(1)
     } s)`,
   );
-  return lines.join("\n");
+  return visible(lines.join("\n"));
 }

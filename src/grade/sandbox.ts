@@ -1,22 +1,43 @@
 /**
- * Runs one exercise of a submission in a child Deno process with no permission but reading the
- * submission's folder, and collects what comes back.
+ * Where and how a submission runs: a private workspace per grader, a private copy per grading,
+ * and one child Deno process per exercise that may read that copy and nothing else.
  *
- * The child is `deno run` with `--no-prompt` (a permission it lacks is denied, never asked for),
- * no `--allow-*` but `--allow-read` for the submission's folder and the npm packages, `--no-remote`
- * and `--cached-only` (nothing is downloaded), `--frozen` (the lockfile is the grader's),
- * `--seed` (`Math.random` is reproducible), a V8 heap cap, an empty environment, and the grader's
- * `deno.json` (for the `@tensorflow/tfjs` import). The grader kills it at the exercise's time limit,
- * when its resident memory passes a limit (tensor data lives outside the V8 heap, so the child's
- * watcher thread reports it: Deno lets no process read another's `/proc` without `--allow-all`),
- * when it writes more than a limit to stdout, or when it breaks the protocol.
+ * - The workspace (one temporary folder per {@linkcode Sandbox}) holds the child's own modules,
+ *   copied out of `src/` so that neither `Deno.mainModule` nor a stack trace names the grader's
+ *   checkout; a link to the grader's tfjs package (the one dependency the contract allows); and a
+ *   `DENO_DIR` warmed once by a child that loads tfjs, copied into every grading.
+ * - A grading ({@linkcode Grading}) is a folder in the workspace: the private copy of the
+ *   submission's folder (`private_copy.ts`), its own `DENO_DIR`, where `location_data` is a file
+ *   so that no origin storage (`localStorage`, `CacheStorage`) can be created at all, and the
+ *   configs whose import maps confine every `file:` import to the copy (`imports.ts`). It is
+ *   removed when the grading ends.
+ * - A child is `deno run --no-prompt --no-remote --cached-only --no-lock` with `--allow-read` for
+ *   the copy only (npm packages load without it), `--seed` (`Math.random` is reproducible), a V8
+ *   heap cap, an empty environment but `NO_COLOR` and the grading's `DENO_DIR`, and the copy as its
+ *   working directory. The grader kills it at the exercise's time limit, when its resident memory
+ *   passes a limit (tensor data lives outside the V8 heap, so the child's watcher thread reports
+ *   it: Deno lets no process read another's `/proc` without `--allow-all`), when it writes more
+ *   than a limit to stdout, when the grading's `DENO_DIR` (module caches: a child can fill them by
+ *   importing `data:` modules) grows past a limit, or when it breaks the protocol. What the child
+ *   prints is streamed to the caller, never accumulated here.
  *
  * @module
  */
 
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { FormatError } from "./codec.ts";
+import type { ToolOptions } from "./deno_tool.ts";
+import {
+  ALLOWED_NPM,
+  ALLOWED_SPECIFIERS,
+  confinedImports,
+  importProblems,
+  moduleGraph,
+} from "./imports.ts";
+import { type CopyLimits, copyRegularFiles, type LeftOut } from "./private_copy.ts";
 import { type ChannelEvent, ChannelReader, encodeRequest, type Request } from "./protocol.ts";
+import { typeAdvice } from "./type_check.ts";
 
 /** What a child may use. */
 export interface Limits {
@@ -28,25 +49,15 @@ export interface Limits {
   rssMb: number;
   /** The most bytes the child may write to stdout (messages and the submission's output). */
   stdoutBytes: number;
-}
-
-/** Where the child's code and its permissions come from. */
-export interface SandboxPaths {
-  /** The child's entry module (`child_entry.ts` or `child_entry_pieces.ts`). */
-  entry: string;
-  /** The grader's `deno.json`. */
-  config: string;
-  /** The folder the submission may read and import from. */
-  root: string;
+  /** The most the grading's private `DENO_DIR` may grow while children run, in MiB. */
+  diskMb: number;
 }
 
 /** How a child run ended. */
-export type Ending = "done" | "exited" | "timeout" | "memory" | "output" | "protocol";
+export type Ending = "done" | "exited" | "timeout" | "memory" | "output" | "protocol" | "disk";
 
-/** Everything a child run produced. */
+/** How a child run went (its messages and output went to the caller as they came). */
 export interface SandboxRun {
-  /** Messages and the submission's stdout, in order. */
-  events: ChannelEvent[];
   /** The start of the child's stderr (the submission's, and Deno's own error reports). */
   stderr: string;
   /** How it ended: `done` when the child finished every case. */
@@ -57,21 +68,52 @@ export interface SandboxRun {
   detail: string;
 }
 
+/** The files a child runs with. */
+export interface ChildPaths {
+  /** The child's entry module, in the workspace. */
+  entry: string;
+  /** The grading's child config. */
+  config: string;
+  /** The private copy: the one folder the child may read, and its working directory. */
+  copy: string;
+  /** The grading's private `DENO_DIR`. */
+  denoDir: string;
+}
+
+/** The grader's own installation cannot run a child: never a student's failure. */
+export class SandboxSetupError extends Error {
+  /** `message` says what is missing and how to fix it. */
+  constructor(message: string) {
+    super(message);
+    this.name = "SandboxSetupError";
+  }
+}
+
+/** Which entry module a child starts from: with the reference primitives or without. */
+export type EntryKind = "plain" | "primitives";
+
+const CHECKOUT = fileURLToPath(new URL("../../", import.meta.url));
+const ENTRIES: Record<EntryKind, string> = {
+  plain: "src/grade/child_entry.ts",
+  primitives: "src/grade/child_entry_primitives.ts",
+};
 const STDERR_KEEP = 4000;
+const DISK_POLL_MS = 500;
+const INFO_TOOL = { timeoutMs: 60_000, keepBytes: 16 << 20 };
+const CHECK_TOOL = { timeoutMs: 120_000, keepBytes: 64 << 10 };
 
 /** The `deno` arguments of a child: every sandbox flag is here. */
-export function childArgs(paths: SandboxPaths, limits: Limits, seed: number): string[] {
-  const readable = [paths.root, join(paths.config, "..", "node_modules")];
+export function childArgs(paths: ChildPaths, limits: Limits, seed: number): string[] {
   return [
     "run",
     "--no-prompt",
     "--no-remote",
     "--cached-only",
-    "--frozen",
+    "--no-lock",
     `--config=${paths.config}`,
     `--seed=${seed}`,
     `--v8-flags=--max-old-space-size=${limits.heapMb}`,
-    `--allow-read=${readable.join(",")}`,
+    `--allow-read=${paths.copy}`,
     paths.entry,
   ];
 }
@@ -85,17 +127,42 @@ async function readStderr(stream: ReadableStream<Uint8Array>): Promise<string> {
   return text.length > STDERR_KEEP ? `${text.slice(0, STDERR_KEEP)}\n[stderr cut]` : text;
 }
 
-/** Runs `request` in a sandboxed child and collects its events until it finishes or is stopped. */
+/** The bytes of the files under `dir` (links not followed). */
+async function bytesUnder(dir: string): Promise<number> {
+  let total = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) total += await bytesUnder(path);
+    else total += (await Deno.lstat(path)).size;
+  }
+  return total;
+}
+
+async function copyTree(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to);
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isDirectory) await copyTree(join(from, entry.name), join(to, entry.name));
+    else if (entry.isFile) await Deno.copyFile(join(from, entry.name), join(to, entry.name));
+  }
+}
+
+/**
+ * Runs `request` in a sandboxed child, handing each message and piece of output to `onEvent` as it
+ * comes, until the child finishes or is stopped.
+ */
 export async function runSandboxed(
   request: Request,
-  paths: SandboxPaths,
+  paths: ChildPaths,
   limits: Limits,
+  onEvent: (event: ChannelEvent) => void,
   seed = 0,
 ): Promise<SandboxRun> {
+  const diskStart = await bytesUnder(paths.denoDir);
   const child = new Deno.Command(Deno.execPath(), {
     args: childArgs(paths, limits, seed),
+    cwd: paths.copy,
     clearEnv: true,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", DENO_DIR: paths.denoDir },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -112,36 +179,356 @@ export async function runSandboxed(
     }
   };
   const timer = setTimeout(() => stop("timeout"), limits.timeoutMs);
+  let polling = Promise.resolve();
+  const disk = setInterval(() => {
+    polling = polling.then(async () => {
+      const grown = await bytesUnder(paths.denoDir).catch(() => 0) - diskStart;
+      if (grown > limits.diskMb * 2 ** 20) stop("disk");
+    });
+  }, DISK_POLL_MS);
   const stderr = readStderr(child.stderr);
   const writer = child.stdin.getWriter();
   writer.write(new TextEncoder().encode(encodeRequest(request)))
     .then(() => writer.close())
     .catch(() => {}); // the child died before reading its request: its exit status tells why
 
-  const events: ChannelEvent[] = [];
   const reader = new ChannelReader(request.nonce, limits.stdoutBytes);
+  const handle = (event: ChannelEvent) => {
+    if (event.kind === "message" && event.message.t === "done") ending ??= "done";
+    if (event.kind === "message" && event.message.t === "memory") stop("memory");
+    onEvent(event);
+  };
+  let failure: unknown = null; // the grader's own, thrown once the child is gone
   try {
-    for await (const chunk of child.stdout) {
-      for (const event of reader.push(chunk)) {
-        events.push(event);
-        if (event.kind === "message" && event.message.t === "done") ending ??= "done";
-        if (event.kind === "message" && event.message.t === "memory") stop("memory");
-      }
-    }
-    events.push(...reader.end());
+    for await (const chunk of child.stdout) reader.push(chunk).forEach(handle);
+    reader.end().forEach(handle);
   } catch (err) {
-    if (!(err instanceof FormatError)) throw err;
-    detail = err.message;
-    stop(err.message.startsWith("more than") ? "output" : "protocol");
+    stop(err instanceof FormatError && err.message.startsWith("more than") ? "output" : "protocol");
     await child.stdout.cancel().catch(() => {});
+    if (err instanceof FormatError) detail = err.message;
+    else failure = err;
   }
-  const status = await child.status;
+  const status = await child.status; // the time limit still holds a child that closed its stdout
   clearTimeout(timer);
+  clearInterval(disk);
+  await polling;
+  if (failure !== null) throw failure;
   return {
-    events,
     stderr: await stderr,
     ending: ending ?? "exited",
     code: status.signal === null ? status.code : null,
     detail,
   };
+}
+
+/** A package's folder in the grader's `node_modules`, checked to be the version allowed. */
+async function allowedPackage(spec: string): Promise<{ name: string; dir: string }> {
+  const name = spec.replace(/@[^@/]+$/, "");
+  const version = spec.slice(name.length + 1);
+  try {
+    const dir = await Deno.realPath(join(CHECKOUT, "node_modules", name));
+    const meta = JSON.parse(await Deno.readTextFile(join(dir, "package.json")));
+    if (meta.version === version) return { name, dir };
+  } catch {
+    // reported below
+  }
+  throw new SandboxSetupError(
+    `the grader needs ${spec} in ${join(CHECKOUT, "node_modules")}: run \`deno install\` there`,
+  );
+}
+
+/**
+ * The grader's private workspace: the child's modules, the allowed packages, a warm `DENO_DIR`.
+ * Open one per grader ({@linkcode Sandbox.open}), grade through {@linkcode Sandbox.grading}, and
+ * close it when done.
+ */
+export class Sandbox {
+  /** The workspace folder. */
+  readonly dir: string;
+  #packages: { name: string; dir: string }[] = [];
+  #warm: Promise<string> | null = null;
+
+  private constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** Makes a workspace in a new temporary folder under `tempRoot` (default: the system's). */
+  static async open(tempRoot?: string): Promise<Sandbox> {
+    const sandbox = new Sandbox(
+      await Deno.makeTempDir({ dir: tempRoot, prefix: "rnnlab-grader-" }),
+    );
+    try {
+      await sandbox.#setUp();
+      return sandbox;
+    } catch (err) {
+      await sandbox.close();
+      throw err;
+    }
+  }
+
+  /** The child's code, copied out of the checkout. */
+  get childCode(): string {
+    return join(this.dir, "child");
+  }
+
+  /** The module tfjs is mapped to when a graph is analysed. */
+  get stub(): string {
+    return join(this.dir, "tfjs_stub.ts");
+  }
+
+  /** The warm `DENO_DIR` the children of every grading start from, once it is ready. */
+  template(): Promise<string> {
+    return this.#warm!;
+  }
+
+  /** The path of an entry module in the workspace. */
+  entry(kind: EntryKind): string {
+    return join(this.childCode, ENTRIES[kind]);
+  }
+
+  /** The contract module in the workspace. */
+  get contract(): string {
+    return join(this.childCode, "src/grade/contract.ts");
+  }
+
+  async #setUp(): Promise<void> {
+    this.#packages = await Promise.all(ALLOWED_NPM.map(allowedPackage));
+    await Deno.writeTextFile(this.stub, "export {};\n");
+    const config = join(this.dir, "info.json");
+    await this.#writeConfig(config, this.#stubImports(), "none");
+    const tool = { denoDir: join(this.dir, "tool_dir"), cwd: this.dir, ...INFO_TOOL };
+    const graphs = await Promise.all(
+      Object.values(ENTRIES).map((e) => moduleGraph(join(CHECKOUT, e), config, tool)),
+    );
+    const sources = new Set<string>();
+    for (const { modules } of graphs) {
+      for (const mod of modules) {
+        if (mod.error) throw new SandboxSetupError(`the child's code does not load: ${mod.error}`);
+        const path = mod.specifier.startsWith("file:") ? fileURLToPath(mod.specifier) : "";
+        if (path.startsWith(join(CHECKOUT, "src/"))) sources.add(relative(CHECKOUT, path));
+      }
+    }
+    for (const source of sources) {
+      const to = join(this.childCode, source);
+      await Deno.mkdir(join(to, ".."), { recursive: true });
+      await Deno.copyFile(join(CHECKOUT, source), to);
+    }
+    this.#warm = this.#warmUp();
+    this.#warm.catch(() => {}); // reported to the grading that waits for it
+  }
+
+  /**
+   * Loads tfjs and the child's modules once, into the `DENO_DIR` every grading's children start
+   * from; makes `location_data` a file there, so that no origin storage can be created. Returns it.
+   */
+  async #warmUp(): Promise<string> {
+    const template = join(this.dir, "deno_dir");
+    await Deno.mkdir(template);
+    const dir = join(this.dir, "warm-up");
+    const copy = join(dir, "submission");
+    await Deno.mkdir(copy, { recursive: true });
+    await Deno.writeTextFile(join(copy, "empty.ts"), "export {};\n");
+    const config = await this.#childConfig(dir, copy);
+    const request: Request = {
+      nonce: crypto.randomUUID(),
+      submission: pathToFileURL(join(copy, "empty.ts")).href,
+      exercise: "getInputs",
+      cases: [],
+      referencePrimitives: [],
+      memoryMb: 2048,
+    };
+    const seen: string[] = [];
+    const run = await runSandboxed(
+      request,
+      { entry: this.entry("primitives"), config, copy, denoDir: template },
+      { timeoutMs: 120_000, heapMb: 1024, rssMb: 2048, stdoutBytes: 1 << 20, diskMb: 1024 },
+      (event) => event.kind === "message" && seen.push(event.message.t),
+    );
+    await Deno.remove(dir, { recursive: true });
+    if (run.ending !== "done" || seen.join() !== "loaded,done") {
+      throw new SandboxSetupError(
+        `the sandboxed child does not start (${run.ending}, code ${run.code}): ${run.stderr.trim()}`,
+      );
+    }
+    await Deno.remove(join(template, "location_data"), { recursive: true }).catch(() => {});
+    await Deno.writeTextFile(join(template, "location_data"), "");
+    return template;
+  }
+
+  #stubImports(): Record<string, string> {
+    const stub = pathToFileURL(this.stub).href;
+    return Object.fromEntries(ALLOWED_SPECIFIERS.map((s) => [s, stub]));
+  }
+
+  async #writeConfig(
+    path: string,
+    imports: Record<string, string>,
+    nodeModulesDir: "none" | "manual",
+  ): Promise<void> {
+    // skipLibCheck: the type check's advice is about the submission, not tfjs's declarations.
+    const compilerOptions = { skipLibCheck: true };
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify({ imports, lock: false, nodeModulesDir, compilerOptions }, null, 2),
+    );
+  }
+
+  /**
+   * Writes `dir/deno.json` for children reading `copy`: tfjs from `dir/node_modules` (a link to the
+   * grader's package, `nodeModulesDir: "manual"`), every file URL outside `copy` and the child's
+   * code confined to nowhere. Returns its path.
+   */
+  async #childConfig(dir: string, copy: string): Promise<string> {
+    for (const { name, dir: target } of this.#packages) {
+      await Deno.mkdir(join(dir, "node_modules", name, ".."), { recursive: true });
+      await Deno.symlink(target, join(dir, "node_modules", name));
+    }
+    const npm = Object.fromEntries(
+      ALLOWED_NPM.map((spec) => [spec.replace(/@[^@/]+$/, ""), `npm:${spec}`]),
+    );
+    const config = join(dir, "deno.json");
+    await this.#writeConfig(
+      config,
+      { ...npm, ...confinedImports([copy, this.childCode], join(dir, "nowhere")) },
+      "manual",
+    );
+    return config;
+  }
+
+  /**
+   * Starts grading the module `submission` of the folder `root`: makes the private copy (see
+   * `private_copy.ts`) and the grading's folder. Close the grading when done.
+   */
+  async grading(root: string, submission: string, limits?: CopyLimits): Promise<Grading> {
+    const dir = await Deno.makeTempDir({ dir: this.dir, prefix: "grading-" });
+    try {
+      const copy = join(dir, "submission");
+      const path = relative(root, submission);
+      const report = await copyRegularFiles(root, copy, path, limits);
+      const info = join(dir, "info.json");
+      await this.#writeConfig(
+        info,
+        { ...this.#stubImports(), ...confinedImports([copy], join(dir, "nowhere")) },
+        "none",
+      );
+      const config = await this.#childConfig(dir, copy);
+      return new Grading(this, { dir, copy, path, config, info }, report.leftOut);
+    } catch (err) {
+      await Deno.remove(dir, { recursive: true });
+      throw err;
+    }
+  }
+
+  /** Removes the workspace (once its warm-up, if still running, has ended). */
+  async close(): Promise<void> {
+    await this.#warm?.catch(() => {});
+    await Deno.remove(this.dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** The folders and files of one grading. */
+interface GradingPaths {
+  /** The grading's folder. */
+  dir: string;
+  /** The private copy. */
+  copy: string;
+  /** The submission's path, relative to the copy. */
+  path: string;
+  /** The children's config. */
+  config: string;
+  /** The import check's config. */
+  info: string;
+}
+
+/** One submission being graded: its private copy, checks and children. */
+export class Grading {
+  #sandbox: Sandbox;
+  #paths: GradingPaths;
+  #denoDir: Promise<string> | null = null;
+  /** What the private copy left out of the submission's folder, and why. */
+  readonly leftOut: LeftOut[];
+
+  /** Use {@linkcode Sandbox.grading}. */
+  constructor(sandbox: Sandbox, paths: GradingPaths, leftOut: LeftOut[]) {
+    this.#sandbox = sandbox;
+    this.#paths = paths;
+    this.leftOut = leftOut;
+  }
+
+  /** The grading's folder, removed by {@linkcode Grading.close}. */
+  get dir(): string {
+    return this.#paths.dir;
+  }
+
+  /** The private copy's folder. */
+  get copy(): string {
+    return this.#paths.copy;
+  }
+
+  /** The submission's module in the copy. */
+  get submission(): string {
+    return join(this.#paths.copy, this.#paths.path);
+  }
+
+  /** Why the submission's own file is not in the copy, or `null` when it is. */
+  get missing(): string | null {
+    return this.leftOut.find((l) => l.path === this.#paths.path)?.why ?? null;
+  }
+
+  #tool(limits: { timeoutMs: number; keepBytes: number }): ToolOptions {
+    return { denoDir: join(this.dir, "tool_dir"), cwd: this.dir, ...limits };
+  }
+
+  /** The children's `DENO_DIR`: a copy of the workspace's warm one, made for the first child. */
+  #childDenoDir(): Promise<string> {
+    this.#denoDir ??= this.#sandbox.template().then(async (template) => {
+      const denoDir = join(this.dir, "deno_dir");
+      await copyTree(template, denoDir);
+      return denoDir;
+    });
+    return this.#denoDir;
+  }
+
+  /** The import check's refusals (see `imports.ts`); empty when the submission may run. */
+  async importProblems(): Promise<string[]> {
+    const graph = await moduleGraph(this.submission, this.#paths.info, this.#tool(INFO_TOOL));
+    return importProblems(graph, this.copy, this.#sandbox.stub);
+  }
+
+  /** `deno check`'s diagnostics against the contract, as advice (see `type_check.ts`). */
+  typeAdvice(): Promise<string[]> {
+    return typeAdvice({
+      copy: this.copy,
+      submission: this.submission,
+      contract: this.#sandbox.contract,
+      config: this.#paths.config,
+      dir: this.dir,
+    }, this.#tool(CHECK_TOOL));
+  }
+
+  /** Runs `request` in a child started from `entry` (see {@linkcode runSandboxed}). */
+  async run(
+    request: Request,
+    entry: EntryKind,
+    limits: Limits,
+    onEvent: (event: ChannelEvent) => void,
+  ): Promise<SandboxRun> {
+    return runSandboxed(
+      request,
+      {
+        entry: this.#sandbox.entry(entry),
+        config: this.#paths.config,
+        copy: this.copy,
+        denoDir: await this.#childDenoDir(),
+      },
+      limits,
+      onEvent,
+    );
+  }
+
+  /** Removes the grading's folder: the copy, its caches, everything a child left. */
+  async close(): Promise<void> {
+    await this.#denoDir?.catch(() => {});
+    await Deno.remove(this.dir, { recursive: true });
+  }
 }

@@ -4,9 +4,9 @@
  * bug costs points once.
  *
  * Only the sandboxed child that grades `predictRnn` or `trainRnn` loads this module (see
- * `child_entry_pieces.ts`): a module the child has loaded can be imported by the submission, and
- * neither exercise's own solution is here. The samplers and `rnn` are the project's (`src/data/`,
- * `src/model/`), the samplers' batches wrapped into int32 tensors.
+ * `child_entry_primitives.ts`): a module the child has loaded can be imported by the submission,
+ * and neither exercise's own solution is here. The samplers and `rnn` are the project's
+ * (`src/data/`, `src/model/`), the samplers' batches wrapped into int32 tensors.
  *
  * @module
  */
@@ -15,9 +15,9 @@ import * as tf from "@tensorflow/tfjs";
 import { type Batch, dataIterConsecutive, dataIterRandom } from "../data/iterators.ts";
 import { rnn } from "../model/rnn.ts";
 import type { PyRandom } from "../random/py_random.ts";
-import type { Pieces, RnnParams, Shuffler, TensorBatch } from "./contract.ts";
+import type { Primitives, RnnParams, Shuffler, TensorBatch } from "./contract.ts";
 
-function toTensors(batches: Iterable<Batch>): TensorBatch[] {
+function batchTensors(batches: Iterable<Batch>): TensorBatch[] {
   return Array.from(batches, ({ data, label }) => [
     tf.tensor2d(data, undefined, "int32"),
     tf.tensor2d(label, undefined, "int32"),
@@ -25,11 +25,11 @@ function toTensors(batches: Iterable<Batch>): TensorBatch[] {
 }
 
 /** The reference primitives, satisfying the student contract. */
-export const PIECES: Pieces = {
+export const REFERENCE_PRIMITIVES: Primitives = {
   dataIterRandom: (corpus, batchSize, numSteps, rng: Shuffler) =>
-    toTensors(dataIterRandom(corpus, batchSize, numSteps, rng as PyRandom)),
+    batchTensors(dataIterRandom(corpus, batchSize, numSteps, rng as PyRandom)),
   dataIterConsecutive: (corpus, batchSize, numSteps) =>
-    toTensors(dataIterConsecutive(corpus, batchSize, numSteps)),
+    batchTensors(dataIterConsecutive(corpus, batchSize, numSteps)),
   getInputs: (data, vocabSize) =>
     tf.unstack(data.transpose()).map((x) =>
       tf.oneHot(x as tf.Tensor1D, vocabSize).toFloat() as tf.Tensor2D
