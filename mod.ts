@@ -90,7 +90,7 @@ export {
   type BackendInfo,
   selectBackend,
 } from "./src/train/backend.ts";
-export { type RunOptions, runTraining, type TrainedRun } from "./src/train/run.ts";
+export { type RunOptions, runTraining, type TrainedRun } from "./src/run/run.ts";
 export { TRAINER_NAMES, type TrainerName, TRAINERS } from "./src/train/trainers.ts";
 export { batchedForward, batchedTrainer, rnnBatched } from "./src/train/batched.ts";
 export { fusedTrainer } from "./src/train/fused/trainer.ts";
@@ -100,7 +100,7 @@ export {
   RUN_FORMAT,
   type RunRecord,
   writeRunDir,
-} from "./src/report/run_record.ts";
+} from "./src/run/run_dir.ts";
 export {
   type ExerciseName,
   EXERCISES,

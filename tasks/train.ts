@@ -8,7 +8,7 @@ import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { BACKEND_CHOICES } from "../src/train/backend.ts";
 import { PRESETS, type TrainConfig } from "../src/train/config.ts";
-import { runTraining } from "../src/train/run.ts";
+import { runTraining } from "../src/run/run.ts";
 import { TRAINER_NAMES } from "../src/train/trainers.ts";
 import { readChapterCurve } from "../src/report/chapter.ts";
 

@@ -8,9 +8,9 @@ import { choiceFlag, parseFlags } from "../src/cli/flags.ts";
 import { UsageError } from "../src/cli/errors.ts";
 import { runMain } from "../src/cli/main.ts";
 import { onnxParityChecks } from "../src/infer/parity.ts";
-import { readRunDir } from "../src/report/run_record.ts";
+import { readRunDir } from "../src/run/run_dir.ts";
 import type { TrainConfig } from "../src/train/config.ts";
-import type { TrainedRun } from "../src/train/run.ts";
+import type { TrainedRun } from "../src/run/run.ts";
 import { BACKEND_CHOICES, selectBackend } from "../src/train/backend.ts";
 import { type Check, renderTable, skipCheck } from "../src/verify/compare.ts";
 import {

@@ -10,7 +10,7 @@ import {
 import type { CurveGolden } from "../src/verify/goldens.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { initParamArrays } from "../src/model/params.ts";
-import { RUN_FORMAT, writeRunDir } from "../src/report/run_record.ts";
+import { RUN_FORMAT, writeRunDir } from "../src/run/run_dir.ts";
 import { SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
 
 async function verify(args: string[]) {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { UsageError } from "../cli/errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { ParamArrays } from "../model/params.ts";
-import { readRunDir, type RunRecord } from "../report/run_record.ts";
+import { readRunDir, type RunRecord } from "../run/run_dir.ts";
 import { runMetadata } from "./metadata.ts";
 import { encodeRnnModel } from "./model.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RunRecord } from "../report/run_record.ts";
+import type { RunRecord } from "../run/run_dir.ts";
 
 /** The metadata keys an rnnlab export writes. */
 export const METADATA_KEYS = {

@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { dataIterConsecutive, dataIterRandom } from "../data/iterators.ts";
 import type { Vocab } from "../data/vocab.ts";
 import { initParams, paramList, type Params } from "../model/params.ts";
-import { checkPrefix, predictRnn } from "../model/predict.ts";
+import { predictRnn } from "../model/predict.ts";
 import { getInputs, initState, rnn } from "../model/rnn.ts";
 import { PyRandom } from "../random/py_random.ts";
 import type { TrainConfig } from "./config.ts";
@@ -141,7 +141,6 @@ export async function trainAndPredictRnn(
   makeTrainer: TrainerFactory = referenceTrainer,
 ): Promise<TrainResult> {
   const { batchSize, numSteps, hidden } = config;
-  for (const prefix of config.prefixes) checkPrefix(prefix, vocab); // fail before, not after, training
   const rng = new PyRandom(config.seed); // one generator for the whole run: one shuffle per epoch
   const params = initParams(vocab.idxToChar.length, hidden, config.seed);
   const trainer = makeTrainer(params, config);

@@ -14,11 +14,11 @@ import { disposeParams, type ParamArrays, paramsToArrays } from "../model/params
 import { checkPrefix, predictRnn } from "../model/predict.ts";
 import { perplexitySvg } from "../report/plot.ts";
 import { Progress } from "../report/progress.ts";
-import { checkOutDir, type RunRecord, writeRunDir } from "../report/run_record.ts";
-import { type BackendChoice, type BackendInfo, selectBackend } from "./backend.ts";
-import type { TrainConfig } from "./config.ts";
-import { type TrainerName, TRAINERS } from "./trainers.ts";
-import { type EpochRecord, trainAndPredictRnn } from "./train.ts";
+import { checkOutDir, type RunRecord, writeRunDir } from "./run_dir.ts";
+import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
+import type { TrainConfig } from "../train/config.ts";
+import { type TrainerName, TRAINERS } from "../train/trainers.ts";
+import { type EpochRecord, trainAndPredictRnn } from "../train/train.ts";
 
 /** What a run needs besides its config. */
 export interface RunOptions {
