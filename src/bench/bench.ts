@@ -5,7 +5,10 @@
  * @module
  */
 
+import { join } from "node:path";
 import type { TrainingData } from "../data/corpus.ts";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+import { type Environment, machineDescription } from "../report/machine.ts";
 import { selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { TrainerName } from "../train/trainers.ts";
@@ -41,8 +44,10 @@ export interface BenchOptions {
   python?: string;
   /** PyTorch's device (`cpu`, `cuda`). */
   torchDevice: string;
-  /** The machine, in words. */
-  machine: string;
+  /** The machine and the software. */
+  environment: Environment;
+  /** The GPU, in words, when webgpu is timed. */
+  gpu?: string;
   /** Where progress lines go. */
   log: (line: string) => void;
 }
@@ -59,6 +64,8 @@ export type BenchRow = StepTiming & {
 export interface BenchResult {
   /** The machine, in words. */
   machine: string;
+  /** The machine and the software, in detail. */
+  environment: Environment;
   /** When it ran (ISO). */
   date: string;
   /** The config timed. */
@@ -118,7 +125,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     `submitting the GPU's work). "× PyTorch time" is ms/iteration divided by PyTorch's in the ` +
     `same run (lower is faster).`;
   return {
-    machine: opts.machine,
+    machine: machineDescription(opts.environment) + (opts.gpu ? `, GPU ${opts.gpu}` : ""),
+    environment: opts.environment,
     date: new Date().toISOString(),
     config,
     iters,
@@ -157,4 +165,25 @@ export function benchMarkdown(result: BenchResult): string {
     lines.push("", "## Where the step's time goes", "", profiles.join("\n\n"));
   }
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Writes `result` into `dir` as `<kind>-<date>-<time>-<backends>-<preset>.json` and `.md`, with a
+ * suffix when those exist: a result is never overwritten. Returns the path without the extension.
+ */
+export async function writeBenchResult(
+  dir: string,
+  result: BenchResult,
+  name: { kind: string; backends: readonly string[]; preset: string },
+): Promise<string> {
+  const stamp = result.date.slice(0, 19).replace("T", "-").replaceAll(":", "");
+  const base = join(dir, `${name.kind}-${stamp}-${name.backends.join("-")}-${name.preset}`);
+  const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+  let path = base;
+  for (let n = 2; await exists(`${path}.json`) || await exists(`${path}.md`); n++) {
+    path = `${base}-${n}`;
+  }
+  await writeFileAtomic(`${path}.json`, JSON.stringify(result, null, 2) + "\n");
+  await writeFileAtomic(`${path}.md`, benchMarkdown(result));
+  return path;
 }
