@@ -4,9 +4,10 @@
  * @module
  */
 
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { choiceFlag, numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
+import { PATHS_HELP, userPath, writableDir } from "../src/cli/paths.ts";
 import { UsageError } from "../src/cli/errors.ts";
 import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
@@ -25,7 +26,9 @@ deno task grade --gradescope DIR    grades DIR/submission, writes DIR/results/re
 
 Grades a student's solution of the chapter's exercises in a sandbox. Prints the text report (or,
 with --json, Gradescope's results) and exits 0 whenever grading completed, whatever the score; 2
-for bad input, 1 when the grader itself failed.`;
+for bad input, 1 when the grader itself failed.
+
+${PATHS_HELP}`;
 
 async function main(args: string[]) {
   const { values: flags, positionals } = parseFlagsAndPositionals(args, {
@@ -41,7 +44,7 @@ async function main(args: string[]) {
     dataset: { type: "string" },
   }, 1);
   if (flags.init !== undefined) {
-    console.log(`wrote ${await writeStarter(flags.init)}`);
+    console.log(`wrote ${await writeStarter(await writableDir("--init", userPath(flags.init)))}`);
     return;
   }
   const timeoutScale = numberFlag("timeout-scale", flags["timeout-scale"], { min: 0.01, max: 100 });
@@ -52,14 +55,16 @@ async function main(args: string[]) {
   const only = flags.only?.split(",").map((name) =>
     choiceFlag("only", name.trim(), EXERCISES) as ExerciseName
   );
-  let submission: string | null | undefined = positionals[0];
-  let resultsPath = flags.results;
-  if (flags.gradescope !== undefined) {
+  let submission: string | null | undefined = positionals[0] && userPath(positionals[0]);
+  const gradescope = flags.gradescope && userPath(flags.gradescope);
+  let resultsPath = flags.results && userPath(flags.results);
+  if (gradescope !== undefined) resultsPath ??= join(gradescope, "results", "results.json");
+  if (resultsPath !== undefined) await writableDir("--results", dirname(resultsPath));
+  if (gradescope !== undefined) {
     if (submission !== undefined) {
       throw new UsageError("give a submission or --gradescope, not both");
     }
-    resultsPath ??= join(flags.gradescope, "results", "results.json");
-    submission = await findGradescopeSubmission(join(flags.gradescope, "submission"));
+    submission = await findGradescopeSubmission(join(gradescope, "submission"));
     if (submission === null) {
       const results = {
         score: 0,
@@ -67,7 +72,7 @@ async function main(args: string[]) {
         output: "No submission to grade: upload rnn_scratch.ts (one .ts file).",
         tests: [],
       };
-      await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2));
+      await writeFileAtomic(resultsPath!, JSON.stringify(results, null, 2));
       console.log(results.output);
       return;
     }
@@ -77,12 +82,14 @@ async function main(args: string[]) {
       "give the submission to grade, e.g. deno task grade rnn_scratch.ts (or --init DIR)",
     );
   }
-  const corpus = await loadCorpus({ data: flags.data, dataset: flags.dataset, fetch: null });
+  const data = flags.data && userPath(flags.data);
+  const corpus = await loadCorpus({ data, dataset: flags.dataset, fetch: null });
   const grader = new Grader({ chars: prepareCorpus(corpus.text) });
-  const report = await grader.grade(submission, { root: flags.root, only, timeoutScale });
+  const root = flags.root && userPath(flags.root);
+  const report = await grader.grade(submission, { root, only, timeoutScale });
   const results = gradescopeResults(report, visibility);
   if (resultsPath !== undefined) {
-    await writeFileAtomic(resolve(resultsPath), JSON.stringify(results, null, 2));
+    await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2));
   }
   console.log(flags.json ? JSON.stringify(results, null, 2) : textReport(report));
   if (resultsPath !== undefined && !flags.json) {

@@ -14,6 +14,12 @@ import type { Params } from "./params.ts";
 import { getInputs, initState, rnn } from "./rnn.ts";
 
 /**
+ * The most characters the tasks predict after a prefix (`train --pred-len`, `generate --chars`):
+ * generation runs one step per character, so far more is a hang, not a result.
+ */
+export const MAX_PREDICT_CHARS = 100_000;
+
+/**
  * The prefix as indices (`prefix.lower()`, then `char_to_idx`). Throws a `RangeError` naming the
  * first character outside the vocabulary, so it also checks a prefix before any work is done.
  */

@@ -47,14 +47,17 @@ export function chapterSettingText(): string {
     `θ ${c.theta}, ${CHAPTER_CORPUS_CHARS} chars`;
 }
 
+/** Whether two settings train the same curve, the sampler aside. */
+export function sameSetting(a: Omit<CurveSetting, "iter">, b: Omit<CurveSetting, "iter">): boolean {
+  return a.hidden === b.hidden && a.batchSize === b.batchSize && a.numSteps === b.numSteps &&
+    a.lr === b.lr && a.theta === b.theta && a.corpusChars === b.corpusChars;
+}
+
 /**
  * The chapter's curve when `config` is the chapter's own setting (the sampler aside), else an
  * empty list: there is nothing to compare a different setting with.
  */
 export function readChapterCurve(config: CurveSetting): ChapterEpoch[] {
-  const c = chapter.training.config;
-  const same = config.hidden === c.hidden && config.batchSize === c.batchSize &&
-    config.numSteps === c.numSteps && config.lr === c.lr && config.theta === c.theta &&
-    config.corpusChars === CHAPTER_CORPUS_CHARS;
-  return same ? chapterCurve(config.iter) : [];
+  const setting = { ...chapter.training.config, corpusChars: CHAPTER_CORPUS_CHARS };
+  return sameSetting(config, setting) ? chapterCurve(config.iter) : [];
 }
