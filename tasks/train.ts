@@ -4,7 +4,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { UsageError } from "../src/cli/errors.ts";
 import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
@@ -182,7 +182,7 @@ async function main(args: string[]) {
   if (end.status === "interrupted") {
     console.error(
       `Interrupted during epoch ${end.epoch}; ${kept}. Resume with:\n` +
-        `  deno task train --resume ${shellWord(dir)}`,
+        `  deno task train --resume ${shellWord(resolve(dir))}`,
     );
     return stop.exitCode();
   }

@@ -304,9 +304,11 @@ Deno.test("run folders: a non-empty --out is refused unless --resume or --force;
     2,
     /^error: the corpus found \(.*2018.*\) is not the one run .* trained on/,
   );
+  await Deno.writeTextFile(join(run, RUN_FILES.model), "the old run's model");
   const forced = await train([...once, "--out", run, "--force", "--json"]);
   assert.equal(forced.code, 0, forced.stderr);
   assert.equal(JSON.parse(forced.stdout).config.hidden, SMALL_PRESET.hidden, "a new run there");
+  await assert.rejects(Deno.stat(join(run, RUN_FILES.model)), Deno.errors.NotFound);
   await Deno.writeTextFile(join(run, "notes.txt"), "mine");
   assertOneLine(
     await train([...once, "--out", run, "--force"]),
@@ -424,6 +426,12 @@ Deno.test("export records the parameters' digest; generate refuses a model.onnx 
   await Deno.remove(dir, { recursive: true });
 });
 
+/** The environment without `$INIT_CWD`. */
+function withoutInitCwd(): Record<string, string> {
+  const { INIT_CWD: _, ...rest } = Deno.env.toObject();
+  return rest;
+}
+
 Deno.test("paths typed in a subfolder are taken from there, by every task that takes one", async () => {
   await Deno.mkdir(join(ROOT, "runs"), { recursive: true });
   const sub = await Deno.makeTempDir({ dir: join(ROOT, "runs"), prefix: "paths-test-" });
@@ -432,17 +440,19 @@ Deno.test("paths typed in a subfolder are taken from there, by every task that t
     join(sub, "corpus.zip"),
   );
   /** `deno task NAME ...` typed in `sub`. */
-  const inSub = async (name: string, args: string[]) => {
+  const inSub = async (name: string, args: string[], code = 0) => {
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["task", "--quiet", name, ...args],
       cwd: sub,
-      env: { NO_COLOR: "1" },
+      // deno task keeps an $INIT_CWD it inherits (as npm does): this test runs under one.
+      clearEnv: true,
+      env: { ...withoutInitCwd(), NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",
     }).output();
     const dec = new TextDecoder();
     const r = { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-    assert.equal(r.code, 0, `${name} ${args.join(" ")}: ${r.stderr}`);
+    assert.equal(r.code, code, `${name} ${args.join(" ")}: ${r.stderr}`);
     return r;
   };
   try {
@@ -467,6 +477,8 @@ Deno.test("paths typed in a subfolder are taken from there, by every task that t
     await inSub("verify", ["--run", "myrun"]);
     await inSub("grade", ["--init", "hw"]);
     assert.ok((await Deno.stat(join(sub, "hw", "rnn_scratch.ts"))).isFile);
+    const missing = await inSub("grade", ["hw/missing.ts"], 2);
+    assert.match(missing.stderr, new RegExp(`^error: submission ${sub}/hw/missing\\.ts is not`));
     await inSub("bench", [
       ...["--preset", "small", "--iters", "1", "--warmup", "0", "--backends", "cpu"],
       ...["--trainers", "reference", "--torch", "none", "--results", "bench"],

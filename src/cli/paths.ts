@@ -1,8 +1,8 @@
 /**
  * Paths the user types. `deno task` runs every task in the project's root, so a relative path
  * resolved there would land somewhere the user did not mean; each task resolves the paths it is
- * given from the folder the command was typed in instead (`$INIT_CWD`, which `deno task` sets,
- * else the working folder). And a path that cannot be written is said so in plain words.
+ * given from the folder the command was typed in instead (`$INIT_CWD`, which `deno task` sets
+ * unless it is set already, else the working folder). And a path that cannot be written is said so in plain words.
  *
  * @module
  */
@@ -19,9 +19,13 @@ export function userDir(): string {
   return (env === "granted" ? Deno.env.get("INIT_CWD") : undefined) || Deno.cwd();
 }
 
-/** A path the user typed, resolved from {@linkcode userDir}. */
+/**
+ * A path the user typed, resolved from {@linkcode userDir}; left as typed when that is the
+ * working folder anyway, so that messages show it as the user wrote it.
+ */
 export function userPath(path: string): string {
-  return isAbsolute(path) ? path : resolve(userDir(), path);
+  const dir = userDir();
+  return isAbsolute(path) || resolve(dir) === resolve(Deno.cwd()) ? path : resolve(dir, path);
 }
 
 /** Why a file-system call failed, in words a user can act on. */
