@@ -14,7 +14,7 @@ import { UsageError } from "./errors.ts";
 export const PATHS_HELP = "Relative paths are taken from the folder you run the command in.";
 
 /** The folder the user typed the command in: `$INIT_CWD` under `deno task`, else the cwd. */
-export function userDir(): string {
+function userDir(): string {
   const env = Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state;
   return (env === "granted" ? Deno.env.get("INIT_CWD") : undefined) || Deno.cwd();
 }

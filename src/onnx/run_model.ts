@@ -15,7 +15,7 @@ import { type LoadedModel, readRnnModel } from "./model.ts";
 import { FLOAT } from "./proto.ts";
 
 /** Whether every float weight of `model` is finite. */
-export function modelFinite(model: LoadedModel): boolean {
+function modelFinite(model: LoadedModel): boolean {
   return (model.model.graph?.initializer ?? []).every((t) => {
     if (t.dataType !== FLOAT) return true;
     const raw = t.rawData ?? new Uint8Array();

@@ -123,7 +123,7 @@ export function chapterLines(record: EpochRecord): string[] {
  * The plot's title: the config (the preset it is, when only the epochs, the sampler, the seed or
  * what is printed differ from one), then the sampler, the trainer, the backend and the seed.
  */
-export function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): string[] {
+function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): string[] {
   const preset = Object.entries(PRESETS).find(([, p]) => sameSetting(p, config))?.[0];
   return [
     preset !== undefined
