@@ -10,7 +10,7 @@
  * - model: {@linkcode initParams}, {@linkcode getInputs}, {@linkcode rnn}, {@linkcode predictRnn};
  * - training: {@linkcode sequenceLoss}, {@linkcode perplexity}, {@linkcode gradClipping},
  *   {@linkcode sgd}, {@linkcode trainAndPredictRnn}, and {@linkcode runTraining} for a whole
- *   recorded run; {@linkcode TRAINERS}: the reference step, the batched one for CPUs, and
+ *   recorded run ({@linkcode resumeTraining} continues one); {@linkcode TRAINERS}: the reference step, the batched one for CPUs, and
  *   {@linkcode fusedTrainer}, the same step as hand-written WebGPU kernels;
  * - the autograder: the student contract {@linkcode Submission}, {@linkcode Grader},
  *   {@linkcode textReport}, {@linkcode gradescopeResults}.
@@ -90,7 +90,13 @@ export {
   type BackendInfo,
   selectBackend,
 } from "./src/train/backend.ts";
-export { type RunOptions, runTraining, type TrainedRun } from "./src/train/run.ts";
+export {
+  type ResumeOptions,
+  resumeTraining,
+  type RunOptions,
+  runTraining,
+  type TrainedRun,
+} from "./src/run/run.ts";
 export { TRAINER_NAMES, type TrainerName, TRAINERS } from "./src/train/trainers.ts";
 export { batchedForward, batchedTrainer, rnnBatched } from "./src/train/batched.ts";
 export { fusedTrainer } from "./src/train/fused/trainer.ts";
@@ -100,7 +106,7 @@ export {
   RUN_FORMAT,
   type RunRecord,
   writeRunDir,
-} from "./src/report/run_record.ts";
+} from "./src/run/run_dir.ts";
 export {
   type ExerciseName,
   EXERCISES,

@@ -26,7 +26,7 @@ if (adapter) {
 }
 const config = SMALL_PRESET;
 const data = await loadTrainingData({}, config.corpusChars);
-const [batch] = benchBatches(config, data, 1);
+const [batch] = benchBatches(config, data);
 
 Deno.bench({
   name: `fused step, host time to record it (${adapter?.description ?? "no WebGPU adapter"})`,

@@ -73,7 +73,7 @@ step machine 60 bash -c 'nvidia-smi -L; nvidia-smi --query-gpu=name,driver_versi
   deno --version; deno eval "import { probeAdapter } from \"./src/train/backend.ts\";
   console.log(\"WebGPU adapter:\", JSON.stringify(await probeAdapter()));"'
 step bench 180 deno task bench --backends webgpu --preset "$preset" --iters "$iters" \
-  --warmup "$warmup" --torch-device "$torch_device" --profile --out "$res"
+  --warmup "$warmup" --torch-device "$torch_device" --profile --results "$res"
 grep -h -e '^| tfjs' -e '^| PyTorch' "$res"/profile-*.md 2>/dev/null | tee -a "$res/summary.txt"
 step host 60 deno bench --allow-read --allow-env bench/fused_host_bench.ts
 step tests 240 deno test "${allow[@]}" test/fused_test.ts

@@ -15,7 +15,7 @@ import { type EpName, openRnnSession } from "../src/infer/session.ts";
 import { initParamArrays } from "../src/model/params.ts";
 import { METADATA_KEYS } from "../src/onnx/metadata.ts";
 import { encodeRnnModel } from "../src/onnx/model.ts";
-import { readRunDir } from "../src/report/run_record.ts";
+import { readRunDir } from "../src/run/run_dir.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { CHAPTER_PRESET } from "../src/train/config.ts";
 

@@ -14,9 +14,9 @@ import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
 import { machineDescription } from "../src/report/machine.ts";
-import type { RunRecord } from "../src/report/run_record.ts";
+import type { RunRecord } from "../src/run/run_dir.ts";
 import { CHAPTER_PRESET, SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
-import { runTraining } from "../src/train/run.ts";
+import { runTraining } from "../src/run/run.ts";
 import type { CurveCase } from "../src/verify/goldens.ts";
 
 const SHORT: { name: string; backend: "cpu" | "wasm"; config: TrainConfig }[] = [

@@ -6,6 +6,7 @@
 
 import { numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { CHAPTER_CORPUS_CHARS, loadTrainingData } from "../src/data/corpus.ts";
 
 /** The usage and description that `--help` prints. */
@@ -13,7 +14,9 @@ const USAGE = `deno task corpus [--data PATH] [--dataset 2017|2018] [--allow-unk
                  [--corpus-chars N] [--json]
 
 Finds, checks and summarises the lyrics corpus, as the chapter's first cells print it. --json
-prints the summary as JSON.`;
+prints the summary as JSON.
+
+${PATHS_HELP}`;
 
 async function main(args: string[]) {
   const flags = parseFlags(args, {
@@ -25,7 +28,7 @@ async function main(args: string[]) {
   });
   const corpusChars = numberFlag("corpus-chars", flags["corpus-chars"], { min: 2, integer: true });
   const data = await loadTrainingData({
-    data: flags.data,
+    data: flags.data === undefined ? undefined : userPath(flags.data),
     dataset: flags.dataset,
     allowUnknownData: flags["allow-unknown-data"],
   }, corpusChars);

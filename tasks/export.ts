@@ -7,6 +7,7 @@
 import { UsageError } from "../src/cli/errors.ts";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { onnxParityChecks } from "../src/infer/parity.ts";
 import { exportRun } from "../src/onnx/export.ts";
 import { IR_VERSION, OPSET } from "../src/onnx/model.ts";
@@ -17,8 +18,12 @@ import { renderTable } from "../src/verify/compare.ts";
 const USAGE = `deno task export --run DIR [--out FILE] [--check]
 
 Writes a training run (a folder written by deno task train --out DIR) as one ONNX file, by default
-DIR/model.onnx, that carries its vocabulary and its provenance; with --check, also runs the parity
-checks against tfjs and prints them.`;
+DIR/model.onnx, that carries its vocabulary and its provenance (the digest of the parameters it
+read: deno task generate refuses a model.onnx its run folder no longer matches); with --check, also
+runs the parity checks against tfjs and prints them. A run that diverged is refused; one that is
+interrupted or still running exports its last epoch done.
+
+${PATHS_HELP}`;
 
 async function main(args: string[]) {
   const flags = parseFlags(args, {
@@ -29,10 +34,15 @@ async function main(args: string[]) {
   if (flags.run === undefined) {
     throw new UsageError("--run DIR is required: a folder written by deno task train --out DIR");
   }
-  const { path, bytes, record, params } = await exportRun(flags.run, flags.out);
+  const out = flags.out === undefined ? undefined : userPath(flags.out);
+  const { path, bytes, record, params } = await exportRun(userPath(flags.run), out);
+  const done = record.curve.length;
+  const partial = (record.status ?? "complete") === "complete"
+    ? ""
+    : ` The run is ${record.status}: this is its epoch ${done} of ${record.config.epochs}.`;
   console.log(
     `Wrote ${path} (${bytes} bytes; vocab ${record.vocab.length}, hidden ${record.config.hidden}; ` +
-      `ONNX IR ${IR_VERSION}, opset ${OPSET})`,
+      `ONNX IR ${IR_VERSION}, opset ${OPSET})${partial}`,
   );
   if (!flags.check) return 0;
   await selectBackend("cpu");

@@ -7,11 +7,13 @@
 import { UsageError } from "../src/cli/errors.ts";
 import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { vocabFromList } from "../src/data/vocab.ts";
 import { generateText } from "../src/infer/generate.ts";
 import { describeEps, EP_CHOICES, openRnnSession } from "../src/infer/session.ts";
-import { checkPrefix } from "../src/model/predict.ts";
+import { checkPrefix, MAX_PREDICT_CHARS } from "../src/model/predict.ts";
 import { readRnnModel } from "../src/onnx/model.ts";
+import { checkModelAgainstRun } from "../src/onnx/run_model.ts";
 
 /** The usage and description that `--help` prints. */
 const USAGE = `deno task generate --model FILE --prefix TEXT [--chars N] [--ep auto|cuda|webgpu|cpu]
@@ -20,7 +22,12 @@ Greedy text from an exported model in onnxruntime, on the best execution provide
 cuda, then webgpu, then cpu). The vocabulary comes from the model file.
 
 Prints which provider ran (and why each one tried before it was skipped), then the text: the
-prefix followed by N + 1 characters (--chars, default 100), as the chapter's predict_rnn does.`;
+prefix followed by N + 1 characters (--chars, default 100), as the chapter's predict_rnn does.
+
+A model with weights that are not finite is refused, and so is a model.onnx in a run folder whose
+parameters changed since it was exported (deno task export --run DIR writes it again).
+
+${PATHS_HELP}`;
 
 async function main(args: string[]) {
   const flags = parseFlags(args, {
@@ -31,9 +38,16 @@ async function main(args: string[]) {
   });
   if (flags.model === undefined) throw new UsageError("--model FILE is required");
   if (flags.prefix === undefined) throw new UsageError("--prefix TEXT is required");
-  const numChars = numberFlag("chars", flags.chars, { integer: true, min: 0, max: 100_000 });
+  const numChars = numberFlag("chars", flags.chars, {
+    integer: true,
+    min: 0,
+    max: MAX_PREDICT_CHARS,
+  });
   const ep = choiceFlag("ep", flags.ep, EP_CHOICES);
-  const model = await readRnnModel(flags.model);
+  const path = userPath(flags.model);
+  const model = await readRnnModel(path);
+  const warning = await checkModelAgainstRun(path, model);
+  if (warning) console.error(`warning: ${warning}`);
   const vocab = vocabFromList(model.vocab);
   try {
     checkPrefix(flags.prefix, vocab);

@@ -4,9 +4,10 @@
  * @module
  */
 
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { choiceFlag, numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
+import { PATHS_HELP, userPath, writableDir } from "../src/cli/paths.ts";
 import { UsageError } from "../src/cli/errors.ts";
 import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
@@ -26,7 +27,9 @@ deno task grade --gradescope DIR    grades DIR/submission, writes DIR/results/re
 Grades a student's solution of the chapter's exercises in a sandbox (see docs/autograder.md).
 Prints the text report (or, with --json, Gradescope's results) and exits 0 whenever grading
 completed, whatever the score; 2 for bad input (a missing file or folder, a flag out of range), 1
-when the grader itself failed.`;
+when the grader itself failed.
+
+${PATHS_HELP}`;
 
 async function main(args: string[]) {
   const { values: flags, positionals } = parseFlagsAndPositionals(args, {
@@ -42,7 +45,7 @@ async function main(args: string[]) {
     dataset: { type: "string" },
   }, 1);
   if (flags.init !== undefined) {
-    console.log(`wrote ${await writeStarter(flags.init)}`);
+    console.log(`wrote ${await writeStarter(await writableDir("--init", userPath(flags.init)))}`);
     return;
   }
   const timeoutScale = numberFlag("timeout-scale", flags["timeout-scale"], { min: 0.01, max: 100 });
@@ -54,18 +57,21 @@ async function main(args: string[]) {
   const only = flags.only?.split(",").map((name) =>
     choiceFlag("only", name.trim(), EXERCISES) as ExerciseName
   );
-  let submission: string | null | undefined = positionals[0];
-  let resultsPath = flags.results;
-  if (flags.gradescope !== undefined) {
+  let submission: string | null | undefined = positionals[0] && userPath(positionals[0]);
+  const gradescope = flags.gradescope && userPath(flags.gradescope);
+  let resultsPath = flags.results && userPath(flags.results);
+  if (gradescope !== undefined) {
     if (submission !== undefined) {
       throw new UsageError("give a submission or --gradescope, not both");
     }
-    if (!(await isFolder(flags.gradescope))) {
+    if (!(await isFolder(gradescope))) {
       throw new UsageError(`--gradescope ${flags.gradescope} is not a folder`);
     }
-    resultsPath ??= join(flags.gradescope, "results", "results.json");
-    await checkResultsFolder(resultsPath);
-    submission = await findGradescopeSubmission(join(flags.gradescope, "submission"));
+    resultsPath ??= join(gradescope, "results", "results.json");
+  }
+  if (resultsPath !== undefined) await checkResultsFolder(resultsPath);
+  if (gradescope !== undefined) {
+    submission = await findGradescopeSubmission(join(gradescope, "submission"));
     if (submission === null) {
       const results = {
         score: 0,
@@ -74,7 +80,7 @@ async function main(args: string[]) {
         stdout_visibility: "hidden",
         tests: [],
       };
-      await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2));
+      await writeFileAtomic(resultsPath!, JSON.stringify(results, null, 2));
       console.log(results.output);
       return;
     }
@@ -84,13 +90,14 @@ async function main(args: string[]) {
       "give the submission to grade, e.g. deno task grade rnn_scratch.ts (or --init DIR)",
     );
   }
-  if (resultsPath !== undefined) await checkResultsFolder(resultsPath);
-  const corpus = await loadCorpus({ data: flags.data, dataset: flags.dataset, fetch: null });
+  const data = flags.data && userPath(flags.data);
+  const corpus = await loadCorpus({ data, dataset: flags.dataset, fetch: null });
   await using grader = new Grader({ chars: prepareCorpus(corpus.text) });
-  const report = await grader.grade(submission, { root: flags.root, only, timeoutScale });
+  const root = flags.root && userPath(flags.root);
+  const report = await grader.grade(submission, { root, only, timeoutScale });
   const results = gradescopeResults(report, visibility);
   if (resultsPath !== undefined) {
-    await writeFileAtomic(resolve(resultsPath), JSON.stringify(results, null, 2));
+    await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2));
   }
   console.log(flags.json ? JSON.stringify(results, null, 2) : textReport(report));
   if (resultsPath !== undefined && !flags.json) {
@@ -102,11 +109,15 @@ async function isFolder(path: string): Promise<boolean> {
   return (await Deno.stat(path).catch(() => null))?.isDirectory === true;
 }
 
-/** Before grading: the results' folder must exist (nothing is written if grading fails). */
+/**
+ * Before grading: the results' folder must exist, as Gradescope's does, and take a file (nothing is
+ * written if grading fails).
+ */
 async function checkResultsFolder(path: string): Promise<void> {
-  if (!(await isFolder(dirname(resolve(path))))) {
+  if (!(await isFolder(dirname(path)))) {
     throw new UsageError(`results file ${path}: its folder does not exist`);
   }
+  await writableDir("--results", dirname(path));
 }
 
 await runMain(main, USAGE);

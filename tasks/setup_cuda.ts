@@ -7,13 +7,16 @@
 import { UsageError } from "../src/cli/errors.ts";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { CUDA_RUNTIME_LIBS, installCudaProviders, ortNativeDir } from "../src/infer/cuda_setup.ts";
 
 /** The usage and description that `--help` prints. */
 const USAGE = `deno task setup:cuda --from PATH [--to DIR]
 
 Puts onnxruntime 1.29.0's CUDA provider beside onnxruntime-node's own library (or in --to DIR),
-from files already on disk (see src/infer/cuda_setup.ts for where they come from).`;
+from files already on disk (see src/infer/cuda_setup.ts for where they come from).
+
+${PATHS_HELP}`;
 
 async function main(args: string[]) {
   const flags = parseFlags(args, { from: { type: "string" }, to: { type: "string" } });
@@ -23,8 +26,8 @@ async function main(args: string[]) {
         "libonnxruntime_providers_shared.so of onnxruntime 1.29.0",
     );
   }
-  const to = flags.to ?? ortNativeDir();
-  for (const f of await installCudaProviders(flags.from, to)) {
+  const to = flags.to === undefined ? ortNativeDir() : userPath(flags.to);
+  for (const f of await installCudaProviders(userPath(flags.from), to)) {
     console.log(`installed ${f.path} (sha256 ${f.sha256})`);
   }
   console.log(

@@ -4,13 +4,17 @@
  * @module
  */
 
+import { join, resolve } from "node:path";
+import { UsageError } from "../src/cli/errors.ts";
 import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
+import { stopOnSignals } from "../src/cli/signals.ts";
+import { MAX_PREDICT_CHARS } from "../src/model/predict.ts";
+import { resumeTraining, runTraining, type TrainedRun } from "../src/run/run.ts";
 import { BACKEND_CHOICES } from "../src/train/backend.ts";
 import { PRESETS, type TrainConfig } from "../src/train/config.ts";
-import { runTraining } from "../src/train/run.ts";
 import { TRAINER_NAMES } from "../src/train/trainers.ts";
-import { readChapterCurve } from "../src/report/chapter.ts";
 
 /** The usage and description that `--help` prints. */
 const USAGE =
@@ -19,17 +23,46 @@ const USAGE =
                 [--hidden N] [--batch-size N] [--num-steps N] [--lr X] [--theta X]
                 [--pred-period N] [--pred-len N] [--prefixes 分开,不分开,战争中部队]
                 [--backend auto|webgpu|wasm|cpu] [--trainer reference|batched|fused]
-                [--out DIR] [--json]
+                [--out DIR] [--force] [--json]
+deno task train --resume DIR [--epochs N] [--data PATH] [--json]
 
 Trains the chapter's RNN and prints what the chapter prints. The run is recorded in --out DIR
-(default runs/<date and time>/); --json prints its record as JSON, and the rest on stderr.`;
+(default runs/<date and time>/ in the project), after every epoch: its parameters with what
+resuming needs, run.json (with its status: running, interrupted, diverged or complete) and the
+plot. --out must be a new or empty folder; --force clears one that holds a run first. --json
+prints run.json, and the rest goes to stderr.
+
+Ctrl-C (or SIGTERM) stops at the next step, keeps the epochs done, prints the command that
+resumes, and exits 130 (143). --resume DIR continues a run to its epochs, with its own settings;
+with --epochs N it trains a run further. A resumed run equals one never stopped, bit for bit.
+
+A config that cannot fit in the backend's memory is refused before training (exit 2). A run whose
+loss or parameters stop being finite ends with exit 3, recorded as diverged.
+
+${PATHS_HELP}`;
 
 /** A positive integer; other flags state their own range. */
 const POSITIVE_INT: Parameters<typeof numberFlag>[2] = { integer: true, min: 1 };
 
+/** The flags that set the config, which a resumed run takes from its checkpoint instead. */
+const CONFIG_FLAGS = [
+  "preset",
+  "iter",
+  "seed",
+  "corpus-chars",
+  "hidden",
+  "batch-size",
+  "num-steps",
+  "lr",
+  "theta",
+  "pred-period",
+  "pred-len",
+  "prefixes",
+] as const;
+
 /** Builds the run's config: the preset, then each flag given. */
 function configFromFlags(flags: ReturnType<typeof parseTrainFlags>): TrainConfig {
-  const preset = PRESETS[choiceFlag("preset", flags.preset, Object.keys(PRESETS))];
+  const preset = PRESETS[choiceFlag("preset", flags.preset ?? "chapter", Object.keys(PRESETS))];
   const num = (name: keyof typeof flags, fallback: number, opts = POSITIVE_INT) =>
     flags[name] === undefined ? fallback : numberFlag(name, String(flags[name]), opts);
   const prefixes = flags.prefixes?.split(",") ?? preset.prefixes;
@@ -46,7 +79,7 @@ function configFromFlags(flags: ReturnType<typeof parseTrainFlags>): TrainConfig
     lr: num("lr", preset.lr, { integer: false, min: 0 }),
     theta: num("theta", preset.theta, { integer: false, min: Number.MIN_VALUE }),
     predPeriod: num("pred-period", preset.predPeriod),
-    predLen: num("pred-len", preset.predLen, { integer: true, min: 0 }),
+    predLen: num("pred-len", preset.predLen, { integer: true, min: 0, max: MAX_PREDICT_CHARS }),
     prefixes: prefixes.filter((p) => p !== ""),
   };
 }
@@ -54,7 +87,7 @@ function configFromFlags(flags: ReturnType<typeof parseTrainFlags>): TrainConfig
 function parseTrainFlags(args: string[]) {
   const s = { type: "string" } as const;
   return parseFlags(args, {
-    preset: { type: "string", default: "chapter" },
+    preset: s,
     iter: s,
     epochs: s,
     seed: s,
@@ -70,35 +103,96 @@ function parseTrainFlags(args: string[]) {
     "pred-period": s,
     "pred-len": s,
     prefixes: s,
-    backend: { type: "string", default: "auto" },
-    trainer: { type: "string", default: "reference" },
+    backend: s,
+    trainer: s,
     out: s,
+    force: { type: "boolean" },
+    resume: s,
     json: { type: "boolean" },
   });
 }
 
+/** `'/a b/c'` where the shell needs quotes. */
+function shellWord(text: string): string {
+  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
 async function main(args: string[]) {
   const flags = parseTrainFlags(args);
-  const config = configFromFlags(flags);
-  const backend = choiceFlag("backend", flags.backend, BACKEND_CHOICES);
-  const trainer = choiceFlag("trainer", flags.trainer, TRAINER_NAMES);
-  const out = flags.out ?? `runs/${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  const backend = flags.backend === undefined
+    ? undefined
+    : choiceFlag("backend", flags.backend, BACKEND_CHOICES);
+  const trainer = flags.trainer === undefined
+    ? undefined
+    : choiceFlag("trainer", flags.trainer, TRAINER_NAMES);
+  const corpus = {
+    data: flags.data === undefined ? undefined : userPath(flags.data),
+    dataset: flags.dataset,
+    allowUnknownData: flags["allow-unknown-data"],
+  };
   const print = flags.json ? console.error : console.log;
-  const { record } = await runTraining(config, {
-    corpus: {
-      data: flags.data,
-      dataset: flags.dataset,
-      allowUnknownData: flags["allow-unknown-data"],
-    },
-    backend,
-    trainer,
-    out,
-    print,
-    progress: true,
-    chapterCurve: readChapterCurve(config),
-  });
-  print(`Run recorded in ${out}/`);
-  if (flags.json) console.log(JSON.stringify(record, null, 2));
+  const stop = stopOnSignals();
+  let run: TrainedRun;
+  let dir: string;
+  if (flags.resume !== undefined) {
+    const given = CONFIG_FLAGS.filter((f) => flags[f] !== undefined);
+    if (given.length > 0 || flags.out !== undefined || flags.force) {
+      const which = given.length > 0 ? `--${given[0]}` : flags.out ? "--out" : "--force";
+      throw new UsageError(
+        `--resume continues a run with its own settings; ${which} cannot change them ` +
+          `(only --epochs can, to train it further)`,
+      );
+    }
+    dir = userPath(flags.resume);
+    const epochs = flags.epochs === undefined
+      ? undefined
+      : numberFlag("epochs", flags.epochs, POSITIVE_INT);
+    run = await resumeTraining(dir, {
+      epochs,
+      corpus,
+      backend,
+      trainer,
+      print,
+      progress: true,
+      signal: stop.signal,
+    });
+  } else {
+    const config = configFromFlags(flags);
+    dir = flags.out === undefined
+      ? join(Deno.cwd(), "runs", new Date().toISOString().replace(/[:.]/g, "-"))
+      : userPath(flags.out);
+    run = await runTraining(config, {
+      corpus,
+      backend: backend ?? "auto",
+      trainer,
+      out: dir,
+      force: flags.force,
+      print,
+      progress: true,
+      signal: stop.signal,
+    });
+  }
+  stop.dispose();
+  if (flags.json) console.log(JSON.stringify(run.record, null, 2));
+  const { end } = run;
+  const done = run.record.curve.length;
+  const kept = done === 0
+    ? "no epoch was done yet"
+    : `${done === 1 ? "epoch 1 is" : `epochs 1–${done} are`} kept in ${dir}/`;
+  if (end.status === "interrupted") {
+    console.error(
+      `Interrupted during epoch ${end.epoch}; ${kept}. Resume with:\n` +
+        `  deno task train --resume ${shellWord(resolve(dir))}`,
+    );
+    return stop.exitCode();
+  }
+  if (end.status === "diverged") {
+    throw new UsageError(
+      `the run diverged in epoch ${end.epoch}: ${end.reason} (try a lower --lr); ${kept}`,
+      3,
+    );
+  }
+  print(`Run recorded in ${dir}/`);
 }
 
 await runMain(main, USAGE);

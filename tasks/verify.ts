@@ -7,10 +7,12 @@
 import { choiceFlag, parseFlags } from "../src/cli/flags.ts";
 import { UsageError } from "../src/cli/errors.ts";
 import { runMain } from "../src/cli/main.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { onnxParityChecks } from "../src/infer/parity.ts";
-import { readRunDir } from "../src/report/run_record.ts";
+import { staleModelWarnings } from "../src/onnx/run_model.ts";
+import { readRunDir } from "../src/run/run_dir.ts";
 import type { TrainConfig } from "../src/train/config.ts";
-import type { TrainedRun } from "../src/train/run.ts";
+import type { TrainedRun } from "../src/run/run.ts";
 import { BACKEND_CHOICES, selectBackend } from "../src/train/backend.ts";
 import { type Check, renderTable, skipCheck } from "../src/verify/compare.ts";
 import {
@@ -51,7 +53,9 @@ onnxruntime (cpu) against tfjs.
 --run DIR (repeatable) sets a run that deno task train --out DIR recorded beside the chapter's
 printed perplexities (the ×1.15 band of --full, at each printed epoch the run reached), for runs of
 the chapter's setting on any backend or trainer; with --run and no --only, only the runs are
-checked.`;
+checked (and a model.onnx in one that no longer matches its parameters is warned about).
+
+${PATHS_HELP}`;
 
 const GROUPS = ["corpus", "iterators", "model", "curves", "onnx"] as const;
 
@@ -64,18 +68,19 @@ async function main(args: string[]) {
     full: { type: "boolean" },
     json: { type: "boolean" },
     only: { type: "string" },
-    golden: { type: "string", default: "golden" },
+    golden: { type: "string" },
     data: { type: "string" },
     run: { type: "string", multiple: true },
   });
   const backend = choiceFlag("backend", flags.backend, BACKEND_CHOICES);
-  const runs = flags.run ?? [];
+  const runs = (flags.run ?? []).map(userPath);
   const groups = (flags.only?.split(",") ?? (runs.length ? [] : GROUPS))
     .map((g) => choiceFlag("only", g, GROUPS));
   const recorded = await Promise.all(runs.map(async (dir) => ({ dir, ...await readRunDir(dir) })));
-  const dir = flags.golden;
-  const corpus = { data: flags.data };
+  const dir = flags.golden === undefined ? "golden" : userPath(flags.golden);
+  const corpus = { data: flags.data === undefined ? undefined : userPath(flags.data) };
   const log = (line: string) => console.error(line);
+  (await staleModelWarnings(runs)).forEach((w) => log(`warning: ${w}`));
   const checks: Check[] = [];
 
   if (groups.includes("corpus")) {

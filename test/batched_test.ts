@@ -79,7 +79,7 @@ Deno.test("deno task bench writes JSON and Markdown with one row per backend and
   const out = await Deno.makeTempDir({ prefix: "rnnlab-bench-" });
   const res = await runTask("bench", [
     ...["--preset", "small", "--iters", "1", "--warmup", "0", "--backends", "cpu,wasm"],
-    ...["--torch", "none", "--out", out, "--json"],
+    ...["--torch", "none", "--results", out, "--json"],
   ]);
   assert.equal(res.code, 0, res.stderr);
   const result = JSON.parse(res.stdout);

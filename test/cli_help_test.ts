@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../src/cli/errors.ts";
 import { helpRequested, parseFlags } from "../src/cli/flags.ts";
+import { PATHS_HELP } from "../src/cli/paths.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 
 /** Every `deno task` that runs a script in tasks/, with that script's file. */
@@ -43,6 +44,13 @@ Deno.test("helpRequested: --help or -h anywhere before --, and nothing else", ()
   for (const [args, expected] of cases) assert.equal(helpRequested(args), expected, args.join(" "));
 });
 
+Deno.test("a negative number after a flag is its value, checked against the flag's range", () => {
+  const options = { n: { type: "string" }, x: { type: "boolean" } } as const;
+  assert.deepEqual({ ...parseFlags(["--n", "-1"], options) }, { n: "-1" });
+  assert.deepEqual({ ...parseFlags(["--n", "-0.5", "--x"], options) }, { n: "-0.5", x: true });
+  assert.throws(() => parseFlags(["--x", "-1"], options), UsageError); // a boolean takes no value
+});
+
 Deno.test("parse errors are a UsageError (exit 2) whose one line points to --help", () => {
   for (const args of [["--bogus"], ["--n"], ["stray"]]) {
     assert.throws(() => parseFlags(args, { n: { type: "string" } }), (err) => {
@@ -65,6 +73,7 @@ Deno.test("every task answers --help and -h with its usage, and an unknown flag 
       assert.equal(help.code, 0, help.stderr);
       assert.equal(help.stderr, "");
       assert.ok(help.stdout.startsWith(`deno task ${name} `), help.stdout);
+      assert.ok(help.stdout.trimEnd().endsWith(PATHS_HELP), `${name} says how paths are taken`);
       for (const flag of flags) {
         assert.match(
           help.stdout,

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { hasCudaProvider } from "../src/infer/cuda_setup.ts";
 import { readRnnModel } from "../src/onnx/model.ts";
-import { RUN_FILES, type RunRecord } from "../src/report/run_record.ts";
+import { RUN_FILES, type RunRecord } from "../src/run/run_dir.ts";
 import { runTask, SHARED } from "./_helpers.ts";
 
 /** Asserts a task failed with exit code 2 and exactly one line on stderr, and returns it. */

@@ -56,7 +56,8 @@ Deno.test("deno task bench --profile profiles one step per backend and trainer i
   const out = await Deno.makeTempDir({ prefix: "rnnlab-profile-" });
   const res = await runTask("bench", [
     ...["--preset", "small", "--iters", "1", "--warmup", "0", "--backends", "wasm"],
-    ...["--trainers", "reference,batched", "--torch", "none", "--profile", "--out", out, "--json"],
+    ...["--trainers", "reference,batched", "--torch", "none", "--profile", "--results", out],
+    "--json",
   ]);
   assert.equal(res.code, 0, res.stderr);
   for (const row of JSON.parse(res.stdout).rows) {
@@ -70,9 +71,9 @@ Deno.test("deno task bench --profile profiles one step per backend and trainer i
     assert.ok(Math.abs(summed - p.kernelMs) < 1e-6 * p.kernelMs, "the rows add up to the total");
   }
   const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
-  assert.deepEqual(files.map((f) => f.replace(/\d{4}-\d\d-\d\d/, "DATE")), [
-    "profile-DATE-wasm-small.json",
-    "profile-DATE-wasm-small.md",
+  assert.deepEqual(files.map((f) => f.replace(/\d{4}-\d\d-\d\d-\d{6}/, "DATE-TIME")), [
+    "profile-DATE-TIME-wasm-small.json",
+    "profile-DATE-TIME-wasm-small.md",
   ]);
   const md = await Deno.readTextFile(join(out, files[1]));
   assert.match(md, /^## Where the step's time goes$/m);

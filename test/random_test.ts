@@ -74,3 +74,17 @@ Deno.test("NumpyRandomState draws the chapter's W_xh, W_hh, W_hy bit for bit as 
     assert.ok(Math.abs(sum - s.W_xh_sum) < 1e-9, `W_xh sum ${sum} vs ${s.W_xh_sum}`);
   }
 });
+
+Deno.test("PyRandom.getState/setState: a restored generator continues the same stream; bad states are refused", () => {
+  const rng = new PyRandom(0);
+  const x = Array.from({ length: 700 }, (_, i) => i);
+  rng.shuffle(x); // past one twist of the 624 words
+  const saved = JSON.parse(JSON.stringify(rng.getState())); // as a checkpoint stores it
+  const expected = Array.from({ length: 1000 }, () => rng.getrandbits(32));
+  const restored = new PyRandom(12345);
+  restored.setState(saved);
+  assert.deepEqual(Array.from({ length: 1000 }, () => restored.getrandbits(32)), expected);
+  for (const bad of [{ ...saved, index: 625 }, { ...saved, words: saved.words.slice(1) }]) {
+    assert.throws(() => restored.setState(bad), RangeError);
+  }
+});

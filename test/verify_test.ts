@@ -10,7 +10,8 @@ import {
 import type { CurveGolden } from "../src/verify/goldens.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { initParamArrays } from "../src/model/params.ts";
-import { RUN_FORMAT, writeRunDir } from "../src/report/run_record.ts";
+import { environment } from "../src/report/machine.ts";
+import { RUN_FORMAT, writeRunDir } from "../src/run/run_dir.ts";
 import { SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
 
 async function verify(args: string[]) {
@@ -160,7 +161,7 @@ async function fakeRun(config: TrainConfig, perplexities: number[]): Promise<str
         path: data.source.path,
       },
       vocab,
-      environment: { deno: "", v8: "", typescript: "", tfjs: "", os: "", arch: "" },
+      environment: environment(),
       backend: { name: "webgpu", adapter: "test", reason: "requested" },
       trainer: "fused",
       curve: perplexities.map((perplexity, i) => ({ epoch: i + 1, perplexity, seconds: 0 })),

@@ -9,7 +9,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { TrainingData } from "../data/corpus.ts";
-import { dataIterRandom } from "../data/iterators.ts";
+import { type Batch, dataIterRandom, randomEpochSize } from "../data/iterators.ts";
 import { disposeParams, initParams } from "../model/params.ts";
 import { initState } from "../model/rnn.ts";
 import { PyRandom } from "../random/py_random.ts";
@@ -40,14 +40,13 @@ export interface StepTiming {
   profile?: KernelProfile;
 }
 
-/** The minibatches a benchmark runs: the random sampler from `config.seed`, epoch after epoch. */
-export function benchBatches(config: TrainConfig, data: TrainingData, count: number) {
+/**
+ * The minibatches a benchmark runs: the random sampler from `config.seed`, epoch after epoch, made
+ * one epoch at a time as they are taken (a long benchmark never holds more than one epoch).
+ */
+export function* benchBatches(config: TrainConfig, data: TrainingData): Generator<Batch> {
   const rng = new PyRandom(config.seed);
-  const batches = [];
-  while (batches.length < count) {
-    batches.push(...dataIterRandom(data.indices, config.batchSize, config.numSteps, rng));
-  }
-  return batches.slice(0, count);
+  while (true) yield* dataIterRandom(data.indices, config.batchSize, config.numSteps, rng);
 }
 
 /**
@@ -64,11 +63,14 @@ export async function timeTrainer(
 ): Promise<StepTiming> {
   const params = initParams(data.vocab.idxToChar.length, config.hidden, config.seed);
   const t = TRAINERS[trainer](params, config);
-  const batches = benchBatches(config, data, warmup + iters + (profile ? 1 : 0));
+  const batches = benchBatches(config, data);
+  // The losses are read back once an epoch, as in training, so they never pile up on the device.
+  const epochSize = randomEpochSize(data.indices.length, config.batchSize, config.numSteps);
   let hostMs = 0;
-  /** Records the steps of `slice` (their GPU work, if any, still running at the end). */
-  const steps = (slice: typeof batches) => {
-    for (const { data: x, label } of slice) {
+  /** Records `count` steps (their GPU work, if any, still running at the end). */
+  const steps = (count: number) => {
+    for (let i = 0; i < count; i++) {
+      const { data: x, label } = batches.next().value!;
       const state = initState(config.batchSize, config.hidden);
       const start = performance.now();
       t.step(state, x, label).dispose();
@@ -76,23 +78,27 @@ export async function timeTrainer(
       state.dispose();
     }
   };
-  const run = async (slice: typeof batches) => {
-    steps(slice);
-    return await t.takeLossSum();
+  /** Runs `count` steps and returns their summed loss, read back every epoch. */
+  const run = async (count: number) => {
+    let lossSum = 0;
+    for (let done = 0; done < count; done += epochSize) {
+      steps(Math.min(epochSize, count - done));
+      lossSum += await t.takeLossSum();
+    }
+    return lossSum;
   };
-  await run(batches.slice(0, warmup));
+  await run(warmup);
   hostMs = 0;
   const start = performance.now();
-  const lossSum = await run(batches.slice(warmup, warmup + iters));
+  const lossSum = await run(iters);
   const ms = (performance.now() - start) / iters;
   const hostMsPerIteration = hostMs / iters;
-  const last = batches.slice(-1);
   // The fused trainer's kernels bypass tfjs's engine, which is what tf.profile() records.
-  const profileLast = () =>
+  const profileNext = () =>
     trainer === "fused"
-      ? profilePrograms(() => steps(last)).finally(() => t.takeLossSum())
-      : profileStep(() => run(last));
-  const profiled = profile ? await profileLast() : undefined;
+      ? profilePrograms(() => steps(1)).finally(() => t.takeLossSum())
+      : profileStep(() => run(1));
+  const profiled = profile ? await profileNext() : undefined;
   disposeParams(params);
   return {
     backend: tf.getBackend(),

@@ -12,6 +12,27 @@ import { UsageError } from "./errors.ts";
 /** The option table `parseArgs` takes. */
 export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
 
+/**
+ * `--flag -1` as `--flag=-1` for a flag that takes a value: `parseArgs` would call a value that
+ * starts with `-` ambiguous, and a negative number then never reaches its range check.
+ */
+function joinNegativeValues(args: string[], options: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--") return [...out, ...args.slice(i)]; // the rest is positional
+    const name = args[i].startsWith("--") ? args[i].slice(2) : undefined;
+    const next = args[i + 1];
+    if (
+      name !== undefined && options[name]?.type === "string" && next !== undefined &&
+      /^-(\d|\.\d|Infinity)/.test(next)
+    ) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
 /** Parses `args` strictly against `options`; positional arguments are refused. */
 export function parseFlags<T extends FlagSpec>(args: string[], options: T) {
   return parseFlagsAndPositionals(args, options, 0).values;
@@ -24,7 +45,12 @@ export function parseFlagsAndPositionals<T extends FlagSpec>(
   maxPositionals: number,
 ) {
   try {
-    const parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
+    const parsed = parseArgs({
+      args: joinNegativeValues(args, options),
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
     if (parsed.positionals.length > maxPositionals) {
       throw new Error(`Unexpected argument '${parsed.positionals[maxPositionals]}'`);
     }

@@ -83,13 +83,28 @@ export function initParams(vocabSize: number, hidden: number, seed: number): Par
   return paramsFromArrays(initParamArrays(vocabSize, hidden, seed));
 }
 
-/** Reads the parameters back from the device as plain arrays. */
+/**
+ * Reads the parameters back from the device as plain arrays, in one transfer. It reads a fresh
+ * copy (their concatenation): tfjs keeps what it once read back of a tensor on the host and
+ * returns that, and a trainer that updates the parameters' buffers in place (the fused one)
+ * would make it stale.
+ */
 export async function paramsToArrays(p: Params): Promise<ParamArrays> {
   const list = paramList(p);
-  const datas = await Promise.all(list.map((t) => t.data<"float32">()));
-  return Object.fromEntries(
-    PARAM_NAMES.map((name, i) => [name, { shape: list[i].shape, data: datas[i] }]),
-  ) as ParamArrays;
+  const flat = tf.tidy(() => tf.concat(list.map((t) => t.reshape([-1]))));
+  const data = await flat.data<"float32">();
+  flat.dispose();
+  let offset = 0;
+  return Object.fromEntries(PARAM_NAMES.map((name, i) => {
+    const part = data.slice(offset, offset + list[i].size);
+    offset += list[i].size;
+    return [name, { shape: list[i].shape, data: part }];
+  })) as ParamArrays;
+}
+
+/** Whether every value of every parameter is finite (a diverged run's are not). */
+export function paramsFinite(params: ParamArrays): boolean {
+  return Object.values(params).every(({ data }) => data.every(Number.isFinite));
 }
 
 /** Frees the parameters' device memory. */

@@ -13,8 +13,17 @@ import type { Vocab } from "../data/vocab.ts";
 import type { Params } from "./params.ts";
 import { getInputs, initState, rnn } from "./rnn.ts";
 
-/** Throws a `RangeError` naming the first character of `prefix` outside the vocabulary. */
-export function checkPrefix(prefix: string, vocab: Vocab): void {
+/**
+ * The most characters the tasks predict after a prefix (`train --pred-len`, `generate --chars`):
+ * generation runs one step per character, so far more is a hang, not a result.
+ */
+export const MAX_PREDICT_CHARS = 100_000;
+
+/**
+ * The prefix as indices (`prefix.lower()`, then `char_to_idx`). Throws a `RangeError` naming the
+ * first character outside the vocabulary, so it also checks a prefix before any work is done.
+ */
+export function checkPrefix(prefix: string, vocab: Vocab): number[] {
   const chars = Array.from(prefix.toLowerCase());
   if (chars.length === 0) throw new RangeError("a prefix must not be empty");
   const missing = chars.find((c) => !vocab.charToIdx.has(c));
@@ -25,6 +34,7 @@ export function checkPrefix(prefix: string, vocab: Vocab): void {
       }), which is not in the vocabulary`,
     );
   }
+  return chars.map((c) => vocab.charToIdx.get(c)!);
 }
 
 /**
@@ -37,12 +47,11 @@ export function* greedyFeed(
   numChars: number,
   vocab: Vocab,
 ): Generator<number, string, number> {
-  checkPrefix(prefix, vocab);
-  const chars = Array.from(prefix.toLowerCase()); // prefix = prefix.lower()
-  const output = [vocab.charToIdx.get(chars[0])!];
-  for (let i = 0; i < numChars + chars.length; i++) {
+  const indices = checkPrefix(prefix, vocab); // prefix = prefix.lower(), as indices
+  const output = [indices[0]];
+  for (let i = 0; i < numChars + indices.length; i++) {
     const argmax = yield output[output.length - 1];
-    output.push(i < chars.length - 1 ? vocab.charToIdx.get(chars[i + 1])! : argmax);
+    output.push(i < indices.length - 1 ? indices[i + 1] : argmax);
   }
   return output.map((i) => vocab.idxToChar[i]).join("");
 }

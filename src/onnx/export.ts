@@ -8,12 +8,10 @@ import { join } from "node:path";
 import { UsageError } from "../cli/errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { ParamArrays } from "../model/params.ts";
-import { readRunDir, type RunRecord } from "../report/run_record.ts";
+import { fsReason } from "../cli/paths.ts";
+import { checkUsable, readRunDir, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
 import { runMetadata } from "./metadata.ts";
 import { encodeRnnModel } from "./model.ts";
-
-/** The file name an export writes into the run folder when no `--out` is given. */
-export const DEFAULT_MODEL_FILE = "model.onnx";
 
 /** What an export wrote, and the run it came from. */
 export interface ExportResult {
@@ -28,17 +26,19 @@ export interface ExportResult {
 }
 
 /**
- * Exports the run in `runDir` to `out` (default `runDir/model.onnx`), atomically. A missing or
- * incomplete run folder is a one-line {@linkcode UsageError} from {@linkcode readRunDir}.
+ * Exports the run in `runDir` to `out` (default `runDir/model.onnx`), atomically, with the digest
+ * of the parameters' file it read. A missing or incomplete run folder, or parameters that are no
+ * model (a diverged run's, say), is a one-line {@linkcode UsageError}.
  */
 export async function exportRun(runDir: string, out?: string): Promise<ExportResult> {
   const { record, params } = await readRunDir(runDir);
+  checkUsable(runDir, record, params);
   const bytes = encodeRnnModel(params, runMetadata(record));
-  const path = out ?? join(runDir, DEFAULT_MODEL_FILE);
+  const path = out ?? join(runDir, RUN_FILES.model);
   try {
     await writeFileAtomic(path, bytes);
   } catch (err) {
-    throw new UsageError(`--out ${path} cannot be written (${(err as Error).message})`);
+    throw new UsageError(`--out ${path} cannot be written: ${fsReason(err)}`);
   }
   return { path, bytes: bytes.length, record, params };
 }

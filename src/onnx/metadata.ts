@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RunRecord } from "../report/run_record.ts";
+import type { RunRecord } from "../run/run_dir.ts";
 
 /** The metadata keys an rnnlab export writes. */
 export const METADATA_KEYS = {
@@ -21,6 +21,8 @@ export const METADATA_KEYS = {
   datasetSha256: "dataset_sha256",
   /** The last epoch's perplexity, as a decimal number. */
   finalPerplexity: "final_perplexity",
+  /** The SHA-256 of the run's `params.safetensors` that was exported, lowercase hex. */
+  paramsSha256: "params_sha256",
 } as const;
 
 /** The metadata of a training run, as key/value strings in a fixed order. */
@@ -33,6 +35,7 @@ export function runMetadata(record: RunRecord): Record<string, string> {
     [k.datasetVersion]: record.dataset.version ?? "unknown",
     [k.datasetSha256]: record.dataset.sha256,
     [k.finalPerplexity]: String(record.finalPerplexity),
+    [k.paramsSha256]: record.params.sha256,
   };
 }
 

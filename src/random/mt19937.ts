@@ -12,10 +12,35 @@ const MATRIX_A = 0x9908b0df;
 const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 
+/** The whole state of an {@linkcode Mt19937}: its 624 words and its position among them. */
+export interface Mt19937State {
+  /** The 624 32-bit words, as non-negative numbers. */
+  words: number[];
+  /** How many of them have been used since the last twist (0 to 624). */
+  index: number;
+}
+
 /** The raw MT19937 state machine: 624 words and a position, producing 32-bit words. */
 export class Mt19937 {
   #mt = new Uint32Array(N);
   #index = N + 1;
+
+  /** A copy of the state, as CPython's `getstate()` holds it (the words, then the position). */
+  getState(): Mt19937State {
+    if (this.#index > N) throw new Error("Mt19937 used before it was seeded");
+    return { words: Array.from(this.#mt), index: this.#index };
+  }
+
+  /** Restores a state from {@linkcode getState}; throws a `RangeError` for one that is not. */
+  setState(state: Mt19937State): void {
+    const { words, index } = state;
+    const ok = Array.isArray(words) && words.length === N &&
+      words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) &&
+      Number.isInteger(index) && index >= 0 && index <= N;
+    if (!ok) throw new RangeError(`not an MT19937 state: ${N} 32-bit words and an index 0..${N}`);
+    this.#mt.set(words);
+    this.#index = index;
+  }
 
   /** Seeds from one 32-bit integer (`init_genrand` in the reference C code; NumPy's legacy seed). */
   initGenrand(seed: number): void {

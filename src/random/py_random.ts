@@ -6,7 +6,10 @@
  * @module
  */
 
-import { Mt19937 } from "./mt19937.ts";
+import { Mt19937, type Mt19937State } from "./mt19937.ts";
+
+/** A {@linkcode PyRandom}'s state: what CPython's `getstate()` holds for an integer-seeded generator. */
+export type PyRandomState = Mt19937State;
 
 /** Splits a non-negative integer into little-endian 32-bit words, as CPython's `random_seed` does. */
 function seedWords(seed: bigint): number[] {
@@ -29,6 +32,16 @@ export class PyRandom {
       throw new RangeError(`PyRandom seed must be an integer, got ${seed}`);
     }
     this.#mt.initByArray(seedWords(BigInt(seed)));
+  }
+
+  /** `getstate()`: a copy of the state, so a later `setState` continues the same stream. */
+  getState(): PyRandomState {
+    return this.#mt.getState();
+  }
+
+  /** `setstate(state)`: continues the stream from a state `getState` returned. */
+  setState(state: PyRandomState): void {
+    this.#mt.setState(state);
   }
 
   /** `getrandbits(k)` for 0 <= k <= 32: the top k bits of one 32-bit word. */

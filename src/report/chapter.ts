@@ -6,7 +6,24 @@
 
 import chapter from "../../golden/chapter_printed.json" with { type: "json" };
 import { CHAPTER_CORPUS_CHARS } from "../data/corpus.ts";
-import type { TrainConfig } from "../train/config.ts";
+
+/** The settings a curve depends on, as a run's config names them (a `TrainConfig` is one). */
+export interface CurveSetting {
+  /** The sampler. */
+  iter: "random" | "consecutive";
+  /** `hidden_dim`. */
+  hidden: number;
+  /** `batch_size`. */
+  batchSize: number;
+  /** `num_steps`. */
+  numSteps: number;
+  /** `learning_rate`. */
+  lr: number;
+  /** `clipping_theta`. */
+  theta: number;
+  /** Characters of the corpus trained on. */
+  corpusChars: number;
+}
 
 /** One printed epoch of the chapter: perplexity and the three predictions. */
 export interface ChapterEpoch {
@@ -19,7 +36,7 @@ export interface ChapterEpoch {
 }
 
 /** The chapter's printed curve for `iter`. */
-export function chapterCurve(iter: TrainConfig["iter"]): ChapterEpoch[] {
+export function chapterCurve(iter: CurveSetting["iter"]): ChapterEpoch[] {
   return chapter.training[iter].curve;
 }
 
@@ -30,14 +47,17 @@ export function chapterSettingText(): string {
     `θ ${c.theta}, ${CHAPTER_CORPUS_CHARS} chars`;
 }
 
+/** Whether two settings train the same curve, the sampler aside. */
+export function sameSetting(a: Omit<CurveSetting, "iter">, b: Omit<CurveSetting, "iter">): boolean {
+  return a.hidden === b.hidden && a.batchSize === b.batchSize && a.numSteps === b.numSteps &&
+    a.lr === b.lr && a.theta === b.theta && a.corpusChars === b.corpusChars;
+}
+
 /**
  * The chapter's curve when `config` is the chapter's own setting (the sampler aside), else an
  * empty list: there is nothing to compare a different setting with.
  */
-export function readChapterCurve(config: TrainConfig): ChapterEpoch[] {
-  const c = chapter.training.config;
-  const same = config.hidden === c.hidden && config.batchSize === c.batchSize &&
-    config.numSteps === c.numSteps && config.lr === c.lr && config.theta === c.theta &&
-    config.corpusChars === CHAPTER_CORPUS_CHARS;
-  return same ? chapterCurve(config.iter) : [];
+export function readChapterCurve(config: CurveSetting): ChapterEpoch[] {
+  const setting = { ...chapter.training.config, corpusChars: CHAPTER_CORPUS_CHARS };
+  return sameSetting(config, setting) ? chapterCurve(config.iter) : [];
 }

@@ -1,6 +1,7 @@
 /**
- * Training progress on stderr: a bar with an ETA, redrawn in place on a terminal; one plain line
- * per epoch when stderr is a file or a pipe.
+ * Training progress on stderr. On a terminal: a bar with an ETA redrawn in place, and a line per
+ * epoch that stays above it (as cargo and pip keep theirs); when stderr is a file or a pipe, the
+ * epoch lines alone.
  *
  * @module
  */
@@ -16,17 +17,41 @@ export function formatDuration(seconds: number): string {
   return `${seconds.toFixed(1)}s`;
 }
 
-/** Reports progress over `totalEpochs` epochs. */
+/** Where progress goes and how: a terminal, or plain lines. */
+export interface ProgressOutput {
+  /** Whether it is a terminal (a bar redrawn in place); by default, whether stderr is one. */
+  tty?: boolean;
+  /** Writes text as it is (by default to stderr). */
+  write?: (text: string) => void;
+  /** The first epoch this process trains (a resumed run starts after its checkpoint). */
+  firstEpoch?: number;
+}
+
+/** The bar's width in characters. */
+const BAR_WIDTH = 30;
+
+/** Reports progress over epochs `firstEpoch` to `totalEpochs`. */
 export class Progress {
   #start = performance.now();
   #totalEpochs: number;
+  #firstEpoch: number;
   #tty: boolean;
-  #encoder = new TextEncoder();
+  #write: (text: string) => void;
+  #barShown = false;
 
-  /** `tty` decides the style; by default, whether stderr is a terminal. */
-  constructor(totalEpochs: number, tty = Deno.stderr.isTerminal()) {
+  /** Progress towards `totalEpochs`, written to `output` (stderr by default). */
+  constructor(totalEpochs: number, output: ProgressOutput = {}) {
     this.#totalEpochs = totalEpochs;
-    this.#tty = tty;
+    this.#firstEpoch = output.firstEpoch ?? 1;
+    this.#tty = output.tty ?? Deno.stderr.isTerminal();
+    const encoder = new TextEncoder();
+    this.#write = output.write ?? ((text) => Deno.stderr.writeSync(encoder.encode(text)));
+  }
+
+  /** The share of this process's work done after `epochs` epochs (fractional). */
+  #done(epochs: number): number {
+    const span = this.#totalEpochs - this.#firstEpoch + 1;
+    return (epochs - this.#firstEpoch + 1) / span;
   }
 
   #eta(done: number): string {
@@ -37,26 +62,30 @@ export class Progress {
   /** After each batch: redraws the bar on a terminal, nothing otherwise. */
   batch(epoch: number, batch: number, epochSize: number): void {
     if (!this.#tty) return;
-    const done = (epoch - 1 + batch / epochSize) / this.#totalEpochs;
-    const width = 30;
-    const bar = "#".repeat(Math.round(done * width)).padEnd(width, ".");
-    const line = `\r[${bar}] epoch ${epoch}/${this.#totalEpochs} batch ${batch}/${epochSize} ` +
-      `ETA ${this.#eta(done)}\x1b[K`;
-    Deno.stderr.writeSync(this.#encoder.encode(line));
+    const done = this.#done(epoch - 1 + batch / epochSize);
+    const bar = "#".repeat(Math.round(done * BAR_WIDTH)).padEnd(BAR_WIDTH, ".");
+    this.#write(
+      `\r[${bar}] epoch ${epoch}/${this.#totalEpochs} batch ${batch}/${epochSize} ` +
+        `ETA ${this.#eta(done)}\x1b[K`,
+    );
+    this.#barShown = true;
   }
 
-  /** After each epoch: a plain line when not on a terminal. */
+  /**
+   * After each epoch: its line (on a terminal, in the bar's place; the next batch draws the bar
+   * again below it).
+   */
   epoch(epoch: number, perplexity: number, seconds: number): void {
-    if (this.#tty) return;
-    const eta = this.#eta(epoch / this.#totalEpochs);
-    console.error(
+    this.clear();
+    this.#write(
       `epoch ${epoch}/${this.#totalEpochs} perplexity ${perplexity.toFixed(6)} ` +
-        `${seconds.toFixed(2)}s ETA ${eta}`,
+        `${seconds.toFixed(2)}s ETA ${this.#eta(this.#done(epoch))}\n`,
     );
   }
 
-  /** Clears the bar before other output is printed on the terminal. */
+  /** Clears the bar, so that other output starts on a clean line. */
   clear(): void {
-    if (this.#tty) Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[K"));
+    if (this.#barShown) this.#write("\r\x1b[K");
+    this.#barShown = false;
   }
 }

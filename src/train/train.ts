@@ -11,10 +11,18 @@
 import * as tf from "@tensorflow/tfjs";
 import { dataIterConsecutive, dataIterRandom } from "../data/iterators.ts";
 import type { Vocab } from "../data/vocab.ts";
-import { initParams, paramList, type Params } from "../model/params.ts";
-import { checkPrefix, predictRnn } from "../model/predict.ts";
+import {
+  initParams,
+  type ParamArrays,
+  paramList,
+  type Params,
+  paramsFinite,
+  paramsFromArrays,
+  paramsToArrays,
+} from "../model/params.ts";
+import { predictRnn } from "../model/predict.ts";
 import { getInputs, initState, rnn } from "../model/rnn.ts";
-import { PyRandom } from "../random/py_random.ts";
+import { PyRandom, type PyRandomState } from "../random/py_random.ts";
 import type { TrainConfig } from "./config.ts";
 import { perplexity, sequenceLoss } from "./loss.ts";
 import { gradClipping, sgd } from "./sgd.ts";
@@ -31,20 +39,65 @@ export interface EpochRecord {
   predictions?: string[];
 }
 
-/** Callbacks for progress reporting; both optional. */
+/** Where training starts when it does not start from the seed: what a checkpoint holds. */
+export interface TrainStart {
+  /** The epochs already done. */
+  epochsDone: number;
+  /** The parameters after them. */
+  params: ParamArrays;
+  /** The random sampler's generator after them; `null` for the consecutive sampler. */
+  sampler: PyRandomState | null;
+}
+
+/** The state after an epoch: everything the next epoch depends on, as plain values. */
+export interface EpochState {
+  /** The parameters, read back from the device. */
+  params: ParamArrays;
+  /**
+   * The random sampler's generator (one shuffle per epoch so far); `null` for the consecutive
+   * sampler, which starts every epoch afresh and carries nothing into the next.
+   */
+  sampler: PyRandomState | null;
+}
+
+/** Callbacks for progress reporting and checkpoints, and a way to stop; all optional. */
 export interface TrainHooks {
   /** After each minibatch: the epoch, the batch just done (1-based) and the epoch's batch count. */
   onBatch?: (epoch: number, batch: number, epochSize: number) => void;
-  /** After each epoch. */
-  onEpoch?: (record: EpochRecord) => void;
+  /** After each epoch; a promise it returns is awaited before the next epoch starts. */
+  onEpoch?: (record: EpochRecord, state: EpochState) => unknown;
+  /** Continue from a checkpoint instead of starting from `config.seed`. */
+  start?: TrainStart;
+  /** Once aborted, training stops at the next step boundary; the epoch under way is dropped. */
+  signal?: AbortSignal;
 }
+
+/** How training ended. */
+export type TrainEnd =
+  | { status: "complete" }
+  | {
+    status: "interrupted";
+    /** The epoch under way, whose steps so far are dropped. */
+    epoch: number;
+    /** How many of its batches were done. */
+    batch: number;
+  }
+  | {
+    status: "diverged";
+    /** The epoch in which a loss or a parameter stopped being finite. */
+    epoch: number;
+    /** What was found, e.g. `the loss of batch 2 is not finite`. */
+    reason: string;
+  };
 
 /** The trained parameters and the perplexity curve. */
 export interface TrainResult {
   /** The parameters after the last epoch (the caller disposes them). */
   params: Params;
-  /** One record per epoch. */
+  /** One record per epoch finished in this call. */
   curve: EpochRecord[];
+  /** Whether every epoch ran, or why training stopped. */
+  end: TrainEnd;
 }
 
 /**
@@ -98,6 +151,11 @@ export interface Trainer {
   step(state: tf.Tensor2D, data: number[][], label: number[][]): tf.Tensor2D;
   /** The summed loss of the steps since the last call (read back once, at the end of an epoch). */
   takeLossSum(): Promise<number>;
+  /**
+   * Whether the last step's loss is finite, for trainers that can tell without waiting on the
+   * device; the others are checked at the end of each epoch only.
+   */
+  lastLossFinite?(): boolean;
 }
 
 /** Makes a trainer that updates `params` in place with `config`'s learning rate and θ. */
@@ -122,6 +180,11 @@ export function stepTrainer(forward: Forward): TrainerFactory {
         tf.dispose(losses.splice(0));
         return values.reduce((sum, v) => sum + v[0], 0);
       },
+      // cpu and wasm compute a step as it is called, so its loss is there to read for free; on
+      // webgpu, reading it would wait for the GPU at every step.
+      ...(tf.getBackend() !== "webgpu" && {
+        lastLossFinite: () => Number.isFinite(losses[losses.length - 1].dataSync()[0]),
+      }),
     };
   };
 }
@@ -129,9 +192,23 @@ export function stepTrainer(forward: Forward): TrainerFactory {
 /** The reference trainer: the chapter's forward pass, tfjs autograd op by op. */
 export const referenceTrainer: TrainerFactory = stepTrainer(chapterForward);
 
+/** Lets signal handlers run (they wait for the event loop) at most every 200 ms; ~2 ms each. */
+function eventLoopBreaks(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    last = performance.now();
+  };
+}
+
 /**
- * In [17] `train_and_predict_rnn`: trains from `config.seed` on `indices` and returns the curve.
- * `makeTrainer` computes the steps (the reference trainer by default).
+ * In [17] `train_and_predict_rnn`: trains from `config.seed` (or from `hooks.start`) on `indices`
+ * and returns the curve. `makeTrainer` computes the steps (the reference trainer by default).
+ *
+ * Training stops early when `hooks.signal` is aborted (at a step boundary) or when a loss or a
+ * parameter is not finite (after the step, where the trainer can tell at once, else at the end of
+ * the epoch); `end` says which.
  */
 export async function trainAndPredictRnn(
   config: TrainConfig,
@@ -141,19 +218,31 @@ export async function trainAndPredictRnn(
   makeTrainer: TrainerFactory = referenceTrainer,
 ): Promise<TrainResult> {
   const { batchSize, numSteps, hidden } = config;
-  for (const prefix of config.prefixes) checkPrefix(prefix, vocab); // fail before, not after, training
+  const { start, signal } = hooks;
   const rng = new PyRandom(config.seed); // one generator for the whole run: one shuffle per epoch
-  const params = initParams(vocab.idxToChar.length, hidden, config.seed);
+  if (start?.sampler) rng.setState(start.sampler);
+  const params = start
+    ? paramsFromArrays(start.params)
+    : initParams(vocab.idxToChar.length, hidden, config.seed);
   const trainer = makeTrainer(params, config);
   const curve: EpochRecord[] = [];
-  for (let e = 1; e <= config.epochs; e++) {
-    const start = performance.now();
+  const pause = eventLoopBreaks();
+  /** Ends training early: the state and the losses of the epoch under way are dropped. */
+  const stop = async (state: tf.Tensor, end: TrainEnd): Promise<TrainResult> => {
+    state.dispose();
+    await trainer.takeLossSum();
+    return { params, curve, end };
+  };
+  for (let e = (start?.epochsDone ?? 0) + 1; e <= config.epochs; e++) {
+    const began = performance.now();
     const batches = config.iter === "random"
       ? [...dataIterRandom(indices, batchSize, numSteps, rng)]
       : [...dataIterConsecutive(indices, batchSize, numSteps)];
     // Consecutive: the state is initialised once per epoch and carried from batch to batch.
     let state = initState(batchSize, hidden);
     for (const [b, { data, label }] of batches.entries()) {
+      if (signal) await pause();
+      if (signal?.aborted) return stop(state, { status: "interrupted", epoch: e, batch: b });
       if (config.iter === "random") { // random: a fresh state before every minibatch
         state.dispose();
         state = initState(batchSize, hidden);
@@ -161,6 +250,10 @@ export async function trainAndPredictRnn(
       const next = trainer.step(state, data, label);
       state.dispose();
       state = next;
+      if (trainer.lastLossFinite?.() === false) {
+        const reason = `the loss of batch ${b + 1} is not finite`;
+        return stop(state, { status: "diverged", epoch: e, reason });
+      }
       hooks.onBatch?.(e, b + 1, batches.length);
     }
     state.dispose();
@@ -170,15 +263,27 @@ export async function trainAndPredictRnn(
       perplexity: perplexity(await trainer.takeLossSum(), numExamples),
       seconds: 0,
     };
+    const arrays = await paramsToArrays(params);
+    if (!Number.isFinite(record.perplexity) || !paramsFinite(arrays)) {
+      const what = Number.isFinite(record.perplexity) ? "a parameter" : "the perplexity";
+      return {
+        params,
+        curve,
+        end: { status: "diverged", epoch: e, reason: `${what} is not finite` },
+      };
+    }
     if (e % config.predPeriod === 0) {
       record.predictions = [];
       for (const p of config.prefixes) {
         record.predictions.push(await predictRnn(p, config.predLen, params, vocab));
       }
     }
-    record.seconds = (performance.now() - start) / 1000;
+    record.seconds = (performance.now() - began) / 1000;
     curve.push(record);
-    hooks.onEpoch?.(record);
+    await hooks.onEpoch?.(record, {
+      params: arrays,
+      sampler: config.iter === "random" ? rng.getState() : null,
+    });
   }
-  return { params, curve };
+  return { params, curve, end: { status: "complete" } };
 }

@@ -1,0 +1,189 @@
+/**
+ * `deno task bench` apart from its flags: time each trainer on each backend, then PyTorch on the
+ * same machine in the same run, and set the results side by side as JSON and a Markdown table.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { TrainingData } from "../data/corpus.ts";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+import { type Environment, machineDescription } from "../report/machine.ts";
+import { selectBackend } from "../train/backend.ts";
+import type { TrainConfig } from "../train/config.ts";
+import type { TrainerName } from "../train/trainers.ts";
+import { profileMarkdown } from "./profile.ts";
+import { timeTorch, type TorchTiming } from "./torch_baseline.ts";
+import { type StepTiming, timeTrainer } from "./train_bench.ts";
+
+/** The backends `deno task bench` can time. */
+export const BENCH_BACKENDS = ["wasm", "cpu", "webgpu"] as const;
+
+/** A `--backends` value. */
+export type BenchBackend = typeof BENCH_BACKENDS[number];
+
+/** What to time. */
+export interface BenchOptions {
+  /** The preset's name, as the note and the file names give it. */
+  preset: string;
+  /** Its config. */
+  config: TrainConfig;
+  /** The corpus. */
+  data: TrainingData;
+  /** The backends, in order. */
+  backends: readonly BenchBackend[];
+  /** The trainers, in order (the fused one runs on webgpu only). */
+  trainers: readonly TrainerName[];
+  /** Timed iterations. */
+  iters: number;
+  /** Warm-up iterations before them. */
+  warmup: number;
+  /** One more step profiled per backend and trainer. */
+  profile: boolean;
+  /** The Python that imports torch, or `undefined` to skip PyTorch. */
+  python?: string;
+  /** PyTorch's device (`cpu`, `cuda`). */
+  torchDevice: string;
+  /** The machine and the software. */
+  environment: Environment;
+  /** The GPU, in words, when webgpu is timed. */
+  gpu?: string;
+  /** Where progress lines go. */
+  log: (line: string) => void;
+}
+
+/** One timed trainer, set against PyTorch and against the reference trainer on its backend. */
+export type BenchRow = StepTiming & {
+  /** ms/iteration over PyTorch's in the same run, when PyTorch ran. */
+  vsTorch?: number;
+  /** |loss sum / the reference trainer's − 1| on the same backend and batches. */
+  lossRelDiff: number;
+};
+
+/** What `deno task bench` writes as JSON. */
+export interface BenchResult {
+  /** The machine, in words. */
+  machine: string;
+  /** The machine and the software, in detail. */
+  environment: Environment;
+  /** When it ran (ISO). */
+  date: string;
+  /** The config timed. */
+  config: TrainConfig;
+  /** Timed iterations. */
+  iters: number;
+  /** Warm-up iterations. */
+  warmup: number;
+  /** One row per backend and trainer. */
+  rows: BenchRow[];
+  /** PyTorch's timing, when it ran. */
+  torch: TorchTiming[];
+  /** How to read the table. */
+  note: string;
+}
+
+/** Times every backend and trainer asked for, then PyTorch, and sets the rows side by side. */
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  const { config, data, iters, warmup, profile, log } = opts;
+  const timings: StepTiming[] = [];
+  for (const backend of opts.backends) {
+    const info = await selectBackend(backend);
+    for (const trainer of opts.trainers) {
+      if (trainer === "fused" && info.name !== "webgpu") continue; // WGSL kernels: webgpu only
+      log(
+        `timing ${trainer} on ${info.name} (${info.adapter}): ${warmup} + ${iters} iterations` +
+          `${profile ? " + 1 profiled" : ""}…`,
+      );
+      timings.push(await timeTrainer(trainer, config, data, iters, warmup, { profile }));
+    }
+  }
+  const torch: TorchTiming[] = [];
+  if (opts.python) {
+    log(`timing PyTorch (${opts.python}, ${opts.torchDevice})…`);
+    const corpus = { indices: data.indices, vocabSize: data.vocab.idxToChar.length };
+    torch.push(
+      await timeTorch(opts.python, config, corpus, {
+        iters,
+        warmup,
+        device: opts.torchDevice,
+        root: ".",
+      }),
+    );
+  }
+  const rows = timings.map((t) => {
+    const reference = timings.find((r) => r.backend === t.backend && r.trainer === "reference");
+    return {
+      ...t,
+      vsTorch: torch[0] ? t.msPerIteration / torch[0].msPerIteration : undefined,
+      lossRelDiff: reference ? Math.abs(t.lossSum / reference.lossSum - 1) : 0,
+    };
+  });
+  const note =
+    `Chapter preset "${opts.preset}" (hidden ${config.hidden}, batch ${config.batchSize}, ` +
+    `${config.numSteps} steps), ${warmup} warm-up + ${iters} timed iterations, one run. ` +
+    `"Of which host" is the time inside the trainer's step() call (on webgpu: recording and ` +
+    `submitting the GPU's work). "× PyTorch time" is ms/iteration divided by PyTorch's in the ` +
+    `same run (lower is faster).`;
+  return {
+    machine: machineDescription(opts.environment) + (opts.gpu ? `, GPU ${opts.gpu}` : ""),
+    environment: opts.environment,
+    date: new Date().toISOString(),
+    config,
+    iters,
+    warmup,
+    rows,
+    torch,
+    note,
+  };
+}
+
+/** The results as Markdown: the machine and the note, one table row per timing, the profiles. */
+export function benchMarkdown(result: BenchResult): string {
+  const { rows, torch } = result;
+  const lines = [
+    `Machine: ${result.machine}. ${result.note}`,
+    "",
+    "| engine | trainer | ms / iteration | of which host | tokens / s | × PyTorch time | loss vs reference |",
+    "|---|---|---|---|---|---|---|",
+    ...rows.map((r) =>
+      `| tfjs ${r.backend} | ${r.trainer} | ${r.msPerIteration.toFixed(1)} | ` +
+      `${r.hostMsPerIteration.toFixed(1)} | ` +
+      `${Math.round(r.tokensPerSecond)} | ${r.vsTorch?.toFixed(2) ?? "–"} | ` +
+      `${r.lossRelDiff.toExponential(1)} |`
+    ),
+    ...torch.map((t) =>
+      `| ${t.engine} | same math | ${t.msPerIteration.toFixed(1)} | – | ` +
+      `${Math.round(t.tokensPerSecond)} | 1.00 | – |`
+    ),
+  ];
+  const profiles = rows.flatMap((r) =>
+    r.profile
+      ? [profileMarkdown(`tfjs ${r.backend}, ${r.trainer}`, r.profile, r.msPerIteration)]
+      : []
+  );
+  if (profiles.length > 0) {
+    lines.push("", "## Where the step's time goes", "", profiles.join("\n\n"));
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Writes `result` into `dir` as `<kind>-<date>-<time>-<backends>-<preset>.json` and `.md`, with a
+ * suffix when those exist: a result is never overwritten. Returns the path without the extension.
+ */
+export async function writeBenchResult(
+  dir: string,
+  result: BenchResult,
+  name: { kind: string; backends: readonly string[]; preset: string },
+): Promise<string> {
+  const stamp = result.date.slice(0, 19).replace("T", "-").replaceAll(":", "");
+  const base = join(dir, `${name.kind}-${stamp}-${name.backends.join("-")}-${name.preset}`);
+  const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+  let path = base;
+  for (let n = 2; await exists(`${path}.json`) || await exists(`${path}.md`); n++) {
+    path = `${base}-${n}`;
+  }
+  await writeFileAtomic(`${path}.json`, JSON.stringify(result, null, 2) + "\n");
+  await writeFileAtomic(`${path}.md`, benchMarkdown(result));
+  return path;
+}

@@ -1,0 +1,57 @@
+/**
+ * Paths the user types. `deno task` runs every task in the project's root, so a relative path
+ * resolved there would land somewhere the user did not mean; each task resolves the paths it is
+ * given from the folder the command was typed in instead (`$INIT_CWD`, which `deno task` sets
+ * unless it is set already, else the working folder). And a path that cannot be written is said so in plain words.
+ *
+ * @module
+ */
+
+import { isAbsolute, resolve } from "node:path";
+import { UsageError } from "./errors.ts";
+
+/** The sentence every task's `--help` ends with. */
+export const PATHS_HELP = "Relative paths are taken from the folder you run the command in.";
+
+/** The folder the user typed the command in: `$INIT_CWD` under `deno task`, else the cwd. */
+function userDir(): string {
+  const env = Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state;
+  return (env === "granted" ? Deno.env.get("INIT_CWD") : undefined) || Deno.cwd();
+}
+
+/**
+ * A path the user typed, resolved from {@linkcode userDir}; left as typed when that is the
+ * working folder anyway, so that messages show it as the user wrote it.
+ */
+export function userPath(path: string): string {
+  const dir = userDir();
+  return isAbsolute(path) || resolve(dir) === resolve(Deno.cwd()) ? path : resolve(dir, path);
+}
+
+/** Why a file-system call failed, in words a user can act on. */
+export function fsReason(err: unknown): string {
+  if (err instanceof Deno.errors.NotCapable) return "that place cannot be written to";
+  if (err instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (err instanceof Deno.errors.NotADirectory) return "a part of the path is a file";
+  if (err instanceof Deno.errors.NotFound) return "a folder on the way does not exist";
+  if (err instanceof Deno.errors.AlreadyExists) return "it already exists";
+  if (err instanceof Deno.errors.IsADirectory) return "it is a folder";
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split("\n")[0].replace(/ \(os error \d+\).*$/, "");
+}
+
+/**
+ * Makes sure the folder `dir` exists (creating it and its parents) and that a file can be written
+ * in it; otherwise a one-line {@linkcode UsageError} naming `flag`. Returns the folder.
+ */
+export async function writableDir(flag: string, dir: string): Promise<string> {
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    const probe = resolve(dir, `.write-test-${crypto.randomUUID()}`);
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+  } catch (err) {
+    throw new UsageError(`${flag} ${dir} cannot be written: ${fsReason(err)}`);
+  }
+  return dir;
+}

@@ -1,0 +1,396 @@
+/**
+ * One whole training run as `deno task train` performs it: check everything that can be checked
+ * before training (corpus, prefixes, batch sizes, backend, memory, output folder), train, and
+ * record the run in its folder after every epoch, so that it can be stopped and resumed bit for
+ * bit. Shared by `deno task train` and `deno task verify`.
+ *
+ * - {@linkcode runTraining}: a config in, a new run folder out;
+ * - {@linkcode resumeTraining}: a run folder in, continued to its epochs (or more).
+ *
+ * Both return the run's record, whose `status` says how it ended: `complete`, `interrupted` (the
+ * signal given was aborted), or `diverged` (a loss or a parameter stopped being finite).
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import { UsageError } from "../cli/errors.ts";
+import { type CorpusOptions, loadTrainingData, type TrainingData } from "../data/corpus.ts";
+import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
+import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
+import { checkPrefix, MAX_PREDICT_CHARS, predictRnn } from "../model/predict.ts";
+import { PyRandom, type PyRandomState } from "../random/py_random.ts";
+import { readChapterCurve, sameSetting } from "../report/chapter.ts";
+import { environment, machineDescription } from "../report/machine.ts";
+import { perplexitySvg } from "../report/plot.ts";
+import { Progress } from "../report/progress.ts";
+import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
+import { PRESETS, type TrainConfig } from "../train/config.ts";
+import { type TrainerName, TRAINERS } from "../train/trainers.ts";
+import {
+  type EpochRecord,
+  trainAndPredictRnn,
+  type TrainEnd,
+  type TrainStart,
+} from "../train/train.ts";
+import { backendCapacity, checkFits } from "./limits.ts";
+import type { RunLock } from "./lock.ts";
+import {
+  type Checkpoint,
+  openNewRunDir,
+  openRunDirToResume,
+  RUN_FILES,
+  RUN_FORMAT,
+  type RunRecord,
+  type RunStatus,
+  writePlot,
+  writeRecord,
+  writeRunDir,
+} from "./run_dir.ts";
+
+/** What any session of a run takes besides its config. */
+export interface SessionOptions {
+  /** Where the chapter's lines go (stdout, or stderr under `--json`; nothing in tests). */
+  print?: (line: string) => void;
+  /** Progress reporting on stderr (off in tests). */
+  progress?: boolean;
+  /** Once aborted, training stops at the next step boundary and the run is `interrupted`. */
+  signal?: AbortSignal;
+}
+
+/** What a new run needs besides its config. */
+export interface RunOptions extends SessionOptions {
+  /** Where the corpus comes from. */
+  corpus: CorpusOptions;
+  /** `--backend`. */
+  backend: BackendChoice;
+  /** `--trainer` (default `reference`); `fused` needs the backend to resolve to webgpu. */
+  trainer?: TrainerName;
+  /** The run folder: created, and refused unless empty; `undefined` writes nothing. */
+  out?: string;
+  /** Clears a non-empty `out` first, when it holds only a run's files. */
+  force?: boolean;
+}
+
+/** What continuing a run takes: all optional, the run's own settings being the default. */
+export interface ResumeOptions extends SessionOptions {
+  /** Where the corpus comes from (it must be the very corpus the run trained on). */
+  corpus?: CorpusOptions;
+  /** The epochs to reach, more than the run's own to extend it. */
+  epochs?: number;
+  /** Must be the run's backend, or `auto`. */
+  backend?: BackendChoice;
+  /** Must be the run's trainer. */
+  trainer?: TrainerName;
+}
+
+/** A run as it stands after this call: its record and the parameters its folder keeps. */
+export interface TrainedRun {
+  /** What `run.json` holds (`params.file` is empty when nothing was written). */
+  record: RunRecord;
+  /** The parameters after the last epoch done. */
+  params: ParamArrays;
+  /** How this session ended, with where it stopped. */
+  end: TrainEnd;
+}
+
+/** Checks the parts of a config that depend on the data, as one-line usage errors. */
+export function checkConfigAgainstData(config: TrainConfig, data: TrainingData): void {
+  if (config.predLen > MAX_PREDICT_CHARS) {
+    throw new UsageError(`--pred-len must be in [0, ${MAX_PREDICT_CHARS}], got ${config.predLen}`);
+  }
+  try {
+    const size = config.iter === "random" ? randomEpochSize : consecutiveEpochSize;
+    size(data.indices.length, config.batchSize, config.numSteps);
+    for (const prefix of config.prefixes) checkPrefix(prefix, data.vocab);
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** The chapter's line for a printed epoch: `Epoch 20. Perplexity 219.426268`, then ` -  <text>`. */
+export function chapterLines(record: EpochRecord): string[] {
+  return [
+    `Epoch ${record.epoch}. Perplexity ${record.perplexity.toFixed(6)}`,
+    ...(record.predictions ?? []).map((p) => ` -  ${p}`),
+    "",
+  ];
+}
+
+/**
+ * The plot's title: the config (the preset it is, when only the epochs, the sampler, the seed or
+ * what is printed differ from one), then the sampler, the trainer, the backend and the seed.
+ */
+function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): string[] {
+  const preset = Object.entries(PRESETS).find(([, p]) => sameSetting(p, config))?.[0];
+  return [
+    preset !== undefined
+      ? `${preset} preset`
+      : `hidden ${config.hidden}, batch ${config.batchSize} × ${config.numSteps} steps, ` +
+        `lr ${config.lr}, θ ${config.theta}, ${config.corpusChars} chars`,
+    `${config.iter} sampler, ${trainer} trainer, ${backend}, seed ${config.seed}`,
+  ];
+}
+
+/**
+ * Starts the backend for `choice` and checks that `trainer` can run `config` there: the fused
+ * trainer needs webgpu, and the config must fit in the backend's memory.
+ */
+async function startBackend(
+  choice: BackendChoice,
+  trainer: TrainerName,
+  config: TrainConfig,
+  data: TrainingData,
+): Promise<BackendInfo> {
+  const backend = await selectBackend(choice);
+  if (trainer === "fused" && backend.name !== "webgpu") {
+    throw new UsageError(
+      `--trainer fused needs the webgpu backend, but the run would use ${backend.name}`,
+    );
+  }
+  const device = backend.name === "webgpu" ? (tf.backend() as WebGPUBackend).device : undefined;
+  checkFits(
+    config,
+    data.vocab.idxToChar.length,
+    trainer,
+    backend,
+    backendCapacity(backend, device),
+  );
+  return backend;
+}
+
+/** Trains a new run of `config`, written to `opts.out` (when set) after every epoch. */
+export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
+  const data = await loadTrainingData(opts.corpus, config.corpusChars);
+  checkConfigAgainstData(config, data);
+  const trainer = opts.trainer ?? "reference";
+  const backend = await startBackend(opts.backend, trainer, config, data);
+  const lock = opts.out === undefined ? undefined : await openNewRunDir(opts.out, opts.force);
+  const start: TrainStart = {
+    epochsDone: 0,
+    params: initParamArrays(data.vocab.idxToChar.length, config.hidden, config.seed),
+    sampler: config.iter === "random" ? new PyRandom(config.seed).getState() : null,
+  };
+  return await trainSession({ config, data, backend, trainer, dir: opts.out, lock, start }, opts);
+}
+
+/**
+ * Continues the run in `dir` from its last checkpoint to its configured epochs, or to
+ * `opts.epochs` (which may extend a complete run), with its own corpus, backend and trainer.
+ */
+export async function resumeTraining(dir: string, opts: ResumeOptions = {}): Promise<TrainedRun> {
+  const resumable = await openRunDirToResume(dir);
+  const { lock, record, checkpoint } = resumable;
+  try {
+    const epochs = opts.epochs ?? checkpoint.config.epochs;
+    checkResumable(dir, record.status, checkpoint, epochs, opts);
+    const config = { ...checkpoint.config, epochs };
+    const corpus = { dataset: checkpoint.dataset.version ?? undefined, ...opts.corpus };
+    const data = await loadTrainingData(corpus, config.corpusChars);
+    if (data.source.sha256 !== checkpoint.dataset.sha256) {
+      throw new UsageError(
+        `the corpus found (${data.source.path}, sha256 ${data.source.sha256}) is not the one ` +
+          `run ${dir} trained on (sha256 ${checkpoint.dataset.sha256}, ${record.dataset.path}); ` +
+          `pass --data`,
+      );
+    }
+    checkConfigAgainstData(config, data);
+    const backend = await startBackend(checkpoint.backend, checkpoint.trainer, config, data);
+    return await trainSession({
+      config,
+      data,
+      backend,
+      trainer: checkpoint.trainer,
+      dir,
+      lock,
+      start: {
+        epochsDone: checkpoint.epoch,
+        params: resumable.params,
+        sampler: checkpoint.sampler,
+      },
+      earlier: { record, curve: checkpoint.curve, sha256: resumable.sha256 },
+    }, opts);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+/** Refuses to resume what cannot be: a diverged run, no epochs to add, another engine. */
+function checkResumable(
+  dir: string,
+  status: RunStatus | undefined,
+  checkpoint: Checkpoint,
+  epochs: number,
+  opts: ResumeOptions,
+): void {
+  if (status === "diverged") {
+    throw new UsageError(
+      `run ${dir} diverged; resuming it would repeat the same steps (start a new run instead)`,
+    );
+  }
+  if (epochs <= checkpoint.epoch) {
+    throw new UsageError(
+      `run ${dir} has ${checkpoint.epoch} epochs done already; pass --epochs N with N > ` +
+        `${checkpoint.epoch} to train it further`,
+    );
+  }
+  for (
+    const [flag, given, own] of [
+      ["backend", opts.backend === "auto" ? undefined : opts.backend, checkpoint.backend],
+      ["trainer", opts.trainer, checkpoint.trainer],
+    ] as const
+  ) {
+    if (given !== undefined && given !== own) {
+      throw new UsageError(
+        `run ${dir} trained with --${flag} ${own}; it continues only so (got --${flag} ${given}), ` +
+          `since another would not repeat its steps bit for bit`,
+      );
+    }
+  }
+}
+
+/** One process's share of a run: from `start`, epoch by epoch, into `dir` when set. */
+interface Session {
+  config: TrainConfig;
+  data: TrainingData;
+  backend: BackendInfo;
+  trainer: TrainerName;
+  dir?: string;
+  lock?: RunLock;
+  start: TrainStart;
+  /** A resumed run's record, curve and parameters' digest. */
+  earlier?: { record: RunRecord; curve: EpochRecord[]; sha256: string };
+}
+
+async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRun> {
+  const { config, data, backend, trainer, dir, start } = s;
+  const print = opts.print ?? (() => {});
+  const env = environment();
+  const startedAt = new Date().toISOString();
+  const curve = [...s.earlier?.curve ?? []];
+  let kept = { params: start.params, sha256: s.earlier?.sha256 ?? "" }; // what the folder holds
+  const chapter = readChapterCurve(config);
+  const title = runTitle(config, trainer, backend.name);
+
+  /** The record of the run as it stands. */
+  const recordFor = (
+    status: RunStatus,
+    extra: Pick<RunRecord, "predictions" | "divergence"> = { predictions: [] },
+  ): Omit<RunRecord, "params"> => ({
+    format: RUN_FORMAT,
+    status,
+    config,
+    dataset: {
+      version: data.source.dataset?.version ?? null,
+      sha256: data.source.sha256,
+      path: data.source.path,
+    },
+    vocab: data.vocab.idxToChar,
+    environment: env,
+    backend,
+    trainer,
+    curve,
+    finalPerplexity: curve[curve.length - 1]?.perplexity ?? null,
+    ...extra,
+    startedAt: s.earlier?.record.startedAt ?? startedAt,
+    finishedAt: status === "running" ? null : new Date().toISOString(),
+    totalSeconds: curve.reduce((sum, r) => sum + r.seconds, 0),
+    sessions: [...s.earlier?.record.sessions ?? [], {
+      startedAt,
+      endedAt: status === "running" ? null : new Date().toISOString(),
+      fromEpoch: start.epochsDone,
+      toEpoch: curve[curve.length - 1]?.epoch ?? 0,
+      status,
+      machine: machineDescription(env),
+    }],
+  });
+  /** The curve as it stands, as an SVG document. */
+  const plot = (status: RunStatus, diverged?: RunRecord["divergence"]) => {
+    const done = curve[curve.length - 1]?.epoch ?? 0;
+    const subtitle = status === "running"
+      ? `running: ${done} of ${config.epochs} epochs done`
+      : status === "interrupted"
+      ? `interrupted after ${done} of ${config.epochs} epochs`
+      : undefined;
+    return perplexitySvg({
+      title,
+      curve,
+      chapter,
+      epochs: status === "running" ? config.epochs : undefined,
+      diverged,
+      subtitle,
+    });
+  };
+
+  print(`Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ${trainer} trainer`);
+  print(`vocab size: ${data.vocab.idxToChar.length}`);
+  if (s.earlier) print(`Resuming ${dir} after epoch ${start.epochsDone} of ${config.epochs}`);
+  if (s.lock?.tookOverFrom) {
+    print(`(took over ${RUN_FILES.lock} from process ${s.lock.tookOverFrom.pid}, which has ended)`);
+  }
+  /** The parameters' file as `run.json` names it. */
+  const paramsFile = (sha256: string) => ({ file: dir ? RUN_FILES.params : "", sha256 });
+  /** Keeps the state after an epoch (or before the first): in the folder, when there is one. */
+  const keep = async (params: ParamArrays, sampler: PyRandomState | null, svg?: string) => {
+    const written = dir === undefined
+      ? undefined
+      : await writeRunDir(dir, recordFor("running"), params, svg, sampler);
+    kept = { params, sha256: written?.params.sha256 ?? "" };
+  };
+  const progress = opts.progress
+    ? new Progress(config.epochs, { firstEpoch: start.epochsDone + 1 })
+    : undefined;
+  let trained: Awaited<ReturnType<typeof trainAndPredictRnn>> | undefined;
+  try {
+    if (!s.earlier) await keep(start.params, start.sampler);
+    else if (dir !== undefined) {
+      await writeRecord(dir, { ...recordFor("running"), params: paramsFile(kept.sha256) });
+    }
+    trained = await trainAndPredictRnn(config, data.indices, data.vocab, {
+      start,
+      signal: opts.signal,
+      onBatch: (e, b, n) => progress?.batch(e, b, n),
+      onEpoch: async (r, state) => {
+        curve.push(r);
+        progress?.epoch(r.epoch, r.perplexity, r.seconds);
+        if (r.predictions) chapterLines(r).forEach((line) => print(line));
+        await keep(
+          state.params,
+          state.sampler,
+          dir === undefined ? undefined : await plot("running"),
+        );
+      },
+    }, TRAINERS[trainer]);
+    progress?.clear();
+    const { end } = trained;
+    let extra: Pick<RunRecord, "predictions" | "divergence"> = { predictions: [] };
+    if (end.status === "complete") {
+      const last = curve[curve.length - 1];
+      for (const [i, prefix] of config.prefixes.entries()) {
+        const text = last.predictions?.[i] ??
+          await predictRnn(prefix, config.predLen, trained.params, data.vocab);
+        extra.predictions.push({ prefix, text });
+      }
+    }
+    if (end.status === "diverged") {
+      extra = { ...extra, divergence: { epoch: end.epoch, reason: end.reason } };
+    }
+    const record = { ...recordFor(end.status, extra), params: paramsFile(kept.sha256) };
+    if (dir !== undefined) {
+      await writePlot(dir, await plot(end.status, record.divergence));
+      await writeRecord(dir, record);
+    }
+    const seconds = record.totalSeconds;
+    if (curve.length > 0) {
+      print(`Elapsed ${seconds.toFixed(1)} s (${(seconds / curve.length).toFixed(2)} s/epoch)`);
+    }
+    return { record, params: kept.params, end };
+  } finally {
+    progress?.clear();
+    if (trained) disposeParams(trained.params);
+    s.lock?.release();
+  }
+}

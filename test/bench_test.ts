@@ -1,0 +1,77 @@
+// deno task bench as it scales: batches made as they are used, results never overwritten.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { benchMarkdown, type BenchResult, writeBenchResult } from "../src/bench/bench.ts";
+import { benchBatches } from "../src/bench/train_bench.ts";
+import { loadTrainingData } from "../src/data/corpus.ts";
+import { dataIterRandom } from "../src/data/iterators.ts";
+import { PyRandom } from "../src/random/py_random.ts";
+import { environment } from "../src/report/machine.ts";
+import { SMALL_PRESET } from "../src/train/config.ts";
+import { ROOT } from "./_helpers.ts";
+
+Deno.test("bench batches are the random sampler's, epoch after epoch, made only as they are taken", async () => {
+  const data = await loadTrainingData({ fetch: null }, SMALL_PRESET.corpusChars);
+  const batches = benchBatches(SMALL_PRESET, data);
+  const rng = new PyRandom(SMALL_PRESET.seed);
+  const { batchSize, numSteps } = SMALL_PRESET;
+  const twoEpochs = [
+    ...dataIterRandom(data.indices, batchSize, numSteps, rng),
+    ...dataIterRandom(data.indices, batchSize, numSteps, rng),
+  ];
+  for (const expected of twoEpochs) assert.deepEqual(batches.next().value, expected);
+});
+
+Deno.test("bench results get a name of their own: a second result never overwrites the first", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rnnlab-bench-" });
+  const result: BenchResult = {
+    machine: "m",
+    environment: environment(),
+    date: "2026-11-27T10:11:12.000Z",
+    config: SMALL_PRESET,
+    iters: 1,
+    warmup: 0,
+    rows: [],
+    torch: [],
+    note: "n",
+  };
+  const name = { kind: "train", backends: ["cpu"], preset: "small" };
+  const first = await writeBenchResult(dir, result, name);
+  const second = await writeBenchResult(dir, { ...result, note: "again" }, name);
+  assert.equal(first, join(dir, "train-2026-11-27-101112-cpu-small"));
+  assert.equal(second, `${first}-2`);
+  assert.equal(await Deno.readTextFile(`${first}.md`), benchMarkdown(result));
+  assert.equal(JSON.parse(await Deno.readTextFile(`${second}.json`)).note, "again");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("deno task bench --iters 1000000000 runs in bounded memory (no batch list built up front)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rnnlab-bench-" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      ...["run", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "tasks/bench.ts"],
+      ...["--preset", "small", "--iters", "1000000000", "--warmup", "0", "--backends", "wasm"],
+      ...["--trainers", "batched", "--torch", "none", "--results", dir],
+    ],
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("timing batched on wasm")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  assert.match(seen, /timing batched on wasm/);
+  await new Promise((resolve) => setTimeout(resolve, 4000)); // thousands of steps
+  const status = await Deno.readTextFile(`/proc/${child.pid}/status`).catch(() => "");
+  const rssKiB = Number(status.match(/^VmRSS:\s+(\d+) kB$/m)?.[1] ?? 0);
+  child.kill("SIGKILL");
+  await child.status;
+  await reader.cancel();
+  if (status !== "") assert.ok(rssKiB < 600 * 1024, `resident memory ${rssKiB} KiB`);
+  await Deno.remove(dir, { recursive: true });
+});
