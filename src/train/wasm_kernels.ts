@@ -1,16 +1,16 @@
 /**
  * Three kernels of tfjs-backend-wasm 4.22 that do far more work than they need, replaced on the
- * cases the trainers use (bit for bit the same results):
+ * cases the trainers use (bit for bit the same results; what each cost before and after is in
+ * bench/results/README.md, from `deno task bench --profile`):
  *
  * - `SplitV` along the first axis: tfjs cuts each piece with its `Slice`, which first copies the
  *   whole input out of the wasm heap (`readSync`), so N pieces copy the input N times. The
- *   gradient of every `concat` is such a split: the reference trainer's split of the 1120×1465
- *   logits gradient into 35 steps took ~250 ms of its ~1.4 s step (`deno task bench --profile`).
- *   Here: plain row copies from heap to heap.
- * - `GatherV2` of whole rows of a matrix: tfjs's C++ gather took ~20 ms to pick 1120 rows of 256
- *   (the batched trainer's X·W_xh), a few hundred microseconds as row copies.
+ *   gradient of every `concat` is such a split (the reference trainer splits the logits' gradient
+ *   into its 35 steps). Here: plain row copies from heap to heap.
+ * - `GatherV2` of whole rows of a matrix (the batched trainer's X·W_xh): tfjs's C++ gather is
+ *   slow at it; here, one row copy per index.
  * - `BatchMatMul` with a transposed operand, which every matMul gradient has (dA = dC·Bᵀ,
- *   dB = Aᵀ·dC): tfjs's wasm product reads a transposed operand 10–20× slower than a plain one.
+ *   dB = Aᵀ·dC): tfjs's wasm product reads a transposed operand far more slowly than a plain one.
  *   Here: that operand transposed first (tfjs's `Transpose`), then the plain product, the same
  *   kernels, in the same order, as writing the transposes out.
  *

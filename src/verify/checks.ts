@@ -46,14 +46,12 @@ import type {
 export const MODEL_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-5 };
 /** A curve on the backend that recorded it. */
 export const SAME_BACKEND: Tolerance = { rtol: 1e-9, atol: 0 };
-/** The small preset's 2-epoch curves on another backend: cpu, wasm and webgpu agree to ~4e-7. */
+/** The small preset's 2-epoch curves on another backend (what they measure: golden/README.md). */
 export const CROSS_BACKEND: Tolerance = { rtol: 1e-4, atol: 0 };
 /**
- * The chapter config's 2-epoch curve on another backend. Its first steps (large gradients, clipped)
- * carry a float32 rounding difference forward, ~1000× larger after 34 steps: the first step's loss
- * agrees across backends to 2e-7, yet at epoch 2 tfjs's cpu backend is 7.1e-4 from the curve wasm
- * recorded, as webgpu on an H200 is (within 1e-5 of cpu's). On wasm itself, the batched trainer (the
- * same sums in another order) lands 3.7e-6 away.
+ * The chapter config's 2-epoch curve on another backend: looser than the small preset's, because
+ * its first steps' gradients are large and clipped, and carry a float32 rounding difference
+ * forward, growing it step by step (the measurements: golden/README.md).
  */
 export const CROSS_BACKEND_CHAPTER: Tolerance = { rtol: 2e-3, atol: 0 };
 
@@ -66,9 +64,9 @@ export function chapterSized(config: TrainConfig): boolean {
 
 /**
  * How closely the recorded curve `c` must reproduce on a backend other than the one that recorded
- * it, or why it is not compared: over 200 epochs, float32 rounding carries a curve a few per cent
- * away (webgpu on an H200 against wasm's recorded runs: up to 6.3%), as far as a wrong setting
- * would, so only the chapter's band tells a right run from a wrong one there.
+ * it, or why it is not compared: over 200 epochs, float32 rounding carries a curve as far away as
+ * a wrong setting would (golden/README.md), so only the chapter's band tells a right run from a
+ * wrong one there.
  */
 export function crossBackendTolerance(c: CurveCase): Tolerance | string {
   if (c.config.epochs > 2) {
@@ -245,9 +243,9 @@ export async function curveChecks(
 /**
  * How far a 200-epoch curve may sit from the chapter's printed one at each printed epoch: within
  * a factor of 1.15 either way. Same semantics, different random numbers (MXNet's generator and
- * initialisation draws are not reproducible), so the curves are not equal; a PyTorch port of the
- * same semantics landed within 4.2% at every printed epoch (issue 3), and this run's own margin is
- * in golden/README.md. A wrong loss reduction, learning rate or clipping misses by far more.
+ * initialisation draws are not reproducible), so the curves are not equal; how close the recorded
+ * runs and a PyTorch port land is in golden/README.md. A wrong loss reduction, learning rate or
+ * clipping misses by far more.
  */
 export const CHAPTER_BAND = 1.15;
 
