@@ -21,7 +21,7 @@ import { dataIterConsecutive, dataIterRandom } from "../data/iterators.ts";
 import { DATASETS } from "../data/registry.ts";
 import { buildVocab } from "../data/vocab.ts";
 import { sha256Hex } from "../io/sha256.ts";
-import { PARAM_NAMES, type ParamArrays, paramList, paramsFromArrays } from "../model/params.ts";
+import { PARAM_NAMES, paramList, paramsFromArrays } from "../model/params.ts";
 import { predictRnn } from "../model/predict.ts";
 import { getInputs, rnn } from "../model/rnn.ts";
 import { PyRandom } from "../random/py_random.ts";
@@ -33,13 +33,14 @@ import { runTraining, type TrainedRun } from "../train/run.ts";
 import { gradClipping } from "../train/sgd.ts";
 import { CHAPTER_PRESET, type TrainConfig } from "../train/config.ts";
 import { type Check, checkClose, checkExact, skipCheck, type Tolerance } from "./compare.ts";
-import type {
-  ChapterPrinted,
-  CorpusGolden,
-  CurveCase,
-  IteratorGolden,
-  ModelGolden,
-  ToyBatches,
+import {
+  type ChapterPrinted,
+  type CorpusGolden,
+  type CurveCase,
+  goldenParams,
+  type IteratorGolden,
+  type ModelGolden,
+  type ToyBatches,
 } from "./goldens.ts";
 
 /** The model golden's tolerance: NumPy float64 against tfjs float32. */
@@ -158,12 +159,7 @@ export function iteratorChecks(golden: IteratorGolden): Check[] {
 
 /** The model on the golden's fixed parameters, on the current tfjs backend, against `model.json`. */
 export async function modelChecks(g: ModelGolden): Promise<Check[]> {
-  const arrays = Object.fromEntries(
-    PARAM_NAMES.map((
-      n,
-    ) => [n, { shape: g.params[n].shape, data: Float32Array.from(g.params[n].data) }]),
-  ) as ParamArrays;
-  const params = paramsFromArrays(arrays);
+  const params = paramsFromArrays(goldenParams(g));
   const vars = paramList(params);
   const t = tf.tidy(() => {
     const state = tf.tensor2d(g.state.data, g.state.shape as [number, number]);

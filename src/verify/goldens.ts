@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { UsageError } from "../cli/errors.ts";
 import type { Batch } from "../data/iterators.ts";
+import { PARAM_NAMES, type ParamArrays } from "../model/params.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { TrainerName } from "../train/trainers.ts";
 
@@ -96,6 +97,15 @@ export interface ModelGolden {
   clipped: Record<string, number[]>;
   /** Greedy predictions. */
   predictions: { prefix: string; numChars: number; text: string }[];
+}
+
+/** The model golden's fixed parameters as float32 arrays (the values tfjs computes with). */
+export function goldenParams(g: ModelGolden): ParamArrays {
+  return Object.fromEntries(
+    PARAM_NAMES.map((
+      n,
+    ) => [n, { shape: g.params[n].shape, data: Float32Array.from(g.params[n].data) }]),
+  ) as ParamArrays;
 }
 
 /** One recorded training curve. */
