@@ -14,16 +14,22 @@
  *   Here: that operand transposed first (tfjs's `Transpose`), then the plain product, the same
  *   kernels, in the same order, as writing the transposes out.
  *
- * Any other case (another axis, rank, dtype, batch dimensions) runs tfjs's own kernel.
+ * Any other case (another axis, rank, dtype, batch dimensions) runs tfjs's own kernel. The
+ * reductions are replaced too, by accurate ones that change the bits (`wasm_reductions.ts`).
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { ACCURATE_REDUCTIONS } from "./wasm_reductions.ts";
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-type Outputs = tf.TensorInfo | tf.TensorInfo[];
+/** What tfjs passes a kernel. */
+export type KernelArgs = Parameters<tf.KernelFunc>[0];
+/** What a kernel returns. */
+export type Outputs = tf.TensorInfo | tf.TensorInfo[];
+/** A replacement for a kernel, given tfjs's own; `undefined` hands the case to tfjs's. */
+export type KernelPath = (args: KernelArgs, original: tf.KernelFunc) => Outputs | undefined;
 
 /** `SplitV` along axis 0: each piece is a run of whole rows, copied once. */
 function splitFirstAxis({ inputs, attrs, backend }: KernelArgs): Outputs | undefined {
@@ -85,11 +91,8 @@ function transposeFirst(args: KernelArgs, original: tf.KernelFunc): Outputs | un
   return out;
 }
 
-/** Each replaced kernel's fast path, given tfjs's kernel; `undefined` hands the case to tfjs's. */
-const FAST_PATHS: Record<
-  string,
-  (args: KernelArgs, original: tf.KernelFunc) => Outputs | undefined
-> = {
+/** Each replaced kernel's fast path. */
+const FAST_PATHS: Record<string, KernelPath> = {
   SplitV: splitFirstAxis,
   GatherV2: gatherMatrixRows,
   BatchMatMul: transposeFirst,
@@ -98,14 +101,14 @@ const FAST_PATHS: Record<
 let installed = false;
 
 /**
- * Registers the faster `SplitV`, `GatherV2` and `BatchMatMul` for the wasm backend (once per
- * process; the wasm backend's kernels must be registered already, i.e.
- * `@tensorflow/tfjs-backend-wasm` imported).
+ * Registers the faster `SplitV`, `GatherV2` and `BatchMatMul`, and the accurate reductions of
+ * `wasm_reductions.ts`, for the wasm backend (once per process; the wasm backend's kernels must be
+ * registered already, i.e. `@tensorflow/tfjs-backend-wasm` imported).
  */
 export function installWasmKernels(): void {
   if (installed) return;
   installed = true;
-  for (const [name, fast] of Object.entries(FAST_PATHS)) {
+  for (const [name, fast] of Object.entries({ ...FAST_PATHS, ...ACCURATE_REDUCTIONS })) {
     const original = tf.getKernel(name, "wasm");
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel({
