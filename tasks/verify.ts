@@ -12,17 +12,21 @@ import { renderTable } from "../src/verify/compare.ts";
 import { verify, VERIFY_GROUPS } from "../src/verify/verify.ts";
 
 /** The usage and description that `--help` prints. */
-const USAGE = `deno task verify [--backend auto|webgpu|wasm|cpu] [--full] [--json]
-                 [--only corpus,iterators,model,curves,onnx] [--golden DIR] [--data PATH]
+const USAGE = `deno task verify [--backend auto|webgpu|wasm|cpu] [--full] [--all-trainers] [--json]
+                 [--only corpus,iterators,model,curves,contract,onnx] [--golden DIR]
+                 [--data PATH]
                  [--run DIR ...]
 
 Re-runs what it can and compares it with the goldens in golden/, printing one row per check
 (measured, expected, worst difference) and exiting 1 on any failure.
 
 Without --backend, each recorded curve re-runs on the backend that recorded it. --full re-trains
-the two 200-epoch chapter curves (about 45 and 16 minutes on wasm here). The onnx group exports the
-parameters of the 2-epoch chapter run (trained by the curves group, or for it) and checks
-onnxruntime (cpu) against tfjs.
+the two 200-epoch chapter curves (golden/README.md says how long they took). The contract group
+holds every backend here (cpu, wasm, and webgpu on a hardware GPU; with --backend, that one) and
+every trainer on it to the float64 curves of golden/contract_curves.json: the fastest trainer on
+every case, the others on the first case of each sampler, and with --all-trainers every trainer on
+every case. The onnx group exports the parameters of the 2-epoch chapter run (trained by the curves
+group, or for it) and checks onnxruntime (cpu) against tfjs.
 
 --run DIR (repeatable) sets a run that deno task train --out DIR recorded beside the chapter's
 printed perplexities (the ×1.15 band of --full, at each printed epoch the run reached), for runs of
@@ -33,6 +37,7 @@ async function main(args: string[]) {
   const flags = parseFlags(args, {
     backend: { type: "string", default: "auto" },
     full: { type: "boolean" },
+    "all-trainers": { type: "boolean" },
     json: { type: "boolean" },
     only: { type: "string" },
     golden: { type: "string", default: "golden" },
@@ -48,6 +53,7 @@ async function main(args: string[]) {
     groups,
     backend,
     full: flags.full ?? false,
+    allTrainers: flags["all-trainers"] ?? false,
     goldenDir: flags.golden,
     corpus: { data: flags.data },
     runs: recorded,

@@ -8,6 +8,7 @@ import {
   crossBackendTolerance,
 } from "../src/verify/checks.ts";
 import type { CurveGolden } from "../src/verify/goldens.ts";
+import type { ContractGolden } from "../src/verify/contract.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { initParamArrays } from "../src/model/params.ts";
 import { RUN_FORMAT, writeRunDir } from "../src/report/run_record.ts";
@@ -20,16 +21,23 @@ async function verify(args: string[]) {
   return { ...res, checks: res.code <= 1 ? (JSON.parse(res.stdout).checks as Check[]) : [] };
 }
 
-Deno.test("deno task verify: every golden reproduces (corpus, samplers, model, curves on cpu and wasm, ONNX)", async () => {
+Deno.test("deno task verify: every golden reproduces (corpus, samplers, model, curves on cpu and wasm, the float64 contract, ONNX)", async () => {
   const { code, checks, stderr } = await verify([]);
-  const failed = checks.filter((c) => c.status !== "ok");
-  const checker = checks.find((c) => c.name === "onnx.checker accepts the export (dev check)");
-  // A dev check that needs Python's onnx: skipped, with the reason, where python3 has none.
+  // Skipped, with the reason: the chapter-sized contract on cpu (far too slow), and the dev check
+  // that needs Python's onnx where python3 has none.
+  const checkerName = "onnx.checker accepts the export (dev check)";
+  const skips = ["contract: the chapter-sized cases on cpu", ...(hasOnnx ? [] : [checkerName])];
   assert.deepEqual(
-    failed,
-    hasOnnx ? [] : [{ ...checker, status: "skip", measured: "python3 has no onnx package" }],
+    checks.filter((c) => c.status !== "ok").map((c) => [c.name, c.status]),
+    skips.map((name) => [name, "skip"]),
     stderr,
   );
+  if (!hasOnnx) {
+    assert.equal(
+      checks.find((c) => c.name === checkerName)!.measured,
+      "python3 has no onnx package",
+    );
+  }
   assert.equal(code, 0);
   const names = checks.map((c) => c.name);
   for (
@@ -47,8 +55,49 @@ Deno.test("deno task verify: every golden reproduces (corpus, samplers, model, c
       "curve chapter-random-2-epochs on wasm: predictions",
       "onnx cpu: logits equal the tfjs forward (seq 35, batch 32)",
       "onnx cpu: greedy generation from 战争中部队 equals tfjs predictRnn",
+      "contract: the chapter-sized cases on cpu",
+      ...contractRows(),
     ]
   ) assert.ok(names.includes(expected), `missing check ${expected}`);
+});
+
+/**
+ * The contract rows `deno task verify` shows by default: on cpu (the small preset only) and wasm,
+ * the batched trainer on every case and the reference trainer on the first of each sampler.
+ */
+function contractRows(): string[] {
+  const { cases } = readGolden<ContractGolden>("contract_curves.json");
+  return cases.flatMap((c) =>
+    (c.preset === "small" ? ["cpu", "wasm"] : ["wasm"]).flatMap((backend) => {
+      const first = cases.find((o) => o.preset === c.preset && o.iter === c.iter) === c;
+      return (first ? ["reference", "batched"] : ["batched"])
+        .map((trainer) => `contract ${c.name} on ${backend}, ${trainer} trainer`);
+    })
+  );
+}
+
+Deno.test("deno task verify --only contract: a curve 2e-6 off the small preset's float64 one fails, the rest pass", async () => {
+  const dir = await goldenCopy();
+  const golden = readGolden<ContractGolden>("contract_curves.json");
+  const small = golden.cases.filter((c) => c.preset === "small");
+  small[1].perplexities[1] *= 1 + 2e-6;
+  const doctored = { ...golden, cases: small };
+  await Deno.writeTextFile(join(dir, "contract_curves.json"), JSON.stringify(doctored));
+  const { code, checks } = await verify([
+    "--only",
+    "contract",
+    "--backend",
+    "wasm",
+    "--golden",
+    dir,
+  ]);
+  assert.equal(code, 1);
+  assert.deepEqual(
+    checks.filter((c) => c.status !== "ok").map((c) => [c.name, c.status]),
+    [[`contract ${small[1].name} on wasm, batched trainer`, "FAIL"]],
+  );
+  assert.match(checks.find((c) => c.status === "FAIL")!.worst, /^rel (1\.9\d|2\.0\d)e-6 at \[1\]/);
+  assert.equal(checks.length, 8);
 });
 
 Deno.test("deno task verify --backend webgpu runs the model golden through tfjs-webgpu (software adapter here)", async () => {

@@ -25,6 +25,7 @@ import {
   runBandCheck,
 } from "./checks.ts";
 import { type Check, skipCheck } from "./compare.ts";
+import { contractChecks, type ContractGolden } from "./contract.ts";
 import {
   type ChapterPrinted,
   type CorpusGolden,
@@ -36,7 +37,14 @@ import {
 } from "./goldens.ts";
 
 /** The groups of checks, in the order they run (`--only` picks some). */
-export const VERIFY_GROUPS = ["corpus", "iterators", "model", "curves", "onnx"] as const;
+export const VERIFY_GROUPS = [
+  "corpus",
+  "iterators",
+  "model",
+  "curves",
+  "contract",
+  "onnx",
+] as const;
 
 /** One group of checks. */
 export type VerifyGroup = typeof VERIFY_GROUPS[number];
@@ -49,6 +57,8 @@ export interface VerifyOptions {
   backend: BackendChoice;
   /** Also re-train the 200-epoch curves of `full_curves.json`. */
   full: boolean;
+  /** Every trainer on every contract case (else the fastest on every case, the others on one per sampler). */
+  allTrainers: boolean;
   /** The golden folder. */
   goldenDir: string;
   /** Where the corpus comes from. */
@@ -131,6 +141,12 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
         beside(c.name, c.config.iter, result.perplexities);
       }
     }
+  }
+  if (groups.includes("contract")) {
+    const golden = readGoldenFile<ContractGolden>(dir, "contract_curves.json");
+    checks.push(
+      ...await contractChecks(golden, { backend, allTrainers: options.allTrainers, corpus, log }),
+    );
   }
   if (groups.includes("onnx")) {
     if (!forOnnx) {
