@@ -7,9 +7,10 @@
  * - the NumPy model golden (float64) against tfjs (float32): rtol 1e-4, atol 1e-5;
  * - a curve re-run on the backend that recorded it: rtol 1e-9 (the kernels are deterministic, so
  *   it is bit for bit in practice);
- * - a curve re-run on another backend ({@linkcode crossBackendTolerance}): rtol 1e-4 for the small
- *   preset's 2 epochs, 2e-3 for the chapter config's 2 epochs, and the 200-epoch curves not at all
- *   (the chapter's band still applies); predictions are then not compared.
+ * - a curve re-run on another backend ({@linkcode crossBackendTolerance}): twice the float64
+ *   contract's tolerance for the 2-epoch curves, and the 200-epoch curves not at all (the
+ *   chapter's band still applies); predictions are then not compared;
+ * - the float64 contract: `contract.ts`.
  *
  * @module
  */
@@ -33,6 +34,7 @@ import { runTraining, type TrainedRun } from "../train/run.ts";
 import { gradClipping } from "../train/sgd.ts";
 import { CHAPTER_PRESET, type TrainConfig } from "../train/config.ts";
 import { type Check, checkClose, checkExact, skipCheck, type Tolerance } from "./compare.ts";
+import { CONTRACT_TOLERANCE } from "./contract.ts";
 import {
   type ChapterPrinted,
   type CorpusGolden,
@@ -47,14 +49,17 @@ import {
 export const MODEL_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-5 };
 /** A curve on the backend that recorded it. */
 export const SAME_BACKEND: Tolerance = { rtol: 1e-9, atol: 0 };
-/** The small preset's 2-epoch curves on another backend (what they measure: golden/README.md). */
-export const CROSS_BACKEND: Tolerance = { rtol: 1e-4, atol: 0 };
 /**
- * The chapter config's 2-epoch curve on another backend: looser than the small preset's, because
- * its first steps' gradients are large and clipped, and carry a float32 rounding difference
- * forward, growing it step by step (the measurements: golden/README.md).
+ * The small preset's 2-epoch curves on another backend: each backend is held within the float64
+ * contract's tolerance of the same float64 curve, so two of them within twice that (what they
+ * measure: golden/README.md).
  */
-export const CROSS_BACKEND_CHAPTER: Tolerance = { rtol: 2e-3, atol: 0 };
+export const CROSS_BACKEND: Tolerance = { rtol: 2 * CONTRACT_TOLERANCE.small.rtol, atol: 0 };
+/** The chapter config's 2-epoch curves on another backend: likewise, twice the contract's tolerance. */
+export const CROSS_BACKEND_CHAPTER: Tolerance = {
+  rtol: 2 * CONTRACT_TOLERANCE.chapter.rtol,
+  atol: 0,
+};
 
 /** Whether `config` has the chapter's model and minibatch sizes (hidden 256, batch 32, 35 steps). */
 export function chapterSized(config: TrainConfig): boolean {
