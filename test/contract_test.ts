@@ -12,8 +12,8 @@ import {
   contractCheck,
   contractChecks,
   contractConfig,
-  type ContractGolden,
 } from "../src/verify/contract.ts";
+import type { ContractGolden } from "../src/verify/goldens.ts";
 import { readGolden } from "./_helpers.ts";
 
 const golden = readGolden<ContractGolden>("contract_curves.json");

@@ -8,7 +8,7 @@ import {
   crossBackendTolerance,
 } from "../src/verify/checks.ts";
 import type { CurveGolden } from "../src/verify/goldens.ts";
-import type { ContractGolden } from "../src/verify/contract.ts";
+import type { ContractGolden } from "../src/verify/goldens.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { initParamArrays } from "../src/model/params.ts";
 import { RUN_FORMAT, writeRunDir } from "../src/report/run_record.ts";

@@ -16,13 +16,11 @@ import type { CorpusOptions } from "../data/corpus.ts";
 import { loadTrainingData, type TrainingData } from "../data/corpus.ts";
 import { disposeParams } from "../model/params.ts";
 import { type BackendChoice, probeAdapter, selectBackend } from "../train/backend.ts";
-import { type IterKind, PRESETS, type TrainConfig } from "../train/config.ts";
+import { PRESETS, type TrainConfig } from "../train/config.ts";
 import { trainAndPredictRnn } from "../train/train.ts";
 import { type TrainerName, TRAINERS } from "../train/trainers.ts";
 import { type Check, checkClose, skipCheck, type Tolerance } from "./compare.ts";
-
-/** The presets the contract covers. */
-export type ContractPreset = "chapter" | "small";
+import type { ContractCase, ContractGolden, ContractPreset } from "./goldens.ts";
 
 /**
  * How close every backend and trainer must come to the float64 curve, relative, at every epoch:
@@ -34,46 +32,6 @@ export const CONTRACT_TOLERANCE: Readonly<Record<ContractPreset, Tolerance>> = {
   chapter: { rtol: 1e-5, atol: 0 },
   small: { rtol: 1e-6, atol: 0 },
 };
-
-/** One curve of the contract. */
-export interface ContractCase {
-  /** `chapter-random-seed-7`, say. */
-  name: string;
-  /** Whose sizes: the chapter's or the small preset's. */
-  preset: ContractPreset;
-  /** The sampler. */
-  iter: IterKind;
-  /** The seed of both generators. */
-  seed: number;
-  /** How many epochs. */
-  epochs: number;
-  /** Perplexity per epoch, computed in float64. */
-  perplexities: number[];
-  /** How far float32-sized noise moves each epoch's perplexity, relative (the case's conditioning). */
-  sensitivity: number[];
-}
-
-/** `contract_curves.json`. */
-export interface ContractGolden {
-  /** The generator command. */
-  generator: string;
-  /** The corpus version. */
-  dataset: string;
-  /** The presets' sizes, learning rate, θ and tolerances the generator used. */
-  settings: {
-    presets: Record<
-      ContractPreset,
-      Pick<TrainConfig, "corpusChars" | "hidden" | "batchSize" | "numSteps">
-    >;
-    lr: number;
-    theta: number;
-    tolerance: Record<ContractPreset, number>;
-  };
-  /** The well-conditioned cases every engine must reproduce. */
-  cases: ContractCase[];
-  /** The seeds tried and left out: float32-sized noise moves them by more than a tenth of the tolerance. */
-  illConditioned: ContractCase[];
-}
 
 /** The training run a case stands for: its preset with its sampler, seed and epochs, no predictions. */
 export function contractConfig(c: ContractCase): TrainConfig {

@@ -25,9 +25,10 @@ import {
   runBandCheck,
 } from "./checks.ts";
 import { type Check, skipCheck } from "./compare.ts";
-import { contractChecks, type ContractGolden } from "./contract.ts";
+import { contractChecks } from "./contract.ts";
 import {
   type ChapterPrinted,
+  type ContractGolden,
   type CorpusGolden,
   type CurveGolden,
   type IteratorGolden,
