@@ -3,8 +3,9 @@
 independently of the TypeScript code, for the curves every backend and trainer must reproduce.
 
 The contract (docs/reproducing.md) is the chapter's In [17] `train_and_predict_rnn`:
-- one `random.Random(seed)` shuffles the random sampler's examples once per epoch (In [6]); the
-  consecutive sampler (In [8]) takes none;
+- the random sampler (In [6], make_goldens.py's copy of the chapter's code) shuffles its examples
+  once per epoch with Python's generator seeded once per run, `random.seed(seed)` (the same numbers
+  as `random.Random(seed)`); the consecutive sampler (In [8]) takes none;
 - one `numpy.random.RandomState(seed)` draws W_xh, W_hh, W_hy with `normal(0, 0.01)`, each rounded
   to float32 (the only float32 step); the biases start at zero;
 - H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h), Y_t = H_t W_hy + b_y; the loss is the softmax
@@ -41,6 +42,8 @@ import zipfile
 
 import numpy as np
 
+from make_goldens import data_iter_consecutive, data_iter_random  # the chapter's In [6] and In [8]
+
 # The chapter's In [18]-[19] (src/train/config.ts's CHAPTER_PRESET), and the small preset the tests
 # run in seconds (SMALL_PRESET). The TypeScript tests check that these equal the presets.
 PRESETS = {
@@ -69,27 +72,6 @@ def corpus_indices(data_dir, corpus_chars):
     idx_to_char = sorted(set(chars))
     char_to_idx = {c: i for i, c in enumerate(idx_to_char)}
     return [char_to_idx[c] for c in chars], len(idx_to_char)
-
-
-def data_iter_random(corpus, batch_size, num_steps, rng):
-    """In [6], with the generator passed in (the chapter uses the global one)."""
-    num_examples = (len(corpus) - 1) // num_steps
-    epoch_size = num_examples // batch_size
-    example_indices = list(range(num_examples))
-    rng.shuffle(example_indices)
-    for i in range(epoch_size):
-        batch = example_indices[i * batch_size: (i + 1) * batch_size]
-        yield ([corpus[j * num_steps: j * num_steps + num_steps] for j in batch],
-               [corpus[j * num_steps + 1: j * num_steps + 1 + num_steps] for j in batch])
-
-
-def data_iter_consecutive(corpus, batch_size, num_steps):
-    """In [8]."""
-    batch_len = len(corpus) // batch_size
-    rows = [corpus[b * batch_len: (b + 1) * batch_len] for b in range(batch_size)]
-    for i in range((batch_len - 1) // num_steps):
-        t = i * num_steps
-        yield [r[t: t + num_steps] for r in rows], [r[t + 1: t + num_steps + 1] for r in rows]
 
 
 def init_params(vocab, hidden, seed, dtype):
@@ -137,10 +119,10 @@ def train(corpus, vocab, preset, iter_kind, seed, epochs, dtype=np.float64, nois
     cfg = PRESETS[preset]
     batch, steps, hidden = cfg["batchSize"], cfg["numSteps"], cfg["hidden"]
     p = init_params(vocab, hidden, seed, dtype)
-    rng = random.Random(seed)
+    random.seed(seed)  # the chapter's sampler shuffles with the global generator, once per epoch
     curve = []
     for _ in range(epochs):
-        batches = (data_iter_random(corpus, batch, steps, rng) if iter_kind == "random"
+        batches = (data_iter_random(corpus, batch, steps) if iter_kind == "random"
                    else data_iter_consecutive(corpus, batch, steps))
         h = np.zeros((batch, hidden), dtype)
         total, count = 0.0, 0
