@@ -38,11 +38,13 @@ import argparse
 import json
 import math
 import random
+import sys
 import zipfile
 
 import numpy as np
 
-from make_goldens import data_iter_consecutive, data_iter_random  # the chapter's In [6] and In [8]
+sys.dont_write_bytecode = True  # no golden/__pycache__ from the import below
+from make_goldens import data_iter_consecutive, data_iter_random  # noqa: E402 (the chapter's In [6], [8])
 
 # The chapter's In [18]-[19] (src/train/config.ts's CHAPTER_PRESET), and the small preset the tests
 # run in seconds (SMALL_PRESET). The TypeScript tests check that these equal the presets.
