@@ -26,7 +26,8 @@
 #            determinism) on that adapter
 #   train-*  the chapter's 200 epochs with the fused trainer, both samplers (run.json, curve, time)
 #   band     `deno task verify --run`: both curves within ×1.15 of the chapter's printed ones
-#   verify   `deno task verify --backend webgpu`: the model golden and the 2-epoch curves on it
+#   verify   `deno task verify --backend webgpu`: the model golden, the 2-epoch curves and the
+#            float64 contract (every trainer, the fused one on every case) on it
 #   onnx     bench/onnx_eps.ts on each onnxruntime execution provider that starts
 set -uo pipefail
 export NO_COLOR=1 # plain logs
@@ -36,7 +37,7 @@ res=$(mktemp -d)
 mkdir -p "$out"
 [ -f .devpack/boot.sh ] && source .devpack/boot.sh
 rehearsal=${RNNLAB_GPU_REHEARSAL:-}
-preset=chapter iters=100 warmup=5 epochs=200 torch_device=cuda only=model,curves
+preset=chapter iters=100 warmup=5 epochs=200 torch_device=cuda only=model,curves,contract
 # The chapter-sized 2-epoch curve takes ~20 min on llvmpipe: the rehearsal checks the model only.
 [ -n "$rehearsal" ] && preset=small iters=2 warmup=1 epochs=3 torch_device=cpu only=model
 allow=(--allow-read --allow-write --allow-env --allow-run --allow-ffi=node_modules)

@@ -53,8 +53,8 @@ async function main(args: string[]) {
     const cases = flags["import-full"].map((dir) => {
       const record: RunRecord = JSON.parse(Deno.readTextFileSync(join(dir, "run.json")));
       const c = record.config;
-      const command =
-        `deno task train --iter ${c.iter} --backend ${record.backend.name} --out ${dir}`;
+      const command = `deno task train --iter ${c.iter} --backend ${record.backend.name} ` +
+        `--trainer ${record.trainer ?? "reference"} --out ${dir}`;
       return toCase(`chapter-${c.iter}-200-epochs`, record, command);
     });
     await writeFileAtomic("golden/full_curves.json", JSON.stringify({ cases }, null, 1) + "\n");
@@ -71,4 +71,10 @@ async function main(args: string[]) {
   console.log("wrote golden/curves.json");
 }
 
-await runMain(main);
+await runMain(
+  main,
+  `deno run -A golden/make_curve_goldens.ts [--import-full DIR ...]
+
+Re-trains the short curves into golden/curves.json, or, with --import-full, imports finished
+200-epoch run folders into golden/full_curves.json. Run from the repository root.`,
+);

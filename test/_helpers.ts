@@ -1,5 +1,6 @@
 // Shared test helpers: where the shared folder and the goldens are, and running a task as a user would.
 
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** `../shared/` beside the checkout. */
@@ -55,4 +56,54 @@ export function sharedGrader(): Promise<import("../src/grade/grader.ts").Grader>
     return new Grader(await chapterText());
   })();
   return grader;
+}
+
+/** The first `python3` on `PATH`, or `undefined` when there is none. */
+function realPython(): string | undefined {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
+    try {
+      if (dir && Deno.statSync(join(dir, "python3")).isFile) return join(dir, "python3");
+    } catch { /* not here */ }
+  }
+  return undefined;
+}
+
+/** A `PATH` with no `python3` on it: one empty folder. */
+export function pathWithoutPython(): Promise<string> {
+  return Deno.makeTempDir({ prefix: "rnnlab-no-python-" });
+}
+
+/**
+ * A `PATH` whose first `python3` is the machine's own with `packages` unimportable, as on a fresh
+ * machine (where `python3` has no numpy, onnx or torch); `undefined` where there is no `python3`
+ * to wrap.
+ */
+export async function pathWithPythonLacking(packages: string[]): Promise<string | undefined> {
+  const python = realPython();
+  if (!python) return undefined;
+  const dir = await Deno.makeTempDir({ prefix: "rnnlab-python-" });
+  for (const name of packages) {
+    await Deno.mkdir(join(dir, "blocked", name), { recursive: true });
+    await Deno.writeTextFile(
+      join(dir, "blocked", name, "__init__.py"),
+      `raise ModuleNotFoundError("No module named '${name}'", name="${name}")\n`,
+    );
+  }
+  const stub = join(dir, "python3");
+  await Deno.writeTextFile(
+    stub,
+    `#!/bin/sh\nPYTHONPATH="${join(dir, "blocked")}" exec "${python}" "$@"\n`,
+  );
+  await Deno.chmod(stub, 0o755);
+  return `${dir}${delimiter}${Deno.env.get("PATH") ?? ""}`;
+}
+
+/** Whether the `python3` on `PATH` can import `module` (the optional Python checks need it). */
+export async function pythonCanImport(module: string): Promise<boolean> {
+  const out = await new Deno.Command("python3", {
+    args: ["-c", `import ${module}`],
+    stderr: "null",
+  })
+    .output().catch(() => ({ success: false }));
+  return out.success;
 }

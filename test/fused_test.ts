@@ -32,7 +32,8 @@ import { sumOfSquares } from "../src/train/fused/norm.ts";
 import { hiddenGradFromOutput, outputLogits } from "../src/train/fused/output_layer.ts";
 import { bpttSteps, forwardSteps } from "../src/train/fused/recurrence.ts";
 import { softmaxCrossEntropy } from "../src/train/fused/softmax_xent.ts";
-import { fusedTrainer, stepMajor } from "../src/train/fused/trainer.ts";
+import { fusedTrainer } from "../src/train/fused/trainer.ts";
+import { stepMajor } from "../src/data/step_major.ts";
 import { clipSgdUpdate } from "../src/train/fused/update.ts";
 import {
   columnSums,

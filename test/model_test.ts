@@ -12,23 +12,15 @@ import {
   rnn,
   sequenceLoss,
 } from "../mod.ts";
-import { PARAM_NAMES, type ParamArrays } from "../src/model/params.ts";
 import { modelChecks } from "../src/verify/checks.ts";
-import type { ModelGolden } from "../src/verify/goldens.ts";
+import { goldenParams, type ModelGolden } from "../src/verify/goldens.ts";
 import { readGolden } from "./_helpers.ts";
 
 const g = readGolden<ModelGolden>("model.json");
 await tf.setBackend("cpu");
 tf.enableProdMode();
 
-function loadParams() {
-  const arrays = Object.fromEntries(
-    PARAM_NAMES.map((
-      n,
-    ) => [n, { shape: g.params[n].shape, data: Float32Array.from(g.params[n].data) }]),
-  ) as ParamArrays;
-  return paramsFromArrays(arrays);
-}
+const loadParams = () => paramsFromArrays(goldenParams(g));
 
 Deno.test("getInputs makes numSteps one-hot matrices of batch × vocab (In [11])", () => {
   const inputs = getInputs(g.data, g.vocab.length);

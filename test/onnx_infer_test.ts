@@ -26,7 +26,10 @@ Deno.test("parity: onnxruntime cpu equals the tfjs forward (logits, h_n ≤ 1e-5
     prefixes: ["分开", "不分开", "我"],
     numChars: 40,
   });
-  const failed = checks.filter((c) => c.status !== "ok");
+  // Every row ok, but onnx.checker's (a dev check) where python3 has no onnx: skipped, saying why.
+  const failed = checks.filter((c) =>
+    c.status !== "ok" && !/^python3 has no onnx/.test(c.measured)
+  );
   assert.deepEqual(failed, []);
   const names = checks.map((c) => c.name).join("\n");
   for (

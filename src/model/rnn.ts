@@ -42,8 +42,8 @@ export function rnn(
   let h = state;
   const outputs: tf.Tensor2D[] = [];
   for (const x of inputs) {
-    h = tf.tanh(tf.add(tf.add(tf.matMul(x, wXh), tf.matMul(h, wHh)), bH)); // H_t (nd.dot → matMul)
-    outputs.push(tf.add(tf.matMul(h, wHy), bY)); // Y_t
+    h = x.matMul(wXh).add(h.matMul(wHh)).add<tf.Tensor2D>(bH).tanh(); // H_t (nd.dot → matMul)
+    outputs.push(h.matMul(wHy).add(bY)); // Y_t
   }
   return { outputs, state: h };
 }

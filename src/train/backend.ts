@@ -4,8 +4,8 @@
  *
  * `auto` never trains on a software WebGPU adapter (llvmpipe, lavapipe, SwiftShader: a few
  * GFLOP/s), though `--backend webgpu` may ask for one explicitly, e.g. to test the kernels.
- * Activating wasm first replaces three of its kernels by faster ones with the same results
- * (`wasm_kernels.ts`).
+ * Activating wasm first replaces some of its kernels: three by faster ones with the same results,
+ * and its sums by accurate ones (`wasm_kernels.ts`).
  *
  * @module
  */

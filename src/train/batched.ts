@@ -16,6 +16,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { stepMajor } from "../data/step_major.ts";
 import { gatherRows } from "../model/gather_rows.ts";
 import type { Params } from "../model/params.ts";
 import { type Forward, stepTrainer, type TrainerFactory } from "./train.ts";
@@ -30,19 +31,16 @@ export function rnnBatched(
   params: Params,
 ): { logits: tf.Tensor2D; state: tf.Tensor2D } {
   const numSteps = data[0].length;
-  const tokens: number[] = [];
-  for (let t = 0; t < numSteps; t++) for (const row of data) tokens.push(row[t]);
-  const xw = tf.split(
-    gatherRows(params.wXh as tf.Tensor2D, tf.tensor1d(tokens, "int32")),
-    numSteps,
-  );
+  const { wXh, wHh, bH, wHy, bY } = params;
+  const tokens = tf.tensor1d(stepMajor(data), "int32");
+  const xw = gatherRows(wXh as tf.Tensor2D, tokens).split<tf.Tensor2D>(numSteps); // X_t W_xh, every t
   let h = state;
   const hs: tf.Tensor2D[] = [];
   for (const x of xw) {
-    h = tf.tanh(tf.add(tf.add(x, tf.matMul(h, params.wHh)), params.bH)); // H_t
+    h = x.add(h.matMul(wHh)).add<tf.Tensor2D>(bH).tanh(); // H_t
     hs.push(h);
   }
-  const logits = tf.add(tf.matMul(tf.concat(hs, 0), params.wHy), params.bY) as tf.Tensor2D;
+  const logits = tf.concat(hs, 0).matMul(wHy).add<tf.Tensor2D>(bY); // Y = H W_hy + b_y, every step
   return { logits, state: h };
 }
 

@@ -8,6 +8,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { stepMajor } from "../data/step_major.ts";
 
 /**
  * `softmax_cross_entropy(nd.concat(*outputs, dim=0), label.T.reshape((-1,)))`, summed: the
@@ -17,10 +18,7 @@ import * as tf from "@tensorflow/tfjs";
 export function sequenceLoss(outputs: tf.Tensor2D[], label: number[][]): tf.Scalar {
   return tf.tidy(() => {
     const logits = tf.concat(outputs, 0);
-    const numSteps = label[0].length;
-    const targets: number[] = [];
-    for (let t = 0; t < numSteps; t++) for (const row of label) targets.push(row[t]);
-    const oneHot = tf.oneHot(tf.tensor1d(targets, "int32"), logits.shape[1]);
+    const oneHot = tf.oneHot(tf.tensor1d(stepMajor(label), "int32"), logits.shape[1]);
     // −Σ log softmax(Y)[target], written with the one-hot mask so every backend has its gradient.
     return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits))));
   });

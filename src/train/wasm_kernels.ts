@@ -1,29 +1,35 @@
 /**
  * Three kernels of tfjs-backend-wasm 4.22 that do far more work than they need, replaced on the
- * cases the trainers use (bit for bit the same results):
+ * cases the trainers use (bit for bit the same results; what each cost before and after is in
+ * bench/results/README.md, from `deno task bench --profile`):
  *
  * - `SplitV` along the first axis: tfjs cuts each piece with its `Slice`, which first copies the
  *   whole input out of the wasm heap (`readSync`), so N pieces copy the input N times. The
- *   gradient of every `concat` is such a split: the reference trainer's split of the 1120×1465
- *   logits gradient into 35 steps took ~250 ms of its ~1.4 s step (`deno task bench --profile`).
- *   Here: plain row copies from heap to heap.
- * - `GatherV2` of whole rows of a matrix: tfjs's C++ gather took ~20 ms to pick 1120 rows of 256
- *   (the batched trainer's X·W_xh), a few hundred microseconds as row copies.
+ *   gradient of every `concat` is such a split (the reference trainer splits the logits' gradient
+ *   into its 35 steps). Here: plain row copies from heap to heap.
+ * - `GatherV2` of whole rows of a matrix (the batched trainer's X·W_xh): tfjs's C++ gather is
+ *   slow at it; here, one row copy per index.
  * - `BatchMatMul` with a transposed operand, which every matMul gradient has (dA = dC·Bᵀ,
- *   dB = Aᵀ·dC): tfjs's wasm product reads a transposed operand 10–20× slower than a plain one.
+ *   dB = Aᵀ·dC): tfjs's wasm product reads a transposed operand far more slowly than a plain one.
  *   Here: that operand transposed first (tfjs's `Transpose`), then the plain product, the same
  *   kernels, in the same order, as writing the transposes out.
  *
- * Any other case (another axis, rank, dtype, batch dimensions) runs tfjs's own kernel.
+ * Any other case (another axis, rank, dtype, batch dimensions) runs tfjs's own kernel. The
+ * reductions are replaced too, by accurate ones that change the bits (`wasm_reductions.ts`).
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { ACCURATE_REDUCTIONS } from "./wasm_reductions.ts";
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-type Outputs = tf.TensorInfo | tf.TensorInfo[];
+/** What tfjs passes a kernel. */
+export type KernelArgs = Parameters<tf.KernelFunc>[0];
+/** What a kernel returns. */
+export type Outputs = tf.TensorInfo | tf.TensorInfo[];
+/** A replacement for a kernel, given tfjs's own; `undefined` hands the case to tfjs's. */
+export type KernelPath = (args: KernelArgs, original: tf.KernelFunc) => Outputs | undefined;
 
 /** `SplitV` along axis 0: each piece is a run of whole rows, copied once. */
 function splitFirstAxis({ inputs, attrs, backend }: KernelArgs): Outputs | undefined {
@@ -85,11 +91,8 @@ function transposeFirst(args: KernelArgs, original: tf.KernelFunc): Outputs | un
   return out;
 }
 
-/** Each replaced kernel's fast path, given tfjs's kernel; `undefined` hands the case to tfjs's. */
-const FAST_PATHS: Record<
-  string,
-  (args: KernelArgs, original: tf.KernelFunc) => Outputs | undefined
-> = {
+/** Each replaced kernel's fast path. */
+const FAST_PATHS: Record<string, KernelPath> = {
   SplitV: splitFirstAxis,
   GatherV2: gatherMatrixRows,
   BatchMatMul: transposeFirst,
@@ -98,14 +101,14 @@ const FAST_PATHS: Record<
 let installed = false;
 
 /**
- * Registers the faster `SplitV`, `GatherV2` and `BatchMatMul` for the wasm backend (once per
- * process; the wasm backend's kernels must be registered already, i.e.
- * `@tensorflow/tfjs-backend-wasm` imported).
+ * Registers the faster `SplitV`, `GatherV2` and `BatchMatMul`, and the accurate reductions of
+ * `wasm_reductions.ts`, for the wasm backend (once per process; the wasm backend's kernels must be
+ * registered already, i.e. `@tensorflow/tfjs-backend-wasm` imported).
  */
 export function installWasmKernels(): void {
   if (installed) return;
   installed = true;
-  for (const [name, fast] of Object.entries(FAST_PATHS)) {
+  for (const [name, fast] of Object.entries({ ...FAST_PATHS, ...ACCURATE_REDUCTIONS })) {
     const original = tf.getKernel(name, "wasm");
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel({

@@ -8,7 +8,8 @@
 import { join } from "node:path";
 import { UsageError } from "../cli/errors.ts";
 import type { Batch } from "../data/iterators.ts";
-import type { TrainConfig } from "../train/config.ts";
+import { PARAM_NAMES, type ParamArrays } from "../model/params.ts";
+import type { IterKind, TrainConfig } from "../train/config.ts";
 import type { TrainerName } from "../train/trainers.ts";
 
 /** `corpus.json`: per version, what CPython computes from the zip. */
@@ -98,6 +99,15 @@ export interface ModelGolden {
   predictions: { prefix: string; numChars: number; text: string }[];
 }
 
+/** The model golden's fixed parameters as float32 arrays (the values tfjs computes with). */
+export function goldenParams(g: ModelGolden): ParamArrays {
+  return Object.fromEntries(
+    PARAM_NAMES.map((
+      n,
+    ) => [n, { shape: g.params[n].shape, data: Float32Array.from(g.params[n].data) }]),
+  ) as ParamArrays;
+}
+
 /** One recorded training curve. */
 export interface CurveCase {
   /** Its name in the table. */
@@ -120,6 +130,49 @@ export interface CurveCase {
   command: string;
   /** The machine that recorded it. */
   machine: string;
+}
+
+/** The presets the contract covers. */
+export type ContractPreset = "chapter" | "small";
+
+/** One curve of the contract. */
+export interface ContractCase {
+  /** `chapter-random-seed-7`, say. */
+  name: string;
+  /** Whose sizes: the chapter's or the small preset's. */
+  preset: ContractPreset;
+  /** The sampler. */
+  iter: IterKind;
+  /** The seed of both generators. */
+  seed: number;
+  /** How many epochs. */
+  epochs: number;
+  /** Perplexity per epoch, computed in float64. */
+  perplexities: number[];
+  /** How far float32-sized noise moves each epoch's perplexity, relative (the case's conditioning). */
+  sensitivity: number[];
+}
+
+/** `contract_curves.json`. */
+export interface ContractGolden {
+  /** The generator command. */
+  generator: string;
+  /** The corpus version. */
+  dataset: string;
+  /** The presets' sizes, learning rate, θ and tolerances the generator used. */
+  settings: {
+    presets: Record<
+      ContractPreset,
+      Pick<TrainConfig, "corpusChars" | "hidden" | "batchSize" | "numSteps">
+    >;
+    lr: number;
+    theta: number;
+    tolerance: Record<ContractPreset, number>;
+  };
+  /** The well-conditioned cases every engine must reproduce. */
+  cases: ContractCase[];
+  /** The seeds tried and left out: float32-sized noise moves them by more than a tenth of the tolerance. */
+  illConditioned: ContractCase[];
 }
 
 /** `curves.json` (short curves CI re-runs) and `full_curves.json` (the 200-epoch chapter runs). */

@@ -10,9 +10,9 @@
  * Sequence b's states depend on its own earlier states only, so one workgroup per sequence walks
  * all the steps, with a barrier between steps, and no workgroup waits for another. So the
  * recurrence is two launches a minibatch, not one per step each way: the host's time per step is
- * mostly launches (tfjs takes 0.1–0.2 ms of host time to record one on this project's 2-core
- * machine: its uniforms, a bind group, the dispatch). Each element of a product is summed over k
- * in increasing order by one invocation: deterministic, no atomics.
+ * mostly launches, each of which tfjs records on the host (its uniforms, a bind group, the
+ * dispatch; bench/results/README.md measures it). Each element of a product is summed over k in
+ * increasing order by one invocation: deterministic, no atomics.
  *
  * @module
  */

@@ -9,6 +9,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { stepMajor } from "../../data/step_major.ts";
 import { paramList } from "../../model/params.ts";
 import type { TrainerFactory } from "../train.ts";
 import type { Dims } from "./kernel.ts";
@@ -24,15 +25,6 @@ import {
   recurrentWeightGrad,
   rowsByToken,
 } from "./weight_grads.ts";
-
-/** A batch × steps index matrix step-major: entry `t * batch + b` is `rows[b][t]` (`label.T`). */
-export function stepMajor(rows: number[][]): Int32Array {
-  const batch = rows.length;
-  const steps = rows[0].length;
-  const out = new Int32Array(batch * steps);
-  for (let b = 0; b < batch; b++) for (let t = 0; t < steps; t++) out[t * batch + b] = rows[b][t];
-  return out;
-}
 
 /**
  * The fused trainer for the webgpu backend (throws on any other). It updates the parameters'

@@ -1,0 +1,135 @@
+/**
+ * The float64 contract: the chapter's training computed in float64 by an independent NumPy
+ * implementation (`golden/make_contract_curves.py`, recorded in `golden/contract_curves.json`),
+ * for a few seeds of both samplers at the chapter's size and at the small preset's. Every backend
+ * and trainer must reproduce its perplexities at epochs 1 and 2 within
+ * {@linkcode CONTRACT_TOLERANCE}: a float32 engine that rounds each operation well lands that
+ * close, one that accumulates a long sum in float32 does not.
+ *
+ * Unlike `curves.json`, which pins this project's own curves bit for bit on the backend that
+ * recorded them, the contract holds every engine to the same float64 curve.
+ *
+ * @module
+ */
+
+import type { CorpusOptions } from "../data/corpus.ts";
+import { loadTrainingData, type TrainingData } from "../data/corpus.ts";
+import { disposeParams } from "../model/params.ts";
+import { type BackendChoice, probeAdapter, selectBackend } from "../train/backend.ts";
+import { PRESETS, type TrainConfig } from "../train/config.ts";
+import { trainAndPredictRnn } from "../train/train.ts";
+import { type TrainerName, TRAINERS } from "../train/trainers.ts";
+import { type Check, checkClose, skipCheck, type Tolerance } from "./compare.ts";
+import type { ContractCase, ContractGolden, ContractPreset } from "./goldens.ts";
+
+/**
+ * How close every backend and trainer must come to the float64 curve, relative, at every epoch:
+ * float32 rounding carried through 2 epochs of the chapter's model stays within 1e-5 of it on a
+ * well-conditioned case, and within 1e-6 on the small preset's (golden/README.md has what each
+ * backend and trainer measures).
+ */
+export const CONTRACT_TOLERANCE: Readonly<Record<ContractPreset, Tolerance>> = {
+  chapter: { rtol: 1e-5, atol: 0 },
+  small: { rtol: 1e-6, atol: 0 },
+};
+
+/** The training run a case stands for: its preset with its sampler, seed and epochs, no predictions. */
+export function contractConfig(c: ContractCase): TrainConfig {
+  return {
+    ...PRESETS[c.preset],
+    iter: c.iter,
+    seed: c.seed,
+    epochs: c.epochs,
+    predPeriod: c.epochs + 1,
+  };
+}
+
+/** The trainers that run on `backend`: fused needs webgpu. */
+function trainersOn(backend: BackendChoice): TrainerName[] {
+  return backend === "webgpu" ? ["reference", "batched", "fused"] : ["reference", "batched"];
+}
+
+/** The fastest trainer on `backend`, which runs every case by default. */
+function fastestOn(backend: BackendChoice): TrainerName {
+  return backend === "webgpu" ? "fused" : "batched";
+}
+
+/** Trains case `c` on the active backend with `trainer` and compares its curve with the contract. */
+export async function contractCheck(
+  c: ContractCase,
+  backend: string,
+  trainer: TrainerName,
+  data: TrainingData,
+): Promise<Check> {
+  const { params, curve } = await trainAndPredictRnn(
+    contractConfig(c),
+    data.indices,
+    data.vocab,
+    {},
+    TRAINERS[trainer],
+  );
+  disposeParams(params);
+  return checkClose(
+    `contract ${c.name} on ${backend}, ${trainer} trainer`,
+    curve.map((r) => r.perplexity),
+    c.perplexities,
+    CONTRACT_TOLERANCE[c.preset],
+  );
+}
+
+/** The backends `choice` checks the contract on: all of them here for `auto`, skipping software GPUs. */
+async function contractBackends(choice: BackendChoice): Promise<BackendChoice[]> {
+  if (choice !== "auto") return [choice];
+  const gpu = await probeAdapter();
+  return ["cpu", "wasm", ...(gpu && !gpu.software ? ["webgpu" as const] : [])];
+}
+
+/** Options of {@linkcode contractChecks}. */
+export interface ContractOptions {
+  /** A backend, or `auto` for every one available here (cpu, wasm, and webgpu on a hardware GPU). */
+  backend: BackendChoice;
+  /** Every trainer on every case; else the fastest trainer on every case, the others on the first of each sampler. */
+  allTrainers: boolean;
+  /** Where the corpus comes from. */
+  corpus: CorpusOptions;
+  /** Progress lines. */
+  log: (line: string) => void;
+}
+
+/**
+ * The contract's cases on each backend `options` name, with each trainer available there: one row
+ * per run, and a skip row where the chapter's size is far too slow (cpu, a software GPU).
+ */
+export async function contractChecks(
+  golden: ContractGolden,
+  options: ContractOptions,
+): Promise<Check[]> {
+  const checks: Check[] = [];
+  for (const backend of await contractBackends(options.backend)) {
+    const software = backend === "webgpu" && (await probeAdapter())?.software;
+    for (const preset of ["small", "chapter"] as const) {
+      const cases = golden.cases.filter((c) => c.preset === preset);
+      if (preset === "chapter" && (backend === "cpu" || software)) {
+        const why = backend === "cpu"
+          ? "the cpu backend is far too slow for the chapter config; use wasm"
+          : "a software WebGPU adapter is far too slow for the chapter config";
+        checks.push(skipCheck(`contract: the chapter-sized cases on ${backend}`, why));
+        continue;
+      }
+      const data = await loadTrainingData(
+        { ...options.corpus, dataset: golden.dataset },
+        PRESETS[preset].corpusChars,
+      );
+      const info = await selectBackend(backend);
+      for (const c of cases) {
+        const first = cases.find((o) => o.iter === c.iter) === c;
+        for (const trainer of trainersOn(backend)) {
+          if (!options.allTrainers && !first && trainer !== fastestOn(backend)) continue;
+          options.log(`contract ${c.name} on ${info.name}, ${trainer} trainer…`);
+          checks.push(await contractCheck(c, info.name, trainer, data));
+        }
+      }
+    }
+  }
+  return checks;
+}
