@@ -17,10 +17,10 @@ import { isSoftwareAdapter } from "../backend.ts";
 import { runKernel } from "./kernel.ts";
 
 /** How an operand is laid out in memory, which decides the coalesced order of its tile loads. */
-export type Layout = "rowMajor" | "colMajor";
+type Layout = "rowMajor" | "colMajor";
 
 /** One product's shape, tiling and element access. */
-export interface MatmulSpec {
+interface MatmulSpec {
   /** Rows of C. */
   m: number;
   /** Columns of C. */
@@ -49,7 +49,7 @@ export interface MatmulSpec {
 const SIDE = 16;
 
 /** The workgroup size of every product. */
-export const MATMUL_WORKGROUP: [number, number, number] = [SIDE, SIDE, 1];
+const MATMUL_WORKGROUP: [number, number, number] = [SIDE, SIDE, 1];
 
 /**
  * A product's micro-tile: `tm` × `tn` on a GPU, 1 × 1 on a software adapter, whose shader compiler
@@ -66,12 +66,12 @@ export function microTile(tm: number, tn: number): { tm: number; tn: number } {
 }
 
 /** The workgroups that cover C. */
-export function matmulDispatch(s: MatmulSpec): [number, number, number] {
+function matmulDispatch(s: MatmulSpec): [number, number, number] {
   return [Math.ceil(s.n / (SIDE * s.tn)), Math.ceil(s.m / (SIDE * s.tm)), 1];
 }
 
 /** The tiling part of a cache key (the caller adds what its reads and writes depend on). */
-export function matmulKey(s: MatmulSpec): string {
+function matmulKey(s: MatmulSpec): string {
   return `mm${s.m}x${s.n}x${s.k}_${s.tm}${s.tn}${s.aLayout[0]}${s.bLayout[0]}`;
 }
 
@@ -85,7 +85,7 @@ function unrolled(count: number, line: (i: number) => string): string {
  * scalars (`c_i_j`, `a_i`, `b_j`), not arrays: registers on a GPU, and minutes less of shader
  * compilation on a software adapter.
  */
-export function matmulCode(s: MatmulSpec): string {
+function matmulCode(s: MatmulSpec): string {
   // Load order: adjacent invocations read adjacent addresses of the operand as stored.
   const aIdx = s.aLayout === "rowMajor" ? "r = i / BK; c = i % BK;" : "c = i / BM; r = i % BM;";
   const bIdx = s.bLayout === "rowMajor" ? "r = i / BN; c = i % BN;" : "c = i / BK; r = i % BK;";
