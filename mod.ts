@@ -4,92 +4,48 @@
  *
  * The public API, in the order the chapter builds it:
  * - data: {@linkcode loadCorpus}, {@linkcode prepareCorpus}, {@linkcode buildVocab},
- *   {@linkcode encode}, {@linkcode dataIterRandom}, {@linkcode dataIterConsecutive};
+ *   {@linkcode encode}, {@linkcode decode}, or {@linkcode loadTrainingData} for all of them at
+ *   once; the samplers {@linkcode dataIterRandom} and {@linkcode dataIterConsecutive};
  * - random numbers that follow CPython and NumPy: {@linkcode PyRandom},
  *   {@linkcode NumpyRandomState};
- * - model: {@linkcode initParams}, {@linkcode getInputs}, {@linkcode rnn}, {@linkcode predictRnn};
+ * - model: {@linkcode initParams}, {@linkcode getInputs}, {@linkcode initState}, {@linkcode rnn},
+ *   {@linkcode predictRnn};
  * - training: {@linkcode sequenceLoss}, {@linkcode perplexity}, {@linkcode gradClipping},
- *   {@linkcode sgd}, {@linkcode trainAndPredictRnn}, and {@linkcode runTraining} for a whole
- *   recorded run ({@linkcode resumeTraining} continues one); {@linkcode TRAINERS}: the reference step, the batched one for CPUs, and
- *   {@linkcode fusedTrainer}, the same step as hand-written WebGPU kernels;
+ *   {@linkcode sgd}, {@linkcode trainAndPredictRnn} with the configs {@linkcode CHAPTER_PRESET}
+ *   and {@linkcode SMALL_PRESET}; {@linkcode selectBackend} picks tfjs's backend (and installs
+ *   the faster, accurate wasm kernels); {@linkcode TRAINERS}: the reference step, the batched one
+ *   for CPUs, and the fused WebGPU one;
+ * - a whole recorded run: {@linkcode runTraining}, {@linkcode resumeTraining}, and
+ *   {@linkcode readRunDir} to read a run folder back;
  * - the autograder: the student contract {@linkcode Submission}, {@linkcode Grader},
  *   {@linkcode textReport}, {@linkcode gradescopeResults}.
+ *
+ * Everything else in `src/` is internal: import it from there, knowing it may change.
  *
  * @module
  */
 
 export {
-  CHAPTER_CORPUS_CHARS,
   type Corpus,
-  CORPUS_ENTRY,
   type CorpusOptions,
-  type CorpusSource,
   loadCorpus,
   loadTrainingData,
   prepareCorpus,
-  readCorpusZip,
-  resolveCorpus,
   type TrainingData,
 } from "./src/data/corpus.ts";
-export {
-  datasetByDigest,
-  type DatasetInfo,
-  DATASETS,
-  DEFAULT_DATASET,
-} from "./src/data/registry.ts";
 export { buildVocab, decode, encode, type Vocab } from "./src/data/vocab.ts";
-export {
-  type Batch,
-  consecutiveEpochSize,
-  dataIterConsecutive,
-  dataIterRandom,
-  randomEpochSize,
-} from "./src/data/iterators.ts";
+export { type Batch, dataIterConsecutive, dataIterRandom } from "./src/data/iterators.ts";
 export { PyRandom } from "./src/random/py_random.ts";
 export { NumpyRandomState } from "./src/random/numpy_random.ts";
-export { UsageError } from "./src/cli/errors.ts";
-export {
-  disposeParams,
-  INIT_STD,
-  initParamArrays,
-  initParams,
-  PARAM_NAMES,
-  type ParamArrays,
-  paramList,
-  type Params,
-  paramsFromArrays,
-  paramsToArrays,
-} from "./src/model/params.ts";
+export { initParams, type Params } from "./src/model/params.ts";
 export { getInputs, initState, rnn } from "./src/model/rnn.ts";
-export { checkPrefix, predictRnn } from "./src/model/predict.ts";
+export { predictRnn } from "./src/model/predict.ts";
 export { perplexity, sequenceLoss } from "./src/train/loss.ts";
 export { gradClipping, sgd } from "./src/train/sgd.ts";
-export {
-  CHAPTER_PRESET,
-  type IterKind,
-  PRESETS,
-  SMALL_PRESET,
-  type TrainConfig,
-} from "./src/train/config.ts";
-export {
-  chapterForward,
-  type EpochRecord,
-  type Forward,
-  referenceTrainer,
-  stepTrainer,
-  trainAndPredictRnn,
-  type Trainer,
-  type TrainerFactory,
-  type TrainHooks,
-  type TrainResult,
-  trainStep,
-} from "./src/train/train.ts";
-export {
-  BACKEND_CHOICES,
-  type BackendChoice,
-  type BackendInfo,
-  selectBackend,
-} from "./src/train/backend.ts";
+export { CHAPTER_PRESET, SMALL_PRESET, type TrainConfig } from "./src/train/config.ts";
+export { type EpochRecord, trainAndPredictRnn, type TrainResult } from "./src/train/train.ts";
+export { type BackendChoice, type BackendInfo, selectBackend } from "./src/train/backend.ts";
+export { type TrainerName, TRAINERS } from "./src/train/trainers.ts";
 export {
   type ResumeOptions,
   resumeTraining,
@@ -97,23 +53,7 @@ export {
   runTraining,
   type TrainedRun,
 } from "./src/run/run.ts";
-export { TRAINER_NAMES, type TrainerName, TRAINERS } from "./src/train/trainers.ts";
-export { batchedForward, batchedTrainer, rnnBatched } from "./src/train/batched.ts";
-export { fusedTrainer } from "./src/train/fused/trainer.ts";
-export {
-  readRunDir,
-  RUN_FILES,
-  RUN_FORMAT,
-  type RunRecord,
-  writeRunDir,
-} from "./src/run/run_dir.ts";
-export {
-  type ExerciseName,
-  EXERCISES,
-  type RnnParams,
-  type Submission,
-  type TrainParts,
-  type TrainRnnConfig,
-} from "./src/grade/contract.ts";
+export { readRunDir, type RunRecord } from "./src/run/run_dir.ts";
+export { type Submission } from "./src/grade/contract.ts";
 export { type GradeOptions, Grader, type GradeReport } from "./src/grade/grader.ts";
 export { gradescopeResults, textReport } from "./src/grade/report.ts";

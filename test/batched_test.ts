@@ -1,13 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  loadTrainingData,
-  referenceTrainer,
-  selectBackend,
-  SMALL_PRESET,
-  trainAndPredictRnn,
-} from "../mod.ts";
+import { loadTrainingData, selectBackend, SMALL_PRESET, trainAndPredictRnn } from "../mod.ts";
+import { referenceTrainer } from "../src/train/train.ts";
 import { gatherRows } from "../src/model/gather_rows.ts";
 import { batchedTrainer } from "../src/train/batched.ts";
 import { runTask } from "./_helpers.ts";

@@ -11,7 +11,6 @@ import {
   getInputs,
   gradClipping,
   loadTrainingData,
-  paramList,
   type Params,
   readRunDir,
   rnn,
@@ -23,6 +22,7 @@ import {
   trainAndPredictRnn,
   type TrainConfig,
 } from "../mod.ts";
+import { paramList } from "../src/model/params.ts";
 import { profilePrograms } from "../src/bench/profile.ts";
 import { PyRandom } from "../src/random/py_random.ts";
 import { probeAdapter } from "../src/train/backend.ts";

@@ -4,14 +4,12 @@ import {
   buildVocab,
   getInputs,
   gradClipping,
-  initParamArrays,
   NumpyRandomState,
-  paramList,
-  paramsFromArrays,
   predictRnn,
   rnn,
   sequenceLoss,
 } from "../mod.ts";
+import { initParamArrays, paramList, paramsFromArrays } from "../src/model/params.ts";
 import { modelChecks } from "../src/verify/checks.ts";
 import { goldenParams, type ModelGolden } from "../src/verify/goldens.ts";
 import { readGolden } from "./_helpers.ts";

@@ -4,7 +4,8 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadTrainingData, PARAM_NAMES, SMALL_PRESET, type TrainConfig } from "../mod.ts";
+import { loadTrainingData, SMALL_PRESET, type TrainConfig } from "../mod.ts";
+import { PARAM_NAMES } from "../src/model/params.ts";
 import { encodeRnnModel } from "../src/onnx/model.ts";
 import { checkModelAgainstRun } from "../src/onnx/run_model.ts";
 import { readRnnModel } from "../src/onnx/model.ts";

@@ -7,8 +7,8 @@ import {
   selectBackend,
   SMALL_PRESET,
   trainAndPredictRnn,
-  UsageError,
 } from "../mod.ts";
+import { UsageError } from "../src/cli/errors.ts";
 import { probeAdapter } from "../src/train/backend.ts";
 import { runTask } from "./_helpers.ts";
 
