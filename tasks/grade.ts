@@ -12,15 +12,17 @@ import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
 import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/report.ts";
-import { findGradescopeSubmission, writeStarter } from "../src/grade/gradescope.ts";
+import { writeStarter } from "../src/grade/gradescope.ts";
+import { findSubmissionFile } from "../src/grade/submission_file.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
 
 /** The usage and description that `--help` prints. */
-const USAGE =
-  `deno task grade SUBMISSION.ts [--root DIR] [--results FILE] [--json] [--only NAME,...]
+const USAGE = `deno task grade SUBMISSION [--root DIR] [--results FILE] [--json] [--only NAME,...]
                 [--timeout-scale X] [--hidden-visibility after_published|after_due_date|hidden]
                 [--data PATH] [--dataset 2017|2018]
-deno task grade --init DIR          writes DIR/rnn_scratch.ts, the starter file
+deno task grade --init DIR [--notebook]
+                                    writes DIR/rnn_scratch.ts, the starter file (or the
+                                    notebook DIR/rnn_scratch.ipynb)
 deno task grade --gradescope DIR    grades DIR/submission, writes DIR/results/results.json
 
 Grades a student's solution of the chapter's exercises in a sandbox (see docs/autograder.md).
@@ -31,6 +33,7 @@ when the grader itself failed.`;
 async function main(args: string[]) {
   const { values: flags, positionals } = parseFlagsAndPositionals(args, {
     init: { type: "string" },
+    notebook: { type: "boolean" },
     gradescope: { type: "string" },
     root: { type: "string" },
     results: { type: "string" },
@@ -41,8 +44,11 @@ async function main(args: string[]) {
     data: { type: "string" },
     dataset: { type: "string" },
   }, 1);
+  if (flags.notebook && flags.init === undefined) {
+    throw new UsageError("--notebook goes with --init DIR");
+  }
   if (flags.init !== undefined) {
-    console.log(`wrote ${await writeStarter(flags.init)}`);
+    console.log(`wrote ${await writeStarter(flags.init, flags.notebook)}`);
     return;
   }
   const timeoutScale = numberFlag("timeout-scale", flags["timeout-scale"], { min: 0.01, max: 100 });
@@ -54,7 +60,7 @@ async function main(args: string[]) {
   const only = flags.only?.split(",").map((name) =>
     choiceFlag("only", name.trim(), EXERCISES) as ExerciseName
   );
-  let submission: string | null | undefined = positionals[0];
+  let submission: string | undefined = positionals[0];
   let resultsPath = flags.results;
   if (flags.gradescope !== undefined) {
     if (submission !== undefined) {
@@ -65,11 +71,11 @@ async function main(args: string[]) {
     }
     resultsPath ??= join(flags.gradescope, "results", "results.json");
     await checkResultsFolder(resultsPath);
-    submission = await findGradescopeSubmission(join(flags.gradescope, "submission"));
-    if (submission === null) {
+    const found = await findSubmissionFile(join(flags.gradescope, "submission"));
+    if ("why" in found) {
       const results = {
         score: 0,
-        output: "No submission to grade: upload rnn_scratch.ts (one .ts file).",
+        output: `No submission to grade: ${found.why}.`,
         output_format: "text",
         stdout_visibility: "hidden",
         tests: [],
@@ -78,8 +84,9 @@ async function main(args: string[]) {
       console.log(results.output);
       return;
     }
+    submission = found.path;
   }
-  if (submission === undefined || submission === null) {
+  if (submission === undefined) {
     throw new UsageError(
       "give the submission to grade, e.g. deno task grade rnn_scratch.ts (or --init DIR)",
     );
