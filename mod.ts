@@ -11,7 +11,8 @@
  * - training: {@linkcode sequenceLoss}, {@linkcode perplexity}, {@linkcode gradClipping},
  *   {@linkcode sgd}, {@linkcode trainAndPredictRnn}, and {@linkcode runTraining} for a whole
  *   recorded run; {@linkcode TRAINERS}: the reference step, the batched one for CPUs, and
- *   {@linkcode fusedTrainer}, the same step as hand-written WebGPU kernels;
+ *   {@linkcode fusedTrainer}, the same step as hand-written WebGPU kernels; the perplexity
+ *   curve as an SVG picture, {@linkcode perplexitySvg};
  * - the autograder: the student contract {@linkcode Submission}, {@linkcode Grader},
  *   {@linkcode textReport}, {@linkcode gradescopeResults}.
  *
@@ -94,6 +95,7 @@ export { type RunOptions, runTraining, type TrainedRun } from "./src/train/run.t
 export { TRAINER_NAMES, type TrainerName, TRAINERS } from "./src/train/trainers.ts";
 export { batchedForward, batchedTrainer, rnnBatched } from "./src/train/batched.ts";
 export { fusedTrainer } from "./src/train/fused/trainer.ts";
+export { type CurvePoint, perplexitySvg } from "./src/report/plot.ts";
 export {
   readRunDir,
   RUN_FILES,
