@@ -23,6 +23,7 @@ import { UsageError } from "../cli/errors.ts";
 import { compareValues } from "./compare.ts";
 import { type ExerciseName, type Primitive, PRIMITIVES, TAKES_PRIMITIVES } from "./contract.ts";
 import { buildExercises, type Case, type ChapterText, type Exercise } from "./exercises/mod.ts";
+import { relativeToCopy } from "./imports.ts";
 import { isNotebookPath, NotebookModule, parseNotebook, SHARED_TAG } from "./notebook.ts";
 import { COPY_LIMITS, type CopyLimits, type LeftOut } from "./private_copy.ts";
 import type { Request } from "./protocol.ts";
@@ -192,8 +193,8 @@ function stopReason(run: SandboxRun, ex: Exercise, limits: Limits): string {
   }
 }
 
-/** Rewrites every message of `report` that may name a place in the graded module. */
-function pointAtCells(report: GradeReport, rewrite: (text: string) => string): void {
+/** Rewrites every message of `report` that may name a place in the submission. */
+function rewriteMessages(report: GradeReport, rewrite: (text: string) => string): void {
   report.rejected = report.rejected.map(rewrite);
   report.loadErrors = report.loadErrors.map(rewrite);
   report.advice = report.advice.map(rewrite);
@@ -350,9 +351,12 @@ export class Grader {
         Math.round(report.exercises.reduce((s, r) => s + f(r), 0) * 1e6) / 1e6;
       report.score = sum((r) => r.score);
       report.maxScore = sum((r) => r.maxScore);
-      if (notebook !== null) {
-        pointAtCells(report, (text) => notebook.module.rewrite(text, notebook.file));
-      }
+      // What the children report names files by their place in the copy, a notebook's by the cell.
+      const copy = grading.copy;
+      rewriteMessages(report, (text) => {
+        const inCopy = relativeToCopy(text, copy);
+        return notebook === null ? inCopy : notebook.module.rewrite(inCopy, notebook.file);
+      });
       report.seconds = (performance.now() - started) / 1000;
       return report;
     } finally {
