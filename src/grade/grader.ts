@@ -305,6 +305,7 @@ export class Grader {
     const selected = this.exercises.filter((ex) => !opts.only || opts.only.includes(ex.name));
     const sandbox = await this.#workspace();
     const grading = await sandbox.grading(root, file, { ...COPY_LIMITS, ...opts.copyLimits });
+    let typeCheck: Promise<unknown> = Promise.resolve();
     try {
       const report: GradeReport = {
         submission: file,
@@ -334,6 +335,7 @@ export class Grader {
         for (const ex of selected) results.set(ex.name, this.#allFailed(ex, NOT_RUN));
       } else {
         const advice = opts.typeCheck === false ? Promise.resolve([]) : grading.typeAdvice();
+        typeCheck = advice;
         // The expected answers (computed once per grader) while the type check and, at a
         // grader's first grading, the warm-up of its workspace run in their own processes.
         for (const ex of selected) ex.cases.forEach((_, i) => this.#expectedOf(ex, i));
@@ -360,6 +362,7 @@ export class Grader {
       report.seconds = (performance.now() - started) / 1000;
       return report;
     } finally {
+      await typeCheck.catch(() => {}); // a failure above must not leave it writing there
       await grading.close();
     }
   }

@@ -548,6 +548,14 @@ export class Grading {
   /** Removes the grading's folder: the copy, its caches, everything a child left. */
   async close(): Promise<void> {
     await this.#denoDir?.catch(() => {});
-    await Deno.remove(this.dir, { recursive: true });
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await Deno.remove(this.dir, { recursive: true });
+      } catch (err) {
+        // A killed child's own children may still be writing for a moment: try again.
+        if (attempt === 3 || !/not empty/i.test((err as Error).message)) throw err;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
   }
 }
