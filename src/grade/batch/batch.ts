@@ -24,6 +24,7 @@ import { writeFileAtomic } from "../../io/atomic_write.ts";
 import { sha256Hex } from "../../io/sha256.ts";
 import type { ExerciseName } from "../contract.ts";
 import { type GradeOptions, type GradeReport, LIMITS } from "../grader.ts";
+import { points } from "../report.ts";
 import { SandboxSetupError } from "../sandbox.ts";
 import { findSubmissionFile } from "../submission_file.ts";
 import { discover, type FoundSubmission, stage } from "./layout.ts";
@@ -33,7 +34,6 @@ import {
   fileName,
   gradesCsv,
   outcome,
-  points,
   sortedByStudent,
   summaryMarkdown,
 } from "./outputs.ts";
@@ -240,6 +240,107 @@ async function writeOutputs(
   await writeFileAtomic(join(out, "batch.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+/** What grading one submission of a batch needs. */
+interface Run {
+  grader: Grades;
+  opts: BatchOptions;
+  /** The grader's version. */
+  version: string;
+  /** The points possible. */
+  maxScore: number;
+  /** The class folder the submissions were found in. */
+  root: string;
+  /** Says how a submission went. */
+  log: (line: string) => void;
+}
+
+/**
+ * One submission of a batch: staged into `dir` (removed after), its previous record reused when
+ * nothing changed, else graded; its feedback and then its record written. Whatever goes wrong
+ * becomes the record's status, but a grader that cannot run at all.
+ */
+async function gradeOne(run: Run, submission: FoundSubmission, dir: string): Promise<BatchRecord> {
+  const { grader, opts, version, maxScore } = run;
+  const key = await fileName(submission.student);
+  const recordPath = join(opts.out, "records", `${key}.json`);
+  const feedback = `feedback/${key}.md`;
+  const base = {
+    student: submission.student,
+    name: submission.name,
+    layout: submission.layout,
+    submission: submission.sources[0].path,
+    digest: "",
+    grader: version,
+    feedback,
+    crashed: false,
+    score: 0,
+    maxScore,
+    points: {},
+    failed: {},
+    seconds: 0,
+  };
+  let record: BatchRecord;
+  let report: GradeReport | null = null;
+  const started = performance.now();
+  try {
+    const staged = await stage(submission, run.root, dir);
+    base.digest = staged.digest;
+    const previous = await readJson<BatchRecord>(recordPath);
+    if (
+      previous?.digest === staged.digest && previous.grader === version && !previous.crashed &&
+      await stat(join(opts.out, feedback)) !== null
+    ) {
+      run.log(
+        `${submission.student}: unchanged, ${points(previous.score)}/${points(maxScore)} ` +
+          `(${previous.status}; not graded again)`,
+      );
+      return previous;
+    }
+    const file = await findSubmissionFile(dir);
+    if ("why" in file) {
+      const left = staged.leftOut.map((l) => `${l.path}: ${l.why}`).join("; ");
+      const note = left === "" ? file.why : `${file.why}; left out: ${left}`;
+      record = { ...base, status: "error", note };
+    } else {
+      const submissionPath = sourcePath(submission, relative(dir, file.path));
+      try {
+        report = await grader.grade(file.path, {
+          root: dir,
+          only: opts.only,
+          timeoutScale: opts.timeoutScale,
+          typeCheck: opts.typeCheck,
+        });
+        report.submission = submissionPath;
+        report.leftOut = [...staged.leftOut, ...report.leftOut];
+        record = {
+          ...base,
+          submission: submissionPath,
+          ...outcome(report),
+          seconds: report.seconds,
+        };
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err; // a notebook that is not one, say
+        record = { ...base, submission: submissionPath, status: "error", note: err.message };
+      }
+    }
+  } catch (err) {
+    if (err instanceof SandboxSetupError) throw err;
+    const why = `${(err as Error)?.message ?? String(err)}`.split("\n")[0];
+    record = { ...base, status: "error", note: `the grading crashed: ${why}`, crashed: true };
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+  record.seconds ||= (performance.now() - started) / 1000;
+  await writeFileAtomic(join(opts.out, feedback), feedbackMarkdown(record, report));
+  await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  const note = record.note === "" ? "" : ` (${record.note})`;
+  run.log(
+    `${submission.student}: ${points(record.score)}/${points(maxScore)} ${record.status}${note} ` +
+      `in ${record.seconds.toFixed(1)} s`,
+  );
+  return record;
+}
+
 /**
  * Grades every submission of `input` (a class folder, or a zip of one) with `grader`, and writes
  * the outputs into `opts.out`. Returns the records of the submissions of this shard, by student.
@@ -280,102 +381,19 @@ export async function gradeBatch(
     let next = 0;
     let done = 0;
     let fatal: unknown = null;
-    const progress = () => `[${++done}/${mine.length}]`;
-    const one = async (submission: FoundSubmission, i: number): Promise<BatchRecord> => {
-      const key = await fileName(submission.student);
-      const recordPath = join(opts.out, "records", `${key}.json`);
-      const feedback = `feedback/${key}.md`;
-      const dir = join(work, `stage-${i}`);
-      const base = {
-        student: submission.student,
-        name: submission.name,
-        layout: submission.layout,
-        submission: submission.sources[0].path,
-        digest: "",
-        grader: version,
-        feedback,
-        crashed: false,
-        score: 0,
-        maxScore,
-        points: {},
-        failed: {},
-        seconds: 0,
-      };
-      let record: BatchRecord;
-      let report: GradeReport | null = null;
-      const started = performance.now();
-      try {
-        const staged = await stage(submission, found.root, dir);
-        base.digest = staged.digest;
-        const previous = await readJson<BatchRecord>(recordPath);
-        if (
-          previous?.digest === staged.digest && previous.grader === version && !previous.crashed &&
-          await stat(join(opts.out, feedback)) !== null
-        ) {
-          log(
-            `${progress()} ${submission.student}: unchanged, ${points(previous.score)}/${
-              points(maxScore)
-            } (${previous.status}; not graded again)`,
-          );
-          return previous;
-        }
-        const file = await findSubmissionFile(dir);
-        if ("why" in file) {
-          const left = staged.leftOut.map((l) => `${l.path}: ${l.why}`).join("; ");
-          record = {
-            ...base,
-            status: "error",
-            note: left === "" ? file.why : `${file.why}; left out: ${left}`,
-          };
-        } else {
-          const submissionPath = sourcePath(submission, relative(dir, file.path));
-          try {
-            report = await grader.grade(file.path, {
-              root: dir,
-              only: opts.only,
-              timeoutScale: opts.timeoutScale,
-              typeCheck: opts.typeCheck,
-            });
-            report.submission = submissionPath;
-            report.leftOut = [...staged.leftOut, ...report.leftOut];
-            record = {
-              ...base,
-              submission: submissionPath,
-              ...outcome(report),
-              seconds: report.seconds,
-            };
-          } catch (err) {
-            if (!(err instanceof UsageError)) throw err;
-            record = { ...base, submission: submissionPath, status: "error", note: err.message };
-          }
-        }
-      } catch (err) {
-        if (err instanceof SandboxSetupError) throw err;
-        record = {
-          ...base,
-          status: "error",
-          note: `the grading crashed: ${(err as Error)?.message ?? String(err)}`.split("\n")[0],
-          crashed: true,
-        };
-      } finally {
-        await Deno.remove(dir, { recursive: true }).catch(() => {});
-      }
-      record.seconds ||= (performance.now() - started) / 1000;
-      await writeFileAtomic(join(opts.out, feedback), feedbackMarkdown(record, report));
-      await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
-      log(
-        `${progress()} ${submission.student}: ${points(record.score)}/${
-          points(maxScore)
-        } ${record.status}` +
-          `${record.note === "" ? "" : ` (${record.note})`} in ${record.seconds.toFixed(1)} s`,
-      );
-      return record;
+    const run: Run = {
+      grader,
+      opts,
+      version,
+      maxScore,
+      root: found.root,
+      log: (line) => log(`[${++done}/${mine.length}] ${line}`),
     };
     const worker = async () => {
       while (fatal === null && next < mine.length) {
         const i = next++;
         try {
-          records[i] = await one(mine[i], i);
+          records[i] = await gradeOne(run, mine[i], join(work, `stage-${i}`));
         } catch (err) {
           fatal ??= err;
         }

@@ -13,7 +13,7 @@
 import type { ExerciseName } from "../contract.ts";
 import type { GradeReport } from "../grader.ts";
 import { sha256Hex } from "../../io/sha256.ts";
-import { textReport, visible } from "../report.ts";
+import { points, textReport, visible } from "../report.ts";
 
 /** How a submission's grading ended. */
 export type Status = "graded" | "error" | "timeout";
@@ -57,11 +57,6 @@ export async function fileName(student: string): Promise<string> {
   const clean = student.replace(/[^A-Za-z0-9._@+-]/g, "_").replace(/^[.-]/, "_").slice(0, 80);
   if (clean === student && clean !== "") return clean;
   return `${clean}-${(await sha256Hex(new TextEncoder().encode(student))).slice(0, 8)}`;
-}
-
-/** Points as the reports print them: an integer, or two decimals. */
-export function points(x: number): string {
-  return Number.isInteger(x) ? `${x}` : x.toFixed(2).replace(/\.?0+$/, "");
 }
 
 /** The outcome of a graded report: status, note, points and failed cases. */
