@@ -9,6 +9,7 @@ import { type Zippable, zipSync } from "fflate";
 import { join } from "node:path";
 import {
   type BatchOptions,
+  boundJobs,
   collectShards,
   gradeBatch,
   type Grades,
@@ -453,6 +454,18 @@ submission_12:
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("--jobs is bounded by the cores; by default half of them", () => {
+  const cores = navigator.hardwareConcurrency;
+  assert.deepEqual(boundJobs(), { jobs: Math.max(1, Math.floor(cores / 2)), note: "" });
+  assert.deepEqual(boundJobs(1), { jobs: 1, note: "" });
+  const many = boundJobs(cores + 1);
+  assert.ok(many.jobs <= cores);
+  assert.match(
+    many.note,
+    new RegExp(`^--jobs ${cores + 1}: grading ${many.jobs} at once \\(${cores} cores`),
+  );
 });
 
 Deno.test("--shard takes I/N, or N with the index from Slurm or an Indexed Job", () => {

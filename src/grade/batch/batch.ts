@@ -99,9 +99,11 @@ export const MANIFEST_FORMAT = "rnnlab-grade-batch/1";
 const CHECKOUT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /**
- * How many submissions to grade at once: `requested`, or as many as there are cores, bounded by
- * the cores and by the memory available for a grading's children at their limit (two children of
- * `LIMITS.rssMb` each). Returns the number and, when `requested` was cut, why.
+ * How many submissions to grade at once: at most as many as there are cores, and as the memory
+ * available holds a grading's children at their limit (two children of `LIMITS.rssMb` each). By
+ * default half as many as cores: one grading keeps about two busy (its two children, and the type
+ * check beside them; see docs/autograder.md). Returns the number and, when `requested` was cut,
+ * why.
  */
 export function boundJobs(requested?: number): { jobs: number; note: string } {
   const cores = navigator.hardwareConcurrency || 1;
@@ -112,7 +114,7 @@ export function boundJobs(requested?: number): { jobs: number; note: string } {
     // no permission to ask: bounded by the cores only
   }
   const bound = Math.max(1, Math.min(cores, memory));
-  const jobs = Math.min(requested ?? bound, bound);
+  const jobs = Math.min(requested ?? Math.floor(cores / 2), bound) || 1;
   const note = requested !== undefined && requested > bound
     ? `--jobs ${requested}: grading ${jobs} at once (${cores} cores${
       Number.isFinite(memory) ? `, memory for ${Math.max(memory, 1)}` : ""
