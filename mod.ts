@@ -14,7 +14,7 @@
  *   {@linkcode sgd}, {@linkcode trainAndPredictRnn} with the configs {@linkcode CHAPTER_PRESET}
  *   and {@linkcode SMALL_PRESET}; {@linkcode selectBackend} picks tfjs's backend (and installs
  *   the faster, accurate wasm kernels); {@linkcode TRAINERS}: the reference step, the batched one
- *   for CPUs, and the fused WebGPU one;
+ *   for CPUs, and the fused WebGPU one; {@linkcode perplexitySvg} draws a curve;
  * - a whole recorded run: {@linkcode runTraining}, {@linkcode resumeTraining}, and
  *   {@linkcode readRunDir} to read a run folder back;
  * - the autograder: the student contract {@linkcode Submission}, {@linkcode Grader},
@@ -54,6 +54,7 @@ export {
   type TrainedRun,
 } from "./src/run/run.ts";
 export { readRunDir, type RunRecord } from "./src/run/run_dir.ts";
+export { type CurvePoint, perplexitySvg, type PlotInput } from "./src/report/plot.ts";
 export { type Submission } from "./src/grade/contract.ts";
 export { type GradeOptions, Grader, type GradeReport } from "./src/grade/grader.ts";
 export { gradescopeResults, textReport } from "./src/grade/report.ts";

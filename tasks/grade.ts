@@ -13,27 +13,49 @@ import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
 import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/report.ts";
-import { findGradescopeSubmission, writeStarter } from "../src/grade/gradescope.ts";
+import {
+  boundJobs,
+  collectShards,
+  gradeBatch,
+  parseShard,
+  type Shard,
+  type ShardEnv,
+} from "../src/grade/batch/batch.ts";
+import type { BatchRecord } from "../src/grade/batch/outputs.ts";
+import { writeStarter } from "../src/grade/gradescope.ts";
+import { findSubmissionFile } from "../src/grade/submission_file.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
 
 /** The usage and description that `--help` prints. */
-const USAGE =
-  `deno task grade SUBMISSION.ts [--root DIR] [--results FILE] [--json] [--only NAME,...]
+const USAGE = `deno task grade SUBMISSION [--root DIR] [--results FILE] [--json] [--only NAME,...]
                 [--timeout-scale X] [--hidden-visibility after_published|after_due_date|hidden]
                 [--data PATH] [--dataset 2017|2018]
-deno task grade --init DIR          writes DIR/rnn_scratch.ts, the starter file
+deno task grade --init DIR [--notebook]
+                                    writes DIR/rnn_scratch.ts, the starter file (or the
+                                    notebook DIR/rnn_scratch.ipynb)
 deno task grade --gradescope DIR    grades DIR/submission, writes DIR/results/results.json
+deno task grade --batch SUBMISSIONS --out DIR [--jobs N] [--shard I/N | --shard N]
+                [--only NAME,...] [--timeout-scale X] [--no-type-check]
+                                    grades a class: SUBMISSIONS is a folder (or a zip of one)
+                                    of one file or folder per student, as Gradescope, Canvas,
+                                    Moodle and GitHub Classroom export them; writes
+                                    DIR/grades.csv, DIR/summary.md, DIR/feedback/; a rerun grades
+                                    only what changed. --shard N takes the index from
+                                    SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX
+deno task grade --collect SHARD_DIR... --out DIR
+                                    merges the shards' folders into one
 
-Grades a student's solution of the chapter's exercises in a sandbox (see docs/autograder.md).
-Prints the text report (or, with --json, Gradescope's results) and exits 0 whenever grading
-completed, whatever the score; 2 for bad input (a missing file or folder, a flag out of range), 1
-when the grader itself failed.
+SUBMISSION is a module (.ts) or a notebook (.ipynb) whose tagged cells are graded. Grades in a
+sandbox (see docs/autograder.md). Prints the text report (or, with --json, Gradescope's results)
+and exits 0 whenever grading completed, whatever the score; 2 for bad input (a missing file or
+folder, a flag out of range), 1 when the grader itself failed.
 
 ${PATHS_HELP}`;
 
 async function main(args: string[]) {
   const { values: flags, positionals } = parseFlagsAndPositionals(args, {
     init: { type: "string" },
+    notebook: { type: "boolean" },
     gradescope: { type: "string" },
     root: { type: "string" },
     results: { type: "string" },
@@ -43,9 +65,27 @@ async function main(args: string[]) {
     "hidden-visibility": { type: "string", default: "after_published" },
     data: { type: "string" },
     dataset: { type: "string" },
-  }, 1);
+    batch: { type: "string" },
+    collect: { type: "string", multiple: true },
+    out: { type: "string" },
+    jobs: { type: "string" },
+    shard: { type: "string" },
+    "no-type-check": { type: "boolean" },
+  }, Infinity);
+  const out = flags.out && userPath(flags.out);
+  const data = flags.data && userPath(flags.data);
+  if (flags.collect !== undefined) {
+    return collect([...flags.collect, ...positionals].map(userPath), out);
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`Unexpected argument '${positionals[1]}' (see --help)`);
+  }
+  if (flags.notebook && flags.init === undefined) {
+    throw new UsageError("--notebook goes with --init DIR");
+  }
   if (flags.init !== undefined) {
-    console.log(`wrote ${await writeStarter(await writableDir("--init", userPath(flags.init)))}`);
+    const dir = await writableDir("--init", userPath(flags.init));
+    console.log(`wrote ${await writeStarter(dir, flags.notebook)}`);
     return;
   }
   const timeoutScale = numberFlag("timeout-scale", flags["timeout-scale"], { min: 0.01, max: 100 });
@@ -57,7 +97,37 @@ async function main(args: string[]) {
   const only = flags.only?.split(",").map((name) =>
     choiceFlag("only", name.trim(), EXERCISES) as ExerciseName
   );
-  let submission: string | null | undefined = positionals[0] && userPath(positionals[0]);
+  if (flags.batch !== undefined) {
+    if (positionals.length > 0) throw new UsageError("give a submission or --batch, not both");
+    for (const flag of ["root", "results", "json", "gradescope"] as const) {
+      if (flags[flag] !== undefined) {
+        throw new UsageError(`--${flag} goes with one submission, not --batch`);
+      }
+    }
+    if (out === undefined) throw new UsageError("--batch needs --out DIR");
+    const { jobs, note } = boundJobs(
+      flags.jobs === undefined
+        ? undefined
+        : numberFlag("jobs", flags.jobs, { min: 1, max: 256, integer: true }),
+    );
+    if (note !== "") console.log(`note: ${note}`);
+    const shard = flags.shard === undefined ? undefined : parseShard(flags.shard, shardEnv());
+    const corpus = await loadCorpus({ data, dataset: flags.dataset, fetch: null });
+    await using grader = new Grader({ chars: prepareCorpus(corpus.text) });
+    const records = await gradeBatch(grader, userPath(flags.batch), {
+      out,
+      jobs,
+      shard,
+      only,
+      timeoutScale,
+      typeCheck: !flags["no-type-check"],
+      corpus: corpus.source.sha256,
+      log: (line) => console.log(line),
+    });
+    console.log(written(out, records, shard));
+    return;
+  }
+  let submission = positionals[0] && userPath(positionals[0]);
   const gradescope = flags.gradescope && userPath(flags.gradescope);
   let resultsPath = flags.results && userPath(flags.results);
   if (gradescope !== undefined) {
@@ -71,11 +141,11 @@ async function main(args: string[]) {
   }
   if (resultsPath !== undefined) await checkResultsFolder(resultsPath);
   if (gradescope !== undefined) {
-    submission = await findGradescopeSubmission(join(gradescope, "submission"));
-    if (submission === null) {
+    const found = await findSubmissionFile(join(gradescope, "submission"));
+    if ("why" in found) {
       const results = {
         score: 0,
-        output: "No submission to grade: upload rnn_scratch.ts (one .ts file).",
+        output: `No submission to grade: ${found.why}.`,
         output_format: "text",
         stdout_visibility: "hidden",
         tests: [],
@@ -84,13 +154,13 @@ async function main(args: string[]) {
       console.log(results.output);
       return;
     }
+    submission = found.path;
   }
-  if (submission === undefined || submission === null) {
+  if (submission === undefined) {
     throw new UsageError(
       "give the submission to grade, e.g. deno task grade rnn_scratch.ts (or --init DIR)",
     );
   }
-  const data = flags.data && userPath(flags.data);
   const corpus = await loadCorpus({ data, dataset: flags.dataset, fetch: null });
   await using grader = new Grader({ chars: prepareCorpus(corpus.text) });
   const root = flags.root && userPath(flags.root);
@@ -103,6 +173,32 @@ async function main(args: string[]) {
   if (resultsPath !== undefined && !flags.json) {
     console.log(`results: ${basename(resultsPath)} written`);
   }
+}
+
+/** `--collect DIR... --out DIR`. */
+async function collect(dirs: string[], out: string | undefined): Promise<void> {
+  if (out === undefined) throw new UsageError("--collect needs --out DIR");
+  console.log(written(out, await collectShards(dirs, out)));
+}
+
+/** The line that says what a batch wrote. */
+function written(out: string, records: BatchRecord[], shard?: Shard): string {
+  const count = (status: string) => records.filter((r) => r.status === status).length;
+  return `wrote ${join(out, "grades.csv")}, summary.md and ${records.length} feedback files: ` +
+    `${records.length} students${shard ? ` (shard ${shard.index}/${shard.count})` : ""}, ` +
+    `${count("graded")} graded, ${count("timeout")} timed out, ${count("error")} not graded`;
+}
+
+/** The shard index variables that are set (reading them needs --allow-env for each). */
+function shardEnv(): ShardEnv {
+  const env: ShardEnv = {};
+  for (
+    const name of ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "JOB_COMPLETION_INDEX"] as const
+  ) {
+    const value = Deno.env.get(name);
+    if (value !== undefined && value !== "") env[name] = value;
+  }
+  return env;
 }
 
 async function isFolder(path: string): Promise<boolean> {

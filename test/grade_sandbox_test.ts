@@ -182,8 +182,8 @@ Deno.test("patched JSON, toJSON, TextEncoder, Deno.stdout and Deno.exit cannot f
 Deno.test("a static import of the goldens is refused before anything runs", async () => {
   const report = await grade("imports_golden", ["getInputs", "rnn"]);
   assert.deepEqual(report.rejected, [
-    `adversarial/imports_golden.ts imports "../../golden/chapter_printed.json": only modules in ` +
-    `the submission's folder and "@tensorflow/tfjs" or "npm:@tensorflow/tfjs@4.22.0" may be imported`,
+    `adversarial/imports_golden.ts:8:21 imports "../../golden/chapter_printed.json": only modules ` +
+    `in the submission's folder and "@tensorflow/tfjs" or "npm:@tensorflow/tfjs@4.22.0" may be imported`,
   ]);
   assert.equal(report.score, 0);
   assertZero(report, "rnn", /^not run: see why at the top of the report$/);
@@ -385,13 +385,13 @@ Deno.test("the import check refuses registry and URL imports without writing den
 
   const report = await grade("imports_npm", ["getInputs"]);
 
-  const refused = (specifier: string) =>
-    `adversarial/imports_npm.ts imports "${specifier}": only modules in the submission's folder ` +
-    `and "@tensorflow/tfjs" or "npm:@tensorflow/tfjs@4.22.0" may be imported`;
+  const refused = (at: string, specifier: string) =>
+    `adversarial/imports_npm.ts:${at} imports "${specifier}": only modules in the submission's ` +
+    `folder and "@tensorflow/tfjs" or "npm:@tensorflow/tfjs@4.22.0" may be imported`;
   assert.deepEqual(report.rejected, [
-    refused("npm:left-pad@1.3.0"),
-    refused("jsr:@std/path@1.0.8"),
-    refused("https://deno.land/std@0.224.0/assert/mod.ts"),
+    refused("6:21", "npm:left-pad@1.3.0"),
+    refused("7:22", "jsr:@std/path@1.0.8"),
+    refused("8:24", "https://deno.land/std@0.224.0/assert/mod.ts"),
   ]);
   assert.equal(report.score, 0);
   assert.deepEqual(await contentHashes(`${ROOT}deno.lock`), lockBefore);

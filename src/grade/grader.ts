@@ -23,6 +23,8 @@ import { UsageError } from "../cli/errors.ts";
 import { compareValues } from "./compare.ts";
 import { type ExerciseName, type Primitive, PRIMITIVES, TAKES_PRIMITIVES } from "./contract.ts";
 import { buildExercises, type Case, type ChapterText, type Exercise } from "./exercises/mod.ts";
+import { relativeToCopy } from "./imports.ts";
+import { isNotebookPath, NotebookModule, parseNotebook, SHARED_TAG } from "./notebook.ts";
 import { COPY_LIMITS, type CopyLimits, type LeftOut } from "./private_copy.ts";
 import type { Request } from "./protocol.ts";
 import { type Grading, type Limits, Sandbox, type SandboxRun } from "./sandbox.ts";
@@ -58,13 +60,15 @@ export interface ExerciseResult {
   score: number;
   /** Points possible. */
   maxScore: number;
+  /** Whether a child of this exercise was stopped at its time limit. */
+  timedOut: boolean;
   /** One verdict per case. */
   cases: CaseResult[];
 }
 
 /** A graded submission. */
 export interface GradeReport {
-  /** The submission file. */
+  /** The submission file (a module, or a notebook whose tagged cells were graded). */
   submission: string;
   /** Points earned in all. */
   score: number;
@@ -189,6 +193,17 @@ function stopReason(run: SandboxRun, ex: Exercise, limits: Limits): string {
   }
 }
 
+/** Rewrites every message of `report` that may name a place in the submission. */
+function rewriteMessages(report: GradeReport, rewrite: (text: string) => string): void {
+  report.rejected = report.rejected.map(rewrite);
+  report.loadErrors = report.loadErrors.map(rewrite);
+  report.advice = report.advice.map(rewrite);
+  for (const c of report.exercises.flatMap((ex) => ex.cases)) {
+    c.feedback = rewrite(c.feedback);
+    c.output = rewrite(c.output);
+  }
+}
+
 /** The submission file and the folder it is graded with; bad input is a usage error. */
 async function locate(path: string, rootFlag?: string): Promise<{ file: string; root: string }> {
   const file = resolve(path);
@@ -246,7 +261,16 @@ export class Grader {
   #workspace(): Promise<Sandbox> {
     this.#sandbox ??= Sandbox.open(this.#tempRoot).then((sandbox) => {
       // If the process ends without close(), the workspace still goes.
-      this.#cleanUp = () => Deno.removeSync(sandbox.dir, { recursive: true });
+      this.#cleanUp = () => {
+        // A child still running (the warm-up, say) may be writing there: try twice, then leave it.
+        for (let attempt = 0; attempt < 2; attempt++) {
+          try {
+            return Deno.removeSync(sandbox.dir, { recursive: true });
+          } catch {
+            // the next attempt, or nothing
+          }
+        }
+      };
       globalThis.addEventListener("unload", this.#cleanUp);
       return sandbox;
     }).catch((err) => {
@@ -270,7 +294,10 @@ export class Grader {
     return this.close();
   }
 
-  /** Grades the submission module at `path`. */
+  /**
+   * Grades the submission at `path`: a module, or a notebook (`.ipynb`) whose tagged code cells
+   * are the module (see `notebook.ts`). A notebook that is not one is a usage error.
+   */
   async grade(path: string, opts: GradeOptions = {}): Promise<GradeReport> {
     await tf.setBackend("cpu");
     const started = performance.now();
@@ -278,6 +305,7 @@ export class Grader {
     const selected = this.exercises.filter((ex) => !opts.only || opts.only.includes(ex.name));
     const sandbox = await this.#workspace();
     const grading = await sandbox.grading(root, file, { ...COPY_LIMITS, ...opts.copyLimits });
+    let typeCheck: Promise<unknown> = Promise.resolve();
     try {
       const report: GradeReport = {
         submission: file,
@@ -291,14 +319,23 @@ export class Grader {
         exercises: [],
       };
       const missing = grading.missing;
-      report.rejected = missing === null
-        ? await grading.importProblems()
-        : [`${relative(root, file)} was not graded: it is ${missing}`];
+      const notebook = missing === null && isNotebookPath(file)
+        ? await this.#notebookModule(grading, relative(root, file))
+        : null;
+      report.rejected = missing !== null
+        ? [`${relative(root, file)} was not graded: it is ${missing}`]
+        : notebook?.module.cellCount === 0
+        ? [
+          `${notebook.module.name} has no code cell tagged "${SHARED_TAG}" or with an ` +
+          "exercise's name: nothing to grade",
+        ]
+        : await grading.importProblems();
       const results = new Map<ExerciseName, ExerciseResult>();
       if (report.rejected.length > 0) {
         for (const ex of selected) results.set(ex.name, this.#allFailed(ex, NOT_RUN));
       } else {
         const advice = opts.typeCheck === false ? Promise.resolve([]) : grading.typeAdvice();
+        typeCheck = advice;
         // The expected answers (computed once per grader) while the type check and, at a
         // grader's first grading, the warm-up of its workspace run in their own processes.
         for (const ex of selected) ex.cases.forEach((_, i) => this.#expectedOf(ex, i));
@@ -316,11 +353,30 @@ export class Grader {
         Math.round(report.exercises.reduce((s, r) => s + f(r), 0) * 1e6) / 1e6;
       report.score = sum((r) => r.score);
       report.maxScore = sum((r) => r.maxScore);
+      // What the children report names files by their place in the copy, a notebook's by the cell.
+      const copy = grading.copy;
+      rewriteMessages(report, (text) => {
+        const inCopy = relativeToCopy(text, copy);
+        return notebook === null ? inCopy : notebook.module.rewrite(inCopy, notebook.file);
+      });
       report.seconds = (performance.now() - started) / 1000;
       return report;
     } finally {
+      await typeCheck.catch(() => {}); // a failure above must not leave it writing there
       await grading.close();
     }
+  }
+
+  /** Reads the notebook in the copy and writes the module of its graded cells beside it. */
+  async #notebookModule(
+    grading: Grading,
+    name: string,
+  ): Promise<{ module: NotebookModule; file: string }> {
+    const module = new NotebookModule(
+      parseNotebook(await Deno.readTextFile(grading.submission), name),
+      name,
+    );
+    return { module, file: await grading.writeModule(module.text) };
   }
 
   /** Runs `exercises`, `opts.jobs` at a time, `trainRnn` (the longest) first. */
@@ -340,10 +396,11 @@ export class Grader {
           ? this.#trainPlans(ex, results)
           : [{ cases: ex.cases.map((_, i) => i), referencePrimitives: [] }];
         const cases = new Map<number, CaseResult>();
+        let timedOut = false;
         for (const plan of plans) {
-          for (const [i, r] of await this.#runPlan(ex, plan, grading, loadErrors, opts)) {
-            cases.set(i, r);
-          }
+          const run = await this.#runPlan(ex, plan, grading, loadErrors, opts);
+          for (const [i, r] of run.verdicts) cases.set(i, r);
+          timedOut ||= run.ending === "timeout";
         }
         const verdicts = ex.cases.map((_, i) => cases.get(i)!);
         results.set(ex.name, {
@@ -351,6 +408,7 @@ export class Grader {
           title: ex.title,
           score: verdicts.reduce((s, c) => s + c.score, 0),
           maxScore: ex.points,
+          timedOut,
           cases: verdicts,
         });
       }
@@ -386,18 +444,19 @@ export class Grader {
       title: ex.title,
       score: 0,
       maxScore: ex.points,
+      timedOut: false,
       cases: ex.cases.map((c) => caseResult(c, share, why)),
     };
   }
 
-  /** Runs the cases of `plan` in one child; returns their verdicts by case index. */
+  /** Runs the cases of `plan` in one child; returns their verdicts by case index, and how it ended. */
   async #runPlan(
     ex: Exercise,
     plan: Plan,
     grading: Grading,
     loadErrors: Set<string>,
     opts: GradeOptions,
-  ): Promise<Map<number, CaseResult>> {
+  ): Promise<{ verdicts: Map<number, CaseResult>; ending: SandboxRun["ending"] }> {
     const timeoutMs = ex.timeoutS * 1000 * (opts.timeoutScale ?? 1);
     const limits: Limits = { ...LIMITS, ...opts.limits, timeoutMs };
     const request: Request = {
@@ -448,6 +507,6 @@ export class Grader {
     plan.cases.forEach((i, k) => {
       if (!verdicts.has(i)) verdicts.set(i, verdict(i, reason, k === next ? printed : ""));
     });
-    return verdicts;
+    return { verdicts, ending: run.ending };
   }
 }

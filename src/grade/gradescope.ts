@@ -1,6 +1,6 @@
 /**
- * Everything around the grader proper: the starter file of `--init`, finding the submission in
- * Gradescope's folder layout, and the Gradescope autograder zip of `deno task grade:bundle`.
+ * Everything around the grader proper: the starter files of `--init`, and the Gradescope
+ * autograder zip of `deno task grade:bundle`.
  *
  * Gradescope unpacks the zip into `/autograder/source`, runs `setup.sh` there once when it builds
  * the image, then `run_autograder` for every submission, with the student's files in
@@ -16,40 +16,36 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../cli/errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
+import { notebookFromModule, STARTER_NOTEBOOK } from "./notebook.ts";
+import { STARTER_NAMES } from "./submission_file.ts";
 
 /** The repository root. */
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The starter file's name, in `--init DIR` and in Gradescope submissions. */
-const STARTER_NAME = "rnn_scratch.ts";
-
 /** The Deno version `setup.sh` installs, the project's pinned one. */
 const DENO_VERSION = "2.9.6";
 
-/** Writes the starter file into `dir` (created if missing); refuses to overwrite. Returns its path. */
-export async function writeStarter(dir: string): Promise<string> {
-  const target = join(dir, STARTER_NAME);
+/** The starter module, which both starters are made from. */
+const STARTER = new URL("./starter/rnn_scratch.ts", import.meta.url);
+
+/**
+ * Writes the starter into `dir` (created if missing): the module `rnn_scratch.ts`, or with
+ * `notebook` the notebook `rnn_scratch.ipynb` made from it (see `notebook.ts`); refuses to
+ * overwrite. Returns its path.
+ */
+export async function writeStarter(dir: string, notebook = false): Promise<string> {
+  const name = notebook ? STARTER_NOTEBOOK : STARTER_NAMES[0];
+  const target = join(dir, name);
   if (await Deno.stat(target).then(() => true, () => false)) {
     throw new UsageError(`${target} exists; not overwriting it`);
   }
   await Deno.mkdir(dir, { recursive: true });
-  const text = await Deno.readTextFile(new URL("./starter/rnn_scratch.ts", import.meta.url));
-  await writeFileAtomic(target, text);
+  const text = await Deno.readTextFile(STARTER);
+  await writeFileAtomic(
+    target,
+    notebook ? notebookFromModule(text, { from: STARTER_NAMES[0], to: name }) : text,
+  );
   return target;
-}
-
-/** The submission in Gradescope's `submission` folder: `rnn_scratch.ts`, or its only `.ts` file. */
-export async function findGradescopeSubmission(dir: string): Promise<string | null> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && entry.name.endsWith(".ts")) names.push(entry.name);
-    }
-  } catch {
-    return null;
-  }
-  if (names.includes(STARTER_NAME)) return join(dir, STARTER_NAME);
-  return names.length === 1 ? join(dir, names[0]) : null;
 }
 
 const SETUP_SH = `#!/usr/bin/env bash

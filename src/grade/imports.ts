@@ -35,6 +35,7 @@ export const ALLOWED_SPECIFIERS: readonly string[] = [
 interface GraphResolution {
   specifier?: string;
   error?: string;
+  span?: { start: { line: number; character: number } };
 }
 interface GraphDependency {
   specifier: string;
@@ -76,8 +77,8 @@ export function relativeToCopy(text: string, copy: string): string {
 
 /**
  * The problems of a module graph: one line per import of the submission's modules (those in
- * `copy`) that does not resolve into `copy` or to `stub` (where tfjs is mapped), and each such
- * module's own error (a syntax error, a missing file). An empty list means the submission may run.
+ * `copy`) that does not resolve into `copy` or to `stub` (where tfjs is mapped), at its
+ * `file:line:column`, and each such module's own error (a syntax error, a missing file). An empty list means the submission may run.
  */
 export function importProblems(graph: ModuleGraph, copy: string, stub: string): string[] {
   const inside = folderUrl(copy);
@@ -94,9 +95,13 @@ export function importProblems(graph: ModuleGraph, copy: string, stub: string): 
         const to = resolved.specifier &&
           (graph.redirects[resolved.specifier] ?? resolved.specifier);
         if (to !== undefined && (to === stubUrl || to.startsWith(inside))) continue;
+        const at = resolved.span &&
+          `:${resolved.span.start.line + 1}:${resolved.span.start.character + 1}`;
         problems.push(
-          `${from} imports "${dep.specifier}": only modules in the submission's folder and ` +
-            `${allowed} may be imported`,
+          `${from}${
+            at ?? ""
+          } imports "${dep.specifier}": only modules in the submission's folder ` +
+            `and ${allowed} may be imported`,
         );
       }
     }

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** How much a copy may hold. */
 export interface CopyLimits {
@@ -57,61 +57,72 @@ function kind(info: Deno.FileInfo): string {
 }
 
 /**
+ * Copies the regular file `from` to `to` (created, and its folders if need be: `to` must lie in a
+ * folder without links) if it is one and holds at most `maxBytes`, reading it through a handle checked to be the file listed. Returns its size, or
+ * why it was left out.
+ */
+export async function copyRegularFile(
+  from: string,
+  to: string,
+  maxBytes: number,
+  bound = `${maxBytes}`,
+): Promise<{ bytes: number } | { why: string }> {
+  const listed = await Deno.lstat(from);
+  if (!listed.isFile) return { why: kind(listed) };
+  if (listed.size > maxBytes) {
+    return { why: `${listed.size} bytes would pass the copy's bound of ${bound}` };
+  }
+  const file = await Deno.open(from, { read: true });
+  try {
+    const opened = await file.stat();
+    if (!opened.isFile || opened.ino !== listed.ino || opened.dev !== listed.dev) {
+      return { why: "it changed while it was copied" };
+    }
+    const data = new Uint8Array(listed.size);
+    let n = 0;
+    while (n < data.length) {
+      const got = await file.read(data.subarray(n));
+      if (got === null) break;
+      n += got;
+    }
+    await Deno.mkdir(dirname(to), { recursive: true });
+    await Deno.writeFile(to, data.subarray(0, n), { createNew: true, mode: 0o644 });
+    return { bytes: n };
+  } finally {
+    file.close();
+  }
+}
+
+/**
  * Copies the regular files under `from` into `to` (created; it must not exist), `first` (a path
- * relative to `from`, the submission) before anything else, then the rest in name order.
+ * relative to `from`, the submission) before anything else when given, then the rest in name
+ * order.
  */
 export async function copyRegularFiles(
   from: string,
   to: string,
-  first: string,
+  first: string | null,
   limits: CopyLimits = COPY_LIMITS,
 ): Promise<CopyReport> {
   const report: CopyReport = { files: 0, bytes: 0, leftOut: [] };
   const leave = (path: string, why: string) => report.leftOut.push({ path, why });
   await Deno.mkdir(to);
-  const made = new Set<string>([""]);
-  const ensureDir = async (rel: string) => {
-    const parts = rel.split("/").slice(0, -1);
-    for (let i = 1; i <= parts.length; i++) {
-      const dir = parts.slice(0, i).join("/");
-      if (!made.has(dir)) {
-        await Deno.mkdir(join(to, dir));
-        made.add(dir);
-      }
-    }
-  };
   const copyFile = async (rel: string) => {
-    const path = join(from, rel);
-    const listed = await Deno.lstat(path);
-    if (!listed.isFile) return leave(rel, kind(listed));
     if (report.files >= limits.files) {
-      return leave(rel, `the copy's bound of ${limits.files} files`);
+      const listed = await Deno.lstat(join(from, rel));
+      return leave(rel, listed.isFile ? `the copy's bound of ${limits.files} files` : kind(listed));
     }
-    if (report.bytes + listed.size > limits.bytes) {
-      return leave(rel, `${listed.size} bytes would pass the copy's bound of ${limits.bytes}`);
-    }
-    const file = await Deno.open(path, { read: true });
-    try {
-      const opened = await file.stat();
-      if (!opened.isFile || opened.ino !== listed.ino || opened.dev !== listed.dev) {
-        return leave(rel, "it changed while it was copied");
-      }
-      const data = new Uint8Array(listed.size);
-      let n = 0;
-      while (n < data.length) {
-        const got = await file.read(data.subarray(n));
-        if (got === null) break;
-        n += got;
-      }
-      await ensureDir(rel);
-      await Deno.writeFile(join(to, rel), data.subarray(0, n), { createNew: true, mode: 0o644 });
-      report.files++;
-      report.bytes += n;
-    } finally {
-      file.close();
-    }
+    const copied = await copyRegularFile(
+      join(from, rel),
+      join(to, rel),
+      limits.bytes - report.bytes,
+      `${limits.bytes}`,
+    );
+    if ("why" in copied) return leave(rel, copied.why);
+    report.files++;
+    report.bytes += copied.bytes;
   };
-  await copyFile(first);
+  if (first !== null) await copyFile(first);
   let examined = 0;
   const walk = async (rel: string, depth: number) => {
     const entries: Deno.DirEntry[] = [];

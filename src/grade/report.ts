@@ -83,7 +83,8 @@ export function visible(text: string): string {
   });
 }
 
-function points(x: number): string {
+/** Points as the reports print them: an integer, or two decimals less a trailing zero. */
+export function points(x: number): string {
   return Number.isInteger(x) ? `${x}` : x.toFixed(2).replace(/0$/, "");
 }
 

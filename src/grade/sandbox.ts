@@ -445,6 +445,7 @@ export class Grading {
   #sandbox: Sandbox;
   #paths: GradingPaths;
   #denoDir: Promise<string> | null = null;
+  #module: string | null = null;
   /** What the private copy left out of the submission's folder, and why. */
   readonly leftOut: LeftOut[];
 
@@ -465,9 +466,27 @@ export class Grading {
     return this.#paths.copy;
   }
 
-  /** The submission's module in the copy. */
+  /** The submission's module in the copy (the one {@linkcode Grading.writeModule} wrote, if any). */
   get submission(): string {
-    return join(this.#paths.copy, this.#paths.path);
+    return join(this.#paths.copy, this.#module ?? this.#paths.path);
+  }
+
+  /**
+   * Writes `text` as the module to grade, beside the submission's file in the copy (a notebook's
+   * graded cells, say), under a name no file of the copy has; returns that name, relative to the
+   * copy. From then on {@linkcode Grading.submission} is that module.
+   */
+  async writeModule(text: string): Promise<string> {
+    for (let n = 0;; n++) {
+      const path = `${this.#paths.path}${n === 0 ? "" : `.${n}`}.ts`;
+      try {
+        await Deno.writeTextFile(join(this.copy, path), text, { createNew: true });
+        this.#module = path;
+        return path;
+      } catch (err) {
+        if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+      }
+    }
   }
 
   /** Why the submission's own file is not in the copy, or `null` when it is. */
@@ -529,6 +548,14 @@ export class Grading {
   /** Removes the grading's folder: the copy, its caches, everything a child left. */
   async close(): Promise<void> {
     await this.#denoDir?.catch(() => {});
-    await Deno.remove(this.dir, { recursive: true });
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await Deno.remove(this.dir, { recursive: true });
+      } catch (err) {
+        // A killed child's own children may still be writing for a moment: try again.
+        if (attempt === 3 || !/not empty/i.test((err as Error).message)) throw err;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
   }
 }

@@ -1,0 +1,237 @@
+/**
+ * What a batch writes: one record per submission (what resuming and collecting read back), the
+ * class's `grades.csv`, a feedback file per student, and `summary.md`.
+ *
+ * Everything a student chose (ids from file names, names, their program's output) is shown with
+ * control characters escaped; a CSV cell that a spreadsheet would read as a formula (`=`, `+`,
+ * `-`, `@`) is prefixed with `'`; Markdown code blocks are fenced longer than any backtick run
+ * they hold.
+ *
+ * @module
+ */
+
+import type { ExerciseName } from "../contract.ts";
+import type { GradeReport } from "../grader.ts";
+import { sha256Hex } from "../../io/sha256.ts";
+import { points, textReport, visible } from "../report.ts";
+
+/** How a submission's grading ended. */
+export type Status = "graded" | "error" | "timeout";
+
+/** One submission's outcome, as a batch keeps it (`records/<student>.json`). */
+export interface BatchRecord {
+  /** The student's id. */
+  student: string;
+  /** The student's name, where the layout gives one. */
+  name: string;
+  /** The layout that recognised the submission. */
+  layout: string;
+  /** The file graded, relative to the class folder (or the submission's first source). */
+  submission: string;
+  /** The staged files' digest. */
+  digest: string;
+  /** The grader's version (code, corpus and options) that graded it. */
+  grader: string;
+  /** `graded`; `timeout` when an exercise was stopped at its time limit; `error` when not graded. */
+  status: Status;
+  /** Why, for `error` and `timeout`; empty for `graded`. */
+  note: string;
+  /** Points earned. */
+  score: number;
+  /** Points possible. */
+  maxScore: number;
+  /** Points earned per exercise graded. */
+  points: Partial<Record<ExerciseName, number>>;
+  /** The cases failed per exercise, by name. */
+  failed: Partial<Record<ExerciseName, string[]>>;
+  /** Wall-clock seconds the grading took. */
+  seconds: number;
+  /** The feedback file, relative to the batch's folder. */
+  feedback: string;
+  /** The grading itself crashed: the next run grades it again. */
+  crashed: boolean;
+}
+
+/** A name for `student` that is safe as a file name and unique: the id, or a cleaned one plus a hash. */
+export async function fileName(student: string): Promise<string> {
+  const clean = student.replace(/[^A-Za-z0-9._@+-]/g, "_").replace(/^[.-]/, "_").slice(0, 80);
+  if (clean === student && clean !== "") return clean;
+  return `${clean}-${(await sha256Hex(new TextEncoder().encode(student))).slice(0, 8)}`;
+}
+
+/** The outcome of a graded report: status, note, points and failed cases. */
+export function outcome(
+  report: GradeReport,
+): Pick<BatchRecord, "status" | "note" | "score" | "maxScore" | "points" | "failed"> {
+  const points: BatchRecord["points"] = {};
+  const failed: BatchRecord["failed"] = {};
+  for (const ex of report.exercises) {
+    points[ex.name] = ex.score;
+    const names = ex.cases.filter((c) => !c.passed).map((c) => c.name);
+    if (names.length > 0) failed[ex.name] = names;
+  }
+  const firstLine = (items: string[]) => items[0].split("\n")[0];
+  const timedOut = report.exercises.filter((ex) => ex.timedOut).map((ex) => ex.name);
+  const [status, note]: [Status, string] = report.rejected.length > 0
+    ? ["error", `not run: ${firstLine(report.rejected)}`]
+    : report.loadErrors.length > 0
+    ? ["error", `could not be loaded: ${firstLine(report.loadErrors)}`]
+    : timedOut.length > 0
+    ? ["timeout", `stopped at the time limit: ${timedOut.join(", ")}`]
+    : ["graded", ""];
+  return { status, note, score: report.score, maxScore: report.maxScore, points, failed };
+}
+
+/** A CSV cell: escaped, quoted when it must be, and never a formula. */
+function cell(text: string): string {
+  let t = visible(text).replaceAll("\n", "\\n");
+  if (/^[=+\-@]/.test(t)) t = `'${t}`;
+  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+}
+
+/** `grades.csv`: a row per student, sorted by id, points per exercise in `exercises`' order. */
+export function gradesCsv(records: BatchRecord[], exercises: readonly ExerciseName[]): string {
+  const header = [
+    "student",
+    "name",
+    "total",
+    ...exercises,
+    "status",
+    "seconds",
+    "submission",
+    "note",
+  ];
+  const rows = sortedByStudent(records).map((r) =>
+    [
+      cell(r.student),
+      cell(r.name),
+      points(r.score),
+      ...exercises.map((e) => points(r.points[e] ?? 0)),
+      r.status,
+      r.seconds.toFixed(1),
+      cell(r.submission),
+      cell(r.note),
+    ].join(",")
+  );
+  return [header.join(","), ...rows].join("\r\n") + "\r\n";
+}
+
+/** The records in the order of their student ids. */
+export function sortedByStudent(records: BatchRecord[]): BatchRecord[] {
+  return [...records].sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
+}
+
+/** A Markdown code block holding `text` verbatim. */
+function fenced(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}text\n${text}\n${fence}`;
+}
+
+/** Markdown inline text: escaped, on one line. */
+function inline(text: string): string {
+  return visible(text).replaceAll("\n", " ").replace(/[\\`*_[\]<>|#]/g, "\\$&");
+}
+
+/**
+ * A student's feedback file: the verdict, then the full text report (hidden cases included:
+ * hand it out once grades are published), or why there is none.
+ */
+export function feedbackMarkdown(record: BatchRecord, report: GradeReport | null): string {
+  const who = record.name === "" ? record.student : `${record.student} (${record.name})`;
+  const lines = [
+    `# rnnlab autograder: ${inline(who)}`,
+    "",
+    `- submission: ${inline(record.submission)}`,
+    `- score: ${points(record.score)}/${points(record.maxScore)}`,
+    `- status: ${record.status}${record.note === "" ? "" : ` (${inline(record.note)})`}`,
+    "",
+  ];
+  if (report !== null) lines.push(fenced(textReport(report)), "");
+  return lines.join("\n");
+}
+
+/** The median of `xs` (not empty). */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * `summary.md`: counts by status, the mean and median total (a submission that was not graded
+ * counts 0), a histogram of totals in tenths of the maximum, and per exercise the share of
+ * students with full marks and the case failed most often (among those graded).
+ */
+export function summaryMarkdown(
+  records: BatchRecord[],
+  exercises: readonly ExerciseName[],
+  maxPoints: Partial<Record<ExerciseName, number>>,
+  notes: string[],
+): string {
+  const max = exercises.reduce((s, e) => s + (maxPoints[e] ?? 0), 0);
+  const lines = ["# rnnlab autograder: class summary", ""];
+  const n = records.length;
+  const by = (s: Status) => records.filter((r) => r.status === s).length;
+  lines.push(
+    `${n} submissions: ${by("graded")} graded, ${by("timeout")} timed out, ${by("error")} not ` +
+      "graded (counted as 0).",
+    "",
+  );
+  if (n > 0) {
+    const totals = records.map((r) => r.score);
+    const mean = totals.reduce((s, x) => s + x, 0) / n;
+    lines.push(
+      `Mean ${points(Math.round(mean * 100) / 100)}, median ${points(median(totals))} (of ${
+        points(max)
+      }).`,
+      "",
+    );
+    lines.push("## Totals", "", "| total | students | |", "| --- | ---: | --- |");
+    const width = max / 10;
+    for (let b = 0; b <= 10; b++) {
+      const low = b * width;
+      const inBin = totals.filter((t) =>
+        b === 10 ? t >= max : t >= low - 1e-9 && t < low + width - 1e-9
+      ).length;
+      const label = b === 10 ? points(max) : `[${points(low)}, ${points(low + width)})`;
+      lines.push(`| ${label} | ${inBin} | ${"█".repeat(inBin)} |`);
+    }
+    lines.push("");
+  }
+  lines.push(
+    "## Exercises",
+    "",
+    "| exercise | points | full marks | failed most often |",
+    "| --- | ---: | ---: | --- |",
+  );
+  for (const e of exercises) {
+    const full = records.filter((r) =>
+      r.status !== "error" && (r.points[e] ?? 0) >= (maxPoints[e] ?? 0)
+    ).length;
+    const counts = new Map<string, number>();
+    for (const r of records.filter((r) => r.status !== "error")) {
+      for (const c of r.failed[e] ?? []) counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    const [worst, times] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ??
+      [];
+    const share = n === 0 ? "–" : `${full}/${n} (${Math.round((100 * full) / n)}%)`;
+    const failing = worst === undefined ? "–" : `${inline(worst)} (${times})`;
+    lines.push(`| ${e} | ${points(maxPoints[e] ?? 0)} | ${share} | ${failing} |`);
+  }
+  const problems = sortedByStudent(records).filter((r) => r.status !== "graded");
+  if (problems.length > 0) {
+    lines.push(
+      "",
+      "## Not graded, or stopped",
+      "",
+      "| student | status | why |",
+      "| --- | --- | --- |",
+    );
+    for (const r of problems) {
+      lines.push(`| ${inline(r.student)} | ${r.status} | ${inline(r.note)} |`);
+    }
+  }
+  if (notes.length > 0) lines.push("", "## Notes", "", ...notes.map((l) => `- ${inline(l)}`));
+  return `${lines.join("\n")}\n`;
+}
