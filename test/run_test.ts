@@ -489,6 +489,39 @@ Deno.test("paths typed in a subfolder are taken from there, by every task that t
   }
 });
 
+/**
+ * A folder that exists and cannot be written, even by root (read-only, then immutable where
+ * `chattr` works), or `undefined` where neither holds; `release` makes it removable again.
+ */
+async function unwritableFolder(): Promise<
+  { dir: string; release: () => Promise<void> } | undefined
+> {
+  const dir = await tempDir();
+  const writable = () => Deno.writeTextFile(join(dir, "probe"), "").then(() => true, () => false);
+  await Deno.chmod(dir, 0o555);
+  let immutable = false;
+  if (await writable()) {
+    const chattr = (flag: string) =>
+      new Deno.Command("chattr", { args: [flag, dir], stderr: "null" }).output()
+        .then((o) => o.success, () => false);
+    await Deno.remove(join(dir, "probe"));
+    immutable = await chattr("+i");
+    if (!immutable || await writable()) {
+      if (immutable) await chattr("-i");
+      await Deno.remove(dir, { recursive: true });
+      return undefined;
+    }
+  }
+  return {
+    dir,
+    release: async () => {
+      if (immutable) await new Deno.Command("chattr", { args: ["-i", dir] }).output();
+      await Deno.chmod(dir, 0o755);
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
 Deno.test("outputs that cannot be written are one plain line and exit 2, for every task that writes", async () => {
   const cases: [string, string[], RegExp][] = [
     [
@@ -497,15 +530,27 @@ Deno.test("outputs that cannot be written are one plain line and exit 2, for eve
       /^error: --init \/proc\/rnnlab cannot be written: that place/,
     ],
     [
-      "grade",
-      ["x.ts", "--results", "/proc/r.json"],
-      /^error: --results \/proc cannot be written: /,
-    ],
-    [
       "bench",
       ["--torch", "none", "--results", "/proc/rnnlab"],
       /^error: --results \/proc\/rnnlab cannot be written: /,
     ],
   ];
   for (const [name, args, pattern] of cases) assertOneLine(await runTask(name, args), 2, pattern);
+  // grade's --results must name a folder that exists (Deno cannot even look into /proc): one that
+  // exists and refuses files.
+  const folder = await unwritableFolder();
+  if (folder === undefined) {
+    console.warn("skipped grade --results: no folder here refuses files to this user");
+    return;
+  }
+  try {
+    const results = join(folder.dir, "r.json");
+    assertOneLine(
+      await runTask("grade", ["x.ts", "--results", results]),
+      2,
+      new RegExp(`^error: --results ${folder.dir} cannot be written: permission denied`),
+    );
+  } finally {
+    await folder.release();
+  }
 });
