@@ -21,12 +21,12 @@ import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
 import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
 import { checkPrefix, MAX_PREDICT_CHARS, predictRnn } from "../model/predict.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
-import { readChapterCurve, sameSetting } from "../report/chapter.ts";
+import { readChapterCurve, sameSetting, stateInitMismatch } from "../report/chapter.ts";
 import { environment, machineDescription } from "../report/machine.ts";
 import { perplexitySvg } from "../report/plot.ts";
 import { Progress } from "../report/progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
-import { PRESETS, type TrainConfig } from "../train/config.ts";
+import { PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
 import { type TrainerName, TRAINERS } from "../train/trainers.ts";
 import {
   type EpochRecord,
@@ -130,7 +130,9 @@ function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): s
       ? `${preset} preset`
       : `hidden ${config.hidden}, batch ${config.batchSize} × ${config.numSteps} steps, ` +
         `lr ${config.lr}, θ ${config.theta}, ${config.corpusChars} chars`,
-    `${config.iter} sampler, ${trainer} trainer, ${backend}, seed ${config.seed}`,
+    `${config.iter} sampler${
+      stateInitMismatch(config) ? `, state per ${stateInitOf(config)}` : ""
+    }, ${trainer} trainer, ${backend}, seed ${config.seed}`,
   ];
 }
 
