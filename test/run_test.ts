@@ -136,6 +136,7 @@ Deno.test("a run folder holds a checkpoint from the start, and every record says
   assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort(), [
     RUN_FILES.params,
     RUN_FILES.plot,
+    RUN_FILES.report,
     RUN_FILES.record,
   ]);
   assert.match(await Deno.readTextFile(join(dir, RUN_FILES.plot)), /no epoch finished/);

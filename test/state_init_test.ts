@@ -99,6 +99,8 @@ Deno.test("deno task train --state-init: recorded in run.json and the checkpoint
     const resumable = await openRunDirToResume(out);
     resumable.lock.release();
     assert.equal(resumable.checkpoint.config.stateInit, expected);
+    const html = await Deno.readTextFile(join(out, "report.html"));
+    assert.match(html, new RegExp(`--state-init</dt><dd>${expected}</dd>`));
   }
   await Deno.remove(dir, { recursive: true });
 });

@@ -44,10 +44,12 @@ import {
   RUN_FORMAT,
   type RunRecord,
   type RunStatus,
-  writePlot,
+  type RunViews,
   writeRecord,
   writeRunDir,
+  writeViews,
 } from "./run_dir.ts";
+import { runReportHtml } from "./report.ts";
 
 /** What any session of a run takes besides its config. */
 export interface SessionOptions {
@@ -309,8 +311,8 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
       machine: machineDescription(env),
     }],
   });
-  /** The curve as it stands, as an SVG document. */
-  const plot = (status: RunStatus, diverged?: RunRecord["divergence"]) => {
+  /** The curve as it stands, as an SVG document (for a phone's page: untitled and narrow). */
+  const plot = (status: RunStatus, diverged?: RunRecord["divergence"], narrow = false) => {
     const done = curve[curve.length - 1]?.epoch ?? 0;
     const subtitle = status === "running"
       ? `running: ${done} of ${config.epochs} epochs done`
@@ -318,7 +320,8 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
       ? `interrupted after ${done} of ${config.epochs} epochs`
       : undefined;
     return perplexitySvg({
-      title,
+      title: narrow ? [] : title,
+      width: narrow ? 290 : undefined,
       curve,
       chapter,
       epochs: status === "running" ? config.epochs : undefined,
@@ -335,11 +338,23 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
   }
   /** The parameters' file as `run.json` names it. */
   const paramsFile = (sha256: string) => ({ file: dir ? RUN_FILES.params : "", sha256 });
+  /** The plot and the report of `record`. */
+  const views = async (record: Omit<RunRecord, "params">): Promise<RunViews> => {
+    const status = record.status ?? "complete";
+    const svg = await plot(status, record.divergence);
+    const narrow = await plot(status, record.divergence, true);
+    return { svg, html: runReportHtml(record, { wide: svg, narrow }, title) };
+  };
   /** Keeps the state after an epoch (or before the first): in the folder, when there is one. */
-  const keep = async (params: ParamArrays, sampler: PyRandomState | null, svg?: string) => {
-    const written = dir === undefined
-      ? undefined
-      : await writeRunDir(dir, recordFor("running"), params, svg, sampler);
+  const keep = async (params: ParamArrays, sampler: PyRandomState | null, withViews: boolean) => {
+    const record = recordFor("running");
+    const written = dir === undefined ? undefined : await writeRunDir(
+      dir,
+      record,
+      params,
+      withViews ? await views(record) : undefined,
+      sampler,
+    );
     kept = { params, sha256: written?.params.sha256 ?? "" };
   };
   const progress = opts.progress
@@ -347,7 +362,7 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     : undefined;
   let trained: Awaited<ReturnType<typeof trainAndPredictRnn>> | undefined;
   try {
-    if (!s.earlier) await keep(start.params, start.sampler);
+    if (!s.earlier) await keep(start.params, start.sampler, false);
     else if (dir !== undefined) {
       await writeRecord(dir, { ...recordFor("running"), params: paramsFile(kept.sha256) });
     }
@@ -359,11 +374,7 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
         curve.push(r);
         progress?.epoch(r.epoch, r.perplexity, r.seconds);
         if (r.predictions) chapterLines(r).forEach((line) => print(line));
-        await keep(
-          state.params,
-          state.sampler,
-          dir === undefined ? undefined : await plot("running"),
-        );
+        await keep(state.params, state.sampler, dir !== undefined);
       },
     }, TRAINERS[trainer]);
     progress?.clear();
@@ -382,7 +393,7 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     }
     const record = { ...recordFor(end.status, extra), params: paramsFile(kept.sha256) };
     if (dir !== undefined) {
-      await writePlot(dir, await plot(end.status, record.divergence));
+      await writeViews(dir, await views(record));
       await writeRecord(dir, record);
     }
     const seconds = record.totalSeconds;
