@@ -59,6 +59,8 @@ export interface SessionOptions {
   progress?: boolean;
   /** Once aborted, training stops at the next step boundary and the run is `interrupted`. */
   signal?: AbortSignal;
+  /** After each epoch, once the folder holds it. */
+  onEpoch?: (record: EpochRecord, target: number) => void;
 }
 
 /** What a new run needs besides its config. */
@@ -139,16 +141,18 @@ function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): s
 }
 
 /**
- * Starts the backend for `choice` and checks that `trainer` can run `config` there: the fused
- * trainer needs webgpu, and the config must fit in the backend's memory.
+ * Starts the backend for `choice` (unless `started`, the backend already active for it, is given)
+ * and checks that `trainer` can run `config` there: the fused trainer needs webgpu, and the config
+ * must fit in the backend's memory.
  */
 async function startBackend(
   choice: BackendChoice,
   trainer: TrainerName,
   config: TrainConfig,
   data: TrainingData,
+  started?: BackendInfo,
 ): Promise<BackendInfo> {
-  const backend = await selectBackend(choice);
+  const backend = started ?? await selectBackend(choice);
   if (trainer === "fused" && backend.name !== "webgpu") {
     throw new UsageError(
       `--trainer fused needs the webgpu backend, but the run would use ${backend.name}`,
@@ -165,12 +169,28 @@ async function startBackend(
   return backend;
 }
 
-/** Trains a new run of `config`, written to `opts.out` (when set) after every epoch. */
-export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
+/**
+ * Everything a new run checks before it trains: loads its corpus, checks the config against it
+ * (batch sizes, prefixes, `--pred-len`), starts the backend (or takes `started`, the one already
+ * active for `opts.backend`), and checks the trainer and the memory there. Throws a one-line
+ * {@linkcode UsageError} for what cannot run.
+ */
+export async function prepareRun(
+  config: TrainConfig,
+  opts: Pick<RunOptions, "corpus" | "backend" | "trainer">,
+  started?: BackendInfo,
+): Promise<{ data: TrainingData; backend: BackendInfo }> {
   const data = await loadTrainingData(opts.corpus, config.corpusChars);
   checkConfigAgainstData(config, data);
   const trainer = opts.trainer ?? "reference";
-  const backend = await startBackend(opts.backend, trainer, config, data);
+  const backend = await startBackend(opts.backend, trainer, config, data, started);
+  return { data, backend };
+}
+
+/** Trains a new run of `config`, written to `opts.out` (when set) after every epoch. */
+export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
+  const { data, backend } = await prepareRun(config, opts);
+  const trainer = opts.trainer ?? "reference";
   const lock = opts.out === undefined ? undefined : await openNewRunDir(opts.out, opts.force);
   const start: TrainStart = {
     epochsDone: 0,
@@ -375,6 +395,7 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
         progress?.epoch(r.epoch, r.perplexity, r.seconds);
         if (r.predictions) chapterLines(r).forEach((line) => print(line));
         await keep(state.params, state.sampler, dir !== undefined);
+        opts.onEpoch?.(r, config.epochs);
       },
     }, TRAINERS[trainer]);
     progress?.clear();
