@@ -142,6 +142,7 @@ h1 { font-size: 1.45rem; margin: 0 0 .25rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.1rem; margin: 2rem 0 .6rem; padding-bottom: .2rem;
   border-bottom: 1px solid var(--line); }
 p.sub { margin: 0 0 1rem; color: var(--muted); overflow-wrap: anywhere; }
+section > * + * { margin-top: .8rem; }
 figure { margin: 0; }
 figure svg { display: block; width: 100%; max-width: 46rem; height: auto; }
 .plot-narrow { display: none; }
@@ -176,9 +177,9 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; }
   .stack thead { display: none; }
   .stack tr { border-bottom: 1px solid var(--line); padding: .3rem 0; }
   .stack tr:last-child { border-bottom: 0; }
-  .stack td { border: 0; padding: .1rem .6rem; }
-  .stack td::before { content: attr(data-label); display: block; color: var(--muted);
-    font-size: .8rem; }
+  .stack td { display: grid; grid-template-columns: 5rem 1fr; gap: .5rem; border: 0;
+    padding: .1rem .6rem; }
+  .stack td::before { content: attr(data-label); color: var(--muted); }
   .stack td [lang="zh"] { min-width: 0; }
 }
 `;
