@@ -63,8 +63,8 @@ value train refuses is one line and exit 2.
 
 Each run is an ordinary run folder, DIR/runs/<name>/ (verify --run, export, train --resume work on
 it), trained by one of --jobs worker processes (default: the number of cores). A line is printed as
-each run ends, above a status line on a terminal. DIR/summary.csv, summary.json and summary.md
-(a row per run, and mean ± sd over seeds) and DIR/report.html are kept up to date as runs end.
+each run ends, above a status line on a terminal. DIR/summary.csv, summary.json and summary.md (a
+row per run, and mean ± sd over seeds), curves.svg and report.html are kept up to date as runs end.
 
 Rerunning the same command (or deno task sweep --out DIR) continues the sweep: finished runs are
 skipped, interrupted ones resume from their checkpoint, failed ones start again. Ctrl-C (or

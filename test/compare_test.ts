@@ -2,21 +2,12 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { SMALL_PRESET, type TrainConfig } from "../mod.ts";
+import type { TrainConfig } from "../mod.ts";
 import { differingKeys, loadRuns } from "../src/compare/compare.ts";
 import { runTraining } from "../src/run/run.ts";
-import { runTask } from "./_helpers.ts";
+import { runTask, tinyConfig } from "./_helpers.ts";
 
-const TINY: TrainConfig = {
-  ...SMALL_PRESET,
-  epochs: 2,
-  corpusChars: 600,
-  hidden: 8,
-  batchSize: 3,
-  numSteps: 5,
-  predLen: 5,
-  prefixes: ["分开"],
-};
+const TINY = tinyConfig();
 
 /** Trains `config` into `dir` on cpu. */
 async function train(dir: string, config: TrainConfig): Promise<void> {

@@ -5,25 +5,16 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadTrainingData, SMALL_PRESET, type TrainConfig } from "../mod.ts";
+import { loadTrainingData, type TrainConfig } from "../mod.ts";
 import { openRunDirToResume, readRunDir, RUN_FORMAT, type RunRecord } from "../src/run/run_dir.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { CHAPTER_PRESET } from "../src/train/config.ts";
 import { referenceTrainer, trainAndPredictRnn, type TrainerFactory } from "../src/train/train.ts";
 import { environment } from "../src/report/machine.ts";
 import { runBandCheck } from "../src/verify/checks.ts";
-import { runTask } from "./_helpers.ts";
+import { runTask, tinyConfig } from "./_helpers.ts";
 
-const TINY: TrainConfig = {
-  ...SMALL_PRESET,
-  epochs: 2,
-  corpusChars: 600,
-  hidden: 8,
-  batchSize: 3,
-  numSteps: 5,
-  predPeriod: 10,
-  prefixes: ["分开"],
-};
+const TINY = tinyConfig({ predPeriod: 10 });
 
 /** Trains `config` on cpu with a trainer that records, per step, its epoch and the state it got. */
 async function statesSeen(config: TrainConfig) {

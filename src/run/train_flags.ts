@@ -63,11 +63,11 @@ export type RunFlagName = keyof typeof RUN_FLAGS;
 /** The run flags' names. */
 export const RUN_FLAG_NAMES = Object.keys(RUN_FLAGS) as RunFlagName[];
 
-/** The flags that set the config, which a resumed run takes from its checkpoint instead. */
-export const CONFIG_FLAGS = [
-  "preset",
+/** The flags that a config's values come from (all but `--preset`), in the order shown. */
+export const CONFIG_VALUE_FLAGS = [
   "iter",
   "state-init",
+  "epochs",
   "seed",
   "corpus-chars",
   "hidden",
@@ -80,8 +80,11 @@ export const CONFIG_FLAGS = [
   "prefixes",
 ] as const satisfies readonly RunFlagName[];
 
-/** Parsed train flags. */
-export type TrainFlags = ReturnType<typeof parseTrainFlags>;
+/** The flags that set the config, which a resumed run takes from its checkpoint instead. */
+export const CONFIG_FLAGS = [
+  "preset",
+  ...CONFIG_VALUE_FLAGS.filter((f) => f !== "epochs"),
+] as const satisfies readonly RunFlagName[];
 
 /** Parses `args` as `deno task train`'s flags (strictly: an unknown flag is a usage error). */
 export function parseTrainFlags(args: string[]) {
@@ -153,23 +156,6 @@ export function runChoicesFromFlags(flags: Partial<Record<RunFlagName, unknown>>
     },
   };
 }
-
-/** The flags that a config's values come from (all but `--preset`), in the order shown. */
-export const CONFIG_VALUE_FLAGS = [
-  "iter",
-  "state-init",
-  "epochs",
-  "seed",
-  "corpus-chars",
-  "hidden",
-  "batch-size",
-  "num-steps",
-  "lr",
-  "theta",
-  "pred-period",
-  "pred-len",
-  "prefixes",
-] as const satisfies readonly RunFlagName[];
 
 /** A flag that a config value comes from. */
 export type ConfigValueFlag = (typeof CONFIG_VALUE_FLAGS)[number];

@@ -43,6 +43,15 @@ const TRAIN_PERMISSIONS = denoJson.tasks.train.split(" ").filter((a) => a.starts
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
+/** The terminal's width, or 100 columns when there is none to ask. */
+function terminalColumns(): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return 100;
+  }
+}
+
 /** The display: lines on stdout, a status line on stderr when it is a terminal. */
 export class SweepDisplay {
   #tty: boolean;
@@ -111,7 +120,7 @@ export class SweepDisplay {
     const text =
       `sweep: ${this.#ended}/${this.#total} done · ${running.join(" · ") || "starting"}` +
       ` · ETA ${eta}`;
-    const width = Deno.consoleSize?.().columns ?? 100;
+    const width = terminalColumns();
     this.#write("err", `\r${[...text].slice(0, Math.max(20, width - 1)).join("")}\x1b[K`);
     this.#statusShown = true;
   }

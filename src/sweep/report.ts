@@ -19,6 +19,7 @@ import {
   htmlTable,
   keyValues,
   num,
+  type Plot,
   raw,
   type Section,
   statusCell,
@@ -87,18 +88,22 @@ async function machines(dir: string, summary: Summary): Promise<Html[]> {
   ];
 }
 
-/** The sweep's page. */
+/** The sweep's plot: each setting's curve, the mean over its seeds, for a laptop and a phone. */
+export async function sweepPlot(summary: Summary, title: string): Promise<Plot> {
+  const series = settingCurves(summary);
+  return {
+    wide: await curvesSvg({ title: [title, "perplexity by setting (mean over seeds)"], series }),
+    narrow: await curvesSvg({ title: [], series, width: 290 }),
+  };
+}
+
+/** The sweep's page, with its plot. */
 export async function sweepReportHtml(
   dir: string,
   summary: Summary,
   title: string,
+  plot: Plot,
 ): Promise<string> {
-  const series = settingCurves(summary);
-  const plotTitle = "perplexity by setting (mean over seeds)";
-  const plot = {
-    wide: await curvesSvg({ title: plotTitle, series }),
-    narrow: await curvesSvg({ title: [], series, width: 290 }),
-  };
   const runs = runsTable(summary);
   const over = aggregateTable(summary);
   const numeric = (cells: string[], right: boolean[]): Cell[] =>

@@ -6,7 +6,8 @@
  *   last worker failed, with the error;
  * - `runs/<name>/`: a run folder per run, as `deno task train --out` writes it;
  * - `logs/<name>.log`: what each run's worker wrote on stderr (the chapter's lines, an error);
- * - `summary.json`, `summary.csv`, `summary.md` and `report.html`, rewritten as each run ends;
+ * - `summary.json`, `summary.csv`, `summary.md`, `curves.svg` (each setting's mean curve) and
+ *   `report.html`, rewritten as each run ends;
  * - `run.lock` while a sweep process works in it (one at a time).
  *
  * Running it again continues it: complete and diverged runs are skipped, interrupted ones resume
@@ -35,7 +36,7 @@ import {
   readPlanFile,
 } from "./plan.ts";
 import { type PoolJob, type PoolResult, runPool, SweepDisplay } from "./pool.ts";
-import { sweepReportHtml } from "./report.ts";
+import { sweepPlot, sweepReportHtml } from "./report.ts";
 import { inShard, type Shard, shardFolderName } from "./shard.ts";
 import {
   makeSummary,
@@ -58,6 +59,7 @@ export const SWEEP_FILES = {
   summaryJson: "summary.json",
   summaryCsv: "summary.csv",
   summaryMd: "summary.md",
+  plot: "curves.svg",
   report: "report.html",
 } as const;
 
@@ -282,7 +284,7 @@ async function rowOf(
   );
 }
 
-/** Writes the summary files and the report into `dir`, each atomically. */
+/** Writes the summary files, the plot and the report into `dir`, each atomically. */
 export async function writeSummary(dir: string, summary: Summary): Promise<void> {
   const title = `Sweep ${basename(resolve(dir))}`;
   await writeFileAtomic(
@@ -291,7 +293,12 @@ export async function writeSummary(dir: string, summary: Summary): Promise<void>
   );
   await writeFileAtomic(join(dir, SWEEP_FILES.summaryCsv), summaryCsv(summary));
   await writeFileAtomic(join(dir, SWEEP_FILES.summaryMd), summaryMarkdown(summary, title));
-  await writeFileAtomic(join(dir, SWEEP_FILES.report), await sweepReportHtml(dir, summary, title));
+  const plot = await sweepPlot(summary, title);
+  await writeFileAtomic(join(dir, SWEEP_FILES.plot), plot.wide);
+  await writeFileAtomic(
+    join(dir, SWEEP_FILES.report),
+    await sweepReportHtml(dir, summary, title, plot),
+  );
 }
 
 /** The runs of a folder's share of its plan, in order. */
@@ -319,10 +326,6 @@ export async function summarise(folder: SweepFolder): Promise<Summary> {
 export interface SweepOutcome {
   /** The summary written at the end. */
   summary: Summary;
-  /** How many runs were already finished (skipped), and how many this session trained. */
-  skipped: number;
-  /** The runs this session started. */
-  started: number;
   /** Whether it was stopped by the signal. */
   interrupted: boolean;
 }
@@ -349,7 +352,6 @@ export async function runSweep(
   opts: {
     workers: number;
     signal: AbortSignal;
-    display?: SweepDisplay;
     print?: (l: string) => void;
   },
 ): Promise<SweepOutcome> {
@@ -385,8 +387,10 @@ export async function runSweep(
     }
     if (skipped > 0) print(`${skipped} of ${share(folder).length} runs are finished already`);
     await Deno.mkdir(join(dir, SWEEP_FILES.logs), { recursive: true });
-    const display = opts.display ??
-      new SweepDisplay(jobs.length, jobs.reduce((n, j) => n + j.epochs - j.epochsDone, 0));
+    const display = new SweepDisplay(
+      jobs.length,
+      jobs.reduce((n, j) => n + j.epochs - j.epochsDone, 0),
+    );
     const onResult = async (result: PoolResult) => {
       const run = plan.runs.find((r) => r.name === result.name)!;
       const failed = result.code !== 0 && result.code !== 3 && result.code !== 130 &&
@@ -408,7 +412,7 @@ export async function runSweep(
     display.close();
     const summary = await summarise(folder);
     await writeSummary(dir, summary);
-    return { summary, skipped, started: jobs.length, interrupted: opts.signal.aborted };
+    return { summary, interrupted: opts.signal.aborted };
   } finally {
     folder.lock.release();
   }
