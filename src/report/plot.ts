@@ -98,6 +98,8 @@ export interface PlotSeries {
 export interface CurvesInput extends Omit<PlotInput, "curve" | "chapter"> {
   /** The curves, in the legend's order (colours follow it). */
   series: readonly PlotSeries[];
+  /** What the series' names say (`iter · state-init`), above them in the legend. */
+  legendTitle?: string;
 }
 
 /** Renders a run's curve, beside the chapter's printed points when given, as an SVG document. */
@@ -154,7 +156,7 @@ export async function curvesSvg(input: CurvesInput): Promise<string> {
   const color = {
     field: "series",
     type: "nominal",
-    title: null,
+    title: input.legendTitle ?? null,
     scale: { domain: names, range: names.map((_, i) => COLOURS[i % COLOURS.length]) },
     // Many names take a column, one under another, rather than a row wider than the plot.
     legend: {

@@ -34,20 +34,16 @@ import {
   type SummaryRow,
 } from "./summary.ts";
 
-/** `hidden=64 lr=0.1`: a setting's values, or `all runs` when nothing but the seed varies. */
-export function settingLabel(values: Record<string, string>): string {
-  return Object.entries(values).map(([k, v]) => `${k}=${v}`).join(" ") || "all runs";
-}
-
 /**
- * A curve per setting: the mean over its runs of each epoch's perplexity, over the runs that
- * reached it (complete runs only, when the setting has any).
+ * A curve per setting, named by its values (`random · epoch`, or `all runs` when only the seed
+ * varies): the mean over its runs of each epoch's perplexity, over the runs that reached it
+ * (complete runs only, when the setting has any).
  */
 export function settingCurves(summary: Summary): PlotSeries[] {
   const groups = new Map<string, SummaryRow[]>();
   for (const row of summary.runs) {
     if (row.curve.length === 0) continue;
-    const key = settingLabel(row.values);
+    const key = Object.values(row.values).join(" · ") || "all runs";
     groups.set(key, [...groups.get(key) ?? [], row]);
   }
   return [...groups].map(([label, rows]) => {
@@ -91,9 +87,11 @@ async function machines(dir: string, summary: Summary): Promise<Html[]> {
 /** The sweep's plot: each setting's curve, the mean over its seeds, for a laptop and a phone. */
 export async function sweepPlot(summary: Summary, title: string): Promise<Plot> {
   const series = settingCurves(summary);
+  const legendTitle = summary.varying.join(" · ") || undefined;
+  const heading = [title, "perplexity by setting (mean over seeds)"];
   return {
-    wide: await curvesSvg({ title: [title, "perplexity by setting (mean over seeds)"], series }),
-    narrow: await curvesSvg({ title: [], series, width: 290 }),
+    wide: await curvesSvg({ title: heading, series, legendTitle }),
+    narrow: await curvesSvg({ title: [], series, legendTitle, width: 290 }),
   };
 }
 
