@@ -4,7 +4,9 @@
  * on both), timed from the command's start to its end (process start-up, the checks before work
  * and the summary included), with the peak memory of all the sweep's processes together, sampled
  * with `ps` every half second. Prints runs per hour for each and their ratio, and writes them as
- * JSON with the machine.
+ * JSON with the machine. Before each, a control: the same plain JavaScript loop in one process and
+ * in two at once, whose ratio says how much of a second core the machine's other load left (2×
+ * on a quiet 2-core machine).
  *
  *     deno run --allow-read --allow-write --allow-env --allow-run --allow-sys \
  *       bench/sweep_throughput.ts [--rounds 2] [--out FILE.json] [-- sweep flags]
@@ -81,27 +83,54 @@ async function measure(jobs: number) {
   };
 }
 
+/** A fixed amount of plain JavaScript work (a few seconds), no memory to speak of. */
+const LOOP = "let x = 0; for (let i = 0; i < 6e8; i++) x = (x + i) % 1000003; console.log(x);";
+
+/**
+ * The control: `n` processes of the same plain loop at once; their throughput (loops per hour).
+ * Two processes make twice one's only where two cores are free: on a shared machine, this says
+ * how much of the second core the sweep could have had.
+ */
+async function control(n: number): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: n },
+      () => new Deno.Command(Deno.execPath(), { args: ["eval", LOOP], stdout: "null" }).output(),
+    ),
+  );
+  return n / ((performance.now() - start) / 1000) * 3600;
+}
+
 const measurements: Awaited<ReturnType<typeof measure>>[] = [];
+const controls: { processes: number; loopsPerHour: number }[] = [];
 for (let round = 0; round < rounds; round++) {
   for (const jobs of [1, 2]) {
+    const loopsPerHour = await control(jobs);
+    controls.push({ processes: jobs, loopsPerHour });
     const m = await measure(jobs);
     measurements.push(m);
     console.log(
       `round ${round + 1}, --jobs ${jobs}: ${m.runs} runs in ${m.seconds.toFixed(1)} s = ` +
         `${m.runsPerHour.toFixed(1)} runs/hour, ${m.meanSecondsPerEpoch.toFixed(2)} s/epoch, ` +
-        `peak ${(m.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`,
+        `peak ${(m.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB; the plain loop in ${jobs} ` +
+        `process(es): ${loopsPerHour.toFixed(0)} loops/hour`,
     );
   }
 }
-const mean = (jobs: number) => {
-  const of = measurements.filter((m) => m.jobs === jobs);
-  return of.reduce((a, m) => a + m.runsPerHour, 0) / of.length;
-};
-const ratio = mean(2) / mean(1);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const runsPerHour = (jobs: number) =>
+  mean(measurements.filter((m) => m.jobs === jobs).map((m) => m.runsPerHour));
+const loopsPerHour = (n: number) =>
+  mean(controls.filter((c) => c.processes === n).map((c) => c.loopsPerHour));
+const ratio = runsPerHour(2) / runsPerHour(1);
+const controlRatio = loopsPerHour(2) / loopsPerHour(1);
 const env = environment();
 console.log(
-  `--jobs 2 / --jobs 1: ${ratio.toFixed(2)}× the runs per hour (${mean(2).toFixed(1)} / ` +
-    `${mean(1).toFixed(1)}), on ${machineDescription(env)}`,
+  `--jobs 2 / --jobs 1: ${ratio.toFixed(2)}× the runs per hour (${runsPerHour(2).toFixed(1)} / ` +
+    `${runsPerHour(1).toFixed(1)}); the plain loop in 2 processes / 1: ${
+      controlRatio.toFixed(2)
+    }× (what the machine's load left for a second process); on ${machineDescription(env)}`,
 );
 if (flags.out) {
   const result = {
@@ -109,6 +138,8 @@ if (flags.out) {
     sweep,
     measurements,
     ratio,
+    controls,
+    controlRatio,
     machine: machineDescription(env),
     environment: env,
     loadAverage: Deno.loadavg(),

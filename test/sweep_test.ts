@@ -190,7 +190,8 @@ Deno.test("the display: a line per run that ends; on a terminal, a status line b
   display.ended("0_lr=0.1", "0_lr=0.1: complete");
   display.close();
   const status = written.filter(([fd]) => fd === "err").map(([, t]) => t);
-  assert.match(status[1], /^\rsweep: 0\/2 done · 0_lr=0\.1 1\/2 · ETA \S+\x1b\[K$/);
+  assert.ok(status[1].endsWith("\x1b[K"), "the rest of the line is cleared");
+  assert.match(status[1], /^\rsweep: 0\/2 done · 0_lr=0\.1 1\/2 · ETA \S+$/);
   assert.match(status[2], /^\rsweep: 0\/2 done · 0_lr=0\.1 1\/2 · 1_lr=0\.2 0\/2 · ETA/);
   // The status line is cleared before the run's line is written, and drawn again after it.
   const at = written.findIndex(([fd]) => fd === "out");

@@ -42,7 +42,7 @@ export interface ComparedRun {
 }
 
 /** The settings of a record by flag name (the backend as it ran, not as asked). */
-export function recordValues(record: RunRecord): Record<string, string> {
+function recordValues(record: RunRecord): Record<string, string> {
   return {
     ...configFlagValues(record.config),
     backend: record.backend.name,

@@ -64,7 +64,7 @@ export type RunFlagName = keyof typeof RUN_FLAGS;
 export const RUN_FLAG_NAMES = Object.keys(RUN_FLAGS) as RunFlagName[];
 
 /** The flags that a config's values come from (all but `--preset`), in the order shown. */
-export const CONFIG_VALUE_FLAGS = [
+const CONFIG_VALUE_FLAGS = [
   "iter",
   "state-init",
   "epochs",

@@ -116,7 +116,7 @@ function flagObject(value: unknown, where: string): Record<string, FlagValue> {
 }
 
 /** Checks the shape of a parsed plan file. */
-export function checkPlanSpec(value: unknown, where: string): PlanSpec {
+function checkPlanSpec(value: unknown, where: string): PlanSpec {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new UsageError(`${where} is not a plan: it must be a JSON object`);
   }

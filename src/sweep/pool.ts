@@ -190,20 +190,15 @@ async function runWorker(
     new Date().toISOString()
   }, exit ${status.code}\n`;
   await writeFileAtomic(log, before + header + stderr);
-  const error = status.code === 0 ? undefined : lastError(stderr);
-  return {
-    name,
-    code: status.code,
-    ...(error !== undefined && { error }),
-    ...(status.code !== 0 && error === undefined && {
-      error: status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`,
-    }),
-  };
+  const error = status.code === 0 ? undefined : lastError(stderr) ??
+    (status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`);
+  return { name, code: status.code, ...(error !== undefined && { error }) };
 }
 
 /**
  * Runs `jobs` on up to `workers` processes, in order; calls `onResult` as each ends (awaited, one
- * at a time). Returns when all that started have ended; after `signal` aborts, none starts.
+ * at a time). Returns when all that started have ended and been reported; after `signal` aborts,
+ * none starts.
  */
 export async function runPool(
   jobs: readonly PoolJob[],
@@ -214,9 +209,8 @@ export async function runPool(
     display: SweepDisplay;
     onResult: (result: PoolResult) => Promise<void>;
   },
-): Promise<PoolResult[]> {
+): Promise<void> {
   const queue = [...jobs];
-  const results: PoolResult[] = [];
   let reporting = Promise.resolve();
   const lane = async () => {
     while (queue.length > 0 && !opts.signal.aborted) {
@@ -227,11 +221,9 @@ export async function runPool(
         opts.signal,
         opts.display,
       );
-      results.push(result);
       reporting = reporting.then(() => opts.onResult(result));
       await reporting;
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.workers, jobs.length) }, lane));
-  return results;
 }

@@ -39,7 +39,7 @@ import {
  * varies): the mean over its runs of each epoch's perplexity, over the runs that reached it
  * (complete runs only, when the setting has any).
  */
-export function settingCurves(summary: Summary): PlotSeries[] {
+function settingCurves(summary: Summary): PlotSeries[] {
   const groups = new Map<string, SummaryRow[]>();
   for (const row of summary.runs) {
     if (row.curve.length === 0) continue;

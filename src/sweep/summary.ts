@@ -195,7 +195,7 @@ export function formatSpread(s: Spread | null, single: (x: number) => string): s
 }
 
 /** Seconds with two decimals. */
-export const formatSeconds = (x: number): string => x.toFixed(2);
+const formatSeconds = (x: number): string => x.toFixed(2);
 
 /** A CSV field: quoted when it holds a comma, a quote or a line break. */
 function csvField(value: string | number | null | undefined): string {
@@ -258,7 +258,7 @@ function mdCell(text: string): string {
 }
 
 /** A Markdown table. */
-export function markdownTable(head: string[], rows: string[][], right: boolean[] = []): string {
+function markdownTable(head: string[], rows: string[][], right: boolean[] = []): string {
   const rule = head.map((_, i) => right[i] ? "---:" : "---");
   return [head, rule, ...rows].map((r) => `| ${r.map(mdCell).join(" | ")} |`).join("\n");
 }

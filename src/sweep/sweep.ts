@@ -285,7 +285,7 @@ async function rowOf(
 }
 
 /** Writes the summary files, the plot and the report into `dir`, each atomically. */
-export async function writeSummary(dir: string, summary: Summary): Promise<void> {
+async function writeSummary(dir: string, summary: Summary): Promise<void> {
   const title = `Sweep ${basename(resolve(dir))}`;
   await writeFileAtomic(
     join(dir, SWEEP_FILES.summaryJson),
@@ -307,7 +307,7 @@ function share(folder: Pick<SweepFolder, "plan" | "shard">): PlannedRun[] {
 }
 
 /** The summary of a sweep folder as it stands. */
-export async function summarise(folder: SweepFolder): Promise<Summary> {
+async function summarise(folder: SweepFolder): Promise<Summary> {
   const rows = await Promise.all(
     share(folder).map((r) =>
       rowOf(
