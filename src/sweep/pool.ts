@@ -43,10 +43,10 @@ const TRAIN_PERMISSIONS = denoJson.tasks.train.split(" ").filter((a) => a.starts
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
-/** The terminal's width, or 100 columns when there is none to ask. */
+/** The terminal's width, or 100 columns when there is none to ask (or it says 0). */
 function terminalColumns(): number {
   try {
-    return Deno.consoleSize().columns;
+    return Deno.consoleSize().columns || 100;
   } catch {
     return 100;
   }
