@@ -6,21 +6,24 @@
 
 import { join, resolve } from "node:path";
 import { UsageError } from "../src/cli/errors.ts";
-import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
+import { numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { stopOnSignals } from "../src/cli/signals.ts";
-import { MAX_PREDICT_CHARS } from "../src/model/predict.ts";
 import { resumeTraining, runTraining, type TrainedRun } from "../src/run/run.ts";
-import { BACKEND_CHOICES } from "../src/train/backend.ts";
-import { PRESETS, type TrainConfig } from "../src/train/config.ts";
-import { TRAINER_NAMES } from "../src/train/trainers.ts";
+import {
+  CONFIG_FLAGS,
+  configFromFlags,
+  POSITIVE_INT,
+  runChoicesFromFlags,
+  TRAIN_FLAGS,
+} from "../src/run/train_flags.ts";
 
 /** The usage and description that `--help` prints. */
 const USAGE =
-  `deno task train [--preset chapter|small] [--iter random|consecutive] [--epochs N] [--seed N]
-                [--data PATH] [--dataset 2017|2018] [--allow-unknown-data] [--corpus-chars N]
-                [--hidden N] [--batch-size N] [--num-steps N] [--lr X] [--theta X]
+  `deno task train [--preset chapter|small] [--iter random|consecutive] [--state-init batch|epoch]
+                [--epochs N] [--seed N] [--data PATH] [--dataset 2017|2018] [--allow-unknown-data]
+                [--corpus-chars N] [--hidden N] [--batch-size N] [--num-steps N] [--lr X] [--theta X]
                 [--pred-period N] [--pred-len N] [--prefixes 分开,不分开,战争中部队]
                 [--backend auto|webgpu|wasm|cpu] [--trainer reference|batched|fused]
                 [--out DIR] [--force] [--json]
@@ -36,81 +39,15 @@ Ctrl-C (or SIGTERM) stops at the next step, keeps the epochs done, prints the co
 resumes, and exits 130 (143). --resume DIR continues a run to its epochs, with its own settings;
 with --epochs N it trains a run further. A resumed run equals one never stopped, bit for bit.
 
+--state-init says when the hidden state is initialised: before every minibatch (batch), or at the
+start of each epoch and then carried, detached, from one minibatch to the next (epoch). The
+default is the chapter's for the sampler: batch for random, epoch for consecutive; --iter random
+--state-init epoch is the chapter's second exercise.
+
 A config that cannot fit in the backend's memory is refused before training (exit 2). A run whose
 loss or parameters stop being finite ends with exit 3, recorded as diverged.
 
 ${PATHS_HELP}`;
-
-/** A positive integer; other flags state their own range. */
-const POSITIVE_INT: Parameters<typeof numberFlag>[2] = { integer: true, min: 1 };
-
-/** The flags that set the config, which a resumed run takes from its checkpoint instead. */
-const CONFIG_FLAGS = [
-  "preset",
-  "iter",
-  "seed",
-  "corpus-chars",
-  "hidden",
-  "batch-size",
-  "num-steps",
-  "lr",
-  "theta",
-  "pred-period",
-  "pred-len",
-  "prefixes",
-] as const;
-
-/** Builds the run's config: the preset, then each flag given. */
-function configFromFlags(flags: ReturnType<typeof parseTrainFlags>): TrainConfig {
-  const preset = PRESETS[choiceFlag("preset", flags.preset ?? "chapter", Object.keys(PRESETS))];
-  const num = (name: keyof typeof flags, fallback: number, opts = POSITIVE_INT) =>
-    flags[name] === undefined ? fallback : numberFlag(name, String(flags[name]), opts);
-  const prefixes = flags.prefixes?.split(",") ?? preset.prefixes;
-  return {
-    iter: flags.iter === undefined
-      ? preset.iter
-      : choiceFlag("iter", flags.iter, ["random", "consecutive"] as const),
-    epochs: num("epochs", preset.epochs),
-    seed: num("seed", preset.seed, { integer: true, min: 0, max: 0xffffffff }),
-    corpusChars: num("corpus-chars", preset.corpusChars, { integer: true, min: 2 }),
-    hidden: num("hidden", preset.hidden),
-    batchSize: num("batch-size", preset.batchSize),
-    numSteps: num("num-steps", preset.numSteps),
-    lr: num("lr", preset.lr, { integer: false, min: 0 }),
-    theta: num("theta", preset.theta, { integer: false, min: Number.MIN_VALUE }),
-    predPeriod: num("pred-period", preset.predPeriod),
-    predLen: num("pred-len", preset.predLen, { integer: true, min: 0, max: MAX_PREDICT_CHARS }),
-    prefixes: prefixes.filter((p) => p !== ""),
-  };
-}
-
-function parseTrainFlags(args: string[]) {
-  const s = { type: "string" } as const;
-  return parseFlags(args, {
-    preset: s,
-    iter: s,
-    epochs: s,
-    seed: s,
-    data: s,
-    dataset: s,
-    "allow-unknown-data": { type: "boolean" },
-    "corpus-chars": s,
-    hidden: s,
-    "batch-size": s,
-    "num-steps": s,
-    lr: s,
-    theta: s,
-    "pred-period": s,
-    "pred-len": s,
-    prefixes: s,
-    backend: s,
-    trainer: s,
-    out: s,
-    force: { type: "boolean" },
-    resume: s,
-    json: { type: "boolean" },
-  });
-}
 
 /** `'/a b/c'` where the shell needs quotes. */
 function shellWord(text: string): string {
@@ -118,18 +55,8 @@ function shellWord(text: string): string {
 }
 
 async function main(args: string[]) {
-  const flags = parseTrainFlags(args);
-  const backend = flags.backend === undefined
-    ? undefined
-    : choiceFlag("backend", flags.backend, BACKEND_CHOICES);
-  const trainer = flags.trainer === undefined
-    ? undefined
-    : choiceFlag("trainer", flags.trainer, TRAINER_NAMES);
-  const corpus = {
-    data: flags.data === undefined ? undefined : userPath(flags.data),
-    dataset: flags.dataset,
-    allowUnknownData: flags["allow-unknown-data"],
-  };
+  const flags = parseFlags(args, TRAIN_FLAGS);
+  const { backend, trainer, corpus } = runChoicesFromFlags(flags);
   const print = flags.json ? console.error : console.log;
   const stop = stopOnSignals();
   let run: TrainedRun;

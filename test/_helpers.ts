@@ -2,12 +2,31 @@
 
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
 
 /** `../shared/` beside the checkout. */
 export const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * A config that trains in a fraction of a second per epoch on cpu: the small preset's loop on 600
+ * characters, hidden 8, batch 3 × 5 steps, 2 epochs; `changes` over it.
+ */
+export function tinyConfig(changes: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    ...SMALL_PRESET,
+    epochs: 2,
+    corpusChars: 600,
+    hidden: 8,
+    batchSize: 3,
+    numSteps: 5,
+    predLen: 5,
+    prefixes: ["分开"],
+    ...changes,
+  };
+}
 
 /** Reads a JSON file under `golden/`. */
 export function readGolden<T>(name: string): T {

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { UsageError } from "../src/cli/errors.ts";
 import { helpRequested, parseFlags } from "../src/cli/flags.ts";
 import { PATHS_HELP } from "../src/cli/paths.ts";
+import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 
 /** Every `deno task` that runs a script in tasks/, with that script's file. */
@@ -15,9 +16,11 @@ function tasksInDenoJson(): { name: string; file: string }[] {
   });
 }
 
-/** The flag names in the first `parseFlags(args, {...})` table of `source`: its top-level keys. */
-function flagsInSource(source: string): string[] {
-  const open = source.indexOf("{", source.search(/parseFlags(AndPositionals)?\(args, \{/));
+/** Flag tables that tasks share, by the name they import them under. */
+const SHARED_TABLES: Record<string, Record<string, unknown>> = { RUN_FLAGS, TRAIN_FLAGS };
+
+/** The top-level text of the object literal that starts at `open` in `source`. */
+function topLevel(source: string, open: number): string {
   let depth = 0;
   let top = "";
   for (const ch of source.slice(open)) {
@@ -25,7 +28,26 @@ function flagsInSource(source: string): string[] {
     else if (ch === "}" && --depth === 0) break;
     else if (depth === 1) top += ch;
   }
-  return [...top.matchAll(/"?([a-z][\w-]*)"?\s*:/g)].map((m) => m[1]);
+  return top;
+}
+
+/**
+ * The flag names in the first `parseFlags(args, …)` table of `source`: a literal's top-level keys,
+ * or those of the constant it names (declared in the file, or a shared table), spreads included.
+ */
+function flagsInSource(source: string): string[] {
+  const call = source.match(/parseFlags(?:AndPositionals)?\(args, (\{|[A-Z_]+)/);
+  if (!call) return [];
+  const name = call[1];
+  if (name in SHARED_TABLES) return Object.keys(SHARED_TABLES[name]);
+  const open = name === "{"
+    ? source.indexOf("{", call.index)
+    : source.indexOf("{", source.indexOf(`const ${name} = `));
+  const top = topLevel(source, open);
+  return [
+    ...[...top.matchAll(/\.\.\.([A-Z_]+)/g)].flatMap((m) => Object.keys(SHARED_TABLES[m[1]] ?? {})),
+    ...[...top.matchAll(/"?([a-z][\w-]*)"?\s*:/g)].map((m) => m[1]),
+  ];
 }
 
 Deno.test("helpRequested: --help or -h anywhere before --, and nothing else", () => {
@@ -64,7 +86,7 @@ Deno.test("parse errors are a UsageError (exit 2) whose one line points to --hel
 
 Deno.test("every task answers --help and -h with its usage, and an unknown flag with one line", async (t) => {
   const tasks = tasksInDenoJson();
-  assert.equal(tasks.length, 9, tasks.map((x) => x.name).join(" "));
+  assert.equal(tasks.length, 11, tasks.map((x) => x.name).join(" "));
   for (const { name, file } of tasks) {
     await t.step(name, async () => {
       const flags = flagsInSource(await Deno.readTextFile(`${ROOT}${file}`));

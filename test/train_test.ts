@@ -113,6 +113,7 @@ Deno.test("deno task train: bad flags and inputs are one line and exit 2, before
     [["--epochs", "-1"], /^error: --epochs must be in \[1, Infinity\], got -1$/],
     [["--pred-len", "10000000"], /^error: --pred-len must be in \[0, 100000\], got 10000000$/],
     [["--iter", "shuffled"], /^error: --iter must be one of random, consecutive, got 'shuffled'$/],
+    [["--state-init", "never"], /^error: --state-init must be one of batch, epoch, got 'never'$/],
     [["--backend", "tpu"], /^error: --backend must be one of auto, webgpu, wasm, cpu, got 'tpu'$/],
     [["--preset", "huge"], /^error: --preset must be one of chapter, small, got 'huge'$/],
     [

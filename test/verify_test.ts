@@ -229,7 +229,7 @@ async function fakeRun(config: TrainConfig, perplexities: number[]): Promise<str
       totalSeconds: 0,
     },
     initParamArrays(vocab.length, config.hidden, config.seed),
-    "<svg/>",
+    { svg: "<svg/>", html: "" },
   );
   return dir;
 }

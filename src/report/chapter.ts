@@ -6,11 +6,14 @@
 
 import chapter from "../../golden/chapter_printed.json" with { type: "json" };
 import { CHAPTER_CORPUS_CHARS } from "../data/corpus.ts";
+import { CHAPTER_STATE_INIT, type StateInit, stateInitOf } from "../train/config.ts";
 
 /** The settings a curve depends on, as a run's config names them (a `TrainConfig` is one). */
 export interface CurveSetting {
   /** The sampler. */
   iter: "random" | "consecutive";
+  /** When the state is initialised (absent: the chapter's for the sampler). */
+  stateInit?: StateInit;
   /** `hidden_dim`. */
   hidden: number;
   /** `batch_size`. */
@@ -54,10 +57,24 @@ export function sameSetting(a: Omit<CurveSetting, "iter">, b: Omit<CurveSetting,
 }
 
 /**
- * The chapter's curve when `config` is the chapter's own setting (the sampler aside), else an
- * empty list: there is nothing to compare a different setting with.
+ * Why `config` initialises the state otherwise than the chapter does with its sampler, or
+ * `undefined` when it does not: the chapter printed no curve for another choice.
+ */
+export function stateInitMismatch(config: CurveSetting): string | undefined {
+  const own = stateInitOf(config);
+  const chapters = CHAPTER_STATE_INIT[config.iter];
+  return own === chapters ? undefined : `--state-init ${own} is a setting of its own: the ` +
+    `chapter initialises the ${config.iter} sampler's state per ${chapters}`;
+}
+
+/**
+ * The chapter's curve when `config` is the chapter's own setting (the sampler aside, with the
+ * chapter's state initialisation for it), else an empty list: there is nothing to compare a
+ * different setting with.
  */
 export function readChapterCurve(config: CurveSetting): ChapterEpoch[] {
   const setting = { ...chapter.training.config, corpusChars: CHAPTER_CORPUS_CHARS };
-  return sameSetting(config, setting) ? chapterCurve(config.iter) : [];
+  return sameSetting(config, setting) && stateInitMismatch(config) === undefined
+    ? chapterCurve(config.iter)
+    : [];
 }

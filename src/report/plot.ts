@@ -34,16 +34,33 @@ export interface PlotInput {
   diverged?: { epoch: number; reason: string };
   /** A second title line: how the run stands (`interrupted after epoch 3 of 20`, …). */
   subtitle?: string;
+  /** The plotting area's width in pixels (560 by default; a phone's page takes about 290). */
+  width?: number;
 }
 
-/** The series' names and colours, the same in every plot. */
+/** The series' names in a run's plot, and their colours, the same in every plot. */
 const SERIES = { run: "this run", chapter: "the chapter (MXNet, 2017)" } as const;
-const COLOURS = ["#1f77b4", "#ff7f0e"];
+/** Vega's `category10`: the run first, the chapter second, then more runs of an overlay. */
+const COLOURS = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+];
 const DIVERGED_COLOUR = "#d62728";
 
-/** Tick values for an epoch axis up to `last`: every epoch up to 20, else a round step. */
-export function epochTicks(last: number): number[] {
-  const rough = last <= 20 ? 1 : last / 10;
+/**
+ * Tick values for an epoch axis up to `last`: every epoch up to `most` (20), else a round step
+ * giving about half as many.
+ */
+export function epochTicks(last: number, most = 20): number[] {
+  const rough = last <= most ? 1 : last / (most / 2);
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough)!;
   return Array.from({ length: Math.floor(last / step) }, (_, i) => (i + 1) * step);
@@ -67,24 +84,56 @@ export function logTicks(values: readonly number[]): number[] {
   return ticks.filter((t) => t <= 10 ** hi).map((t) => Number(t.toPrecision(1)));
 }
 
-/** Renders the curves as an SVG document. */
-export async function perplexitySvg(input: PlotInput): Promise<string> {
-  const { curve, diverged } = input;
+/** One named curve of an overlay. */
+export interface PlotSeries {
+  /** Its name in the legend. */
+  name: string;
+  /** Its points. */
+  curve: readonly CurvePoint[];
+  /** Drawn as points only (a curve printed every few epochs, as the chapter's), not a line. */
+  pointsOnly?: boolean;
+}
+
+/** What an overlay of curves shows. */
+export interface CurvesInput extends Omit<PlotInput, "curve" | "chapter"> {
+  /** The curves, in the legend's order (colours follow it). */
+  series: readonly PlotSeries[];
+  /** What the series' names say (`iter · state-init`), above them in the legend. */
+  legendTitle?: string;
+}
+
+/** Renders a run's curve, beside the chapter's printed points when given, as an SVG document. */
+export function perplexitySvg(input: PlotInput): Promise<string> {
+  const { curve, chapter = [], ...rest } = input;
+  return curvesSvg({
+    ...rest,
+    series: [
+      { name: SERIES.run, curve },
+      ...(chapter.length > 0 ? [{ name: SERIES.chapter, curve: chapter, pointsOnly: true }] : []),
+    ],
+  });
+}
+
+/** Renders curves overlaid on one log-scale plot (runs to compare, say) as an SVG document. */
+export async function curvesSvg(input: CurvesInput): Promise<string> {
+  const { diverged } = input;
+  const lines = input.series.filter((s) => !s.pointsOnly);
   const lastEpoch = Math.max(
     input.epochs ?? 0,
-    curve[curve.length - 1]?.epoch ?? 0,
+    ...lines.map((s) => s.curve[s.curve.length - 1]?.epoch ?? 0),
     diverged?.epoch ?? 0,
     1,
   );
-  const chapter = (input.chapter ?? []).filter((p) => p.epoch <= lastEpoch);
-  const series = chapter.length > 0 ? [SERIES.run, SERIES.chapter] : [SERIES.run];
-  const values = [
-    ...curve.map((p) => ({ ...p, series: SERIES.run })),
-    ...chapter.map((p) => ({ ...p, series: SERIES.chapter })),
-  ];
+  // A curve printed every few epochs shows only the points within the others' epochs.
+  const series = input.series
+    .map((s) => s.pointsOnly ? { ...s, curve: s.curve.filter((p) => p.epoch <= lastEpoch) } : s)
+    .filter((s) => s.curve.length > 0 || !s.pointsOnly);
+  const values = series.flatMap((s) => s.curve.map((p) => ({ ...p, series: s.name })));
   // One epoch has no span: centre it. Otherwise from the first epoch to the last, with ticks on
   // whole epochs only, and room for the points at either end.
-  const xTicks = epochTicks(lastEpoch);
+  const width = input.width ?? 560;
+  const narrow = width < 400;
+  const xTicks = epochTicks(lastEpoch, narrow ? 10 : 20);
   const x = {
     field: "epoch",
     type: "quantitative",
@@ -103,21 +152,32 @@ export async function perplexitySvg(input: PlotInput): Promise<string> {
     // SI prefixes (1k, 10M) stop at 1e24: a run going astray gets powers of ten (1e+120).
     axis: { values: ticks, format: ticks[ticks.length - 1] < 1e15 ? "~s" : ".0e" },
   } as const;
+  const names = series.map((s) => s.name);
   const color = {
     field: "series",
     type: "nominal",
-    title: null,
-    scale: { domain: series, range: COLOURS.slice(0, series.length) },
-    legend: { orient: "bottom", labelLimit: 0 },
+    title: input.legendTitle ?? null,
+    scale: { domain: names, range: names.map((_, i) => COLOURS[i % COLOURS.length]) },
+    // Many names take a column, one under another, rather than a row wider than the plot.
+    legend: {
+      orient: "bottom",
+      labelLimit: 0,
+      ...((narrow || names.length > 3) && { columns: 1 }),
+    },
   } as const;
-  // The run is a line, with a point on every epoch when there are few; the chapter printed every
-  // 20th epoch only, so it is points, drawn over the line.
-  const line = values.filter((v) => v.series === SERIES.run);
-  const pointed = values.filter((v) => v.series === SERIES.chapter || curve.length <= 40);
+  // A line per curve, with a point on every epoch when there are few; a curve printed every few
+  // epochs is points only, drawn over the lines.
+  const pointed = new Set(
+    series.filter((s) => s.pointsOnly || s.curve.length <= 40).map((s) => s.name),
+  );
   const layers: Extract<vl.TopLevelSpec, { layer: unknown }>["layer"] = [
-    { data: { values: line }, mark: { type: "line" }, encoding: { x, y, color } },
     {
-      data: { values: pointed },
+      data: { values: values.filter((v) => lines.some((s) => s.name === v.series)) },
+      mark: { type: "line" },
+      encoding: { x, y, color },
+    },
+    {
+      data: { values: values.filter((v) => pointed.has(v.series)) },
       mark: { type: "point", filled: true, size: 40, opacity: 1 },
       encoding: { x, y, color },
     },
@@ -140,16 +200,21 @@ export async function perplexitySvg(input: PlotInput): Promise<string> {
     ...(diverged ? [`diverged in epoch ${diverged.epoch}: ${diverged.reason}`] : []),
     ...(input.subtitle ? [input.subtitle] : []),
   ];
+  // Without a title (a page that has its own), the subtitle, if any, takes its place.
+  const text = [input.title].flat().filter((t) => t !== "");
+  const [heading, under] = text.length > 0 ? [text, subtitle] : [subtitle, []];
   const spec: vl.TopLevelSpec = {
-    title: {
-      text: input.title,
-      ...(subtitle.length > 0 && { subtitle }),
-      subtitleColor: diverged ? DIVERGED_COLOUR : undefined,
-      anchor: "start",
-      fontSize: 12,
-    },
-    width: 560,
-    height: 300,
+    ...(heading.length > 0 && {
+      title: {
+        text: heading,
+        ...(under.length > 0 && { subtitle: under }),
+        ...(diverged && { [text.length > 0 ? "subtitleColor" : "color"]: DIVERGED_COLOUR }),
+        anchor: "start",
+        fontSize: 12,
+      },
+    }),
+    width,
+    height: narrow ? 220 : 300,
     layer: layers,
     config: { font: "sans-serif" },
   };

@@ -43,17 +43,18 @@ function readOwner(text: string): LockOwner | undefined {
 }
 
 /**
- * Locks the run folder `dir`, which must exist. Throws a one-line {@linkcode UsageError} when
- * another process holds it (naming its process id) or the lock file cannot be written.
+ * Locks the run folder `dir` (or another folder one process at a time works in: `what` names it
+ * in messages), which must exist. Throws a one-line {@linkcode UsageError} when another process
+ * holds it (naming its process id) or the lock file cannot be written.
  */
-export async function lockRunDir(dir: string): Promise<RunLock> {
+export async function lockRunDir(dir: string, what = "run folder"): Promise<RunLock> {
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 5; attempt++) {
     let file: Deno.FsFile;
     try {
       file = await Deno.open(path, { read: true, write: true, create: true });
     } catch (err) {
-      throw new UsageError(`run folder ${dir} cannot be written: ${fsReason(err)}`);
+      throw new UsageError(`${what} ${dir} cannot be written: ${fsReason(err)}`);
     }
     const before = new TextDecoder().decode(
       await Deno.readFile(path).catch(() => new Uint8Array()),
@@ -62,8 +63,10 @@ export async function lockRunDir(dir: string): Promise<RunLock> {
       file.close();
       const owner = readOwner(before);
       throw new UsageError(
-        `run folder ${dir} is in use by ${owner ? `process ${owner.pid}` : "another process"}` +
-          `${owner ? ` (since ${owner.since})` : ""}; two runs never share a folder`,
+        `${what} ${dir} is in use by ${owner ? `process ${owner.pid}` : "another process"}` +
+          `${owner ? ` (since ${owner.since})` : ""}; two ${
+            what.replace(/ folder$/, "")
+          }s never share a folder`,
       );
     }
     // Ours, unless the owner removed the file between our open and our lock: then start again.
@@ -91,5 +94,5 @@ export async function lockRunDir(dir: string): Promise<RunLock> {
       },
     };
   }
-  throw new UsageError(`run folder ${dir}: could not take ${LOCK_FILE} (it keeps changing)`);
+  throw new UsageError(`${what} ${dir}: could not take ${LOCK_FILE} (it keeps changing)`);
 }

@@ -21,12 +21,12 @@ import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
 import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
 import { checkPrefix, MAX_PREDICT_CHARS, predictRnn } from "../model/predict.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
-import { readChapterCurve, sameSetting } from "../report/chapter.ts";
+import { readChapterCurve, sameSetting, stateInitMismatch } from "../report/chapter.ts";
 import { environment, machineDescription } from "../report/machine.ts";
 import { perplexitySvg } from "../report/plot.ts";
 import { Progress } from "../report/progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
-import { PRESETS, type TrainConfig } from "../train/config.ts";
+import { PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
 import { type TrainerName, TRAINERS } from "../train/trainers.ts";
 import {
   type EpochRecord,
@@ -44,10 +44,12 @@ import {
   RUN_FORMAT,
   type RunRecord,
   type RunStatus,
-  writePlot,
+  type RunViews,
   writeRecord,
   writeRunDir,
+  writeViews,
 } from "./run_dir.ts";
+import { runReportHtml } from "./report.ts";
 
 /** What any session of a run takes besides its config. */
 export interface SessionOptions {
@@ -57,6 +59,8 @@ export interface SessionOptions {
   progress?: boolean;
   /** Once aborted, training stops at the next step boundary and the run is `interrupted`. */
   signal?: AbortSignal;
+  /** After each epoch, once the folder holds it. */
+  onEpoch?: (record: EpochRecord, target: number) => void;
 }
 
 /** What a new run needs besides its config. */
@@ -130,21 +134,25 @@ function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): s
       ? `${preset} preset`
       : `hidden ${config.hidden}, batch ${config.batchSize} × ${config.numSteps} steps, ` +
         `lr ${config.lr}, θ ${config.theta}, ${config.corpusChars} chars`,
-    `${config.iter} sampler, ${trainer} trainer, ${backend}, seed ${config.seed}`,
+    `${config.iter} sampler${
+      stateInitMismatch(config) ? `, state per ${stateInitOf(config)}` : ""
+    }, ${trainer} trainer, ${backend}, seed ${config.seed}`,
   ];
 }
 
 /**
- * Starts the backend for `choice` and checks that `trainer` can run `config` there: the fused
- * trainer needs webgpu, and the config must fit in the backend's memory.
+ * Starts the backend for `choice` (unless `started`, the backend already active for it, is given)
+ * and checks that `trainer` can run `config` there: the fused trainer needs webgpu, and the config
+ * must fit in the backend's memory.
  */
 async function startBackend(
   choice: BackendChoice,
   trainer: TrainerName,
   config: TrainConfig,
   data: TrainingData,
+  started?: BackendInfo,
 ): Promise<BackendInfo> {
-  const backend = await selectBackend(choice);
+  const backend = started ?? await selectBackend(choice);
   if (trainer === "fused" && backend.name !== "webgpu") {
     throw new UsageError(
       `--trainer fused needs the webgpu backend, but the run would use ${backend.name}`,
@@ -161,12 +169,28 @@ async function startBackend(
   return backend;
 }
 
-/** Trains a new run of `config`, written to `opts.out` (when set) after every epoch. */
-export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
+/**
+ * Everything a new run checks before it trains: loads its corpus, checks the config against it
+ * (batch sizes, prefixes, `--pred-len`), starts the backend (or takes `started`, the one already
+ * active for `opts.backend`), and checks the trainer and the memory there. Throws a one-line
+ * {@linkcode UsageError} for what cannot run.
+ */
+export async function prepareRun(
+  config: TrainConfig,
+  opts: Pick<RunOptions, "corpus" | "backend" | "trainer">,
+  started?: BackendInfo,
+): Promise<{ data: TrainingData; backend: BackendInfo }> {
   const data = await loadTrainingData(opts.corpus, config.corpusChars);
   checkConfigAgainstData(config, data);
   const trainer = opts.trainer ?? "reference";
-  const backend = await startBackend(opts.backend, trainer, config, data);
+  const backend = await startBackend(opts.backend, trainer, config, data, started);
+  return { data, backend };
+}
+
+/** Trains a new run of `config`, written to `opts.out` (when set) after every epoch. */
+export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
+  const { data, backend } = await prepareRun(config, opts);
+  const trainer = opts.trainer ?? "reference";
   const lock = opts.out === undefined ? undefined : await openNewRunDir(opts.out, opts.force);
   const start: TrainStart = {
     epochsDone: 0,
@@ -307,8 +331,8 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
       machine: machineDescription(env),
     }],
   });
-  /** The curve as it stands, as an SVG document. */
-  const plot = (status: RunStatus, diverged?: RunRecord["divergence"]) => {
+  /** The curve as it stands, as an SVG document (for a phone's page: untitled and narrow). */
+  const plot = (status: RunStatus, diverged?: RunRecord["divergence"], narrow = false) => {
     const done = curve[curve.length - 1]?.epoch ?? 0;
     const subtitle = status === "running"
       ? `running: ${done} of ${config.epochs} epochs done`
@@ -316,7 +340,8 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
       ? `interrupted after ${done} of ${config.epochs} epochs`
       : undefined;
     return perplexitySvg({
-      title,
+      title: narrow ? [] : title,
+      width: narrow ? 290 : undefined,
       curve,
       chapter,
       epochs: status === "running" ? config.epochs : undefined,
@@ -333,11 +358,23 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
   }
   /** The parameters' file as `run.json` names it. */
   const paramsFile = (sha256: string) => ({ file: dir ? RUN_FILES.params : "", sha256 });
+  /** The plot and the report of `record`. */
+  const views = async (record: Omit<RunRecord, "params">): Promise<RunViews> => {
+    const status = record.status ?? "complete";
+    const svg = await plot(status, record.divergence);
+    const narrow = await plot(status, record.divergence, true);
+    return { svg, html: runReportHtml(record, { wide: svg, narrow }, title) };
+  };
   /** Keeps the state after an epoch (or before the first): in the folder, when there is one. */
-  const keep = async (params: ParamArrays, sampler: PyRandomState | null, svg?: string) => {
-    const written = dir === undefined
-      ? undefined
-      : await writeRunDir(dir, recordFor("running"), params, svg, sampler);
+  const keep = async (params: ParamArrays, sampler: PyRandomState | null, withViews: boolean) => {
+    const record = recordFor("running");
+    const written = dir === undefined ? undefined : await writeRunDir(
+      dir,
+      record,
+      params,
+      withViews ? await views(record) : undefined,
+      sampler,
+    );
     kept = { params, sha256: written?.params.sha256 ?? "" };
   };
   const progress = opts.progress
@@ -345,7 +382,7 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     : undefined;
   let trained: Awaited<ReturnType<typeof trainAndPredictRnn>> | undefined;
   try {
-    if (!s.earlier) await keep(start.params, start.sampler);
+    if (!s.earlier) await keep(start.params, start.sampler, false);
     else if (dir !== undefined) {
       await writeRecord(dir, { ...recordFor("running"), params: paramsFile(kept.sha256) });
     }
@@ -357,11 +394,8 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
         curve.push(r);
         progress?.epoch(r.epoch, r.perplexity, r.seconds);
         if (r.predictions) chapterLines(r).forEach((line) => print(line));
-        await keep(
-          state.params,
-          state.sampler,
-          dir === undefined ? undefined : await plot("running"),
-        );
+        await keep(state.params, state.sampler, dir !== undefined);
+        opts.onEpoch?.(r, config.epochs);
       },
     }, TRAINERS[trainer]);
     progress?.clear();
@@ -380,7 +414,7 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     }
     const record = { ...recordFor(end.status, extra), params: paramsFile(kept.sha256) };
     if (dir !== undefined) {
-      await writePlot(dir, await plot(end.status, record.divergence));
+      await writeViews(dir, await views(record));
       await writeRecord(dir, record);
     }
     const seconds = record.totalSeconds;

@@ -6,10 +6,12 @@
  *   epoch done; its metadata holds the {@linkcode Checkpoint} (epoch, sampler state, curve, config,
  *   corpus digest), so this one file is what `--resume` continues from;
  * - `perplexity.svg`: the curve, log scale, beside the chapter's printed points;
+ * - `report.html`: a self-contained page with the curve, the numbers, the predictions, the config,
+ *   the machine and the software (`report.ts`);
  * - `run.json`: the {@linkcode RunRecord}, with the run's `status`;
  * - `run.lock` while a process trains in it (`lock.ts`); `model.onnx` once exported.
  *
- * All three are rewritten after every epoch, each atomically and the parameters first, so a
+ * All four are rewritten after every epoch, each atomically and the parameters first, so a
  * folder always holds a complete checkpoint, and `run.json` is never ahead of it.
  *
  * @module
@@ -41,6 +43,7 @@ export const RUN_FILES = {
   record: "run.json",
   params: "params.safetensors",
   plot: "perplexity.svg",
+  report: "report.html",
   model: "model.onnx",
   lock: LOCK_FILE,
 } as const;
@@ -169,15 +172,23 @@ export async function openNewRunDir(dir: string, force = false): Promise<RunLock
   }
 }
 
+/** What a run folder shows of a run: the plot and the report. */
+export interface RunViews {
+  /** `perplexity.svg`. */
+  svg: string;
+  /** `report.html`. */
+  html: string;
+}
+
 /**
- * Writes a run's state into `dir`: the parameters with their checkpoint, the plot (when given),
- * then `run.json`, each atomically. Returns the record as written.
+ * Writes a run's state into `dir`: the parameters with their checkpoint, the plot and the report
+ * (when given), then `run.json`, each atomically. Returns the record as written.
  */
 export async function writeRunDir(
   dir: string,
   record: Omit<RunRecord, "params">,
   params: ParamArrays,
-  svg: string | undefined,
+  views: RunViews | undefined,
   sampler: PyRandomState | null = null,
 ): Promise<RunRecord> {
   const checkpoint: Checkpoint = {
@@ -195,7 +206,7 @@ export async function writeRunDir(
     checkpoint: JSON.stringify(checkpoint),
   });
   await writeFileAtomic(join(dir, RUN_FILES.params), bytes);
-  if (svg !== undefined) await writeFileAtomic(join(dir, RUN_FILES.plot), svg);
+  if (views !== undefined) await writeViews(dir, views);
   return await writeRecord(dir, {
     ...record,
     params: { file: RUN_FILES.params, sha256: await sha256Hex(bytes) },
@@ -208,9 +219,10 @@ export async function writeRecord(dir: string, record: RunRecord): Promise<RunRe
   return record;
 }
 
-/** Writes the plot alone, atomically. */
-export async function writePlot(dir: string, svg: string): Promise<void> {
-  await writeFileAtomic(join(dir, RUN_FILES.plot), svg);
+/** Writes the plot and the report alone, each atomically. */
+export async function writeViews(dir: string, views: RunViews): Promise<void> {
+  await writeFileAtomic(join(dir, RUN_FILES.plot), views.svg);
+  await writeFileAtomic(join(dir, RUN_FILES.report), views.html);
 }
 
 /** Reads `name` in the run folder `dir`; a missing file is a one-line {@linkcode UsageError}. */
@@ -223,8 +235,8 @@ async function readRunFile(dir: string, name: string): Promise<Uint8Array<ArrayB
   }
 }
 
-/** Reads `run.json` of the run folder `dir`, which must exist. */
-async function readRecord(dir: string): Promise<RunRecord> {
+/** Reads `run.json` of the run folder `dir`, which must exist (a one-line error otherwise). */
+export async function readRecord(dir: string): Promise<RunRecord> {
   const info = await Deno.stat(dir).catch((err) => {
     if (err instanceof Deno.errors.NotFound) {
       throw new UsageError(`run folder ${dir} does not exist`);

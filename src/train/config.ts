@@ -10,10 +10,34 @@ import { CHAPTER_CORPUS_CHARS } from "../data/corpus.ts";
 /** Which of the chapter's two samplers feeds the training. */
 export type IterKind = "random" | "consecutive";
 
+/**
+ * When the hidden state is initialised: before every minibatch (`batch`), or at the start of each
+ * epoch and then carried, detached, from one minibatch to the next (`epoch`).
+ */
+export type StateInit = "batch" | "epoch";
+
+/** The `--state-init` values. */
+export const STATE_INITS: readonly StateInit[] = ["batch", "epoch"];
+
+/**
+ * The chapter's state initialisation for each sampler: the random sampler's minibatches are
+ * unrelated, so it starts each from zeros; the consecutive sampler's continue one another, so it
+ * carries the state through the epoch.
+ */
+export const CHAPTER_STATE_INIT: Readonly<Record<IterKind, StateInit>> = {
+  random: "batch",
+  consecutive: "epoch",
+};
+
 /** Everything that determines a training run, given the corpus. */
 export interface TrainConfig {
   /** `is_random_iter`: the random sampler (state reset per batch) or the consecutive one (state carried). */
   iter: IterKind;
+  /**
+   * When the state is initialised (the chapter's second exercise); absent means the chapter's for
+   * the sampler ({@linkcode CHAPTER_STATE_INIT}), as in records made before it could be chosen.
+   */
+  stateInit?: StateInit;
   /** `epochs`. */
   epochs: number;
   /** The seed of both generators (the sampler's `PyRandom` and the parameters' `NumpyRandomState`). */
@@ -36,6 +60,11 @@ export interface TrainConfig {
   predLen: number;
   /** `seqs`: the prefixes to predict from. */
   prefixes: string[];
+}
+
+/** When `config` initialises the hidden state: its own setting, else the chapter's for its sampler. */
+export function stateInitOf(config: Pick<TrainConfig, "iter" | "stateInit">): StateInit {
+  return config.stateInit ?? CHAPTER_STATE_INIT[config.iter];
 }
 
 /** The chapter's run: In [19] (and In [20] with `iter: "consecutive"`). */

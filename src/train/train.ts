@@ -1,9 +1,9 @@
 /**
  * The chapter's "训练模型" cell (In [17], `train_and_predict_rnn`): the training loop.
  *
- * For every minibatch: (re)initialise the hidden state as the sampler requires, run the RNN, take
- * the summed softmax cross-entropy, back-propagate, clip the gradients to norm θ, and take an SGD
- * step. Every `predPeriod` epochs, report the perplexity and the predictions from each prefix.
+ * For every minibatch: (re)initialise the hidden state as the sampler requires (or as
+ * `config.stateInit` asks: the chapter's second exercise), run the RNN, take the summed softmax
+ * cross-entropy, back-propagate, clip the gradients to norm θ, and take an SGD step. Every `predPeriod` epochs, report the perplexity and the predictions from each prefix.
  *
  * @module
  */
@@ -23,7 +23,7 @@ import {
 import { predictRnn } from "../model/predict.ts";
 import { getInputs, initState, rnn } from "../model/rnn.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
-import type { TrainConfig } from "./config.ts";
+import { stateInitOf, type TrainConfig } from "./config.ts";
 import { perplexity, sequenceLoss } from "./loss.ts";
 import { gradClipping, sgd } from "./sgd.ts";
 
@@ -219,6 +219,7 @@ export async function trainAndPredictRnn(
 ): Promise<TrainResult> {
   const { batchSize, numSteps, hidden } = config;
   const { start, signal } = hooks;
+  const perBatch = stateInitOf(config) === "batch";
   const rng = new PyRandom(config.seed); // one generator for the whole run: one shuffle per epoch
   if (start?.sampler) rng.setState(start.sampler);
   const params = start
@@ -238,12 +239,13 @@ export async function trainAndPredictRnn(
     const batches = config.iter === "random"
       ? [...dataIterRandom(indices, batchSize, numSteps, rng)]
       : [...dataIterConsecutive(indices, batchSize, numSteps)];
-    // Consecutive: the state is initialised once per epoch and carried from batch to batch.
+    // The state is initialised at the start of each epoch (and carried, detached, from batch to
+    // batch: the consecutive sampler's way), or again before every minibatch (the random one's).
     let state = initState(batchSize, hidden);
     for (const [b, { data, label }] of batches.entries()) {
       if (signal) await pause();
       if (signal?.aborted) return stop(state, { status: "interrupted", epoch: e, batch: b });
-      if (config.iter === "random") { // random: a fresh state before every minibatch
+      if (perBatch && b > 0) {
         state.dispose();
         state = initState(batchSize, hidden);
       }

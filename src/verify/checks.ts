@@ -26,7 +26,12 @@ import { PARAM_NAMES, paramList, paramsFromArrays } from "../model/params.ts";
 import { predictRnn } from "../model/predict.ts";
 import { getInputs, rnn } from "../model/rnn.ts";
 import { PyRandom } from "../random/py_random.ts";
-import { chapterCurve, chapterSettingText, readChapterCurve } from "../report/chapter.ts";
+import {
+  chapterCurve,
+  chapterSettingText,
+  readChapterCurve,
+  stateInitMismatch,
+} from "../report/chapter.ts";
 import type { RunRecord } from "../run/run_dir.ts";
 import type { BackendChoice } from "../train/backend.ts";
 import { sequenceLoss } from "../train/loss.ts";
@@ -305,6 +310,8 @@ export function chapterComparison(
  * when it can: the chapter's setting (see {@linkcode readChapterCurve}) on the 2017 corpus.
  */
 function chapterMismatch(record: RunRecord): string | undefined {
+  const stateInit = stateInitMismatch(record.config);
+  if (stateInit) return `${stateInit}, and printed no curve for this one`;
   if (readChapterCurve(record.config).length === 0) {
     return `not the chapter's setting (${chapterSettingText()})`;
   }

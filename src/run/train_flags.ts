@@ -1,0 +1,180 @@
+/**
+ * `deno task train`'s flags, parsed and validated into a config and the run's other choices. One
+ * place for both tasks that take them: `train` reads them from its command line, and `sweep` from
+ * each run of its plan (a fixed value or a grid axis), so a sweep refuses exactly what train
+ * refuses, with the same words.
+ *
+ * @module
+ */
+
+import { choiceFlag, numberFlag, parseFlags } from "../cli/flags.ts";
+import { userPath } from "../cli/paths.ts";
+import type { CorpusOptions } from "../data/corpus.ts";
+import { MAX_PREDICT_CHARS } from "../model/predict.ts";
+import { BACKEND_CHOICES, type BackendChoice } from "../train/backend.ts";
+import {
+  CHAPTER_STATE_INIT,
+  type IterKind,
+  PRESETS,
+  STATE_INITS,
+  stateInitOf,
+  type TrainConfig,
+} from "../train/config.ts";
+import { TRAINER_NAMES, type TrainerName } from "../train/trainers.ts";
+
+const s = { type: "string" } as const;
+const b = { type: "boolean" } as const;
+
+/** The flags that choose what a run trains and how: all but where it goes and what it prints. */
+export const RUN_FLAGS = {
+  preset: s,
+  iter: s,
+  "state-init": s,
+  epochs: s,
+  seed: s,
+  data: s,
+  dataset: s,
+  "allow-unknown-data": b,
+  "corpus-chars": s,
+  hidden: s,
+  "batch-size": s,
+  "num-steps": s,
+  lr: s,
+  theta: s,
+  "pred-period": s,
+  "pred-len": s,
+  prefixes: s,
+  backend: s,
+  trainer: s,
+} as const;
+
+/** Every flag of `deno task train`. */
+export const TRAIN_FLAGS = {
+  ...RUN_FLAGS,
+  out: s,
+  force: b,
+  resume: s,
+  json: b,
+} as const;
+
+/** A run flag's name (`hidden`, `state-init`, …). */
+export type RunFlagName = keyof typeof RUN_FLAGS;
+
+/** The run flags' names. */
+export const RUN_FLAG_NAMES = Object.keys(RUN_FLAGS) as RunFlagName[];
+
+/** The flags that a config's values come from (all but `--preset`), in the order shown. */
+const CONFIG_VALUE_FLAGS = [
+  "iter",
+  "state-init",
+  "epochs",
+  "seed",
+  "corpus-chars",
+  "hidden",
+  "batch-size",
+  "num-steps",
+  "lr",
+  "theta",
+  "pred-period",
+  "pred-len",
+  "prefixes",
+] as const satisfies readonly RunFlagName[];
+
+/** The flags that set the config, which a resumed run takes from its checkpoint instead. */
+export const CONFIG_FLAGS = [
+  "preset",
+  ...CONFIG_VALUE_FLAGS.filter((f) => f !== "epochs"),
+] as const satisfies readonly RunFlagName[];
+
+/** Parses `args` as `deno task train`'s flags (strictly: an unknown flag is a usage error). */
+export function parseTrainFlags(args: string[]) {
+  return parseFlags(args, TRAIN_FLAGS);
+}
+
+/** A positive integer; other flags state their own range. */
+export const POSITIVE_INT: Parameters<typeof numberFlag>[2] = { integer: true, min: 1 };
+
+/**
+ * Builds a run's config: the preset, then each flag given. `--state-init` defaults to the
+ * chapter's for the sampler (random: `batch`; consecutive: `epoch`), and is always recorded.
+ */
+export function configFromFlags(flags: Partial<Record<RunFlagName, unknown>>): TrainConfig {
+  const text = (name: RunFlagName) => flags[name] === undefined ? undefined : String(flags[name]);
+  const preset = PRESETS[choiceFlag("preset", text("preset") ?? "chapter", Object.keys(PRESETS))];
+  const num = (name: RunFlagName, fallback: number, opts = POSITIVE_INT) => {
+    const raw = text(name);
+    return raw === undefined ? fallback : numberFlag(name, raw, opts);
+  };
+  const iterText = text("iter");
+  const iter: IterKind = iterText === undefined
+    ? preset.iter
+    : choiceFlag("iter", iterText, ["random", "consecutive"] as const);
+  const stateInitText = text("state-init");
+  const prefixes = text("prefixes")?.split(",") ?? preset.prefixes;
+  return {
+    iter,
+    stateInit: stateInitText === undefined
+      ? CHAPTER_STATE_INIT[iter]
+      : choiceFlag("state-init", stateInitText, STATE_INITS),
+    epochs: num("epochs", preset.epochs),
+    seed: num("seed", preset.seed, { integer: true, min: 0, max: 0xffffffff }),
+    corpusChars: num("corpus-chars", preset.corpusChars, { integer: true, min: 2 }),
+    hidden: num("hidden", preset.hidden),
+    batchSize: num("batch-size", preset.batchSize),
+    numSteps: num("num-steps", preset.numSteps),
+    lr: num("lr", preset.lr, { integer: false, min: 0 }),
+    theta: num("theta", preset.theta, { integer: false, min: Number.MIN_VALUE }),
+    predPeriod: num("pred-period", preset.predPeriod),
+    predLen: num("pred-len", preset.predLen, { integer: true, min: 0, max: MAX_PREDICT_CHARS }),
+    prefixes: prefixes.filter((p) => p !== ""),
+  };
+}
+
+/** What a run is trained with besides its config. */
+export interface RunChoices {
+  /** `--backend`, when given. */
+  backend?: BackendChoice;
+  /** `--trainer`, when given. */
+  trainer?: TrainerName;
+  /** `--data`, `--dataset`, `--allow-unknown-data` (a path as the user meant it). */
+  corpus: CorpusOptions;
+}
+
+/** Reads `--backend`, `--trainer` and the corpus flags, validated. */
+export function runChoicesFromFlags(flags: Partial<Record<RunFlagName, unknown>>): RunChoices {
+  const text = (name: RunFlagName) => flags[name] === undefined ? undefined : String(flags[name]);
+  const backend = text("backend");
+  const trainer = text("trainer");
+  const data = text("data");
+  return {
+    backend: backend === undefined ? undefined : choiceFlag("backend", backend, BACKEND_CHOICES),
+    trainer: trainer === undefined ? undefined : choiceFlag("trainer", trainer, TRAINER_NAMES),
+    corpus: {
+      data: data === undefined ? undefined : userPath(data),
+      dataset: text("dataset"),
+      allowUnknownData: flags["allow-unknown-data"] === true ? true : undefined,
+    },
+  };
+}
+
+/** A flag that a config value comes from. */
+export type ConfigValueFlag = (typeof CONFIG_VALUE_FLAGS)[number];
+
+/** A config's values by the flags that set them (`hidden: "256"`, `prefixes: "分开,不分开"`). */
+export function configFlagValues(config: TrainConfig): Record<ConfigValueFlag, string> {
+  return {
+    iter: config.iter,
+    "state-init": stateInitOf(config),
+    epochs: String(config.epochs),
+    seed: String(config.seed),
+    "corpus-chars": String(config.corpusChars),
+    hidden: String(config.hidden),
+    "batch-size": String(config.batchSize),
+    "num-steps": String(config.numSteps),
+    lr: String(config.lr),
+    theta: String(config.theta),
+    "pred-period": String(config.predPeriod),
+    "pred-len": String(config.predLen),
+    prefixes: config.prefixes.join(","),
+  };
+}

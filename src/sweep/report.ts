@@ -1,0 +1,152 @@
+/**
+ * A sweep's `report.html`: the curves of its settings overlaid (each the mean over its seeds), the
+ * table over seeds, a row per run with a link to its own report, the predictions, and the machines
+ * and software the runs ran on. Self-contained (`../report/html.ts`).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { readRecord } from "../run/run_dir.ts";
+import {
+  type Cell,
+  chinese,
+  environmentList,
+  escapeHtml,
+  figure,
+  type Html,
+  htmlPage,
+  htmlTable,
+  keyValues,
+  num,
+  type Plot,
+  raw,
+  type Section,
+  statusCell,
+} from "../report/html.ts";
+import { machineDescription } from "../report/machine.ts";
+import { curvesSvg, type PlotSeries } from "../report/plot.ts";
+import {
+  aggregateTable,
+  countStatuses,
+  runsTable,
+  type Summary,
+  type SummaryRow,
+} from "./summary.ts";
+
+/**
+ * A curve per setting, named by its values (`random · epoch`, or `all runs` when only the seed
+ * varies): the mean over its runs of each epoch's perplexity, over the runs that reached it
+ * (complete runs only, when the setting has any).
+ */
+function settingCurves(summary: Summary): PlotSeries[] {
+  const groups = new Map<string, SummaryRow[]>();
+  for (const row of summary.runs) {
+    if (row.curve.length === 0) continue;
+    const key = Object.values(row.values).join(" · ") || "all runs";
+    groups.set(key, [...groups.get(key) ?? [], row]);
+  }
+  return [...groups].map(([label, rows]) => {
+    const complete = rows.filter((r) => r.status === "complete");
+    const used = complete.length > 0 ? complete : rows;
+    const length = Math.max(...used.map((r) => r.curve.length));
+    const curve = Array.from({ length }, (_, e) => {
+      const at = used.filter((r) => r.curve.length > e).map((r) => r.curve[e]);
+      return { epoch: e + 1, perplexity: at.reduce((a, b) => a + b, 0) / at.length };
+    });
+    return { name: used.length > 1 ? `${label} (mean of ${used.length})` : label, curve };
+  });
+}
+
+/** A link to a run's own report, relative to the sweep's page. */
+function runLink(row: SummaryRow): Html {
+  if (row.dir === "") return raw(escapeHtml(row.name));
+  const href = `${row.dir.split("/").map(encodeURIComponent).join("/")}/report.html`;
+  return raw(`<a href="${escapeHtml(href)}">${escapeHtml(row.name)}</a>`);
+}
+
+/** The machines the runs ran on, with how many runs each, and the software of the first. */
+async function machines(dir: string, summary: Summary): Promise<Html[]> {
+  const counts = new Map<string, number>();
+  let first;
+  for (const row of summary.runs) {
+    if (row.dir === "" || row.epochs === 0) continue;
+    const record = await readRecord(join(dir, row.dir)).catch(() => undefined);
+    if (!record) continue;
+    first ??= record.environment;
+    const machine = machineDescription(record.environment);
+    counts.set(machine, (counts.get(machine) ?? 0) + 1);
+  }
+  if (first === undefined) return [keyValues([["machines", "no run has started yet"]])];
+  return [
+    htmlTable(["machine", "runs"], [...counts].map(([m, n]) => [m, n])),
+    environmentList(first),
+  ];
+}
+
+/** The sweep's plot: each setting's curve, the mean over its seeds, for a laptop and a phone. */
+export async function sweepPlot(summary: Summary, title: string): Promise<Plot> {
+  const series = settingCurves(summary);
+  const legendTitle = summary.varying.join(" · ") || undefined;
+  const heading = [title, "perplexity by setting (mean over seeds)"];
+  return {
+    wide: await curvesSvg({ title: heading, series, legendTitle }),
+    narrow: await curvesSvg({ title: [], series, legendTitle, width: 290 }),
+  };
+}
+
+/** The sweep's page, with its plot. */
+export async function sweepReportHtml(
+  dir: string,
+  summary: Summary,
+  title: string,
+  plot: Plot,
+): Promise<string> {
+  const runs = runsTable(summary);
+  const over = aggregateTable(summary);
+  const numeric = (cells: string[], right: boolean[]): Cell[] =>
+    cells.map((c, i) => right[i] ? num(c) : c);
+  const withPredictions = summary.runs.filter((r) => r.predictions.length > 0);
+  const sections: Section[] = [
+    { heading: "Perplexity", body: figure(plot) },
+    {
+      heading: "Over seeds (mean ± sd of the complete runs)",
+      body: htmlTable(
+        over.head,
+        over.rows.map((r) => numeric(r, over.head.map((_, i) => i >= summary.varying.length))),
+      ),
+    },
+    {
+      heading: "Runs",
+      body: htmlTable(
+        runs.head,
+        summary.runs.map((row, i) => {
+          const cells = numeric(runs.rows[i], runs.right);
+          cells[0] = runLink(row);
+          cells[summary.varying.length + 2] = row.status === "failed"
+            ? raw(escapeHtml(`failed: ${row.error ?? ""}`), "status-failed")
+            : statusCell(row.status);
+          return cells;
+        }),
+      ),
+    },
+    {
+      heading: "Predictions at the end",
+      body: withPredictions.length === 0 ? keyValues([["predictions", "none yet"]]) : htmlTable(
+        ["run", "prefix", "prediction"],
+        withPredictions.flatMap((r) =>
+          r.predictions.map((p) => [r.name, chinese(p.prefix), chinese(p.text)])
+        ),
+        { stack: true },
+      ),
+    },
+    { heading: "Machines and software", body: await machines(dir, summary) },
+  ];
+  return htmlPage({
+    title,
+    subtitle: `${summary.runs.length} runs: ${countStatuses(summary.runs)} · varying: ${
+      summary.varying.join(", ") || "the seed only"
+    } · plan ${summary.plan.slice(0, 12)}`,
+    sections,
+  });
+}

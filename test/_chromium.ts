@@ -1,0 +1,291 @@
+// Headless Chromium for the report tests, driven over the DevTools protocol on a pipe (no network
+// port, so no --allow-net): what the page logged, what it requested, what its DOM holds, and a
+// screenshot at a given width. Also a PNG reader to tell a blank screenshot from a page.
+
+import { unzlibSync } from "fflate";
+
+/** Chromium's path, or `undefined` when it is not installed. */
+export function findChromium(): string | undefined {
+  for (const path of ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]) {
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** What a page did and showed in one viewport. */
+export interface PageVisit {
+  /** Console errors and warnings, uncaught exceptions, and log entries of level error. */
+  problems: string[];
+  /** Every URL the page requested besides itself (a self-contained page requests none). */
+  requests: string[];
+  /** The result of the expression evaluated once the page loaded. */
+  value: unknown;
+  /** The page's width as laid out, and the viewport's: wider means it scrolls sideways. */
+  scrollWidth: number;
+  /** The viewport's width. */
+  innerWidth: number;
+  /** A full-page screenshot (PNG). */
+  png: Uint8Array;
+}
+
+type Message = {
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  error?: { message: string };
+  result?: Record<string, unknown>;
+  sessionId?: string;
+};
+
+/** One headless Chromium, with a fresh profile, closed by `close()`. */
+export class Chromium {
+  #writer: Deno.FsFile;
+  #child: Deno.ChildProcess;
+  #dir: string;
+  #next = 0;
+  #pending = new Map<
+    number,
+    { resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }
+  >();
+  #listeners = new Set<(m: Message) => void>();
+  #stderr: Promise<string>;
+
+  private constructor(
+    writer: Deno.FsFile,
+    reader: Deno.FsFile,
+    child: Deno.ChildProcess,
+    dir: string,
+  ) {
+    this.#writer = writer;
+    this.#child = child;
+    this.#dir = dir;
+    this.#stderr = new Response(child.stderr).text();
+    this.#read(reader);
+  }
+
+  /** Starts Chromium headless with the flags this closed machine needs. */
+  static async launch(path: string): Promise<Chromium> {
+    const dir = await Deno.makeTempDir({ prefix: "rnnlab-chromium-" });
+    const [to, from] = [`${dir}/to-browser`, `${dir}/from-browser`];
+    for (const fifo of [to, from]) {
+      const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+      if (!made.success) throw new Error(`mkfifo ${fifo} failed`);
+    }
+    const flags = [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--hide-scrollbars",
+      `--user-data-dir=${dir}/profile`,
+      "--remote-debugging-pipe",
+    ];
+    // The protocol runs on file descriptors 3 (commands in) and 4 (replies out).
+    const child = new Deno.Command("sh", {
+      args: ["-c", `exec "$0" "$@" 3<"${to}" 4>"${from}"`, path, ...flags],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const [writer, reader] = await Promise.all([
+      Deno.open(to, { write: true }),
+      Deno.open(from, { read: true }),
+    ]);
+    return new Chromium(writer, reader, child, dir);
+  }
+
+  async #read(reader: Deno.FsFile): Promise<void> {
+    const decoder = new TextDecoder();
+    let pending = new Uint8Array(0);
+    for await (const chunk of reader.readable) {
+      const joined = new Uint8Array(pending.length + chunk.length);
+      joined.set(pending);
+      joined.set(chunk, pending.length);
+      let start = 0;
+      for (let end = joined.indexOf(0); end !== -1; end = joined.indexOf(0, start)) {
+        const message: Message = JSON.parse(decoder.decode(joined.subarray(start, end)));
+        start = end + 1;
+        const waiting = message.id === undefined ? undefined : this.#pending.get(message.id);
+        if (waiting) {
+          this.#pending.delete(message.id!);
+          if (message.error) waiting.reject(new Error(message.error.message));
+          else waiting.resolve(message.result ?? {});
+        } else this.#listeners.forEach((l) => l(message));
+      }
+      pending = joined.slice(start);
+    }
+    for (const { reject } of this.#pending.values()) reject(new Error("Chromium closed the pipe"));
+  }
+
+  /** Sends a protocol command and waits for its result. */
+  send(
+    method: string,
+    params: Record<string, unknown> = {},
+    sessionId?: string,
+  ): Promise<Record<string, unknown>> {
+    const id = ++this.#next;
+    const reply = new Promise<Record<string, unknown>>((resolve, reject) =>
+      this.#pending.set(id, { resolve, reject })
+    );
+    const message = JSON.stringify({ id, method, params, ...(sessionId && { sessionId }) });
+    this.#writer.writeSync(new TextEncoder().encode(message + "\0"));
+    return reply;
+  }
+
+  /**
+   * Opens `url` in a new tab `width` × `height` CSS pixels wide (`mobile` for a phone), waits for
+   * it to load, evaluates `expression`, and takes a screenshot of the whole page (or of the
+   * viewport only, with `fullPage` false).
+   */
+  async visit(
+    url: string,
+    viewport: { width: number; height: number; mobile: boolean },
+    expression = "null",
+    fullPage = true,
+  ): Promise<PageVisit> {
+    const { targetId } = await this.send("Target.createTarget", { url: "about:blank" });
+    const { sessionId } = await this.send("Target.attachToTarget", { targetId, flatten: true }) as {
+      sessionId: string;
+    };
+    const problems: string[] = [];
+    const requests: string[] = [];
+    let loaded!: () => void;
+    const load = new Promise<void>((resolve) => loaded = resolve);
+    const listener = (m: Message) => {
+      if (m.sessionId !== sessionId) return;
+      const p = m.params ?? {};
+      if (m.method === "Page.loadEventFired") loaded();
+      if (m.method === "Runtime.exceptionThrown") {
+        const details = p.exceptionDetails as {
+          text: string;
+          exception?: { description?: string };
+        };
+        problems.push(`exception: ${details.exception?.description ?? details.text}`);
+      }
+      if (
+        m.method === "Runtime.consoleAPICalled" &&
+        ["error", "warning", "assert"].includes(p.type as string)
+      ) {
+        const args = (p.args as { value?: unknown; description?: string }[]).map((a) =>
+          a.value ?? a.description
+        );
+        problems.push(`console.${p.type}: ${args.join(" ")}`);
+      }
+      if (m.method === "Log.entryAdded") {
+        const entry = p.entry as { level: string; text: string; url?: string };
+        if (entry.level === "error" || entry.level === "warning") {
+          problems.push(`${entry.level}: ${entry.text}${entry.url ? ` (${entry.url})` : ""}`);
+        }
+      }
+      if (m.method === "Network.requestWillBeSent") {
+        const request = (p.request as { url: string }).url;
+        if (request !== url) requests.push(request);
+      }
+    };
+    this.#listeners.add(listener);
+    try {
+      for (const domain of ["Page", "Runtime", "Log", "Network"]) {
+        await this.send(`${domain}.enable`, {}, sessionId);
+      }
+      await this.send(
+        "Emulation.setDeviceMetricsOverride",
+        { ...viewport, deviceScaleFactor: 1 },
+        sessionId,
+      );
+      await this.send("Page.navigate", { url }, sessionId);
+      await load;
+      const evaluated = await this.send("Runtime.evaluate", {
+        expression: `[(${expression}), document.documentElement.scrollWidth, window.innerWidth]`,
+        returnByValue: true,
+      }, sessionId) as { result: { value: [unknown, number, number] } };
+      const [value, scrollWidth, innerWidth] = evaluated.result.value;
+      const shot = await this.send("Page.captureScreenshot", {
+        format: "png",
+        captureBeyondViewport: fullPage,
+      }, sessionId) as { data: string };
+      const png = Uint8Array.from(atob(shot.data), (c) => c.charCodeAt(0));
+      return { problems, requests, value, scrollWidth, innerWidth, png };
+    } finally {
+      this.#listeners.delete(listener);
+      await this.send("Target.closeTarget", { targetId }).catch(() => {});
+    }
+  }
+
+  /** Closes the browser and removes its profile; returns what it wrote on stderr. */
+  async close(): Promise<string> {
+    await this.send("Browser.close").catch(() => {});
+    try {
+      this.#writer.close();
+    } catch {
+      // already closed
+    }
+    await this.#child.status;
+    await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+    return await this.#stderr;
+  }
+}
+
+/** A PNG's size and how much of it is not its background (the colour of its top-left pixel). */
+export function pngInk(
+  png: Uint8Array,
+): { width: number; height: number; ink: number; colours: number } {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  let offset = 8;
+  let width = 0, height = 0, bitDepth = 0, colourType = 0;
+  const idat: Uint8Array[] = [];
+  while (offset < png.length) {
+    const length = view.getUint32(offset);
+    const type = new TextDecoder().decode(png.subarray(offset + 4, offset + 8));
+    const data = png.subarray(offset + 8, offset + 8 + length);
+    if (type === "IHDR") {
+      width = view.getUint32(offset + 8);
+      height = view.getUint32(offset + 12);
+      bitDepth = data[8];
+      colourType = data[9];
+    } else if (type === "IDAT") idat.push(data);
+    offset += 12 + length;
+  }
+  if (bitDepth !== 8 || (colourType !== 2 && colourType !== 6)) {
+    throw new Error(`unexpected PNG format: depth ${bitDepth}, colour type ${colourType}`);
+  }
+  const channels = colourType === 6 ? 4 : 3;
+  const joined = new Uint8Array(idat.reduce((n, d) => n + d.length, 0));
+  idat.reduce((at, d) => (joined.set(d, at), at + d.length), 0);
+  const raw = unzlibSync(joined);
+  const stride = width * channels;
+  const pixels = new Uint8Array(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? pixels[y * stride + x - channels] : 0;
+      const b = y > 0 ? pixels[(y - 1) * stride + x] : 0;
+      const c = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels] : 0;
+      const paeth = () => {
+        const p = a + b - c;
+        const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      };
+      const predictor = [0, a, b, (a + b) >> 1, 0][filter] ?? 0;
+      pixels[y * stride + x] = (line[x] + (filter === 4 ? paeth() : predictor)) & 0xff;
+    }
+  }
+  const key = (i: number) => (pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2];
+  const background = key(0);
+  const colours = new Set<number>();
+  let ink = 0;
+  for (let i = 0; i < pixels.length; i += channels) {
+    const k = key(i);
+    if (k !== background) ink++;
+    if (colours.size < 1000) colours.add(k);
+  }
+  return { width, height, ink: ink / (width * height), colours: colours.size };
+}

@@ -1,0 +1,61 @@
+// deno task compare (src/compare/): runs and sweep folders side by side, in the terminal and a page.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { TrainConfig } from "../mod.ts";
+import { differingKeys, loadRuns } from "../src/compare/compare.ts";
+import { runTraining } from "../src/run/run.ts";
+import { runTask, tinyConfig } from "./_helpers.ts";
+
+const TINY = tinyConfig();
+
+/** Trains `config` into `dir` on cpu. */
+async function train(dir: string, config: TrainConfig): Promise<void> {
+  await runTraining(config, { corpus: { fetch: null }, backend: "cpu", out: dir });
+}
+
+Deno.test("deno task compare: the settings that differ, the results and the predictions, for runs and a sweep folder; a page with the curves", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rnnlab-compare-" });
+  await train(join(dir, "a"), TINY);
+  await train(join(dir, "b"), { ...TINY, lr: 0.5, stateInit: "epoch" });
+  // A sweep folder: its runs/ hold run folders.
+  await train(join(dir, "sweep", "runs", "0_seed=0"), TINY);
+  await train(join(dir, "sweep", "runs", "1_seed=1"), { ...TINY, seed: 1 });
+
+  const runs = await loadRuns([join(dir, "a"), join(dir, "b"), join(dir, "sweep")]);
+  assert.deepEqual(runs.map((r) => r.label), ["a", "b", "0_seed=0", "1_seed=1"]);
+  assert.deepEqual(differingKeys(runs), ["state-init", "seed", "lr"]);
+
+  const out = join(dir, "cmp");
+  const res = await runTask("compare", [join(dir, "a"), join(dir, "b"), "--out", out]);
+  assert.equal(res.code, 0, res.stderr);
+  const [table, predictions] = res.stdout.split("\n\n");
+  const lines = table.split("\n");
+  assert.match(
+    lines[0],
+    /^run +state-init +lr +status +epochs +final ppl +best ppl \(epoch\) +time \(s\) +s\/epoch +backend +trainer$/,
+  );
+  assert.match(
+    lines[2],
+    /^a +batch +0\.2 +complete +2\/2 +\d+\.\d+ +\d+\.\d+ \(\d\) +\d+\.\d +\d+\.\d\d +cpu +reference$/,
+  );
+  assert.match(lines[3], /^b +epoch +0\.5 +complete /);
+  assert.match(predictions, /^prefix +run +prediction\n-+ +-+ +-+\n分开 +a +分开.*\n分开 +b +分开/);
+  const html = await Deno.readTextFile(join(out, "report.html"));
+  assert.match(html, /<h1>Comparison of 2 runs<\/h1>/);
+  assert.match(html, /differing in state-init, lr/);
+  assert.equal(html.match(/<svg /g)?.length, 2); // the laptop's plot and the phone's
+  assert.match(html, /aria-label="[^"]*log scale/);
+
+  const sweep = await runTask("compare", [join(dir, "sweep")]);
+  assert.equal(sweep.code, 0, sweep.stderr);
+  assert.match(sweep.stdout, /^run +seed +status/);
+
+  for (const args of [[], [join(dir, "none")], [join(dir, "sweep", "runs")]]) {
+    const bad = await runTask("compare", args);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    assert.match(bad.stderr, /^error: /);
+  }
+  await Deno.remove(dir, { recursive: true });
+});
