@@ -7,20 +7,14 @@
 import { basename, dirname, join } from "node:path";
 import { choiceFlag, numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
+import { parseShard, type Shard } from "../src/cli/shard.ts";
 import { PATHS_HELP, userPath, writableDir } from "../src/cli/paths.ts";
 import { UsageError } from "../src/cli/errors.ts";
 import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
 import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/report.ts";
-import {
-  boundJobs,
-  collectShards,
-  gradeBatch,
-  parseShard,
-  type Shard,
-  type ShardEnv,
-} from "../src/grade/batch/batch.ts";
+import { boundJobs, collectShards, gradeBatch } from "../src/grade/batch/batch.ts";
 import type { BatchRecord } from "../src/grade/batch/outputs.ts";
 import { writeStarter } from "../src/grade/gradescope.ts";
 import { findSubmissionFile } from "../src/grade/submission_file.ts";
@@ -111,7 +105,7 @@ async function main(args: string[]) {
         : numberFlag("jobs", flags.jobs, { min: 1, max: 256, integer: true }),
     );
     if (note !== "") console.log(`note: ${note}`);
-    const shard = flags.shard === undefined ? undefined : parseShard(flags.shard, shardEnv());
+    const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
     const corpus = await loadCorpus({ data, dataset: flags.dataset, fetch: null });
     await using grader = new Grader({ chars: prepareCorpus(corpus.text) });
     const records = await gradeBatch(grader, userPath(flags.batch), {
@@ -187,18 +181,6 @@ function written(out: string, records: BatchRecord[], shard?: Shard): string {
   return `wrote ${join(out, "grades.csv")}, summary.md and ${records.length} feedback files: ` +
     `${records.length} students${shard ? ` (shard ${shard.index}/${shard.count})` : ""}, ` +
     `${count("graded")} graded, ${count("timeout")} timed out, ${count("error")} not graded`;
-}
-
-/** The shard index variables that are set (reading them needs --allow-env for each). */
-function shardEnv(): ShardEnv {
-  const env: ShardEnv = {};
-  for (
-    const name of ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "JOB_COMPLETION_INDEX"] as const
-  ) {
-    const value = Deno.env.get(name);
-    if (value !== undefined && value !== "") env[name] = value;
-  }
-  return env;
 }
 
 async function isFolder(path: string): Promise<boolean> {

@@ -22,7 +22,8 @@ import {
   type PlanSpec,
   readPlanFile,
 } from "../src/sweep/plan.ts";
-import { inShard, parseShard, type Shard, shardFolderName } from "../src/sweep/shard.ts";
+import { parseShard, type Shard } from "../src/cli/shard.ts";
+import { inShard, shardFolderName } from "../src/sweep/shard.ts";
 import {
   checkPlan,
   collectSweep,

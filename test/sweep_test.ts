@@ -13,7 +13,7 @@ import {
   type PlanSpec,
 } from "../src/sweep/plan.ts";
 import { SweepDisplay } from "../src/sweep/pool.ts";
-import { parseShard } from "../src/sweep/shard.ts";
+import { parseShard } from "../src/cli/shard.ts";
 import {
   aggregate,
   formatSpread,

@@ -37,7 +37,8 @@ import {
 } from "./plan.ts";
 import { type PoolJob, type PoolResult, runPool, SweepDisplay } from "./pool.ts";
 import { sweepPlot, sweepReportHtml } from "./report.ts";
-import { inShard, type Shard, shardFolderName } from "./shard.ts";
+import type { Shard } from "../cli/shard.ts";
+import { inShard, shardFolderName } from "./shard.ts";
 import {
   makeSummary,
   type Summary,

@@ -20,6 +20,7 @@
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../../cli/errors.ts";
+import type { Shard } from "../../cli/shard.ts";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
 import { sha256Hex } from "../../io/sha256.ts";
 import type { ExerciseName } from "../contract.ts";
@@ -38,14 +39,6 @@ import {
   summaryMarkdown,
 } from "./outputs.ts";
 import { unzipSafely } from "./unzip.ts";
-
-/** One share of a class: the students whose id hashes to `index` modulo `count`. */
-export interface Shard {
-  /** 0-based. */
-  index: number;
-  /** How many shares. */
-  count: number;
-}
 
 /** What grades a submission: a `Grader` (tests hand in stand-ins). */
 export interface Grades {
@@ -121,45 +114,6 @@ export function boundJobs(requested?: number): { jobs: number; note: string } {
     })`
     : "";
   return { jobs, note };
-}
-
-/** The environment variables a shard's index may come from. */
-export interface ShardEnv {
-  /** Slurm's `SLURM_ARRAY_TASK_ID`. */
-  SLURM_ARRAY_TASK_ID?: string;
-  /** Slurm's `SLURM_ARRAY_TASK_MIN`: the first index of the array (0 unless set otherwise). */
-  SLURM_ARRAY_TASK_MIN?: string;
-  /** A Kubernetes Indexed Job's `JOB_COMPLETION_INDEX`. */
-  JOB_COMPLETION_INDEX?: string;
-}
-
-/**
- * `--shard I/N`, or `--shard N` with I from the environment: Slurm's array task id (less the
- * array's first id), else a Kubernetes Indexed Job's completion index. Bad values are a
- * {@linkcode UsageError}.
- */
-export function parseShard(flag: string, env: ShardEnv): Shard {
-  const match = /^(?:(\d+)\/)?(\d+)$/.exec(flag.trim());
-  if (match === null) throw new UsageError(`--shard must be I/N or N, got '${flag}'`);
-  const count = Number(match[2]);
-  let index: number;
-  if (match[1] !== undefined) index = Number(match[1]);
-  else if (env.SLURM_ARRAY_TASK_ID !== undefined) {
-    index = Number(env.SLURM_ARRAY_TASK_ID) - Number(env.SLURM_ARRAY_TASK_MIN ?? 0);
-  } else if (env.JOB_COMPLETION_INDEX !== undefined) index = Number(env.JOB_COMPLETION_INDEX);
-  else {
-    throw new UsageError(
-      `--shard ${flag} takes this shard's index from SLURM_ARRAY_TASK_ID or ` +
-        `JOB_COMPLETION_INDEX, and neither is set; give --shard I/${count}`,
-    );
-  }
-  if (count < 1 || count > 10_000) {
-    throw new UsageError(`--shard: N must be in [1, 10000], got ${count}`);
-  }
-  if (!Number.isInteger(index) || index < 0 || index >= count) {
-    throw new UsageError(`--shard: the index must be in [0, ${count - 1}], got ${index}`);
-  }
-  return { index, count };
 }
 
 /** The shard a student belongs to, of `count`. */
