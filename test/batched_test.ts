@@ -60,13 +60,13 @@ Deno.test("deno task train --trainer batched is recorded; an unknown trainer is 
     ...["--trainer", "batched", "--out", out],
   ]);
   assert.equal(res.code, 0, res.stderr);
-  assert.match(res.stdout, /^Will use wasm .*, batched trainer$/m);
+  assert.match(res.stdout, /^Will use wasm .*, batched trainer \(requested\)$/m);
   assert.equal(JSON.parse(await Deno.readTextFile(join(out, "run.json"))).trainer, "batched");
   const bad = await runTask("train", ["--trainer", "turbo"]);
   assert.equal(bad.code, 2);
   assert.match(
     bad.stderr.trim(),
-    /^error: --trainer must be one of reference, batched, fused, got 'turbo'$/,
+    /^error: --trainer must be one of auto, reference, batched, fused, got 'turbo'$/,
   );
 });
 

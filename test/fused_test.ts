@@ -381,19 +381,15 @@ Deno.test({
 });
 
 Deno.test({
-  name: "runTraining with trainer fused records it in run.json",
+  name: "runTraining on webgpu trains with the fused trainer by default (auto) and records it",
   ignore,
   fn: async () => {
     const out = join(await Deno.makeTempDir({ prefix: "rnnlab-fused-" }), "run");
     const config = { ...TINY, epochs: 1 };
-    await runTraining(config, {
-      corpus: { fetch: null },
-      backend: "webgpu",
-      trainer: "fused",
-      out,
-    });
+    await runTraining(config, { corpus: { fetch: null }, backend: "webgpu", out });
     const { record } = await readRunDir(out);
     assert.equal(record.trainer, "fused");
+    assert.equal(record.trainerReason, "auto: the fastest on webgpu");
     assert.equal(record.backend.name, "webgpu");
   },
 });
@@ -419,6 +415,6 @@ Deno.test("deno task train --trainer fused without webgpu is one line and exit c
   assert.equal(bad.code, 2);
   assert.equal(
     bad.stderr,
-    "error: --trainer must be one of reference, batched, fused, got 'jit'\n",
+    "error: --trainer must be one of auto, reference, batched, fused, got 'jit'\n",
   );
 });

@@ -27,7 +27,12 @@ import { perplexitySvg } from "../report/plot.ts";
 import { Progress } from "../report/progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
 import { PRESETS, type TrainConfig } from "../train/config.ts";
-import { type TrainerName, TRAINERS } from "../train/trainers.ts";
+import {
+  chooseTrainer,
+  type TrainerChoice,
+  type TrainerName,
+  TRAINERS,
+} from "../train/trainers.ts";
 import {
   type EpochRecord,
   trainAndPredictRnn,
@@ -65,8 +70,11 @@ export interface RunOptions extends SessionOptions {
   corpus: CorpusOptions;
   /** `--backend`. */
   backend: BackendChoice;
-  /** `--trainer` (default `reference`); `fused` needs the backend to resolve to webgpu. */
-  trainer?: TrainerName;
+  /**
+   * `--trainer` (default `auto`: the fastest on the backend); `fused` needs the backend to
+   * resolve to webgpu.
+   */
+  trainer?: TrainerChoice;
   /** The run folder: created, and refused unless empty; `undefined` writes nothing. */
   out?: string;
   /** Clears a non-empty `out` first, when it holds only a run's files. */
@@ -81,8 +89,8 @@ export interface ResumeOptions extends SessionOptions {
   epochs?: number;
   /** Must be the run's backend, or `auto`. */
   backend?: BackendChoice;
-  /** Must be the run's trainer. */
-  trainer?: TrainerName;
+  /** Must be the run's trainer, or `auto`. */
+  trainer?: TrainerChoice;
 }
 
 /** A run as it stands after this call: its record and the parameters its folder keeps. */
@@ -135,16 +143,18 @@ function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): s
 }
 
 /**
- * Starts the backend for `choice` and checks that `trainer` can run `config` there: the fused
- * trainer needs webgpu, and the config must fit in the backend's memory.
+ * Starts the backend for `choice`, picks the trainer `trainerChoice` names there, and checks that
+ * it can run `config`: the fused trainer needs webgpu, and the config must fit in the backend's
+ * memory.
  */
 async function startBackend(
   choice: BackendChoice,
-  trainer: TrainerName,
+  trainerChoice: TrainerChoice,
   config: TrainConfig,
   data: TrainingData,
-): Promise<BackendInfo> {
+): Promise<{ backend: BackendInfo; trainer: TrainerName; trainerReason: string }> {
   const backend = await selectBackend(choice);
+  const { name: trainer, reason: trainerReason } = chooseTrainer(trainerChoice, backend.name);
   if (trainer === "fused" && backend.name !== "webgpu") {
     throw new UsageError(
       `--trainer fused needs the webgpu backend, but the run would use ${backend.name}`,
@@ -158,22 +168,21 @@ async function startBackend(
     backend,
     backendCapacity(backend, device),
   );
-  return backend;
+  return { backend, trainer, trainerReason };
 }
 
 /** Trains a new run of `config`, written to `opts.out` (when set) after every epoch. */
 export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
   const data = await loadTrainingData(opts.corpus, config.corpusChars);
   checkConfigAgainstData(config, data);
-  const trainer = opts.trainer ?? "reference";
-  const backend = await startBackend(opts.backend, trainer, config, data);
+  const engine = await startBackend(opts.backend, opts.trainer ?? "auto", config, data);
   const lock = opts.out === undefined ? undefined : await openNewRunDir(opts.out, opts.force);
   const start: TrainStart = {
     epochsDone: 0,
     params: initParamArrays(data.vocab.idxToChar.length, config.hidden, config.seed),
     sampler: config.iter === "random" ? new PyRandom(config.seed).getState() : null,
   };
-  return await trainSession({ config, data, backend, trainer, dir: opts.out, lock, start }, opts);
+  return await trainSession({ config, data, ...engine, dir: opts.out, lock, start }, opts);
 }
 
 /**
@@ -197,12 +206,12 @@ export async function resumeTraining(dir: string, opts: ResumeOptions = {}): Pro
       );
     }
     checkConfigAgainstData(config, data);
-    const backend = await startBackend(checkpoint.backend, checkpoint.trainer, config, data);
+    const engine = await startBackend(checkpoint.backend, checkpoint.trainer, config, data);
     return await trainSession({
       config,
       data,
-      backend,
-      trainer: checkpoint.trainer,
+      ...engine,
+      trainerReason: record.trainerReason ?? engine.trainerReason,
       dir,
       lock,
       start: {
@@ -240,7 +249,7 @@ function checkResumable(
   for (
     const [flag, given, own] of [
       ["backend", opts.backend === "auto" ? undefined : opts.backend, checkpoint.backend],
-      ["trainer", opts.trainer, checkpoint.trainer],
+      ["trainer", opts.trainer === "auto" ? undefined : opts.trainer, checkpoint.trainer],
     ] as const
   ) {
     if (given !== undefined && given !== own) {
@@ -258,6 +267,8 @@ interface Session {
   data: TrainingData;
   backend: BackendInfo;
   trainer: TrainerName;
+  /** Why this trainer: `requested`, or what `auto` chose. */
+  trainerReason: string;
   dir?: string;
   lock?: RunLock;
   start: TrainStart;
@@ -266,7 +277,7 @@ interface Session {
 }
 
 async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRun> {
-  const { config, data, backend, trainer, dir, start } = s;
+  const { config, data, backend, trainer, trainerReason, dir, start } = s;
   const print = opts.print ?? (() => {});
   const env = environment();
   const startedAt = new Date().toISOString();
@@ -292,6 +303,7 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     environment: env,
     backend,
     trainer,
+    trainerReason,
     curve,
     finalPerplexity: curve[curve.length - 1]?.perplexity ?? null,
     ...extra,
@@ -325,7 +337,10 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     });
   };
 
-  print(`Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ${trainer} trainer`);
+  print(
+    `Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ` +
+      `${trainer} trainer (${trainerReason})`,
+  );
   print(`vocab size: ${data.vocab.idxToChar.length}`);
   if (s.earlier) print(`Resuming ${dir} after epoch ${start.epochsDone} of ${config.epochs}`);
   if (s.lock?.tookOverFrom) {
