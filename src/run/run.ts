@@ -19,7 +19,7 @@ import { UsageError } from "../cli/errors.ts";
 import { type CorpusOptions, loadTrainingData, type TrainingData } from "../data/corpus.ts";
 import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
 import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
-import { checkPrefix, MAX_PREDICT_CHARS, predictRnn } from "../model/predict.ts";
+import { checkPrefix, MAX_PREDICT_CHARS, predictRnnBatch } from "../model/predict.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
 import { readChapterCurve, sameSetting } from "../report/chapter.ts";
 import { environment, machineDescription } from "../report/machine.ts";
@@ -383,12 +383,9 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     const { end } = trained;
     let extra: Pick<RunRecord, "predictions" | "divergence"> = { predictions: [] };
     if (end.status === "complete") {
-      const last = curve[curve.length - 1];
-      for (const [i, prefix] of config.prefixes.entries()) {
-        const text = last.predictions?.[i] ??
-          await predictRnn(prefix, config.predLen, trained.params, data.vocab);
-        extra.predictions.push({ prefix, text });
-      }
+      const texts = curve[curve.length - 1].predictions ??
+        await predictRnnBatch(config.prefixes, config.predLen, trained.params, data.vocab);
+      extra.predictions = config.prefixes.map((prefix, i) => ({ prefix, text: texts[i] }));
     }
     if (end.status === "diverged") {
       extra = { ...extra, divergence: { epoch: end.epoch, reason: end.reason } };

@@ -20,7 +20,7 @@ import {
   paramsFromArrays,
   paramsToArrays,
 } from "../model/params.ts";
-import { predictRnn } from "../model/predict.ts";
+import { predictRnnBatch } from "../model/predict.ts";
 import { getInputs, initState, rnn } from "../model/rnn.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
 import type { TrainConfig } from "./config.ts";
@@ -37,6 +37,8 @@ export interface EpochRecord {
   seconds: number;
   /** The predictions from each prefix, on the epochs that are a multiple of `predPeriod`. */
   predictions?: string[];
+  /** Of `seconds`, those the predictions took, on the epochs that have them. */
+  predictionSeconds?: number;
 }
 
 /** Where training starts when it does not start from the seed: what a checkpoint holds. */
@@ -156,6 +158,11 @@ export interface Trainer {
    * device; the others are checked at the end of each epoch only.
    */
   lastLossFinite?(): boolean;
+  /**
+   * The predictions from each prefix with the parameters as they are, for trainers with a faster
+   * way than {@linkcode predictRnnBatch}, which the others use: the same text.
+   */
+  predict?(prefixes: readonly string[], numChars: number, vocab: Vocab): Promise<string[]>;
 }
 
 /** Makes a trainer that updates `params` in place with `config`'s learning rate and θ. */
@@ -273,10 +280,11 @@ export async function trainAndPredictRnn(
       };
     }
     if (e % config.predPeriod === 0) {
-      record.predictions = [];
-      for (const p of config.prefixes) {
-        record.predictions.push(await predictRnn(p, config.predLen, params, vocab));
-      }
+      const predicting = performance.now();
+      record.predictions = trainer.predict
+        ? await trainer.predict(config.prefixes, config.predLen, vocab)
+        : await predictRnnBatch(config.prefixes, config.predLen, params, vocab);
+      record.predictionSeconds = (performance.now() - predicting) / 1000;
     }
     record.seconds = (performance.now() - began) / 1000;
     curve.push(record);
