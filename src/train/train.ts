@@ -112,6 +112,9 @@ export type Forward = (
   data: number[][],
 ) => { outputs: tf.Tensor2D[]; state: tf.Tensor2D };
 
+/** The summed loss of a {@linkcode Forward}'s outputs against the labels (as `sequenceLoss`). */
+export type Loss = (outputs: tf.Tensor2D[], label: number[][]) => tf.Scalar;
+
 /** The chapter's forward pass: In [11] `get_inputs`, then In [13] `rnn`. */
 export const chapterForward: Forward = (params, state, data) =>
   rnn(getInputs(data, params.wXh.shape[0]), state, params);
@@ -128,6 +131,7 @@ export function trainStep(
   label: number[][],
   config: Pick<TrainConfig, "lr" | "theta">,
   forward: Forward = chapterForward,
+  loss: Loss = sequenceLoss,
 ): { loss: tf.Scalar; state: tf.Tensor2D } {
   return tf.tidy(() => {
     const vars = paramList(params);
@@ -135,7 +139,7 @@ export function trainStep(
     const { value, grads } = tf.variableGrads(() => {
       const { outputs, state: h } = forward(params, state, data);
       last = tf.keep(h);
-      return sequenceLoss(outputs, label);
+      return loss(outputs, label);
     }, vars);
     const clipped = gradClipping(vars.map((v) => grads[v.name]), config.theta);
     sgd(vars, clipped.grads, config.lr);
@@ -169,18 +173,18 @@ export interface Trainer {
 export type TrainerFactory = (params: Params, config: TrainConfig) => Trainer;
 
 /**
- * A trainer that runs {@linkcode trainStep} with `forward`. The step losses stay on the device and
- * are read back once an epoch, summed in float64 in order (the chapter's
+ * A trainer that runs {@linkcode trainStep} with `forward` and `loss`. The step losses stay on the
+ * device and are read back once an epoch, summed in float64 in order (the chapter's
  * `train_loss += nd.sum(loss).asscalar()`).
  */
-export function stepTrainer(forward: Forward): TrainerFactory {
+export function stepTrainer(forward: Forward, loss: Loss = sequenceLoss): TrainerFactory {
   return (params, config) => {
     const losses: tf.Scalar[] = [];
     return {
       step(state, data, label) {
-        const { loss, state: next } = trainStep(params, state, data, label, config, forward);
-        losses.push(loss);
-        return next;
+        const step = trainStep(params, state, data, label, config, forward, loss);
+        losses.push(step.loss);
+        return step.state;
       },
       async takeLossSum() {
         const values = await Promise.all(losses.map((l) => l.data()));
