@@ -28,7 +28,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
-import type { Params } from "../../model/params.ts";
+import type { ParamTensors } from "../../model/params.ts";
 import { type Dims, dimsKey, perElementSpec, runKernel } from "./kernel.ts";
 import { partsSumFn, rowTimesMatrixParts, TANH_FN } from "./wgsl.ts";
 
@@ -145,7 +145,7 @@ fn kernel() {
 export function forwardSteps(
   tokens: tf.Tensor,
   state: tf.Tensor,
-  params: Pick<Params, "wXh" | "wHh" | "bH">,
+  params: Pick<ParamTensors, "wXh" | "wHh" | "bH">,
   d: Dims,
   kind: RecurrenceKind = recurrenceKind(d.hidden),
 ): tf.Tensor {
