@@ -1,45 +1,63 @@
 #!/usr/bin/env bash
 # Everything rnnlab checks and measures on a GPU, in one device call; results under $OUT.
 #
-# On the GPU machine (see ../shared/tools/gpu/README.md): here, once, `bash ../shared/tools/gpu/pack.sh`
-# (add --cuda for onnxruntime's CUDA provider, which then travels in three more calls before this
-# one); then one `run` with carry [".devpack/deno.xz", ".devpack/nm.tar.xz",
-# ".devpack/denodir.tar.xz", ".devpack/gl", ".devpack/boot.sh", "data"], timeout_s 540 and the
-# command
-#     bash bench/gpu_session.sh
-# ("data" is ./data/ holding the corpus zips, copied from ../shared/data/, which does not travel.)
-# It goes on past a failing step and says which failed; each step has its own time limit, cut to
-# what is left of RNNLAB_GPU_BUDGET_S (default 480 s), so the script ends before the call's limit.
-# The most important step runs first. The device returns at most 8 files, so everything goes into
-# $OUT/results.tgz (repacked after each step, so a killed call still returns what ran), with
-# $OUT/summary.txt beside it. On an H200 on 2026-11-27 the whole script took 280 s.
+# On the GPU machine (see ../shared/tools/gpu/README.md). Here, once: `bash
+# ../shared/tools/gpu/pack.sh --cuda` (onnxruntime's CUDA provider travels in three parts), and
+# copy the corpus zips from ../shared/data/ into ./data/ (../shared does not travel). Then four
+# `run` calls back to back, while the machine stays warm (it is given back after ~30 s idle):
+#   1. carry [".devpack/deno.xz", ".devpack/nm.tar.xz", ".devpack/denodir.tar.xz", ".devpack/gl",
+#      ".devpack/boot.sh", ".devpack/libonnxruntime_providers_shared.so", ".devpack/cuda.sha256",
+#      "data"], command `source .devpack/boot.sh`, timeout_s 300;
+#   2. carry [".devpack/cuda1"], command `source .devpack/boot.sh`;
+#   3. carry [".devpack/cuda2"], command `source .devpack/boot.sh`;
+#   4. carry [".devpack/cuda3"], timeout_s 600, command
+#          source .devpack/boot.sh && bash bench/gpu_session.sh
+#      (boot.sh installs the CUDA provider once the third part is there.)
+# Without the CUDA provider (pack.sh without --cuda), call 1 alone carries the devpack and runs
+# `source .devpack/boot.sh && bash bench/gpu_session.sh`; the onnx step then lists CUDA as unable
+# to start. The script goes on past a failing step and says which failed; each step has its own
+# time limit, cut to what is left of RNNLAB_GPU_BUDGET_S (default 540 s), so the script ends before
+# the call's limit, and the steps run most important first. The device returns at most 8 files,
+# so everything goes into $OUT/results.tgz (repacked after each step, so a killed call still
+# returns what ran), with $OUT/summary.txt beside it.
 #
-# Here, to rehearse it on the software adapter with the small preset (about a minute):
+# Here, to rehearse it on the software adapter with the small preset (a few minutes):
 #     RNNLAB_GPU_REHEARSAL=1 OUT=/tmp/gpu-rehearsal bash bench/gpu_session.sh
 #
 # Steps, in this order, each logged to <step>.log in the tarball, with a summary in summary.txt:
-#   machine  the GPU, driver, Deno and the WebGPU adapter Deno picks
-#   bench    `deno task bench --backends webgpu --profile` with PyTorch on cuda in the same run: the
-#            step times, the host's share of them, and each fused kernel's GPU time
-#   host     bench/fused_host_bench.ts: the host's time to record one fused step
-#   tests    the WebGPU tests (every fused kernel against tfjs's ops, fused vs reference curves,
-#            determinism) on that adapter
-#   train-*  the chapter's 200 epochs with the fused trainer, both samplers (run.json, curve, time)
-#   band     `deno task verify --run`: both curves within ×1.15 of the chapter's printed ones
-#   verify   `deno task verify --backend webgpu`: the model golden, the 2-epoch curves and the
-#            float64 contract (every trainer, the fused one on every case) on it
-#   onnx     bench/onnx_eps.ts on each onnxruntime execution provider that starts
+#   machine    the GPU, driver, Deno, the WebGPU adapter Deno picks and its limits
+#   bench      `deno task bench --trainers fused --profile`: the fused step against PyTorch eager
+#              and torch.nn.RNN (cuDNN) on cuda in the same run, the host's share, and each fused
+#              kernel's GPU time (the cooperative recurrence kernels among them)
+#   e2e        `deno task bench --end-to-end`: the chapter's 200 epochs with its predictions,
+#              deno task train (the default trainer: fused) against PyTorch eager's and nn.RNN's
+#              programs, in one run; the predictions' share of each
+#   tests      the WebGPU tests (every fused kernel against tfjs's ops and a float64 loop, both
+#              recurrence kinds, the one-launch predictions against predictRnn, fused vs
+#              reference curves, determinism) on that adapter
+#   verify     `deno task verify --backend webgpu`: the model golden, the 2-epoch curves and the
+#              float64 contract (every trainer, the fused one on every case) on it
+#   recurrence bench/recurrence_bench.ts: fwd and bptt of both kinds at the chapter's sizes
+#   train-random  the chapter's 200 epochs (default trainer), run.json with predictionSeconds
+#   onnx       bench/onnx_eps.ts on each onnxruntime execution provider (CUDA, WebGPU, CPU):
+#              parity with tfjs and latency, on the random run's parameters
+#   host       bench/fused_host_bench.ts: the host's time to record one fused step
+#   train-consecutive, band  the other sampler's 200 epochs; `deno task verify --run` on both
+#   compile    `deno task bench --torch-impls eager,compile`: torch.compile's step (it compiles
+#              first, which takes a while), beside eager's in the same run
 set -uo pipefail
 export NO_COLOR=1 # plain logs
 out=${OUT:?set OUT to the folder the results go to}
-budget=${RNNLAB_GPU_BUDGET_S:-480}
+budget=${RNNLAB_GPU_BUDGET_S:-540}
 res=$(mktemp -d)
 mkdir -p "$out"
 [ -f .devpack/boot.sh ] && source .devpack/boot.sh
 rehearsal=${RNNLAB_GPU_REHEARSAL:-}
 preset=chapter iters=100 warmup=5 epochs=200 torch_device=cuda only=model,curves,contract
-# The chapter-sized 2-epoch curve takes ~20 min on llvmpipe: the rehearsal checks the model only.
-[ -n "$rehearsal" ] && preset=small iters=2 warmup=1 epochs=3 torch_device=cpu only=model
+# The chapter-sized runs take minutes a step on llvmpipe: the rehearsal runs the small preset,
+# and verify checks the model and the contract's small cases (the chapter-sized ones are a skip
+# row there).
+[ -n "$rehearsal" ] && preset=small iters=2 warmup=1 epochs=3 torch_device=cpu only=model,contract
 allow=(--allow-read --allow-write --allow-env --allow-run --allow-ffi=node_modules)
 failed=()
 
@@ -70,22 +88,37 @@ step() {
   pack
 }
 
+# rows FILE-GLOB: the table rows of bench results, into the summary.
+rows() { grep -h -e '^| tfjs' -e '^| PyTorch' -e '^| rnnlab' "$@" 2>/dev/null | tee -a "$res/summary.txt"; }
+
 step machine 60 bash -c 'nvidia-smi -L; nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv;
   deno --version; deno eval "import { probeAdapter } from \"./src/train/backend.ts\";
-  console.log(\"WebGPU adapter:\", JSON.stringify(await probeAdapter()));"'
-step bench 180 deno task bench --backends webgpu --preset "$preset" --iters "$iters" \
-  --warmup "$warmup" --torch-device "$torch_device" --profile --results "$res"
-grep -h -e '^| tfjs' -e '^| PyTorch' "$res"/profile-*.md 2>/dev/null | tee -a "$res/summary.txt"
-step host 60 deno bench --allow-read --allow-env bench/fused_host_bench.ts
-step tests 240 deno test "${allow[@]}" test/fused_test.ts
-for iter in random consecutive; do
-  step "train-$iter" 150 deno task train --backend webgpu --trainer fused --preset "$preset" \
-    --iter "$iter" --epochs "$epochs" --out "$res/run-$iter"
-done
-step band 60 deno task verify --run "$res/run-random" --run "$res/run-consecutive"
-step verify 180 deno task verify --backend webgpu --only "$only"
-step onnx 120 deno run "${allow[@]}" bench/onnx_eps.ts --run "$res/run-random" \
+  console.log(\"WebGPU adapter:\", JSON.stringify(await probeAdapter()));
+  const a = await navigator.gpu?.requestAdapter();
+  console.log(\"workgroup storage\", a?.limits.maxComputeWorkgroupStorageSize, \"invocations\",
+    a?.limits.maxComputeInvocationsPerWorkgroup);"'
+step bench 150 deno task bench --backends webgpu --trainers fused --preset "$preset" \
+  --iters "$iters" --warmup "$warmup" --torch-device "$torch_device" --torch-impls eager,nn-rnn \
+  --profile --results "$res"
+rows "$res"/profile-*.md
+step e2e 240 deno task bench --end-to-end --backends webgpu --preset "$preset" --epochs "$epochs" \
+  --torch-device "$torch_device" --torch-impls eager,nn-rnn --results "$res"
+rows "$res"/e2e-*.md
+step tests 150 deno test "${allow[@]}" test/fused_test.ts
+step verify 150 deno task verify --backend webgpu --only "$only"
+step recurrence 60 deno run --allow-read --allow-env bench/recurrence_bench.ts --preset "$preset"
+step train-random 90 deno task train --backend webgpu --preset "$preset" --iter random \
+  --epochs "$epochs" --out "$res/run-random"
+step onnx 90 deno run "${allow[@]}" bench/onnx_eps.ts --run "$res/run-random" \
   --eps cuda,webgpu,cpu --out "$res/onnx_eps.json" --note "$(nvidia-smi -L 2>/dev/null | head -1)"
+step host 40 deno bench --allow-read --allow-env bench/fused_host_bench.ts
+step train-consecutive 90 deno task train --backend webgpu --preset "$preset" --iter consecutive \
+  --epochs "$epochs" --out "$res/run-consecutive"
+step band 40 deno task verify --run "$res/run-random" --run "$res/run-consecutive"
+step compile 150 deno task bench --backends webgpu --trainers fused --preset "$preset" \
+  --iters "$iters" --warmup "$warmup" --torch-device "$torch_device" --torch-impls eager,compile \
+  --results "$res"
+rows "$res"/train-*.md
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "failed: ${failed[*]}" | tee -a "$res/summary.txt"

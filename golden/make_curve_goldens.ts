@@ -63,7 +63,8 @@ async function main(args: string[]) {
   }
   const cases: CurveCase[] = [];
   for (const { name, backend, config } of SHORT) {
-    const { record } = await runTraining(config, { corpus: {}, backend });
+    // The reference trainer, the chapter's loop op by op, as these were recorded.
+    const { record } = await runTraining(config, { corpus: {}, backend, trainer: "reference" });
     cases.push(toCase(name, record, "deno run -A golden/make_curve_goldens.ts"));
     console.log(`${name} on ${backend}: ${record.curve.map((r) => r.perplexity).join(", ")}`);
   }

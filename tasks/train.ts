@@ -25,15 +25,16 @@ const USAGE =
                 [--epochs N] [--seed N] [--data PATH] [--dataset 2017|2018] [--allow-unknown-data]
                 [--corpus-chars N] [--hidden N] [--batch-size N] [--num-steps N] [--lr X] [--theta X]
                 [--pred-period N] [--pred-len N] [--prefixes 分开,不分开,战争中部队]
-                [--backend auto|webgpu|wasm|cpu] [--trainer reference|batched|fused]
+                [--backend auto|webgpu|wasm|cpu] [--trainer auto|reference|batched|fused]
                 [--out DIR] [--force] [--json]
 deno task train --resume DIR [--epochs N] [--data PATH] [--json]
 
-Trains the chapter's RNN and prints what the chapter prints. The run is recorded in --out DIR
-(default runs/<date and time>/ in the project), after every epoch: its parameters with what
-resuming needs, run.json (with its status: running, interrupted, diverged or complete) and the
-plot. --out must be a new or empty folder; --force clears one that holds a run first. --json
-prints run.json, and the rest goes to stderr.
+Trains the chapter's RNN and prints what the chapter prints. --trainer auto (the default) is the
+fastest on the backend: fused on webgpu, batched on wasm and cpu; reference is the chapter's loop
+op by op. The run is recorded in --out DIR (default runs/<date and time>/ in the project), after
+every epoch: its parameters with what resuming needs, run.json (with its status: running,
+interrupted, diverged or complete) and the plot. --out must be a new or empty folder; --force
+clears one that holds a run first. --json prints run.json, and the rest goes to stderr.
 
 Ctrl-C (or SIGTERM) stops at the next step, keeps the epochs done, prints the command that
 resumes, and exits 130 (143). --resume DIR continues a run to its epochs, with its own settings;

@@ -25,10 +25,10 @@ Re-runs what it can and compares it with the goldens in golden/, printing one ro
 Without --backend, each recorded curve re-runs on the backend that recorded it. --full re-trains
 the two 200-epoch chapter curves (golden/README.md says how long they took). The contract group
 holds every backend here (cpu, wasm, and webgpu on a hardware GPU; with --backend, that one) and
-every trainer on it to the float64 curves of golden/contract_curves.json: the fastest trainer on
-every case, the others on the first case of each sampler, and with --all-trainers every trainer on
-every case. The onnx group exports the parameters of the 2-epoch chapter run (trained by the curves
-group, or for it) and checks onnxruntime (cpu) against tfjs.
+every trainer on it to the float64 curves of golden/contract_curves.json: the fastest trainer (the
+default of deno task train) on every case, the others on the first case of each sampler, and with
+--all-trainers every trainer on every case. The onnx group exports the parameters of the 2-epoch
+chapter run (trained by the curves group, or for it) and checks onnxruntime (cpu) against tfjs.
 
 --run DIR (repeatable) sets a run that deno task train --out DIR recorded beside the chapter's
 printed perplexities (the ×1.15 band of --full, at each printed epoch the run reached), for runs of

@@ -1,7 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadTrainingData, selectBackend, SMALL_PRESET, trainAndPredictRnn } from "../mod.ts";
+import {
+  loadTrainingData,
+  selectBackend,
+  sequenceLoss,
+  SMALL_PRESET,
+  trainAndPredictRnn,
+} from "../mod.ts";
+import { sequenceLossStacked } from "../src/train/loss.ts";
 import { referenceTrainer } from "../src/train/train.ts";
 import { gatherRows } from "../src/model/gather_rows.ts";
 import { batchedTrainer } from "../src/train/batched.ts";
@@ -31,6 +38,23 @@ Deno.test("gatherRows equals the one-hot product, and so does its gradient (scat
 });
 
 for (const backend of ["cpu", "wasm"] as const) {
+  Deno.test(`sequenceLossStacked equals sequenceLoss bit for bit on ${backend}, value and gradient`, async () => {
+    await selectBackend(backend);
+    const [batch, steps, vocab] = [5, 7, 61];
+    const logits = tf.randomNormal([steps * batch, vocab], 0, 3, "float32", 9) as tf.Tensor2D;
+    const label = Array.from(
+      { length: batch },
+      (_, b) => Array.from({ length: steps }, (_, t) => (b * 17 + t * 5) % vocab),
+    );
+    const both = [
+      (y: tf.Tensor) => sequenceLoss([y as tf.Tensor2D], label),
+      (y: tf.Tensor) => sequenceLossStacked(y as tf.Tensor2D, label),
+    ].map((f) => tf.valueAndGrad(f)(logits));
+    assert.deepEqual(await both[1].value.data(), await both[0].value.data());
+    const [a, b] = [await both[1].grad.data(), await both[0].grad.data()];
+    assert.ok(a.every((x, i) => Object.is(x, b[i])), "the gradients differ");
+  });
+
   Deno.test(`batched trainer on ${backend}: the reference curve within rtol ${RTOL}, same predictions, no leaks`, async () => {
     await selectBackend(backend);
     for (const iter of ["random", "consecutive"] as const) {
@@ -60,13 +84,13 @@ Deno.test("deno task train --trainer batched is recorded; an unknown trainer is 
     ...["--trainer", "batched", "--out", out],
   ]);
   assert.equal(res.code, 0, res.stderr);
-  assert.match(res.stdout, /^Will use wasm .*, batched trainer$/m);
+  assert.match(res.stdout, /^Will use wasm .*, batched trainer \(requested\)$/m);
   assert.equal(JSON.parse(await Deno.readTextFile(join(out, "run.json"))).trainer, "batched");
   const bad = await runTask("train", ["--trainer", "turbo"]);
   assert.equal(bad.code, 2);
   assert.match(
     bad.stderr.trim(),
-    /^error: --trainer must be one of reference, batched, fused, got 'turbo'$/,
+    /^error: --trainer must be one of auto, reference, batched, fused, got 'turbo'$/,
   );
 });
 
@@ -85,7 +109,10 @@ Deno.test("deno task bench writes JSON and Markdown with one row per backend and
   for (const r of result.rows) assert.ok(r.msPerIteration > 0 && r.tokensPerSecond > 0);
   const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
   assert.equal(files.length, 2);
-  assert.match(await Deno.readTextFile(join(out, files[1])), /^\| tfjs wasm \| batched \| /m);
+  assert.match(
+    await Deno.readTextFile(join(out, files[1])),
+    /^\| tfjs wasm \| batched \(default\) \| /m,
+  );
   const bad = await runTask("bench", ["--iters", "0"]);
   assert.equal(bad.code, 2);
 });

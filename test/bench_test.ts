@@ -3,13 +3,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { benchMarkdown, type BenchResult, writeBenchResult } from "../src/bench/bench.ts";
+import type { EndToEndResult } from "../src/bench/end_to_end.ts";
 import { benchBatches } from "../src/bench/train_bench.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { dataIterRandom } from "../src/data/iterators.ts";
 import { PyRandom } from "../src/random/py_random.ts";
 import { environment } from "../src/report/machine.ts";
 import { SMALL_PRESET } from "../src/train/config.ts";
-import { ROOT } from "./_helpers.ts";
+import { ROOT, runTask } from "./_helpers.ts";
 
 Deno.test("bench batches are the random sampler's, epoch after epoch, made only as they are taken", async () => {
   const data = await loadTrainingData({ fetch: null }, SMALL_PRESET.corpusChars);
@@ -37,8 +38,9 @@ Deno.test("bench results get a name of their own: a second result never overwrit
     note: "n",
   };
   const name = { kind: "train", backends: ["cpu"], preset: "small" };
-  const first = await writeBenchResult(dir, result, name);
-  const second = await writeBenchResult(dir, { ...result, note: "again" }, name);
+  const first = await writeBenchResult(dir, result, benchMarkdown(result), name);
+  const again: BenchResult = { ...result, note: "again" };
+  const second = await writeBenchResult(dir, again, benchMarkdown(again), name);
   assert.equal(first, join(dir, "train-2026-11-27-101112-cpu-small"));
   assert.equal(second, `${first}-2`);
   assert.equal(await Deno.readTextFile(`${first}.md`), benchMarkdown(result));
@@ -74,4 +76,29 @@ Deno.test("deno task bench --iters 1000000000 runs in bounded memory (no batch l
   await reader.cancel();
   if (status !== "") assert.ok(rssKiB < 600 * 1024, `resident memory ${rssKiB} KiB`);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("deno task bench --end-to-end runs the chapter's program as deno task train does, with the default trainer", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rnnlab-bench-" });
+  const res = await runTask("bench", [
+    ...["--end-to-end", "--preset", "small", "--epochs", "2", "--backends", "wasm"],
+    ...["--torch", "none", "--results", dir, "--json"],
+  ]);
+  assert.equal(res.code, 0, res.stderr);
+  const result: EndToEndResult = JSON.parse(res.stdout);
+  assert.equal(result.config.epochs, 2);
+  assert.equal(result.rows.length, 1);
+  const [row] = result.rows;
+  assert.match(row.engine, /^rnnlab wasm .*, batched trainer$/);
+  assert.ok(row.processSeconds! > row.loopSeconds! && row.loopSeconds! > row.predictionSeconds!);
+  assert.ok(row.predictionSeconds! > 0 && row.finalPerplexity! > 1);
+  assert.match(res.stderr, /^Epoch 2\. Perplexity \d+\.\d{6}$/m, "the chapter's lines, as printed");
+  const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  assert.deepEqual(files.map((f) => f.replace(/-\d{4}-\d\d-\d\d-\d{6}-/, "-*-")), [
+    "e2e-*-wasm-small.json",
+    "e2e-*-wasm-small.md",
+  ]);
+  const bad = await runTask("bench", ["--end-to-end", "--profile"]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr, "error: --profile times steps, not --end-to-end\n");
 });

@@ -8,10 +8,12 @@ import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  buildVocab,
   getInputs,
   gradClipping,
   loadTrainingData,
   type Params,
+  predictRnn,
   readRunDir,
   rnn,
   runTraining,
@@ -23,6 +25,8 @@ import {
   type TrainConfig,
 } from "../mod.ts";
 import { paramList } from "../src/model/params.ts";
+import { predictRnnBatch } from "../src/model/predict.ts";
+import { predictFused } from "../src/train/fused/predict.ts";
 import { profilePrograms } from "../src/bench/profile.ts";
 import { PyRandom } from "../src/random/py_random.ts";
 import { probeAdapter } from "../src/train/backend.ts";
@@ -30,7 +34,7 @@ import type { Dims } from "../src/train/fused/kernel.ts";
 import { microTile, runMatmul } from "../src/train/fused/matmul.ts";
 import { sumOfSquares } from "../src/train/fused/norm.ts";
 import { hiddenGradFromOutput, outputLogits } from "../src/train/fused/output_layer.ts";
-import { bpttSteps, forwardSteps } from "../src/train/fused/recurrence.ts";
+import { bpttSteps, forwardSteps, recurrenceKind } from "../src/train/fused/recurrence.ts";
 import { softmaxCrossEntropy } from "../src/train/fused/softmax_xent.ts";
 import { fusedTrainer } from "../src/train/fused/trainer.ts";
 import { stepMajor } from "../src/data/step_major.ts";
@@ -164,12 +168,16 @@ Deno.test({
 
 Deno.test({
   name:
-    "the recurrence kernels with more hidden units than a workgroup has invocations equal a float64 loop",
+    "the recurrence kernels, both kinds, with more hidden units than a workgroup has invocations equal a float64 loop",
   ignore,
   fn: () =>
     gpuChecked(async () => {
-      // Hidden 300 > 256 invocations, so an invocation takes units n and n + 256. (tfjs's own
-      // webgpu ops at these sizes take minutes to compile on llvmpipe, hence plain loops.)
+      // Hidden 300 > 256 invocations, so an invocation takes units n and n + 256 (perUnit), or
+      // 5 units of one of the 4 ranges of k (cooperative). (tfjs's own webgpu ops at these sizes
+      // take minutes to compile on llvmpipe, hence plain loops.)
+      assert.equal(recurrenceKind(256), "cooperative", "the chapter's size, on any device");
+      assert.equal(recurrenceKind(300, 16384), "cooperative");
+      assert.equal(recurrenceKind(820, 16384), "perUnit");
       const d: Dims = { vocab: 5, hidden: 300, batch: 2, steps: 3 };
       const { vocab: V, hidden: H, batch: B, steps: T } = d;
       const normal = (shape: number[], seed: number) =>
@@ -182,8 +190,6 @@ Deno.test({
       const state = normal([B, H], 4);
       const dHout = normal([T * B, H], 5);
       const tokens = Int32Array.from({ length: T * B }, (_, r) => (3 * r + 1) % V);
-      const hAll = forwardSteps(tf.tensor1d(tokens, "int32"), state, params, d);
-      const dZ = bpttSteps(dHout, hAll, params.wHh, d);
       const [wXh, wHh, bH, h0, dH] = await Promise.all(
         [params.wXh, params.wHh, params.bH, state, dHout].map((t) => t.data()),
       );
@@ -206,13 +212,14 @@ Deno.test({
           dz[r * H + n] = acc * (1 - hn * hn);
         }
       }
-      await assertClose(
-        "hAll",
-        hAll,
-        tf.tensor2d(Float32Array.from(h), [(T + 1) * B, H]),
-        KERNEL_TOL,
-      );
-      await assertClose("dZ", dZ, tf.tensor2d(Float32Array.from(dz), [T * B, H]), KERNEL_TOL);
+      for (const kind of ["cooperative", "perUnit"] as const) {
+        const hAll = forwardSteps(tf.tensor1d(tokens, "int32"), state, params, d, kind);
+        const dZ = bpttSteps(dHout, hAll, params.wHh, d, kind);
+        const want = tf.tensor2d(Float32Array.from(h), [(T + 1) * B, H]);
+        await assertClose(`hAll (${kind})`, hAll, want, KERNEL_TOL);
+        const wantDz = tf.tensor2d(Float32Array.from(dz), [T * B, H]);
+        await assertClose(`dZ (${kind})`, dZ, wantDz, KERNEL_TOL);
+      }
     }),
 });
 
@@ -244,6 +251,38 @@ Deno.test({
         write: `result[m * ${N} + n] = acc;`,
       }, [["a", a], ["b", b]]);
       await assertClose("Aᵀᵀ·B", c, tf.matMul(a, b, true, false), KERNEL_TOL);
+    }),
+});
+
+Deno.test({
+  name:
+    "predictFused (one launch for all prefixes) and predictRnnBatch give predictRnn's text on webgpu",
+  ignore,
+  fn: () =>
+    gpuChecked(async () => {
+      // A model driven by its inputs (W_hh small): the kernel's sums run in another order than
+      // tfjs's, so only a model that amplifies rounding (a chaotic one) could tell them apart.
+      const normal = (shape: number[], std: number, seed: number) =>
+        tf.variable(tf.randomNormal(shape, 0, std, "float32", seed));
+      const params: Params = {
+        wXh: normal([D.vocab, D.hidden], 1, 41),
+        wHh: normal([D.hidden, D.hidden], 0.1, 42),
+        bH: normal([D.hidden], 0.1, 43),
+        wHy: normal([D.hidden, D.vocab], 1, 44),
+        bY: normal([D.vocab], 0.1, 45),
+      };
+      const vocab = buildVocab(Array.from("abcdefghijklmnopqrstuvwxyz0123456789 "));
+      assert.equal(vocab.idxToChar.length, D.vocab);
+      const prefixes = ["ab", "c", "hello world", "z9", "Q"]; // "Q" is lowered
+      for (const numChars of [0, 1, 40]) {
+        const one = [];
+        for (const p of prefixes) one.push(await predictRnn(p, numChars, params, vocab));
+        assert.deepEqual(await predictFused(prefixes, numChars, params, vocab), one);
+        assert.deepEqual(await predictRnnBatch(prefixes, numChars, params, vocab), one);
+        if (numChars === 40) assert.ok(new Set(one.join("")).size > 20, one.join("\n"));
+      }
+      assert.deepEqual(await predictFused([], 3, params, vocab), []);
+      tf.dispose(paramList(params));
     }),
 });
 
@@ -381,19 +420,15 @@ Deno.test({
 });
 
 Deno.test({
-  name: "runTraining with trainer fused records it in run.json",
+  name: "runTraining on webgpu trains with the fused trainer by default (auto) and records it",
   ignore,
   fn: async () => {
     const out = join(await Deno.makeTempDir({ prefix: "rnnlab-fused-" }), "run");
     const config = { ...TINY, epochs: 1 };
-    await runTraining(config, {
-      corpus: { fetch: null },
-      backend: "webgpu",
-      trainer: "fused",
-      out,
-    });
+    await runTraining(config, { corpus: { fetch: null }, backend: "webgpu", out });
     const { record } = await readRunDir(out);
     assert.equal(record.trainer, "fused");
+    assert.equal(record.trainerReason, "auto: the fastest on webgpu");
     assert.equal(record.backend.name, "webgpu");
   },
 });
@@ -419,6 +454,6 @@ Deno.test("deno task train --trainer fused without webgpu is one line and exit c
   assert.equal(bad.code, 2);
   assert.equal(
     bad.stderr,
-    "error: --trainer must be one of reference, batched, fused, got 'jit'\n",
+    "error: --trainer must be one of auto, reference, batched, fused, got 'jit'\n",
   );
 });

@@ -208,7 +208,7 @@ Deno.test("deno task train: limits are checked before work, one line and exit 2"
   const cases: [string[], RegExp][] = [
     [
       ["--hidden", "20000", "--backend", "wasm"],
-      /^error: this config needs about \d+\.\d GiB on wasm \(hidden 20000, vocab 317, batch 8 × 10 steps, reference trainer\), more than wasm's 4 GiB heap; lower --hidden/,
+      /^error: this config needs about \d+\.\d GiB on wasm \(hidden 20000, vocab 317, batch 8 × 10 steps, batched trainer\), more than wasm's 4 GiB heap; lower --hidden/,
     ],
     [
       ["--hidden", "100000", "--backend", "cpu", "--trainer", "batched"],

@@ -1,6 +1,7 @@
 /**
- * `deno task bench` apart from its flags: time each trainer on each backend, then PyTorch on the
- * same machine in the same run, and set the results side by side as JSON and a Markdown table.
+ * `deno task bench` apart from its flags: time each trainer on each backend, then PyTorch (its
+ * eager loop, `torch.nn.RNN` and `torch.compile`) on the same machine in the same run, and set the
+ * results side by side as JSON and a Markdown table.
  *
  * @module
  */
@@ -11,9 +12,9 @@ import { writeFileAtomic } from "../io/atomic_write.ts";
 import { type Environment, machineDescription } from "../report/machine.ts";
 import { selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
-import type { TrainerName } from "../train/trainers.ts";
+import { FASTEST_TRAINER, type TrainerName } from "../train/trainers.ts";
 import { profileMarkdown } from "./profile.ts";
-import { timeTorch, type TorchTiming } from "./torch_baseline.ts";
+import { timeTorch, type TorchImpl, type TorchTiming } from "./torch_baseline.ts";
 import { type StepTiming, timeTrainer } from "./train_bench.ts";
 
 /** The backends `deno task bench` can time. */
@@ -42,6 +43,8 @@ export interface BenchOptions {
   profile: boolean;
   /** The Python that imports torch, or `undefined` to skip PyTorch. */
   python?: string;
+  /** PyTorch's implementations to time (eager first, the ratios' yardstick). */
+  torchImpls: readonly TorchImpl[];
   /** PyTorch's device (`cpu`, `cuda`). */
   torchDevice: string;
   /** The machine and the software. */
@@ -54,8 +57,10 @@ export interface BenchOptions {
 
 /** One timed trainer, set against PyTorch and against the reference trainer on its backend. */
 export type BenchRow = StepTiming & {
-  /** ms/iteration over PyTorch's in the same run, when PyTorch ran. */
+  /** ms/iteration over PyTorch eager's in the same run, when it ran. */
   vsTorch?: number;
+  /** ms/iteration over PyTorch `nn.RNN`'s in the same run, when it ran. */
+  vsTorchRnn?: number;
   /** |loss sum / the reference trainer's − 1| on the same backend and batches. */
   lossRelDiff: number;
 };
@@ -98,11 +103,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     }
   }
   const torch: TorchTiming[] = [];
-  if (opts.python) {
-    log(`timing PyTorch (${opts.python}, ${opts.torchDevice})…`);
-    const corpus = { indices: data.indices, vocabSize: data.vocab.idxToChar.length };
+  const corpus = { indices: data.indices, vocabSize: data.vocab.idxToChar.length };
+  for (const impl of opts.python ? opts.torchImpls : []) {
+    log(`timing PyTorch ${impl} (${opts.python}, ${opts.torchDevice})…`);
     torch.push(
-      await timeTorch(opts.python, config, corpus, {
+      await timeTorch(opts.python!, config, corpus, {
+        impl,
         iters,
         warmup,
         device: opts.torchDevice,
@@ -110,11 +116,14 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       }),
     );
   }
+  const msOf = (impl: TorchImpl) => torch.find((t) => t.impl === impl)?.msPerIteration;
+  const [eager, nnRnn] = [msOf("eager"), msOf("nn-rnn")];
   const rows = timings.map((t) => {
     const reference = timings.find((r) => r.backend === t.backend && r.trainer === "reference");
     return {
       ...t,
-      vsTorch: torch[0] ? t.msPerIteration / torch[0].msPerIteration : undefined,
+      vsTorch: eager ? t.msPerIteration / eager : undefined,
+      vsTorchRnn: nnRnn ? t.msPerIteration / nnRnn : undefined,
       lossRelDiff: reference ? Math.abs(t.lossSum / reference.lossSum - 1) : 0,
     };
   });
@@ -122,8 +131,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     `Chapter preset "${opts.preset}" (hidden ${config.hidden}, batch ${config.batchSize}, ` +
     `${config.numSteps} steps), ${warmup} warm-up + ${iters} timed iterations, one run. ` +
     `"Of which host" is the time inside the trainer's step() call (on webgpu: recording and ` +
-    `submitting the GPU's work). "× PyTorch time" is ms/iteration divided by PyTorch's in the ` +
-    `same run (lower is faster).`;
+    `submitting the GPU's work). "× PyTorch eager" and "× nn.RNN" are ms/iteration divided by ` +
+    `those PyTorch rows' in the same run (lower is faster). "(default)" marks the trainer ` +
+    `--trainer auto picks on the backend.`;
   return {
     machine: machineDescription(opts.environment) + (opts.gpu ? `, GPU ${opts.gpu}` : ""),
     environment: opts.environment,
@@ -137,23 +147,35 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   };
 }
 
+/** `x.toFixed(2)`, or a dash for a ratio that was not measured. */
+export function ratioText(x: number | undefined): string {
+  return x?.toFixed(2) ?? "–";
+}
+
 /** The results as Markdown: the machine and the note, one table row per timing, the profiles. */
 export function benchMarkdown(result: BenchResult): string {
   const { rows, torch } = result;
+  const eager = torch.find((t) => t.impl === "eager")?.msPerIteration;
+  const nnRnn = torch.find((t) => t.impl === "nn-rnn")?.msPerIteration;
+  const isDefault = (r: BenchRow) =>
+    FASTEST_TRAINER[r.backend as keyof typeof FASTEST_TRAINER] === r.trainer;
   const lines = [
     `Machine: ${result.machine}. ${result.note}`,
     "",
-    "| engine | trainer | ms / iteration | of which host | tokens / s | × PyTorch time | loss vs reference |",
-    "|---|---|---|---|---|---|---|",
+    "| engine | trainer | ms / iteration | of which host | tokens / s | × PyTorch eager | × nn.RNN | loss vs reference |",
+    "|---|---|---|---|---|---|---|---|",
     ...rows.map((r) =>
-      `| tfjs ${r.backend} | ${r.trainer} | ${r.msPerIteration.toFixed(1)} | ` +
-      `${r.hostMsPerIteration.toFixed(1)} | ` +
-      `${Math.round(r.tokensPerSecond)} | ${r.vsTorch?.toFixed(2) ?? "–"} | ` +
+      `| tfjs ${r.backend} | ${r.trainer}${isDefault(r) ? " (default)" : ""} | ` +
+      `${r.msPerIteration.toFixed(1)} | ${r.hostMsPerIteration.toFixed(1)} | ` +
+      `${Math.round(r.tokensPerSecond)} | ${ratioText(r.vsTorch)} | ${ratioText(r.vsTorchRnn)} | ` +
       `${r.lossRelDiff.toExponential(1)} |`
     ),
     ...torch.map((t) =>
-      `| ${t.engine} | same math | ${t.msPerIteration.toFixed(1)} | – | ` +
-      `${Math.round(t.tokensPerSecond)} | 1.00 | – |`
+      t.msPerIteration === undefined
+        ? `| ${t.engine} | same math | ${t.unavailable} | – | – | – | – | – |`
+        : `| ${t.engine} | same math | ${t.msPerIteration.toFixed(1)} | – | ` +
+          `${Math.round(t.tokensPerSecond!)} | ${ratioText(eager && t.msPerIteration / eager)} | ` +
+          `${ratioText(nnRnn && t.msPerIteration / nnRnn)} | – |`
     ),
   ];
   const profiles = rows.flatMap((r) =>
@@ -168,12 +190,14 @@ export function benchMarkdown(result: BenchResult): string {
 }
 
 /**
- * Writes `result` into `dir` as `<kind>-<date>-<time>-<backends>-<preset>.json` and `.md`, with a
- * suffix when those exist: a result is never overwritten. Returns the path without the extension.
+ * Writes `result` into `dir` as `<kind>-<date>-<time>-<backends>-<preset>.json` and its Markdown
+ * as `.md`, with a suffix when those exist: a result is never overwritten. Returns the path
+ * without the extension.
  */
 export async function writeBenchResult(
   dir: string,
-  result: BenchResult,
+  result: { date: string },
+  markdown: string,
   name: { kind: string; backends: readonly string[]; preset: string },
 ): Promise<string> {
   const stamp = result.date.slice(0, 19).replace("T", "-").replaceAll(":", "");
@@ -184,6 +208,6 @@ export async function writeBenchResult(
     path = `${base}-${n}`;
   }
   await writeFileAtomic(`${path}.json`, JSON.stringify(result, null, 2) + "\n");
-  await writeFileAtomic(`${path}.md`, benchMarkdown(result));
+  await writeFileAtomic(`${path}.md`, markdown);
   return path;
 }

@@ -1,6 +1,8 @@
 /**
- * The PyTorch baseline of `deno task bench`: `bench/torch_rnn.py` (the same math and random
- * numbers) run by the first Python that has torch, on the same machine in the same run.
+ * The PyTorch baselines of `deno task bench`: `bench/torch_rnn.py` (the same math and random
+ * numbers) run by the first Python that has torch, on the same machine in the same run, in three
+ * implementations: the chapter's loop op by op (`eager`), `torch.nn.RNN` (cuDNN on CUDA), and the
+ * eager loop under `torch.compile`.
  *
  * @module
  */
@@ -8,14 +10,40 @@
 import { join } from "node:path";
 import type { TrainConfig } from "../train/config.ts";
 
-/** What the PyTorch script reports. */
+/** How `bench/torch_rnn.py` computes the chapter's math (its `--impl`). */
+export type TorchImpl = "eager" | "nn-rnn" | "compile";
+
+/** The implementations, in the order the bench runs them (eager first: the others' yardstick). */
+export const TORCH_IMPLS: readonly TorchImpl[] = ["eager", "nn-rnn", "compile"];
+
+/** What the PyTorch script reports about its steps. */
 export interface TorchTiming {
-  /** `PyTorch <version> (<device>, <threads> threads)`. */
+  /** `PyTorch <version> <impl> (<device>, ...)`. */
   engine: string;
-  /** Milliseconds per minibatch. */
-  msPerIteration: number;
+  /** Which implementation. */
+  impl: TorchImpl;
+  /** Milliseconds per minibatch; absent when the implementation is unavailable. */
+  msPerIteration?: number;
   /** Characters per second. */
-  tokensPerSecond: number;
+  tokensPerSecond?: number;
+  /** Why it did not run (`torch.compile` on PyTorch 1.x). */
+  unavailable?: string;
+}
+
+/** What the PyTorch script reports about the chapter's whole program (`--end-to-end`). */
+export interface TorchRun {
+  /** As {@linkcode TorchTiming}'s. */
+  engine: string;
+  /** Why it did not run. */
+  unavailable?: string;
+  /** The perplexity of each epoch. */
+  perplexities?: number[];
+  /** The training loop's seconds, predictions included. */
+  seconds?: number;
+  /** Of those, the predictions'. */
+  predictionSeconds?: number;
+  /** The predictions of each printed epoch. */
+  predictions?: { epoch: number; texts: string[] }[];
 }
 
 /** The Pythons tried, in order, for one that imports torch. */
@@ -42,35 +70,83 @@ export async function findTorchPython(
   return undefined;
 }
 
+/** The corpus as the script reads it: the indices, and the vocabulary for predictions. */
+export interface TorchCorpus {
+  indices: number[];
+  vocabSize: number;
+  idxToChar?: string[];
+}
+
+/** The script's flags for `config`'s sizes and training settings. */
+function configArgs(config: TrainConfig): string[] {
+  return [
+    ...["--hidden", String(config.hidden), "--batch-size", String(config.batchSize)],
+    ...["--num-steps", String(config.numSteps), "--lr", String(config.lr)],
+    ...["--theta", String(config.theta), "--seed", String(config.seed)],
+  ];
+}
+
 /**
- * Runs `bench/torch_rnn.py` on `device` for the same config and corpus indices; throws with the
- * script's last error line when it fails.
+ * Runs `bench/torch_rnn.py` (under `root`) with `args` on `corpus` and returns its JSON; throws
+ * with the script's last error line when it fails. Its stderr (the chapter's lines, with
+ * `--end-to-end`) goes to this process's with `showLines`.
  */
-export async function timeTorch(
+export async function runTorchScript<T>(
   python: string,
-  config: TrainConfig,
-  corpus: { indices: number[]; vocabSize: number },
-  opts: { iters: number; warmup: number; device: string; root: string },
-): Promise<TorchTiming> {
+  root: string,
+  corpus: TorchCorpus,
+  args: string[],
+  showLines = false,
+): Promise<T> {
   const file = await Deno.makeTempFile({ suffix: ".json" });
   try {
     await Deno.writeTextFile(file, JSON.stringify(corpus));
-    const args = [
-      join(opts.root, "bench/torch_rnn.py"),
-      ...["--corpus-indices", file, "--device", opts.device],
-      ...["--iters", String(opts.iters), "--warmup", String(opts.warmup)],
-      ...["--hidden", String(config.hidden), "--batch-size", String(config.batchSize)],
-      ...["--num-steps", String(config.numSteps), "--lr", String(config.lr)],
-      ...["--theta", String(config.theta), "--seed", String(config.seed)],
-    ];
-    const out = await new Deno.Command(python, { args, stdout: "piped", stderr: "piped" }).output();
+    const out = await new Deno.Command(python, {
+      args: [join(root, "bench/torch_rnn.py"), "--corpus-indices", file, ...args],
+      stdout: "piped",
+      stderr: showLines ? "inherit" : "piped",
+    }).output();
     const text = new TextDecoder();
     if (!out.success) {
-      const last = text.decode(out.stderr).trim().split("\n").pop();
+      const last = showLines ? `exit code ${out.code}` : text.decode(out.stderr).trim().split("\n")
+        .pop();
       throw new Error(`bench/torch_rnn.py failed: ${last}`);
     }
     return JSON.parse(text.decode(out.stdout));
   } finally {
     await Deno.remove(file);
   }
+}
+
+/** Times `iters` steps of `impl` on `device` after `warmup`, for `config`'s sizes. */
+export async function timeTorch(
+  python: string,
+  config: TrainConfig,
+  corpus: TorchCorpus,
+  opts: { impl: TorchImpl; iters: number; warmup: number; device: string; root: string },
+): Promise<TorchTiming> {
+  const result = await runTorchScript<Omit<TorchTiming, "impl">>(python, opts.root, corpus, [
+    ...["--impl", opts.impl, "--device", opts.device],
+    ...["--iters", String(opts.iters), "--warmup", String(opts.warmup)],
+    ...configArgs(config),
+  ]);
+  return { ...result, impl: opts.impl };
+}
+
+/**
+ * The chapter's whole program in PyTorch: `config.epochs` epochs of `config`'s sampler, printing
+ * the perplexity and the predictions every `config.predPeriod` epochs.
+ */
+export function torchEndToEnd(
+  python: string,
+  config: TrainConfig,
+  corpus: TorchCorpus,
+  opts: { impl: TorchImpl; device: string; root: string },
+): Promise<TorchRun> {
+  return runTorchScript<TorchRun>(python, opts.root, corpus, [
+    ...["--impl", opts.impl, "--device", opts.device, "--iters", "0", "--end-to-end"],
+    ...["--epochs", String(config.epochs), "--iter", config.iter],
+    ...["--pred-period", String(config.predPeriod), "--pred-len", String(config.predLen)],
+    ...["--prefixes", config.prefixes.join(","), ...configArgs(config)],
+  ], true);
 }

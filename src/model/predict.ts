@@ -57,6 +57,26 @@ export function* greedyFeed(
 }
 
 /**
+ * One step of greedy generation: the inputs `tokens` (one per row of `state`) through In [13]'s
+ * `rnn`, returning the new state and each row's argmax (read back: the next input depends on it).
+ */
+async function greedyStep(
+  tokens: number[],
+  state: tf.Tensor2D,
+  params: Params,
+): Promise<{ state: tf.Tensor2D; argmax: Int32Array }> {
+  const [x] = getInputs(tokens.map((t) => [t]), params.wXh.shape[0]);
+  const next = tf.tidy(() => {
+    const { outputs, state: h } = rnn([x], state, params);
+    return { h, argmax: tf.argMax(outputs[0], 1) };
+  });
+  x.dispose();
+  const argmax = await next.argmax.data<"int32">();
+  next.argmax.dispose();
+  return { state: next.h, argmax };
+}
+
+/**
  * In [15] `predict_rnn`: the prefix followed by `numChars + 1` greedily predicted characters.
  * Asynchronous because reading the argmax back from a GPU is.
  */
@@ -70,18 +90,41 @@ export async function predictRnn(
   let step = feed.next();
   let state = initState(1, params.wHh.shape[0]);
   while (!step.done) {
-    const [x] = getInputs([[step.value]], vocab.idxToChar.length);
-    const next = tf.tidy(() => {
-      const { outputs, state: h } = rnn([x], state, params);
-      return { h, argmax: tf.argMax(outputs[0], 1) };
-    });
-    x.dispose();
+    const next = await greedyStep([step.value], state, params);
     state.dispose();
-    state = next.h;
-    const argmax = (await next.argmax.data())[0];
-    next.argmax.dispose();
-    step = feed.next(argmax);
+    state = next.state;
+    step = feed.next(next.argmax[0]);
   }
   state.dispose();
   return step.value;
+}
+
+/**
+ * {@linkcode predictRnn} for several prefixes at once: the same text for each, in one batch.
+ *
+ * Row i feeds prefix i's characters, then its own argmax, as {@linkcode greedyFeed} says; the rows
+ * step together, so a shorter prefix starts generating while a longer one is still being fed, and
+ * a row that has its text keeps stepping, unread, until the longest is done. The argmaxes of all
+ * rows come back in one read per step. On cpu and wasm each row's numbers are the ones `predictRnn`
+ * computes for it alone (a row of a product does not depend on the other rows there), so the text
+ * is the same; tfjs-webgpu multiplies a single row by another program than several, so there it is
+ * the same unless two logits come within a rounding of each other.
+ */
+export async function predictRnnBatch(
+  prefixes: readonly string[],
+  numChars: number,
+  params: Params,
+  vocab: Vocab,
+): Promise<string[]> {
+  const feeds = prefixes.map((p) => greedyFeed(p, numChars, vocab));
+  let steps = feeds.map((f) => f.next());
+  let state = initState(prefixes.length, params.wHh.shape[0]);
+  while (steps.some((s) => !s.done)) {
+    const next = await greedyStep(steps.map((s) => s.done ? 0 : s.value), state, params);
+    state.dispose();
+    state = next.state;
+    steps = steps.map((s, i) => s.done ? s : feeds[i].next(next.argmax[i]));
+  }
+  state.dispose();
+  return steps.map((s) => s.value as string);
 }

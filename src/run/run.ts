@@ -19,7 +19,7 @@ import { UsageError } from "../cli/errors.ts";
 import { type CorpusOptions, loadTrainingData, type TrainingData } from "../data/corpus.ts";
 import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
 import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
-import { checkPrefix, MAX_PREDICT_CHARS, predictRnn } from "../model/predict.ts";
+import { checkPrefix, MAX_PREDICT_CHARS, predictRnnBatch } from "../model/predict.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
 import { readChapterCurve, sameSetting, stateInitMismatch } from "../report/chapter.ts";
 import { environment, machineDescription } from "../report/machine.ts";
@@ -27,7 +27,12 @@ import { perplexitySvg } from "../report/plot.ts";
 import { Progress } from "../report/progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
 import { PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
-import { type TrainerName, TRAINERS } from "../train/trainers.ts";
+import {
+  chooseTrainer,
+  type TrainerChoice,
+  type TrainerName,
+  TRAINERS,
+} from "../train/trainers.ts";
 import {
   type EpochRecord,
   trainAndPredictRnn,
@@ -69,8 +74,11 @@ export interface RunOptions extends SessionOptions {
   corpus: CorpusOptions;
   /** `--backend`. */
   backend: BackendChoice;
-  /** `--trainer` (default `reference`); `fused` needs the backend to resolve to webgpu. */
-  trainer?: TrainerName;
+  /**
+   * `--trainer` (default `auto`: the fastest on the backend); `fused` needs the backend to
+   * resolve to webgpu.
+   */
+  trainer?: TrainerChoice;
   /** The run folder: created, and refused unless empty; `undefined` writes nothing. */
   out?: string;
   /** Clears a non-empty `out` first, when it holds only a run's files. */
@@ -85,8 +93,8 @@ export interface ResumeOptions extends SessionOptions {
   epochs?: number;
   /** Must be the run's backend, or `auto`. */
   backend?: BackendChoice;
-  /** Must be the run's trainer. */
-  trainer?: TrainerName;
+  /** Must be the run's trainer, or `auto`. */
+  trainer?: TrainerChoice;
 }
 
 /** A run as it stands after this call: its record and the parameters its folder keeps. */
@@ -141,18 +149,19 @@ function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): s
 }
 
 /**
- * Starts the backend for `choice` (unless `started`, the backend already active for it, is given)
- * and checks that `trainer` can run `config` there: the fused trainer needs webgpu, and the config
- * must fit in the backend's memory.
+ * Starts the backend for `choice` (unless `started`, the backend already active for it, is given),
+ * picks the trainer `trainerChoice` names there, and checks that it can run `config`: the fused
+ * trainer needs webgpu, and the config must fit in the backend's memory.
  */
 async function startBackend(
   choice: BackendChoice,
-  trainer: TrainerName,
+  trainerChoice: TrainerChoice,
   config: TrainConfig,
   data: TrainingData,
   started?: BackendInfo,
-): Promise<BackendInfo> {
+): Promise<Engine> {
   const backend = started ?? await selectBackend(choice);
+  const { name: trainer, reason: trainerReason } = chooseTrainer(trainerChoice, backend.name);
   if (trainer === "fused" && backend.name !== "webgpu") {
     throw new UsageError(
       `--trainer fused needs the webgpu backend, but the run would use ${backend.name}`,
@@ -166,7 +175,14 @@ async function startBackend(
     backend,
     backendCapacity(backend, device),
   );
-  return backend;
+  return { backend, trainer, trainerReason };
+}
+
+/** The backend a run trains on, its trainer, and why that trainer (`requested`, or `auto`'s pick). */
+export interface Engine {
+  backend: BackendInfo;
+  trainer: TrainerName;
+  trainerReason: string;
 }
 
 /**
@@ -179,25 +195,23 @@ export async function prepareRun(
   config: TrainConfig,
   opts: Pick<RunOptions, "corpus" | "backend" | "trainer">,
   started?: BackendInfo,
-): Promise<{ data: TrainingData; backend: BackendInfo }> {
+): Promise<{ data: TrainingData; engine: Engine }> {
   const data = await loadTrainingData(opts.corpus, config.corpusChars);
   checkConfigAgainstData(config, data);
-  const trainer = opts.trainer ?? "reference";
-  const backend = await startBackend(opts.backend, trainer, config, data, started);
-  return { data, backend };
+  const engine = await startBackend(opts.backend, opts.trainer ?? "auto", config, data, started);
+  return { data, engine };
 }
 
 /** Trains a new run of `config`, written to `opts.out` (when set) after every epoch. */
 export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
-  const { data, backend } = await prepareRun(config, opts);
-  const trainer = opts.trainer ?? "reference";
+  const { data, engine } = await prepareRun(config, opts);
   const lock = opts.out === undefined ? undefined : await openNewRunDir(opts.out, opts.force);
   const start: TrainStart = {
     epochsDone: 0,
     params: initParamArrays(data.vocab.idxToChar.length, config.hidden, config.seed),
     sampler: config.iter === "random" ? new PyRandom(config.seed).getState() : null,
   };
-  return await trainSession({ config, data, backend, trainer, dir: opts.out, lock, start }, opts);
+  return await trainSession({ config, data, ...engine, dir: opts.out, lock, start }, opts);
 }
 
 /**
@@ -221,12 +235,12 @@ export async function resumeTraining(dir: string, opts: ResumeOptions = {}): Pro
       );
     }
     checkConfigAgainstData(config, data);
-    const backend = await startBackend(checkpoint.backend, checkpoint.trainer, config, data);
+    const engine = await startBackend(checkpoint.backend, checkpoint.trainer, config, data);
     return await trainSession({
       config,
       data,
-      backend,
-      trainer: checkpoint.trainer,
+      ...engine,
+      trainerReason: record.trainerReason ?? engine.trainerReason,
       dir,
       lock,
       start: {
@@ -264,7 +278,7 @@ function checkResumable(
   for (
     const [flag, given, own] of [
       ["backend", opts.backend === "auto" ? undefined : opts.backend, checkpoint.backend],
-      ["trainer", opts.trainer, checkpoint.trainer],
+      ["trainer", opts.trainer === "auto" ? undefined : opts.trainer, checkpoint.trainer],
     ] as const
   ) {
     if (given !== undefined && given !== own) {
@@ -277,11 +291,9 @@ function checkResumable(
 }
 
 /** One process's share of a run: from `start`, epoch by epoch, into `dir` when set. */
-interface Session {
+interface Session extends Engine {
   config: TrainConfig;
   data: TrainingData;
-  backend: BackendInfo;
-  trainer: TrainerName;
   dir?: string;
   lock?: RunLock;
   start: TrainStart;
@@ -290,7 +302,7 @@ interface Session {
 }
 
 async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRun> {
-  const { config, data, backend, trainer, dir, start } = s;
+  const { config, data, backend, trainer, trainerReason, dir, start } = s;
   const print = opts.print ?? (() => {});
   const env = environment();
   const startedAt = new Date().toISOString();
@@ -316,6 +328,7 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     environment: env,
     backend,
     trainer,
+    trainerReason,
     curve,
     finalPerplexity: curve[curve.length - 1]?.perplexity ?? null,
     ...extra,
@@ -350,7 +363,10 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     });
   };
 
-  print(`Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ${trainer} trainer`);
+  print(
+    `Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ` +
+      `${trainer} trainer (${trainerReason})`,
+  );
   print(`vocab size: ${data.vocab.idxToChar.length}`);
   if (s.earlier) print(`Resuming ${dir} after epoch ${start.epochsDone} of ${config.epochs}`);
   if (s.lock?.tookOverFrom) {
@@ -402,12 +418,9 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     const { end } = trained;
     let extra: Pick<RunRecord, "predictions" | "divergence"> = { predictions: [] };
     if (end.status === "complete") {
-      const last = curve[curve.length - 1];
-      for (const [i, prefix] of config.prefixes.entries()) {
-        const text = last.predictions?.[i] ??
-          await predictRnn(prefix, config.predLen, trained.params, data.vocab);
-        extra.predictions.push({ prefix, text });
-      }
+      const texts = curve[curve.length - 1].predictions ??
+        await predictRnnBatch(config.prefixes, config.predLen, trained.params, data.vocab);
+      extra.predictions = config.prefixes.map((prefix, i) => ({ prefix, text: texts[i] }));
     }
     if (end.status === "diverged") {
       extra = { ...extra, divergence: { epoch: end.epoch, reason: end.reason } };

@@ -85,6 +85,8 @@ export interface RunRecord {
   backend: BackendInfo;
   /** What computed the steps (absent from runs recorded before there was a choice: reference). */
   trainer?: TrainerName;
+  /** Why that trainer: `requested`, or `auto: the fastest on <backend>` (absent in older runs). */
+  trainerReason?: string;
   /** One record per epoch done: perplexity, seconds, and predictions on the printed epochs. */
   curve: EpochRecord[];
   /** The last epoch's perplexity; `null` before the first. */

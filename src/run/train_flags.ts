@@ -20,7 +20,7 @@ import {
   stateInitOf,
   type TrainConfig,
 } from "../train/config.ts";
-import { TRAINER_NAMES, type TrainerName } from "../train/trainers.ts";
+import { TRAINER_CHOICES, type TrainerChoice } from "../train/trainers.ts";
 
 const s = { type: "string" } as const;
 const b = { type: "boolean" } as const;
@@ -135,7 +135,7 @@ export interface RunChoices {
   /** `--backend`, when given. */
   backend?: BackendChoice;
   /** `--trainer`, when given. */
-  trainer?: TrainerName;
+  trainer?: TrainerChoice;
   /** `--data`, `--dataset`, `--allow-unknown-data` (a path as the user meant it). */
   corpus: CorpusOptions;
 }
@@ -148,7 +148,7 @@ export function runChoicesFromFlags(flags: Partial<Record<RunFlagName, unknown>>
   const data = text("data");
   return {
     backend: backend === undefined ? undefined : choiceFlag("backend", backend, BACKEND_CHOICES),
-    trainer: trainer === undefined ? undefined : choiceFlag("trainer", trainer, TRAINER_NAMES),
+    trainer: trainer === undefined ? undefined : choiceFlag("trainer", trainer, TRAINER_CHOICES),
     corpus: {
       data: data === undefined ? undefined : userPath(data),
       dataset: text("dataset"),

@@ -102,15 +102,14 @@ export async function checkPlan(plan: Plan, shard?: Shard): Promise<CheckedPlan>
     if (active?.choice !== choice) {
       active = { choice, started: await selectBackend(choice).catch(named(run)) };
     }
-    const { data } = await prepareRun(
+    const { data, engine } = await prepareRun(
       run.config,
       { ...run.choices, backend: choice },
       active.started,
     )
       .catch(named(run));
-    const trainer = run.choices.trainer ?? "reference";
     memoryBytes[run.index] =
-      estimateMemory(run.config, data.vocab.idxToChar.length, trainer).totalBytes;
+      estimateMemory(run.config, data.vocab.idxToChar.length, engine.trainer).totalBytes;
   }
   return { plan, memoryBytes };
 }

@@ -19,6 +19,7 @@ import * as tf from "@tensorflow/tfjs";
 import { stepMajor } from "../data/step_major.ts";
 import { gatherRows } from "../model/gather_rows.ts";
 import type { Params } from "../model/params.ts";
+import { sequenceLossStacked } from "./loss.ts";
 import { type Forward, stepTrainer, type TrainerFactory } from "./train.ts";
 
 /**
@@ -50,5 +51,11 @@ export const batchedForward: Forward = (params, state, data) => {
   return { outputs: [logits], state: h };
 };
 
-/** The batched trainer: {@linkcode batchedForward}, then the reference's loss, clipping and SGD. */
-export const batchedTrainer: TrainerFactory = stepTrainer(batchedForward);
+/**
+ * The batched trainer: {@linkcode batchedForward}, the loss over the stacked logits with its
+ * gradient written out ({@linkcode sequenceLossStacked}), then the reference's clipping and SGD.
+ */
+export const batchedTrainer: TrainerFactory = stepTrainer(
+  batchedForward,
+  (outputs, label) => sequenceLossStacked(outputs[0], label),
+);

@@ -24,6 +24,33 @@ export function sequenceLoss(outputs: tf.Tensor2D[], label: number[][]): tf.Scal
   });
 }
 
+/**
+ * {@linkcode sequenceLoss} of stacked logits (rows t·batch + b, as the batched trainer makes them)
+ * with its gradient written out: −Σ_r log softmax(Y)[r, label_r], whose gradient with respect to
+ * Y is softmax(Y) − onehot(label). The same values as `sequenceLoss`'s chain of ops and its
+ * autograd, bit for bit on cpu and wasm (the sum of the picked log-probabilities is the sum of the
+ * masked matrix without its zeros), in about half the passes over the logits.
+ */
+export function sequenceLossStacked(logits: tf.Tensor2D, label: number[][]): tf.Scalar {
+  const [rows, vocab] = logits.shape;
+  const targets = stepMajor(label);
+  const loss = tf.customGrad(
+    ((y: tf.Tensor, save: (tensors: tf.Tensor[]) => void) => {
+      const logp = tf.logSoftmax(y);
+      save([logp]);
+      const at = tf.tensor1d(targets.map((t, r) => r * vocab + t), "int32");
+      return {
+        value: tf.neg(tf.sum(tf.gather(tf.reshape(logp, [rows * vocab, 1]), at))),
+        gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => {
+          const oneHot = tf.cast(tf.oneHot(tf.tensor1d(targets, "int32"), vocab), "float32");
+          return tf.mul(dy, tf.sub(tf.exp(saved), oneHot)); // softmax(Y) − onehot
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0],
+  );
+  return loss(logits) as tf.Scalar;
+}
+
 /** `exp(train_loss / num_examples)`: the chapter's perplexity of a summed loss over `count` characters. */
 export function perplexity(lossSum: number, count: number): number {
   return Math.exp(lossSum / count);

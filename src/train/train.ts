@@ -20,7 +20,7 @@ import {
   paramsFromArrays,
   paramsToArrays,
 } from "../model/params.ts";
-import { predictRnn } from "../model/predict.ts";
+import { predictRnnBatch } from "../model/predict.ts";
 import { getInputs, initState, rnn } from "../model/rnn.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
 import { stateInitOf, type TrainConfig } from "./config.ts";
@@ -37,6 +37,8 @@ export interface EpochRecord {
   seconds: number;
   /** The predictions from each prefix, on the epochs that are a multiple of `predPeriod`. */
   predictions?: string[];
+  /** Of `seconds`, those the predictions took, on the epochs that have them. */
+  predictionSeconds?: number;
 }
 
 /** Where training starts when it does not start from the seed: what a checkpoint holds. */
@@ -110,6 +112,9 @@ export type Forward = (
   data: number[][],
 ) => { outputs: tf.Tensor2D[]; state: tf.Tensor2D };
 
+/** The summed loss of a {@linkcode Forward}'s outputs against the labels (as `sequenceLoss`). */
+export type Loss = (outputs: tf.Tensor2D[], label: number[][]) => tf.Scalar;
+
 /** The chapter's forward pass: In [11] `get_inputs`, then In [13] `rnn`. */
 export const chapterForward: Forward = (params, state, data) =>
   rnn(getInputs(data, params.wXh.shape[0]), state, params);
@@ -126,6 +131,7 @@ export function trainStep(
   label: number[][],
   config: Pick<TrainConfig, "lr" | "theta">,
   forward: Forward = chapterForward,
+  loss: Loss = sequenceLoss,
 ): { loss: tf.Scalar; state: tf.Tensor2D } {
   return tf.tidy(() => {
     const vars = paramList(params);
@@ -133,7 +139,7 @@ export function trainStep(
     const { value, grads } = tf.variableGrads(() => {
       const { outputs, state: h } = forward(params, state, data);
       last = tf.keep(h);
-      return sequenceLoss(outputs, label);
+      return loss(outputs, label);
     }, vars);
     const clipped = gradClipping(vars.map((v) => grads[v.name]), config.theta);
     sgd(vars, clipped.grads, config.lr);
@@ -156,24 +162,29 @@ export interface Trainer {
    * device; the others are checked at the end of each epoch only.
    */
   lastLossFinite?(): boolean;
+  /**
+   * The predictions from each prefix with the parameters as they are, for trainers with a faster
+   * way than {@linkcode predictRnnBatch}, which the others use: the same text.
+   */
+  predict?(prefixes: readonly string[], numChars: number, vocab: Vocab): Promise<string[]>;
 }
 
 /** Makes a trainer that updates `params` in place with `config`'s learning rate and θ. */
 export type TrainerFactory = (params: Params, config: TrainConfig) => Trainer;
 
 /**
- * A trainer that runs {@linkcode trainStep} with `forward`. The step losses stay on the device and
- * are read back once an epoch, summed in float64 in order (the chapter's
+ * A trainer that runs {@linkcode trainStep} with `forward` and `loss`. The step losses stay on the
+ * device and are read back once an epoch, summed in float64 in order (the chapter's
  * `train_loss += nd.sum(loss).asscalar()`).
  */
-export function stepTrainer(forward: Forward): TrainerFactory {
+export function stepTrainer(forward: Forward, loss: Loss = sequenceLoss): TrainerFactory {
   return (params, config) => {
     const losses: tf.Scalar[] = [];
     return {
       step(state, data, label) {
-        const { loss, state: next } = trainStep(params, state, data, label, config, forward);
-        losses.push(loss);
-        return next;
+        const step = trainStep(params, state, data, label, config, forward, loss);
+        losses.push(step.loss);
+        return step.state;
       },
       async takeLossSum() {
         const values = await Promise.all(losses.map((l) => l.data()));
@@ -275,10 +286,11 @@ export async function trainAndPredictRnn(
       };
     }
     if (e % config.predPeriod === 0) {
-      record.predictions = [];
-      for (const p of config.prefixes) {
-        record.predictions.push(await predictRnn(p, config.predLen, params, vocab));
-      }
+      const predicting = performance.now();
+      record.predictions = trainer.predict
+        ? await trainer.predict(config.prefixes, config.predLen, vocab)
+        : await predictRnnBatch(config.prefixes, config.predLen, params, vocab);
+      record.predictionSeconds = (performance.now() - predicting) / 1000;
     }
     record.seconds = (performance.now() - began) / 1000;
     curve.push(record);

@@ -18,7 +18,7 @@ import { disposeParams } from "../model/params.ts";
 import { type BackendChoice, probeAdapter, selectBackend } from "../train/backend.ts";
 import { PRESETS, type TrainConfig } from "../train/config.ts";
 import { trainAndPredictRnn } from "../train/train.ts";
-import { type TrainerName, TRAINERS } from "../train/trainers.ts";
+import { FASTEST_TRAINER, type TrainerName, TRAINERS } from "../train/trainers.ts";
 import { type Check, checkClose, skipCheck, type Tolerance } from "./compare.ts";
 import type { ContractCase, ContractGolden, ContractPreset } from "./goldens.ts";
 
@@ -47,11 +47,6 @@ export function contractConfig(c: ContractCase): TrainConfig {
 /** The trainers that run on `backend`: fused needs webgpu. */
 function trainersOn(backend: BackendChoice): TrainerName[] {
   return backend === "webgpu" ? ["reference", "batched", "fused"] : ["reference", "batched"];
-}
-
-/** The fastest trainer on `backend`, which runs every case by default. */
-function fastestOn(backend: BackendChoice): TrainerName {
-  return backend === "webgpu" ? "fused" : "batched";
 }
 
 /** Trains case `c` on the active backend with `trainer` and compares its curve with the contract. */
@@ -124,7 +119,8 @@ export async function contractChecks(
       for (const c of cases) {
         const first = cases.find((o) => o.iter === c.iter) === c;
         for (const trainer of trainersOn(backend)) {
-          if (!options.allTrainers && !first && trainer !== fastestOn(backend)) continue;
+          // The fastest (the default, `auto`'s) on every case, the others on the first.
+          if (!options.allTrainers && !first && trainer !== FASTEST_TRAINER[info.name]) continue;
           options.log(`contract ${c.name} on ${info.name}, ${trainer} trainer…`);
           checks.push(await contractCheck(c, info.name, trainer, data));
         }

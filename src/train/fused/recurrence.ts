@@ -11,53 +11,130 @@
  * all the steps, with a barrier between steps, and no workgroup waits for another. So the
  * recurrence is two launches a minibatch, not one per step each way: the host's time per step is
  * mostly launches, each of which tfjs records on the host (its uniforms, a bind group, the
- * dispatch; bench/results/README.md measures it). Each element of a product is summed over k in
- * increasing order by one invocation: deterministic, no atomics.
+ * dispatch; bench/results/README.md measures it), and a launch per step each way would cost the
+ * host more than these kernels cost the GPU. Every sum has a fixed order: deterministic, no
+ * atomics.
+ *
+ * Two ways to spend a workgroup on a step's product `v · W` (v: the sequence's H_{t-1}, or its
+ * dZ_{t+1} going back; W: W_hh, or W_hhᵀ), chosen by {@linkcode recurrenceKind}:
+ * - `cooperative`: v sits in workgroup memory, and the sum over k is cut into SLICES ranges that
+ *   different invocations sum at once (each a few units), then added in range order. Nothing is
+ *   read back from storage inside the loop, and each invocation has several independent sums.
+ * - `perUnit`: one invocation per hidden unit sums over every k, reading v from the states just
+ *   written to storage; it needs no workgroup memory, so it serves any hidden size.
  *
  * @module
  */
 
-import type * as tf from "@tensorflow/tfjs";
-import type { Params } from "../../model/params.ts";
+import * as tf from "@tensorflow/tfjs";
+import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import type { ParamTensors } from "../../model/params.ts";
 import { type Dims, dimsKey, perElementSpec, runKernel } from "./kernel.ts";
-import { TANH_FN } from "./wgsl.ts";
+import { partsSumFn, rowTimesMatrixParts, TANH_FN } from "./wgsl.ts";
 
-/** Invocations per workgroup: each takes the hidden units i, i + 256, … of its sequence. */
+/** Invocations per workgroup. */
 const THREADS = 256;
 
+/** The ranges the cooperative kernels cut each step's sum over k into. */
+const SLICES = 4;
+
+/** How the recurrence kernels spend a workgroup on a step's product (see the module's text). */
+export type RecurrenceKind = "cooperative" | "perUnit";
+
 /**
- * A kernel with one workgroup per sequence that runs `body` for t = 0..steps−1 (or from the last
- * step back, `reverse`), with `m` its sequence and `n` each hidden unit the invocation takes; the
- * storage barrier after each step makes that step's writes visible to the whole workgroup.
- * `before` runs once first, with `m` and `n` too.
+ * The rule: `cooperative` when its workgroup memory, (1 + SLICES)·hidden floats (v and the
+ * partial sums), fits the device's `maxComputeWorkgroupStorageSize` (16 KiB at least, so hidden
+ * ≤ 819 anywhere; the chapter's 256 takes 5 KiB), else `perUnit`.
+ */
+export function recurrenceKind(
+  hidden: number,
+  limitBytes = (tf.backend() as WebGPUBackend).device.limits.maxComputeWorkgroupStorageSize,
+): RecurrenceKind {
+  return (1 + SLICES) * hidden * 4 <= limitBytes ? "cooperative" : "perUnit";
+}
+
+/** What a recurrence kernel does at each step, as WGSL in `m` (its sequence) and `t`. */
+interface StepsLoop {
+  /** Walk the steps from the last back. */
+  reverse: boolean;
+  /** The matrix W of the step's product v · W, as the input array's name (row-major). */
+  w: string;
+  /** Whether step t has a product (a WGSL condition, uniform); always when absent. */
+  hasProduct?: string;
+  /** v[k] of step t as `result` holds it (the `perUnit` kernels read v there). */
+  prev: string;
+  /** Once first, for each unit `n`: may write to `result`, and returns v's first value. */
+  start: string;
+  /**
+   * At step t, for each unit `n`, given `acc` = (v · W)[n] (0.0 where there is no product): writes
+   * the unit's result and returns it, v's next value.
+   */
+  unit: string;
+}
+
+/**
+ * A kernel with one workgroup per sequence that walks the steps as `loop` says, the way `kind`
+ * says; its output is `rows` × hidden.
  */
 function stepsKernel(
   name: string,
   d: Dims,
   inputs: [string, tf.Tensor][],
   rows: number,
-  loop: { reverse: boolean; body: string; before?: string },
-  helpers = "",
+  loop: StepsLoop,
+  kind: RecurrenceKind,
 ): tf.Tensor {
   const { hidden: H, steps: T } = d;
-  const perUnit = (body: string) =>
-    `for (var n = i32(localIndex); n < ${H}; n = n + ${THREADS}) {\n      ${body}\n    }`;
+  const eachUnit = (body: string) =>
+    `for (var n = i32(localIndex); n < ${H}; n = n + ${THREADS}) { ${body} }`;
+  const hasProduct = loop.hasProduct ?? "true";
+  const functions = `${TANH_FN}
+fn startAt(m : i32, n : i32) -> f32 { ${loop.start} }
+fn unitAt(m : i32, t : i32, n : i32, acc : f32) -> f32 { ${loop.unit} }`;
+  const steps = (body: string) => `
+  for (var i = 0; i < ${T}; i = i + 1) {
+    let t = ${loop.reverse ? `${T - 1} - i` : "i"};
+    ${body}
+  }`;
+  const code = kind === "cooperative"
+    ? `${functions}
+var<workgroup> vec : array<f32, ${H}>;
+var<workgroup> part : array<f32, ${SLICES * H}>;
+${partsSumFn(H, SLICES)}
+fn kernel() {
+  let m = i32(workgroupId.x);
+  ${eachUnit("vec[n] = startAt(m, n);")}
+  workgroupBarrier();${
+      steps(`let product = ${hasProduct};
+    if (product) ${rowTimesMatrixParts(loop.w, H, H, SLICES, THREADS)}
+    workgroupBarrier();
+    ${eachUnit("vec[n] = unitAt(m, t, n, select(0.0, partsSum(n), product));")}
+    workgroupBarrier();`)
+    }
+}`
+    : `${functions}
+fn prevAt(m : i32, t : i32, k : i32) -> f32 { return ${loop.prev}; }
+fn kernel() {
+  let m = i32(workgroupId.x);
+  ${eachUnit("_ = startAt(m, n);")}
+  storageBarrier();${
+      steps(`${
+        eachUnit(`var acc = 0.0;
+      if (${hasProduct}) {
+        for (var k = 0; k < ${H}; k = k + 1) { acc = acc + prevAt(m, t, k) * ${loop.w}[k * ${H} + n]; }
+      }
+      _ = unitAt(m, t, n, acc);`)
+      }
+    storageBarrier();`)
+    }
+}`;
   return runKernel({
-    key: `${name}_${dimsKey(d)}`,
+    key: `${name}_${dimsKey(d)}${kind === "cooperative" ? `_s${SLICES}` : ""}`,
     inputs: inputs.map(([n]) => n),
     outputShape: [rows, H],
     workgroup: [THREADS, 1, 1],
     dispatch: [d.batch, 1, 1],
-    code: `${helpers}
-fn kernel() {
-  let m = i32(workgroupId.x);
-  ${loop.before ? `${perUnit(loop.before)}\n  storageBarrier();` : ""}
-  for (var i = 0; i < ${T}; i = i + 1) {
-    let t = ${loop.reverse ? `${T - 1} - i` : "i"};
-    ${perUnit(loop.body)}
-    storageBarrier();
-  }
-}`,
+    code,
   }, inputs.map(([, t]) => t));
 }
 
@@ -68,8 +145,9 @@ fn kernel() {
 export function forwardSteps(
   tokens: tf.Tensor,
   state: tf.Tensor,
-  params: Pick<Params, "wXh" | "wHh" | "bH">,
+  params: Pick<ParamTensors, "wXh" | "wHh" | "bH">,
   d: Dims,
+  kind: RecurrenceKind = recurrenceKind(d.hidden),
 ): tf.Tensor {
   const { batch: B, hidden: H } = d;
   const inputs: [string, tf.Tensor][] = [
@@ -81,14 +159,17 @@ export function forwardSteps(
   ];
   return stepsKernel("fwd", d, inputs, (d.steps + 1) * B, {
     reverse: false,
-    before: `result[m * ${H} + n] = state[m * ${H} + n];`, // block 0: H_0
+    w: "wHh",
+    prev: `result[(t * ${B} + m) * ${H} + k]`, // H_{t-1}: block t
+    // block 0: H_0
+    start: `let h0 = state[m * ${H} + n];
+  result[m * ${H} + n] = h0;
+  return h0;`,
     // H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h); the one-hot product X_t W_xh is a row gather.
-    body: `let prev = (t * ${B} + m) * ${H};
-      var acc = 0.0;
-      for (var k = 0; k < ${H}; k = k + 1) { acc = acc + result[prev + k] * wHh[k * ${H} + n]; }
-      let x = wXh[tokens[t * ${B} + m] * ${H} + n];
-      result[prev + ${B * H} + n] = tanhF(acc + x + bH[n]);`,
-  }, TANH_FN);
+    unit: `let h = tanhF(acc + wXh[tokens[t * ${B} + m] * ${H} + n] + bH[n]);
+  result[((t + 1) * ${B} + m) * ${H} + n] = h;
+  return h;`,
+  }, kind);
 }
 
 /** W_hhᵀ, so that BPTT's reads of it are adjacent across the hidden units. */
@@ -102,7 +183,13 @@ function transposed(w: tf.Tensor, size: number): tf.Tensor {
  * the output layer) and `hAll`, returns dZ (steps·batch × hidden), the gradient with respect to
  * each step's pre-activation X_t W_xh + H_{t-1} W_hh + b_h.
  */
-export function bpttSteps(dHout: tf.Tensor, hAll: tf.Tensor, wHh: tf.Tensor, d: Dims): tf.Tensor {
+export function bpttSteps(
+  dHout: tf.Tensor,
+  hAll: tf.Tensor,
+  wHh: tf.Tensor,
+  d: Dims,
+  kind: RecurrenceKind = recurrenceKind(d.hidden),
+): tf.Tensor {
   const { batch: B, hidden: H, steps: T } = d;
   const inputs: [string, tf.Tensor][] = [
     ["dHout", dHout],
@@ -111,15 +198,15 @@ export function bpttSteps(dHout: tf.Tensor, hAll: tf.Tensor, wHh: tf.Tensor, d: 
   ];
   return stepsKernel("bptt", d, inputs, T * B, {
     reverse: true, // last step first: nothing flows back into it from a later one
+    w: "wHhT",
+    hasProduct: `t < ${T - 1}`,
+    prev: `result[((t + 1) * ${B} + m) * ${H} + k]`, // dZ_{t+1}
+    start: "return 0.0;",
     // dH_t = dH_t(output) + dZ_{t+1} W_hhᵀ; dZ_t = dH_t ⊙ (1 − H_t²), the derivative of tanh.
-    body: `let row = (t * ${B} + m) * ${H};
-      var acc = 0.0;
-      if (t < ${T - 1}) {
-        for (var k = 0; k < ${H}; k = k + 1) {
-          acc = acc + result[row + ${B * H} + k] * wHhT[k * ${H} + n];
-        }
-      }
-      let h = hAll[row + ${B * H} + n];
-      result[row + n] = (dHout[row + n] + acc) * (1.0 - h * h);`,
-  });
+    unit: `let row = (t * ${B} + m) * ${H};
+  let h = hAll[row + ${B * H} + n];
+  let dz = (dHout[row + n] + acc) * (1.0 - h * h);
+  result[row + n] = dz;
+  return dz;`,
+  }, kind);
 }

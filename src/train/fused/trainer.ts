@@ -1,7 +1,8 @@
 /**
  * The fused trainer: the chapter's minibatch step (In [17]: forward, summed softmax
  * cross-entropy, BPTT, clipping, SGD) as 20 hand-written WebGPU kernel launches (and a tfjs slice
- * for the state to carry), with no readback inside an epoch. Same math as the reference trainer,
+ * for the state to carry), with no readback inside an epoch, and the predictions as one more
+ * (`predict.ts`). Same math as the reference trainer,
  * term for term; only the order of floating-point sums differs, so the curves agree to float32
  * rounding (see the tests).
  *
@@ -13,6 +14,7 @@ import { stepMajor } from "../../data/step_major.ts";
 import { paramList } from "../../model/params.ts";
 import type { TrainerFactory } from "../train.ts";
 import type { Dims } from "./kernel.ts";
+import { predictFused } from "./predict.ts";
 import { sumOfSquares } from "./norm.ts";
 import { hiddenGradFromOutput, outputLogits } from "./output_layer.ts";
 import { bpttSteps, forwardSteps } from "./recurrence.ts";
@@ -76,5 +78,6 @@ export const fusedTrainer: TrainerFactory = (params, config) => {
       tf.dispose([stacked, ...taken]);
       return values.reduce((sum: number, v: number) => sum + v, 0);
     },
+    predict: (prefixes, numChars, vocab) => predictFused(prefixes, numChars, params, vocab),
   };
 };

@@ -43,3 +43,46 @@ fn reduce_${name}(v : f32) -> f32 {
   return r;
 }`;
 }
+
+/**
+ * WGSL statements by which a workgroup of `threads` invocations computes the partial sums of the
+ * row-times-matrix product `vec · W` (vec: K values in workgroup memory, W: K × N row-major in
+ * the array `w`): the sum over k is cut into `slices` ranges of consecutive k, and `part[s·N + n]`
+ * receives range s's Σ_k vec[k]·W[k, n], summed in increasing k. Invocation i takes range
+ * i / (threads / slices) and the units n ≡ i (mod threads / slices), so each holds a few
+ * independent sums and adjacent invocations read adjacent elements of W. No barrier inside.
+ */
+export function rowTimesMatrixParts(
+  w: string,
+  k: number,
+  n: number,
+  slices: number,
+  threads: number,
+): string {
+  const lanes = threads / slices;
+  const span = Math.ceil(k / slices);
+  const units = Array.from({ length: Math.ceil(n / lanes) }, (_, q) => q);
+  return `{
+    let s = i32(localIndex) / ${lanes};
+    let j = i32(localIndex) % ${lanes};
+    ${units.map((q) => `let n${q} = min(j + ${q * lanes}, ${n - 1});`).join(" ")}
+    ${units.map((q) => `var a${q} = 0.0;`).join(" ")}
+    for (var k = s * ${span}; k < min(s * ${span} + ${span}, ${k}); k = k + 1) {
+      let v = vec[k];
+      ${units.map((q) => `a${q} = a${q} + v * ${w}[k * ${n} + n${q}];`).join("\n      ")}
+    }
+    ${
+    units.map((q) => `if (j + ${q * lanes} < ${n}) { part[s * ${n} + n${q}] = a${q}; }`).join(
+      "\n    ",
+    )
+  }
+  }`;
+}
+
+/** WGSL `fn partsSum(n : i32) -> f32`: the `slices` partial sums of unit n added in range order. */
+export function partsSumFn(n: number, slices: number): string {
+  const terms = Array.from({ length: slices }, (_, s) => `part[${s * n} + n]`);
+  return `fn partsSum(n : i32) -> f32 { return ${
+    terms.slice(1).reduce((sum, t) => `(${sum} + ${t})`, terms[0])
+  }; }`;
+}
