@@ -37,7 +37,7 @@ Deno.test("deno task compare: the settings that differ, the results and the pred
   );
   assert.match(
     lines[2],
-    /^a +batch +0\.2 +complete +2\/2 +\d+\.\d+ +\d+\.\d+ \(\d\) +\d+\.\d +\d+\.\d\d +cpu +reference$/,
+    /^a +batch +0\.2 +complete +2\/2 +\d+\.\d+ +\d+\.\d+ \(\d\) +\d+\.\d +\d+\.\d\d +cpu +batched$/,
   );
   assert.match(lines[3], /^b +epoch +0\.5 +complete /);
   assert.match(predictions, /^prefix +run +prediction\n-+ +-+ +-+\n分开 +a +分开.*\n分开 +b +分开/);

@@ -1,8 +1,8 @@
 /**
  * The chapter's greedy predictions (In [15] `predict_rnn`) as one WebGPU kernel launch for all
  * prefixes and all characters, and one readback: op by op, each character is a dozen tfjs
- * launches and a readback that waits for the GPU (what kept 70% of the chapter's run on an H200
- * in its predictions).
+ * launches and a readback that waits for the GPU, which made the predictions most of the
+ * chapter's run on a GPU (measured in `bench/results/README.md`).
  *
  * One workgroup per prefix walks the steps: H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h) (the
  * product as the cooperative recurrence computes it), then Y_t = H_t W_hy + b_y and its argmax
