@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { benchMarkdown, type BenchResult, writeBenchResult } from "../src/bench/bench.ts";
 import type { EndToEndResult } from "../src/bench/end_to_end.ts";
+import { findTorchPython } from "../src/bench/torch_baseline.ts";
 import { benchBatches } from "../src/bench/train_bench.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { dataIterRandom } from "../src/data/iterators.ts";
@@ -101,4 +102,28 @@ Deno.test("deno task bench --end-to-end runs the chapter's program as deno task 
   const bad = await runTask("bench", ["--end-to-end", "--profile"]);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr, "error: --profile times steps, not --end-to-end\n");
+});
+
+Deno.test({
+  name:
+    "deno task bench --end-to-end: the ratios are to PyTorch eager wherever --torch-impls lists it",
+  ignore: (await findTorchPython()) === undefined,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "rnnlab-bench-" });
+    const res = await runTask("bench", [
+      ...["--end-to-end", "--preset", "small", "--epochs", "1", "--backends", "wasm"],
+      ...["--torch-impls", "nn-rnn,eager", "--results", dir, "--json"],
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+    const { rows }: EndToEndResult = JSON.parse(res.stdout);
+    assert.equal(rows.length, 3);
+    const [rnnlab, nnRnn, eager] = rows;
+    assert.match(rnnlab.engine, /^rnnlab wasm /);
+    assert.match(nnRnn.engine, /^PyTorch .* nn\.RNN /);
+    assert.match(eager.engine, /^PyTorch .* eager /);
+    assert.equal(eager.vsTorch, 1);
+    assert.equal(nnRnn.vsTorch, nnRnn.processSeconds! / eager.processSeconds!);
+    assert.equal(rnnlab.loopVsTorch, rnnlab.loopSeconds! / eager.loopSeconds!);
+    await Deno.remove(dir, { recursive: true });
+  },
 });

@@ -166,7 +166,8 @@ export async function runEndToEnd(opts: EndToEndOptions): Promise<EndToEndResult
     log(`the chapter's program, ${config.epochs} epochs: PyTorch ${impl} (${opts.torchDevice})…`);
     torch.push(await torchRun(opts, impl));
   }
-  const eager = opts.python && opts.torchImpls[0] === "eager" ? torch[0] : undefined;
+  // torch holds one row per --torch-impls entry, in its order.
+  const eager = torch[opts.torchImpls.indexOf("eager")];
   const all = [...rows, ...torch].map((r) => ({
     ...r,
     vsTorch: eager?.processSeconds && r.processSeconds && r.processSeconds / eager.processSeconds,
