@@ -28,7 +28,7 @@ import { type GradeOptions, type GradeReport, LIMITS } from "../grader.ts";
 import { points } from "../report.ts";
 import { SandboxSetupError } from "../sandbox.ts";
 import { findSubmissionFile } from "../submission_file.ts";
-import { discover, type FoundSubmission, stage } from "./layout.ts";
+import { digestTree, discover, type FoundSubmission, stage } from "./layout.ts";
 import {
   type BatchRecord,
   feedbackMarkdown,
@@ -123,26 +123,17 @@ async function shardOf(student: string, count: number): Promise<number> {
 
 /** The grader's version: its sources, the lockfile, Deno, the corpus and the options that grade. */
 async function graderVersion(opts: BatchOptions, exercises: string[]): Promise<string> {
-  const parts: string[] = [];
-  const walk = async (rel: string) => {
-    const names: Deno.DirEntry[] = [];
-    for await (const entry of Deno.readDir(join(CHECKOUT, rel))) names.push(entry);
-    names.sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const entry of names) {
-      const path = `${rel}/${entry.name}`;
-      if (entry.isDirectory) await walk(path);
-      else parts.push(`${path} ${await sha256Hex(await Deno.readFile(join(CHECKOUT, path)))}`);
-    }
-  };
-  await walk("src");
-  parts.push(`deno.lock ${await sha256Hex(await Deno.readFile(join(CHECKOUT, "deno.lock")))}`);
-  parts.push(JSON.stringify({
-    deno: Deno.version.deno,
-    corpus: opts.corpus,
-    exercises,
-    timeoutScale: opts.timeoutScale ?? 1,
-    typeCheck: opts.typeCheck ?? true,
-  }));
+  const parts = [
+    `src ${await digestTree(join(CHECKOUT, "src"))}`,
+    `deno.lock ${await sha256Hex(await Deno.readFile(join(CHECKOUT, "deno.lock")))}`,
+    JSON.stringify({
+      deno: Deno.version.deno,
+      corpus: opts.corpus,
+      exercises,
+      timeoutScale: opts.timeoutScale ?? 1,
+      typeCheck: opts.typeCheck ?? true,
+    }),
+  ];
   return (await sha256Hex(new TextEncoder().encode(parts.join("\n")))).slice(0, 16);
 }
 
