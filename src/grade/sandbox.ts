@@ -29,8 +29,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { FormatError } from "./codec.ts";
 import type { ToolOptions } from "./deno_tool.ts";
 import {
-  ALLOWED_NPM,
+  ALLOWED_PACKAGES,
   ALLOWED_SPECIFIERS,
+  type AllowedPackage,
   confinedImports,
   importProblems,
   moduleGraph,
@@ -222,9 +223,9 @@ export async function runSandboxed(
 }
 
 /** A package's folder in the grader's `node_modules`, checked to be the version allowed. */
-async function allowedPackage(spec: string): Promise<{ name: string; dir: string }> {
-  const name = spec.replace(/@[^@/]+$/, "");
-  const version = spec.slice(name.length + 1);
+async function allowedPackage(
+  { name, version, spec }: AllowedPackage,
+): Promise<{ name: string; dir: string }> {
   try {
     const dir = await Deno.realPath(join(CHECKOUT, "node_modules", name));
     const meta = JSON.parse(await Deno.readTextFile(join(dir, "package.json")));
@@ -292,7 +293,7 @@ export class Sandbox {
   }
 
   async #setUp(): Promise<void> {
-    this.#packages = await Promise.all(ALLOWED_NPM.map(allowedPackage));
+    this.#packages = await Promise.all(ALLOWED_PACKAGES.map(allowedPackage));
     await Deno.writeTextFile(this.stub, "export {};\n");
     const config = join(this.dir, "info.json");
     await this.#writeConfig(config, this.#stubImports(), "none");
@@ -384,7 +385,7 @@ export class Sandbox {
       await Deno.symlink(target, join(dir, "node_modules", name));
     }
     const npm = Object.fromEntries(
-      ALLOWED_NPM.map((spec) => [spec.replace(/@[^@/]+$/, ""), `npm:${spec}`]),
+      ALLOWED_PACKAGES.map((p) => [p.name, `npm:${p.spec}`]),
     );
     const config = join(dir, "deno.json");
     await this.#writeConfig(
