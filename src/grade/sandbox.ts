@@ -27,7 +27,7 @@
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { FormatError } from "./codec.ts";
-import type { ToolOptions } from "./deno_tool.ts";
+import { readBounded, type ToolOptions } from "./deno_tool.ts";
 import {
   ALLOWED_PACKAGES,
   ALLOWED_SPECIFIERS,
@@ -119,12 +119,11 @@ export function childArgs(paths: ChildPaths, limits: Limits, seed: number): stri
   ];
 }
 
+/** The first `STDERR_KEEP` characters of a child's stderr, and a note when it had more. */
 async function readStderr(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  for await (const chunk of stream) {
-    if (text.length < STDERR_KEEP) text += decoder.decode(chunk, { stream: true });
-  }
+  // A character (a UTF-16 unit) takes at most 3 bytes of UTF-8: the first 4 × STDERR_KEEP bytes
+  // hold the first STDERR_KEEP characters whole, and more whenever stderr has more.
+  const text = await readBounded(stream, 4 * STDERR_KEEP);
   return text.length > STDERR_KEEP ? `${text.slice(0, STDERR_KEEP)}\n[stderr cut]` : text;
 }
 
