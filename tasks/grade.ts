@@ -15,7 +15,7 @@ import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
 import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/report.ts";
 import { boundJobs, collectShards, gradeBatch } from "../src/grade/batch/batch.ts";
-import type { BatchRecord } from "../src/grade/batch/outputs.ts";
+import { type BatchRecord, statusCounts } from "../src/grade/batch/outputs.ts";
 import { writeStarter } from "../src/grade/gradescope.ts";
 import { findSubmissionFile } from "../src/grade/submission_file.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
@@ -177,10 +177,9 @@ async function collect(dirs: string[], out: string | undefined): Promise<void> {
 
 /** The line that says what a batch wrote. */
 function written(out: string, records: BatchRecord[], shard?: Shard): string {
-  const count = (status: string) => records.filter((r) => r.status === status).length;
   return `wrote ${join(out, "grades.csv")}, summary.md and ${records.length} feedback files: ` +
     `${records.length} students${shard ? ` (shard ${shard.index}/${shard.count})` : ""}, ` +
-    `${count("graded")} graded, ${count("timeout")} timed out, ${count("error")} not graded`;
+    statusCounts(records);
 }
 
 async function isFolder(path: string): Promise<boolean> {
