@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { UsageError } from "../../cli/errors.ts";
 import type { Shard } from "../../cli/shard.ts";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
-import { sha256Hex } from "../../io/sha256.ts";
+import { sha256Hex, sha256Text } from "../../io/sha256.ts";
 import type { ExerciseName } from "../contract.ts";
 import { type GradeOptions, type GradeReport, LIMITS } from "../grader.ts";
 import { points } from "../report.ts";
@@ -118,7 +118,7 @@ export function boundJobs(requested?: number): { jobs: number; note: string } {
 
 /** The shard a student belongs to, of `count`. */
 async function shardOf(student: string, count: number): Promise<number> {
-  return parseInt((await sha256Hex(new TextEncoder().encode(student))).slice(0, 8), 16) % count;
+  return parseInt((await sha256Text(student)).slice(0, 8), 16) % count;
 }
 
 /** The grader's version: its sources, the lockfile, Deno, the corpus and the options that grade. */
@@ -134,7 +134,7 @@ async function graderVersion(opts: BatchOptions, exercises: string[]): Promise<s
       typeCheck: opts.typeCheck ?? true,
     }),
   ];
-  return (await sha256Hex(new TextEncoder().encode(parts.join("\n")))).slice(0, 16);
+  return (await sha256Text(parts.join("\n"))).slice(0, 16);
 }
 
 async function stat(path: string): Promise<Deno.FileInfo | null> {

@@ -12,7 +12,7 @@
 
 import type { ExerciseName } from "../contract.ts";
 import type { GradeReport } from "../grader.ts";
-import { sha256Hex } from "../../io/sha256.ts";
+import { sha256Text } from "../../io/sha256.ts";
 import { points, textReport, visible } from "../report.ts";
 
 /** How a submission's grading ended. */
@@ -56,7 +56,7 @@ export interface BatchRecord {
 export async function fileName(student: string): Promise<string> {
   const clean = student.replace(/[^A-Za-z0-9._@+-]/g, "_").replace(/^[.-]/, "_").slice(0, 80);
   if (clean === student && clean !== "") return clean;
-  return `${clean}-${(await sha256Hex(new TextEncoder().encode(student))).slice(0, 8)}`;
+  return `${clean}-${(await sha256Text(student)).slice(0, 8)}`;
 }
 
 /** The outcome of a graded report: status, note, points and failed cases. */
