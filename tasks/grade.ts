@@ -15,7 +15,7 @@ import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
 import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/report.ts";
 import { boundJobs, collectShards, gradeBatch } from "../src/grade/batch/batch.ts";
-import type { BatchRecord } from "../src/grade/batch/outputs.ts";
+import { type BatchRecord, statusCounts } from "../src/grade/batch/outputs.ts";
 import { writeStarter } from "../src/grade/gradescope.ts";
 import { findSubmissionFile } from "../src/grade/submission_file.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
@@ -106,18 +106,22 @@ async function main(args: string[]) {
     );
     if (note !== "") console.log(`note: ${note}`);
     const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
-    const corpus = await loadCorpus({ data, dataset: flags.dataset, fetch: null });
-    await using grader = new Grader({ chars: prepareCorpus(corpus.text) });
-    const records = await gradeBatch(grader, userPath(flags.batch), {
-      out,
-      jobs,
-      shard,
-      only,
-      timeoutScale,
-      typeCheck: !flags["no-type-check"],
-      corpus: corpus.source.sha256,
-      log: (line) => console.log(line),
-    });
+    const batch = userPath(flags.batch);
+    const records = await withGrader(
+      data,
+      flags.dataset,
+      (grader, corpus) =>
+        gradeBatch(grader, batch, {
+          out,
+          jobs,
+          shard,
+          only,
+          timeoutScale,
+          typeCheck: !flags["no-type-check"],
+          corpus,
+          log: (line) => console.log(line),
+        }),
+    );
     console.log(written(out, records, shard));
     return;
   }
@@ -155,10 +159,12 @@ async function main(args: string[]) {
       "give the submission to grade, e.g. deno task grade rnn_scratch.ts (or --init DIR)",
     );
   }
-  const corpus = await loadCorpus({ data, dataset: flags.dataset, fetch: null });
-  await using grader = new Grader({ chars: prepareCorpus(corpus.text) });
   const root = flags.root && userPath(flags.root);
-  const report = await grader.grade(submission, { root, only, timeoutScale });
+  const report = await withGrader(
+    data,
+    flags.dataset,
+    (grader) => grader.grade(submission, { root, only, timeoutScale }),
+  );
   const results = gradescopeResults(report, visibility);
   if (resultsPath !== undefined) {
     await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2));
@@ -169,6 +175,20 @@ async function main(args: string[]) {
   }
 }
 
+/**
+ * Runs `use` with a grader whose cases come from the corpus that `--data` and `--dataset` name,
+ * and the corpus's SHA-256; closes the grader after.
+ */
+async function withGrader<T>(
+  data: string | undefined,
+  dataset: string | undefined,
+  use: (grader: Grader, corpusSha256: string) => Promise<T>,
+): Promise<T> {
+  const corpus = await loadCorpus({ data, dataset, fetch: null });
+  await using grader = new Grader({ chars: prepareCorpus(corpus.text) });
+  return await use(grader, corpus.source.sha256);
+}
+
 /** `--collect DIR... --out DIR`. */
 async function collect(dirs: string[], out: string | undefined): Promise<void> {
   if (out === undefined) throw new UsageError("--collect needs --out DIR");
@@ -177,10 +197,9 @@ async function collect(dirs: string[], out: string | undefined): Promise<void> {
 
 /** The line that says what a batch wrote. */
 function written(out: string, records: BatchRecord[], shard?: Shard): string {
-  const count = (status: string) => records.filter((r) => r.status === status).length;
   return `wrote ${join(out, "grades.csv")}, summary.md and ${records.length} feedback files: ` +
     `${records.length} students${shard ? ` (shard ${shard.index}/${shard.count})` : ""}, ` +
-    `${count("graded")} graded, ${count("timeout")} timed out, ${count("error")} not graded`;
+    statusCounts(records);
 }
 
 async function isFolder(path: string): Promise<boolean> {

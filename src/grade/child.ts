@@ -26,6 +26,7 @@ import type {
 import {
   append,
   callWith,
+  encodeUtf8,
   ErrorClass,
   isArray,
   isInstance,
@@ -35,17 +36,10 @@ import {
   subarray,
   toText,
   typedLength,
+  writeSync,
 } from "./intrinsics.ts";
 import { decodeRequest } from "./protocol.ts";
 
-const writeSync = Function.prototype.call.bind(Deno.stdout.writeSync) as unknown as (
-  self: unknown,
-  b: Uint8Array,
-) => number;
-const utf8 = Function.prototype.call.bind(TextEncoder.prototype.encode) as unknown as (
-  self: TextEncoder,
-  s: string,
-) => Uint8Array;
 const encoder = new TextEncoder();
 const stdout = Deno.stdout;
 const exit = Deno.exit;
@@ -210,7 +204,7 @@ export async function runChild(reference: Primitives | null): Promise<never> {
   await tf.setBackend("cpu");
   const request = decodeRequest(await new Response(Deno.stdin.readable).text());
   const send = (json: string) => {
-    let bytes = utf8(encoder, "\n" + request.nonce + " " + json + "\n");
+    let bytes = encodeUtf8(encoder, "\n" + request.nonce + " " + json + "\n");
     while (typedLength(bytes) > 0) bytes = subarray(bytes, writeSync(stdout, bytes));
   };
   const prepare = PREPARE[request.exercise as keyof Submission];

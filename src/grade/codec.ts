@@ -20,7 +20,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { isArray, isFinite, isInstance, stringify, typedLength } from "./intrinsics.ts";
+import { isArray, isFinite, isInstance, stringify, typedLength, uncurry } from "./intrinsics.ts";
 
 /** A tensor as plain data: the grader's form of a tensor, on both sides of the boundary. */
 export interface TensorValue {
@@ -58,9 +58,9 @@ const DTYPES: readonly string[] = ["float32", "int32", "bool"];
 const MAX_DEPTH = 8;
 
 const TensorClass = tf.Tensor;
-const dataSync = Function.prototype.call.bind(tf.Tensor.prototype.dataSync) as unknown as (
-  t: tf.Tensor,
-) => ArrayLike<number>;
+const dataSync: (t: tf.Tensor) => ArrayLike<number> = uncurry(
+  tf.Tensor.prototype.dataSync as (this: tf.Tensor) => ArrayLike<number>,
+);
 
 function numberJson(x: number): string {
   if (isFinite(x)) return `${x}`;

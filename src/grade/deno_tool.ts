@@ -28,7 +28,11 @@ export interface ToolOptions {
   keepBytes: number;
 }
 
-async function readBounded(stream: ReadableStream<Uint8Array>, keep: number): Promise<string> {
+/** The text of the first `keep` bytes of `stream`, which is read to its end. */
+export async function readBounded(
+  stream: ReadableStream<Uint8Array>,
+  keep: number,
+): Promise<string> {
   const decoder = new TextDecoder();
   let text = "";
   let kept = 0;

@@ -10,7 +10,8 @@
  *   that does not exist, so no static import can reach a file outside, and `deno info` never even
  *   reads one.
  * - {@linkcode importProblems} accepts a graph only if every import of the submission's modules
- *   resolves into the private copy or to tfjs ({@linkcode ALLOWED_NPM}), and says what it refused.
+ *   resolves into the private copy or to tfjs ({@linkcode ALLOWED_PACKAGES}), and says what it
+ *   refused.
  *
  * `deno info` runs with `--no-remote --no-npm --no-lock`, tfjs mapped to an empty stub, and the
  * grading's private `DENO_DIR`: checking a submission reads only its copy, writes nothing but that
@@ -23,13 +24,25 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { runDenoTool, type ToolOptions } from "./deno_tool.ts";
 
+/** An npm package a submission may import. */
+export interface AllowedPackage {
+  /** Its name, as a submission may import it: `@tensorflow/tfjs`. */
+  readonly name: string;
+  /** The version allowed: `4.22.0`. */
+  readonly version: string;
+  /** `name@version`, as an `npm:` specifier names it. */
+  readonly spec: string;
+}
+
 /** The npm packages a submission may import, by name and version. */
-export const ALLOWED_NPM: readonly string[] = ["@tensorflow/tfjs@4.22.0"];
+export const ALLOWED_PACKAGES: readonly AllowedPackage[] = [
+  { name: "@tensorflow/tfjs", version: "4.22.0" },
+].map((p) => ({ ...p, spec: `${p.name}@${p.version}` }));
 
 /** The specifiers of the allowed packages, as a submission may write them. */
 export const ALLOWED_SPECIFIERS: readonly string[] = [
-  ...ALLOWED_NPM.map((p) => p.replace(/@[^@/]+$/, "")),
-  ...ALLOWED_NPM.map((p) => `npm:${p}`),
+  ...ALLOWED_PACKAGES.map((p) => p.name),
+  ...ALLOWED_PACKAGES.map((p) => `npm:${p.spec}`),
 ];
 
 interface GraphResolution {

@@ -14,8 +14,12 @@
 
 const call = Function.prototype.call;
 
-/** `f` as a function that takes its `this` first: `uncurry(f)(self, ...args)` is `f.call(self, ...args)`. */
-function uncurry<T, A extends unknown[], R>(
+/**
+ * `f` as a function that takes its `this` first: `uncurry(f)(self, ...args)` is
+ * `f.call(self, ...args)`. It looks up `bind` when called, so call it only while modules are
+ * evaluated, before the submission loads (as here, and for tfjs's methods in `codec.ts`).
+ */
+export function uncurry<T, A extends unknown[], R>(
   f: (this: T, ...args: A) => R,
 ): (self: T, ...args: A) => R {
   return call.bind(f) as unknown as (self: T, ...args: A) => R;
@@ -56,6 +60,16 @@ export const typedLength: (a: ArrayLike<number>) => number = uncurry(
 /** `a.subarray(start)` of a `Uint8Array`. */
 export const subarray: (a: Uint8Array, start: number) => Uint8Array = uncurry(
   Uint8Array.prototype.subarray as (this: Uint8Array, start: number) => Uint8Array,
+);
+
+/** `encoder.encode(s)` of a `TextEncoder`: `s` as UTF-8. */
+export const encodeUtf8: (encoder: TextEncoder, s: string) => Uint8Array = uncurry(
+  TextEncoder.prototype.encode,
+);
+
+/** `Deno.stdout.writeSync(b)`, called as `writeSync(Deno.stdout, b)`. */
+export const writeSync: (self: unknown, b: Uint8Array) => number = uncurry(
+  Deno.stdout.writeSync as (this: unknown, b: Uint8Array) => number,
 );
 
 /** `Symbol.iterator`. */

@@ -15,7 +15,7 @@
 
 import { UsageError } from "../cli/errors.ts";
 import { EXERCISES } from "./contract.ts";
-import { ALLOWED_NPM } from "./imports.ts";
+import { ALLOWED_PACKAGES } from "./imports.ts";
 
 /** The tag of the cells the exercises share: imports, types, helpers. */
 export const SHARED_TAG = "shared";
@@ -250,10 +250,10 @@ function moduleDoc(segment: string): { markdown: string; rest: string } | null {
  * Returns the notebook's JSON text.
  */
 export function notebookFromModule(text: string, rename?: { from: string; to: string }): string {
-  const tfjs = ALLOWED_NPM[0].replace(/@[^@/]+$/, "");
+  const tfjs = ALLOWED_PACKAGES[0];
   const source = text
     .replace(/^\/\/ deno-lint-ignore-file.*\n/, "")
-    .replaceAll(`from "${tfjs}"`, `from "npm:${ALLOWED_NPM[0]}"`);
+    .replaceAll(`from "${tfjs.name}"`, `from "npm:${tfjs.spec}"`);
   const cells: CellJson[] = [];
   let exercise = 0;
   for (const [i, segment] of splitModule(source).entries()) {

@@ -27,10 +27,11 @@
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { FormatError } from "./codec.ts";
-import type { ToolOptions } from "./deno_tool.ts";
+import { readBounded, type ToolOptions } from "./deno_tool.ts";
 import {
-  ALLOWED_NPM,
+  ALLOWED_PACKAGES,
   ALLOWED_SPECIFIERS,
+  type AllowedPackage,
   confinedImports,
   importProblems,
   moduleGraph,
@@ -118,12 +119,11 @@ export function childArgs(paths: ChildPaths, limits: Limits, seed: number): stri
   ];
 }
 
+/** The first `STDERR_KEEP` characters of a child's stderr, and a note when it had more. */
 async function readStderr(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  for await (const chunk of stream) {
-    if (text.length < STDERR_KEEP) text += decoder.decode(chunk, { stream: true });
-  }
+  // A character (a UTF-16 unit) takes at most 3 bytes of UTF-8: the first 4 × STDERR_KEEP bytes
+  // hold the first STDERR_KEEP characters whole, and more whenever stderr has more.
+  const text = await readBounded(stream, 4 * STDERR_KEEP);
   return text.length > STDERR_KEEP ? `${text.slice(0, STDERR_KEEP)}\n[stderr cut]` : text;
 }
 
@@ -222,9 +222,9 @@ export async function runSandboxed(
 }
 
 /** A package's folder in the grader's `node_modules`, checked to be the version allowed. */
-async function allowedPackage(spec: string): Promise<{ name: string; dir: string }> {
-  const name = spec.replace(/@[^@/]+$/, "");
-  const version = spec.slice(name.length + 1);
+async function allowedPackage(
+  { name, version, spec }: AllowedPackage,
+): Promise<{ name: string; dir: string }> {
   try {
     const dir = await Deno.realPath(join(CHECKOUT, "node_modules", name));
     const meta = JSON.parse(await Deno.readTextFile(join(dir, "package.json")));
@@ -292,7 +292,7 @@ export class Sandbox {
   }
 
   async #setUp(): Promise<void> {
-    this.#packages = await Promise.all(ALLOWED_NPM.map(allowedPackage));
+    this.#packages = await Promise.all(ALLOWED_PACKAGES.map(allowedPackage));
     await Deno.writeTextFile(this.stub, "export {};\n");
     const config = join(this.dir, "info.json");
     await this.#writeConfig(config, this.#stubImports(), "none");
@@ -384,7 +384,7 @@ export class Sandbox {
       await Deno.symlink(target, join(dir, "node_modules", name));
     }
     const npm = Object.fromEntries(
-      ALLOWED_NPM.map((spec) => [spec.replace(/@[^@/]+$/, ""), `npm:${spec}`]),
+      ALLOWED_PACKAGES.map((p) => [p.name, `npm:${p.spec}`]),
     );
     const config = join(dir, "deno.json");
     await this.#writeConfig(

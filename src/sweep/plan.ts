@@ -16,7 +16,7 @@
  */
 
 import { UsageError } from "../cli/errors.ts";
-import { sha256Hex } from "../io/sha256.ts";
+import { sha256Text } from "../io/sha256.ts";
 import {
   configFlagValues,
   configFromFlags,
@@ -312,7 +312,7 @@ export async function expandPlan(spec: PlanSpec, where = "the plan"): Promise<Pl
       ...varying.map((k) => `${k}=${nameSafe(run.values[k] ?? "")}`),
     ].join("_");
   }
-  return { runs, varying, digest: await sha256Hex(new TextEncoder().encode(planJson(runs))) };
+  return { runs, varying, digest: await sha256Text(planJson(runs)) };
 }
 
 /** `plan.json` for `runs`: a plan file that lists them one by one. */

@@ -21,7 +21,7 @@ import { loadTrainingData } from "../data/corpus.ts";
 import { dataIterConsecutive, dataIterRandom } from "../data/iterators.ts";
 import { DATASETS } from "../data/registry.ts";
 import { buildVocab } from "../data/vocab.ts";
-import { sha256Hex } from "../io/sha256.ts";
+import { sha256Text } from "../io/sha256.ts";
 import { PARAM_NAMES, paramList, paramsFromArrays } from "../model/params.ts";
 import { predictRnn } from "../model/predict.ts";
 import { getInputs, rnn } from "../model/rnn.ts";
@@ -87,8 +87,6 @@ export function crossBackendTolerance(c: CurveCase): Tolerance | string {
   return chapterSized(c.config) ? CROSS_BACKEND_CHAPTER : CROSS_BACKEND;
 }
 
-const sha = (s: string) => sha256Hex(new TextEncoder().encode(s));
-
 /** The corpus of each known version (skipped when absent) against `corpus.json`. */
 export async function corpusChecks(golden: CorpusGolden, corpus: CorpusOptions): Promise<Check[]> {
   const checks: Check[] = [];
@@ -106,9 +104,9 @@ export async function corpusChecks(golden: CorpusGolden, corpus: CorpusOptions):
       chars: data.totalChars,
       first49: data.first49,
       vocabSize: data.vocab.idxToChar.length,
-      vocabSha256: await sha(data.vocab.idxToChar.join("")),
+      vocabSha256: await sha256Text(data.vocab.idxToChar.join("")),
       first40Indices: data.indices.slice(0, 40),
-      indicesSha256: await sha(data.indices.join(",")),
+      indicesSha256: await sha256Text(data.indices.join(",")),
     };
     checks.push(checkExact(name, measured, { sha256: DATASETS[version].sha256, ...g }));
   }

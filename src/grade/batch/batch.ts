@@ -22,13 +22,13 @@ import { fileURLToPath } from "node:url";
 import { UsageError } from "../../cli/errors.ts";
 import type { Shard } from "../../cli/shard.ts";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
-import { sha256Hex } from "../../io/sha256.ts";
+import { sha256Hex, sha256Text } from "../../io/sha256.ts";
 import type { ExerciseName } from "../contract.ts";
 import { type GradeOptions, type GradeReport, LIMITS } from "../grader.ts";
 import { points } from "../report.ts";
 import { SandboxSetupError } from "../sandbox.ts";
 import { findSubmissionFile } from "../submission_file.ts";
-import { discover, type FoundSubmission, stage } from "./layout.ts";
+import { digestTree, discover, type FoundSubmission, stage } from "./layout.ts";
 import {
   type BatchRecord,
   feedbackMarkdown,
@@ -118,32 +118,23 @@ export function boundJobs(requested?: number): { jobs: number; note: string } {
 
 /** The shard a student belongs to, of `count`. */
 async function shardOf(student: string, count: number): Promise<number> {
-  return parseInt((await sha256Hex(new TextEncoder().encode(student))).slice(0, 8), 16) % count;
+  return parseInt((await sha256Text(student)).slice(0, 8), 16) % count;
 }
 
 /** The grader's version: its sources, the lockfile, Deno, the corpus and the options that grade. */
 async function graderVersion(opts: BatchOptions, exercises: string[]): Promise<string> {
-  const parts: string[] = [];
-  const walk = async (rel: string) => {
-    const names: Deno.DirEntry[] = [];
-    for await (const entry of Deno.readDir(join(CHECKOUT, rel))) names.push(entry);
-    names.sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const entry of names) {
-      const path = `${rel}/${entry.name}`;
-      if (entry.isDirectory) await walk(path);
-      else parts.push(`${path} ${await sha256Hex(await Deno.readFile(join(CHECKOUT, path)))}`);
-    }
-  };
-  await walk("src");
-  parts.push(`deno.lock ${await sha256Hex(await Deno.readFile(join(CHECKOUT, "deno.lock")))}`);
-  parts.push(JSON.stringify({
-    deno: Deno.version.deno,
-    corpus: opts.corpus,
-    exercises,
-    timeoutScale: opts.timeoutScale ?? 1,
-    typeCheck: opts.typeCheck ?? true,
-  }));
-  return (await sha256Hex(new TextEncoder().encode(parts.join("\n")))).slice(0, 16);
+  const parts = [
+    `src ${await digestTree(join(CHECKOUT, "src"))}`,
+    `deno.lock ${await sha256Hex(await Deno.readFile(join(CHECKOUT, "deno.lock")))}`,
+    JSON.stringify({
+      deno: Deno.version.deno,
+      corpus: opts.corpus,
+      exercises,
+      timeoutScale: opts.timeoutScale ?? 1,
+      typeCheck: opts.typeCheck ?? true,
+    }),
+  ];
+  return (await sha256Text(parts.join("\n"))).slice(0, 16);
 }
 
 async function stat(path: string): Promise<Deno.FileInfo | null> {

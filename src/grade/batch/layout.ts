@@ -29,7 +29,7 @@
  */
 
 import { basename, join } from "node:path";
-import { sha256Hex } from "../../io/sha256.ts";
+import { sha256Hex, sha256Text } from "../../io/sha256.ts";
 import { COPY_LIMITS, copyRegularFile, copyRegularFiles, type LeftOut } from "../private_copy.ts";
 import { isClutter, isGradable } from "../submission_file.ts";
 
@@ -265,5 +265,5 @@ export async function digestTree(dir: string): Promise<string> {
     }
   };
   await walk("");
-  return sha256Hex(new TextEncoder().encode(parts.join("\n")));
+  return sha256Text(parts.join("\n"));
 }

@@ -12,7 +12,7 @@
 
 import type { ExerciseName } from "../contract.ts";
 import type { GradeReport } from "../grader.ts";
-import { sha256Hex } from "../../io/sha256.ts";
+import { sha256Text } from "../../io/sha256.ts";
 import { points, textReport, visible } from "../report.ts";
 
 /** How a submission's grading ended. */
@@ -56,7 +56,7 @@ export interface BatchRecord {
 export async function fileName(student: string): Promise<string> {
   const clean = student.replace(/[^A-Za-z0-9._@+-]/g, "_").replace(/^[.-]/, "_").slice(0, 80);
   if (clean === student && clean !== "") return clean;
-  return `${clean}-${(await sha256Hex(new TextEncoder().encode(student))).slice(0, 8)}`;
+  return `${clean}-${(await sha256Text(student)).slice(0, 8)}`;
 }
 
 /** The outcome of a graded report: status, note, points and failed cases. */
@@ -158,6 +158,12 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** How many of `records` have each status: `7 graded, 1 timed out, 5 not graded`. */
+export function statusCounts(records: readonly BatchRecord[]): string {
+  const by = (s: Status) => records.filter((r) => r.status === s).length;
+  return `${by("graded")} graded, ${by("timeout")} timed out, ${by("error")} not graded`;
+}
+
 /**
  * `summary.md`: counts by status, the mean and median total (a submission that was not graded
  * counts 0), a histogram of totals in tenths of the maximum, and per exercise the share of
@@ -172,12 +178,7 @@ export function summaryMarkdown(
   const max = exercises.reduce((s, e) => s + (maxPoints[e] ?? 0), 0);
   const lines = ["# rnnlab autograder: class summary", ""];
   const n = records.length;
-  const by = (s: Status) => records.filter((r) => r.status === s).length;
-  lines.push(
-    `${n} submissions: ${by("graded")} graded, ${by("timeout")} timed out, ${by("error")} not ` +
-      "graded (counted as 0).",
-    "",
-  );
+  lines.push(`${n} submissions: ${statusCounts(records)} (counted as 0).`, "");
   if (n > 0) {
     const totals = records.map((r) => r.score);
     const mean = totals.reduce((s, x) => s + x, 0) / n;
