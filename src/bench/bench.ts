@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { TrainingData } from "../data/corpus.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { type Environment, machineDescription } from "../report/machine.ts";
+import { markdownTable } from "../report/markdown.ts";
 import { selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { FASTEST_TRAINER, type TrainerName } from "../train/trainers.ts";
@@ -162,20 +163,43 @@ export function benchMarkdown(result: BenchResult): string {
   const lines = [
     `Machine: ${result.machine}. ${result.note}`,
     "",
-    "| engine | trainer | ms / iteration | of which host | tokens / s | × PyTorch eager | × nn.RNN | loss vs reference |",
-    "|---|---|---|---|---|---|---|---|",
-    ...rows.map((r) =>
-      `| tfjs ${r.backend} | ${r.trainer}${isDefault(r) ? " (default)" : ""} | ` +
-      `${r.msPerIteration.toFixed(1)} | ${r.hostMsPerIteration.toFixed(1)} | ` +
-      `${Math.round(r.tokensPerSecond)} | ${ratioText(r.vsTorch)} | ${ratioText(r.vsTorchRnn)} | ` +
-      `${r.lossRelDiff.toExponential(1)} |`
-    ),
-    ...torch.map((t) =>
-      t.msPerIteration === undefined
-        ? `| ${t.engine} | same math | ${t.unavailable} | – | – | – | – | – |`
-        : `| ${t.engine} | same math | ${t.msPerIteration.toFixed(1)} | – | ` +
-          `${Math.round(t.tokensPerSecond!)} | ${ratioText(eager && t.msPerIteration / eager)} | ` +
-          `${ratioText(nnRnn && t.msPerIteration / nnRnn)} | – |`
+    markdownTable(
+      [
+        "engine",
+        "trainer",
+        "ms / iteration",
+        "of which host",
+        "tokens / s",
+        "× PyTorch eager",
+        "× nn.RNN",
+        "loss vs reference",
+      ],
+      [
+        ...rows.map((r) => [
+          `tfjs ${r.backend}`,
+          `${r.trainer}${isDefault(r) ? " (default)" : ""}`,
+          r.msPerIteration.toFixed(1),
+          r.hostMsPerIteration.toFixed(1),
+          String(Math.round(r.tokensPerSecond)),
+          ratioText(r.vsTorch),
+          ratioText(r.vsTorchRnn),
+          r.lossRelDiff.toExponential(1),
+        ]),
+        ...torch.map((t) =>
+          t.msPerIteration === undefined
+            ? [t.engine, "same math", String(t.unavailable), "–", "–", "–", "–", "–"]
+            : [
+              t.engine,
+              "same math",
+              t.msPerIteration.toFixed(1),
+              "–",
+              String(Math.round(t.tokensPerSecond!)),
+              ratioText(eager && t.msPerIteration / eager),
+              ratioText(nnRnn && t.msPerIteration / nnRnn),
+              "–",
+            ]
+        ),
+      ],
     ),
   ];
   const profiles = rows.flatMap((r) =>

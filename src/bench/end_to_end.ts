@@ -14,6 +14,7 @@
 import { join } from "node:path";
 import type { TrainingData } from "../data/corpus.ts";
 import { type Environment, machineDescription } from "../report/machine.ts";
+import { markdownTable } from "../report/markdown.ts";
 import type { RunRecord } from "../run/run_dir.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { TrainerChoice } from "../train/trainers.ts";
@@ -194,19 +195,33 @@ export async function runEndToEnd(opts: EndToEndOptions): Promise<EndToEndResult
 /** The results as Markdown: the machine and the note, one row per engine. */
 export function endToEndMarkdown(result: EndToEndResult): string {
   const s = (x: number | undefined) => x?.toFixed(1) ?? "–";
+  const head = [
+    "engine",
+    "whole program s",
+    "training loop s",
+    "of which predictions",
+    "final perplexity",
+    "× PyTorch eager (program)",
+    "× PyTorch eager (loop)",
+  ];
   return [
     `Machine: ${result.machine}. ${result.note}`,
     "",
-    "| engine | whole program s | training loop s | of which predictions | final perplexity | × PyTorch eager (program) | × PyTorch eager (loop) |",
-    "|---|---|---|---|---|---|---|",
-    ...result.rows.map((r) =>
-      r.unavailable !== undefined
-        ? `| ${r.engine} | ${r.unavailable} | – | – | – | – | – |`
-        : `| ${r.engine} | ${s(r.processSeconds)} | ${s(r.loopSeconds)} | ` +
+    markdownTable(
+      head,
+      result.rows.map((r) =>
+        r.unavailable !== undefined ? [r.engine, r.unavailable, "–", "–", "–", "–", "–"] : [
+          r.engine,
+          s(r.processSeconds),
+          s(r.loopSeconds),
           `${r.predictionSeconds!.toFixed(2)} s (${
             (100 * r.predictionSeconds! / r.loopSeconds!).toFixed(1)
-          } %) | ${r.finalPerplexity?.toFixed(3) ?? "–"} | ${ratioText(r.vsTorch)} | ` +
-          `${ratioText(r.loopVsTorch)} |`
+          } %)`,
+          r.finalPerplexity?.toFixed(3) ?? "–",
+          ratioText(r.vsTorch),
+          ratioText(r.loopVsTorch),
+        ]
+      ),
     ),
   ].join("\n") + "\n";
 }
