@@ -127,3 +127,31 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   },
 });
+
+Deno.test({
+  name:
+    "deno task bench: PyTorch's rows carry their ratios to eager and nn.RNN, as the table prints",
+  ignore: (await findTorchPython()) === undefined,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "rnnlab-bench-" });
+    const res = await runTask("bench", [
+      ...["--preset", "small", "--iters", "1", "--warmup", "0", "--backends", "wasm"],
+      ...["--trainers", "batched", "--torch-impls", "nn-rnn,eager", "--results", dir, "--json"],
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+    const result: BenchResult = JSON.parse(res.stdout);
+    const [nnRnn, eager] = result.torch;
+    assert.equal(eager.impl, "eager");
+    assert.equal(eager.vsTorch, 1);
+    assert.equal(nnRnn.vsTorchRnn, 1);
+    assert.equal(nnRnn.vsTorch, nnRnn.msPerIteration! / eager.msPerIteration!);
+    assert.equal(eager.vsTorchRnn, eager.msPerIteration! / nnRnn.msPerIteration!);
+    const [row] = result.rows;
+    assert.equal(row.vsTorch, row.msPerIteration / eager.msPerIteration!);
+    assert.match(
+      benchMarkdown(result),
+      /^\| PyTorch .* nn\.RNN .* \| same math \| [\d.]+ \| – \| \d+ \| [\d.]+ \| 1\.00 \| – \|$/m,
+    );
+    await Deno.remove(dir, { recursive: true });
+  },
+});

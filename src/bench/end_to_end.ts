@@ -12,13 +12,12 @@
  */
 
 import { join } from "node:path";
-import type { TrainingData } from "../data/corpus.ts";
-import { type Environment, machineDescription } from "../report/machine.ts";
+import type { Environment } from "../report/machine.ts";
 import { markdownTable } from "../report/markdown.ts";
 import type { RunRecord } from "../run/run_dir.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { TrainerChoice } from "../train/trainers.ts";
-import { ratioText } from "./bench.ts";
+import { type BenchCommon, benchMachine, ratioText } from "./bench.ts";
 import { torchEndToEnd, type TorchImpl } from "./torch_baseline.ts";
 
 /** One engine's run of the chapter's program. */
@@ -58,33 +57,13 @@ export interface EndToEndResult {
 }
 
 /** What to run. */
-export interface EndToEndOptions {
-  /** The preset's name, passed to `deno task train --preset`. */
-  preset: string;
-  /** Its config, with the epochs to run. */
-  config: TrainConfig;
-  /** The corpus (PyTorch gets its indices and vocabulary). */
-  data: TrainingData;
-  /** rnnlab's backends, in order. */
-  backends: readonly string[];
+export interface EndToEndOptions extends BenchCommon {
   /** rnnlab's trainers (`auto`: the fastest on each backend). */
   trainers: readonly TrainerChoice[];
-  /** The Python that imports torch, or `undefined` to skip PyTorch. */
-  python?: string;
-  /** PyTorch's implementations (eager first: the ratios' yardstick). */
-  torchImpls: readonly TorchImpl[];
-  /** PyTorch's device. */
-  torchDevice: string;
   /** Where the run folders go. */
   workDir: string;
   /** The project's root (where `deno task` and `bench/torch_rnn.py` run). */
   root: string;
-  /** The machine and the software. */
-  environment: Environment;
-  /** The GPU, in words, when webgpu runs. */
-  gpu?: string;
-  /** Where progress lines go. */
-  log: (line: string) => void;
 }
 
 /** Runs `deno task train` for `backend` and `trainer` into `out`, timed as a whole. */
@@ -183,7 +162,7 @@ export async function runEndToEnd(opts: EndToEndOptions): Promise<EndToEndResult
     `totalSeconds, which also writes a checkpoint every epoch); "× PyTorch eager" divides by ` +
     `PyTorch eager's in the same run (lower is faster).`;
   return {
-    machine: machineDescription(opts.environment) + (opts.gpu ? `, GPU ${opts.gpu}` : ""),
+    machine: benchMachine(opts),
     environment: opts.environment,
     date: new Date().toISOString(),
     config,
