@@ -102,6 +102,13 @@ Deno.test("deno task bench --end-to-end runs the chapter's program as deno task 
   const bad = await runTask("bench", ["--end-to-end", "--profile"]);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr, "error: --profile times steps, not --end-to-end\n");
+  // Checked before any work: the results folder is not made.
+  const epochs = await runTask("bench", [
+    ...["--end-to-end", "--epochs", "0", "--results", join(dir, "never")],
+  ]);
+  assert.equal(epochs.code, 2);
+  assert.equal(epochs.stderr, "error: --epochs must be in [1, Infinity], got 0\n");
+  assert.equal(await Deno.stat(join(dir, "never")).then(() => true, () => false), false);
 });
 
 Deno.test({
