@@ -12,8 +12,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { initParams } from "../src/model/params.ts";
 import { initState } from "../src/model/rnn.ts";
+import { formatBytes } from "../src/report/machine.ts";
 import { markdownRow, markdownTable } from "../src/report/markdown.ts";
-import { estimateMemory, formatBytes } from "../src/run/limits.ts";
+import { estimateMemory } from "../src/run/limits.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { SMALL_PRESET } from "../src/train/config.ts";
 import { type TrainerName, TRAINERS } from "../src/train/trainers.ts";
