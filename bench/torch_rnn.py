@@ -32,6 +32,7 @@ indices, the vocabulary size and (for predictions) the vocabulary come from rnnl
 {"indices": [...], "vocabSize": N, "idxToChar": [...]}), so both sides train on the same data.
 """
 import argparse
+import itertools
 import json
 import math
 import os
@@ -197,17 +198,20 @@ def time_steps(args, corpus, device, sync):
     indices, vocab = corpus["indices"], corpus["vocabSize"]
     model, forward = make_model(args, vocab, device)
     rng = random.Random(args.seed)
-    batches = []
-    while len(batches) < args.warmup + args.iters:
-        batches += list(data_iter_random(indices, args.batch_size, args.num_steps, rng))
-    zeros = lambda: torch.zeros(args.batch_size, args.hidden, device=device)
-    for data, label in batches[:args.warmup]:
-        train_step(model, forward, data, label, zeros(), args)
-    sync()
+    # The random sampler epoch after epoch, each batch made as it is taken.
+    batches = itertools.chain.from_iterable(
+        data_iter_random(indices, args.batch_size, args.num_steps, rng) for _ in itertools.count())
+
+    def run(steps):
+        """The next `steps` minibatches, each from a zero state, then the device's work done."""
+        for data, label in itertools.islice(batches, steps):
+            h = torch.zeros(args.batch_size, args.hidden, device=device)
+            train_step(model, forward, data, label, h, args)
+        sync()
+
+    run(args.warmup)
     start = time.perf_counter()
-    for data, label in batches[args.warmup:args.warmup + args.iters]:
-        train_step(model, forward, data, label, zeros(), args)
-    sync()
+    run(args.iters)
     return (time.perf_counter() - start) * 1000 / args.iters
 
 
