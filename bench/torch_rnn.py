@@ -160,7 +160,7 @@ def train_epochs(args, corpus, device, sync):
     char_to_idx = {c: i for i, c in enumerate(idx_to_char or [])}
     model, forward = make_model(args, vocab, device)
     rng = random.Random(args.seed)
-    curve, predictions, predict_seconds = [], [], 0.0
+    curve, predict_seconds = [], 0.0
     start = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
         total, count = 0.0, 0
@@ -180,7 +180,6 @@ def train_epochs(args, corpus, device, sync):
             texts = [predict_rnn(p, args.pred_len, model, idx_to_char, char_to_idx, device)
                      for p in args.prefixes.split(",")]
             predict_seconds += time.perf_counter() - began
-            predictions.append({"epoch": epoch, "texts": texts})
             print(f"Epoch {epoch}. Perplexity {curve[-1]:.6f}", file=sys.stderr)
             for text in texts:
                 print(f" -  {text}", file=sys.stderr)
@@ -189,7 +188,6 @@ def train_epochs(args, corpus, device, sync):
         "perplexities": curve,
         "seconds": time.perf_counter() - start,
         "predictionSeconds": predict_seconds,
-        "predictions": predictions,
     }
 
 

@@ -42,8 +42,6 @@ export interface TorchRun {
   seconds?: number;
   /** Of those, the predictions'. */
   predictionSeconds?: number;
-  /** The predictions of each printed epoch. */
-  predictions?: { epoch: number; texts: string[] }[];
 }
 
 /**
