@@ -15,6 +15,7 @@ import { type EpName, openRnnSession } from "../src/infer/session.ts";
 import { initParamArrays } from "../src/model/params.ts";
 import { METADATA_KEYS } from "../src/onnx/metadata.ts";
 import { encodeRnnModel } from "../src/onnx/model.ts";
+import { markdownTable } from "../src/report/markdown.ts";
 import { readRunDir } from "../src/run/run_dir.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { CHAPTER_PRESET } from "../src/train/config.ts";
@@ -105,25 +106,31 @@ async function main(args: string[]) {
     },
     results,
   };
-  console.log(
-    `| EP | seq ${PARITY_BATCH.seq} × batch ${PARITY_BATCH.batch} median (p10–p90) | ` +
-      "1 step median | max Δ logits | max Δ h_n | generation |",
-  );
-  console.log("| --- | --- | --- | --- | --- | --- |");
-  for (const r of results) {
-    if (!r.available) {
-      console.log(`| ${r.ep} | unavailable: ${r.reason} | | | | |`);
-      continue;
-    }
+  const rows = results.map((r) => {
+    if (!r.available) return [r.ep, `unavailable: ${r.reason}`, "", "", "", ""];
     const c = (part: string) => r.checks!.find((k) => k.name.includes(part));
     const gen = r.checks!.filter((k) => k.name.includes("generation"));
     const same = gen.every((k) => k.status === "ok") ? "identical" : "DIFFERS";
-    console.log(
-      `| ${r.ep} | ${r.batchCall!.median} ms (${r.batchCall!.p10}–${r.batchCall!.p90}) | ` +
-        `${r.stepCall!.median} ms | ${c("logits")?.measured} | ${c("h_n")?.measured} | ` +
-        `${same} (${gen.length} prefixes) |`,
-    );
-  }
+    return [
+      r.ep,
+      `${r.batchCall!.median} ms (${r.batchCall!.p10}–${r.batchCall!.p90})`,
+      `${r.stepCall!.median} ms`,
+      `${c("logits")?.measured}`,
+      `${c("h_n")?.measured}`,
+      `${same} (${gen.length} prefixes)`,
+    ];
+  });
+  console.log(markdownTable(
+    [
+      "EP",
+      `seq ${PARITY_BATCH.seq} × batch ${PARITY_BATCH.batch} median (p10–p90)`,
+      "1 step median",
+      "max Δ logits",
+      "max Δ h_n",
+      "generation",
+    ],
+    rows,
+  ));
   if (flags.out) await writeFileAtomic(flags.out, JSON.stringify(report, null, 2) + "\n");
 }
 

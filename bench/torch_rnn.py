@@ -32,6 +32,7 @@ indices, the vocabulary size and (for predictions) the vocabulary come from rnnl
 {"indices": [...], "vocabSize": N, "idxToChar": [...]}), so both sides train on the same data.
 """
 import argparse
+import itertools
 import json
 import math
 import os
@@ -159,7 +160,7 @@ def train_epochs(args, corpus, device, sync):
     char_to_idx = {c: i for i, c in enumerate(idx_to_char or [])}
     model, forward = make_model(args, vocab, device)
     rng = random.Random(args.seed)
-    curve, predictions, predict_seconds = [], [], 0.0
+    curve, predict_seconds = [], 0.0
     start = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
         total, count = 0.0, 0
@@ -179,7 +180,6 @@ def train_epochs(args, corpus, device, sync):
             texts = [predict_rnn(p, args.pred_len, model, idx_to_char, char_to_idx, device)
                      for p in args.prefixes.split(",")]
             predict_seconds += time.perf_counter() - began
-            predictions.append({"epoch": epoch, "texts": texts})
             print(f"Epoch {epoch}. Perplexity {curve[-1]:.6f}", file=sys.stderr)
             for text in texts:
                 print(f" -  {text}", file=sys.stderr)
@@ -188,7 +188,6 @@ def train_epochs(args, corpus, device, sync):
         "perplexities": curve,
         "seconds": time.perf_counter() - start,
         "predictionSeconds": predict_seconds,
-        "predictions": predictions,
     }
 
 
@@ -197,17 +196,20 @@ def time_steps(args, corpus, device, sync):
     indices, vocab = corpus["indices"], corpus["vocabSize"]
     model, forward = make_model(args, vocab, device)
     rng = random.Random(args.seed)
-    batches = []
-    while len(batches) < args.warmup + args.iters:
-        batches += list(data_iter_random(indices, args.batch_size, args.num_steps, rng))
-    zeros = lambda: torch.zeros(args.batch_size, args.hidden, device=device)
-    for data, label in batches[:args.warmup]:
-        train_step(model, forward, data, label, zeros(), args)
-    sync()
+    # The random sampler epoch after epoch, each batch made as it is taken.
+    batches = itertools.chain.from_iterable(
+        data_iter_random(indices, args.batch_size, args.num_steps, rng) for _ in itertools.count())
+
+    def run(steps):
+        """The next `steps` minibatches, each from a zero state, then the device's work done."""
+        for data, label in itertools.islice(batches, steps):
+            h = torch.zeros(args.batch_size, args.hidden, device=device)
+            train_step(model, forward, data, label, h, args)
+        sync()
+
+    run(args.warmup)
     start = time.perf_counter()
-    for data, label in batches[args.warmup:args.warmup + args.iters]:
-        train_step(model, forward, data, label, zeros(), args)
-    sync()
+    run(args.iters)
     return (time.perf_counter() - start) * 1000 / args.iters
 
 

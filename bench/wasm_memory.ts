@@ -12,7 +12,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { initParams } from "../src/model/params.ts";
 import { initState } from "../src/model/rnn.ts";
-import { estimateMemory, formatBytes } from "../src/run/limits.ts";
+import { formatBytes } from "../src/report/machine.ts";
+import { markdownRow, markdownTable } from "../src/report/markdown.ts";
+import { estimateMemory } from "../src/run/limits.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { SMALL_PRESET } from "../src/train/config.ts";
 import { type TrainerName, TRAINERS } from "../src/train/trainers.ts";
@@ -50,8 +52,18 @@ async function measure(trainer: TrainerName, [vocab, hidden, batch, steps]: numb
 if (Deno.args[0] === "--one") {
   await measure(Deno.args[1] as TrainerName, Deno.args.slice(2).map(Number));
 } else {
-  console.log("| vocab | hidden | batch | steps | trainer | heap | estimate | estimate / heap |");
-  console.log("|---|---|---|---|---|---|---|---|");
+  // The head now, each row as it is measured.
+  const head = [
+    "vocab",
+    "hidden",
+    "batch",
+    "steps",
+    "trainer",
+    "heap",
+    "estimate",
+    "estimate / heap",
+  ];
+  console.log(markdownTable(head, []));
   for (const sizes of CONFIGS) {
     for (const trainer of ["reference", "batched"] as const) {
       const out = await new Deno.Command(Deno.execPath(), {
@@ -62,12 +74,13 @@ if (Deno.args[0] === "--one") {
       const heap = Number(new TextDecoder().decode(out.stdout).trim().split("\n").pop());
       const [vocab, hidden, batchSize, numSteps] = sizes;
       const { totalBytes } = estimateMemory({ hidden, batchSize, numSteps }, vocab, trainer);
-      console.log(
-        `| ${sizes.join(" | ")} | ${trainer} | ${formatBytes(heap)} | ${
-          formatBytes(totalBytes)
-        } | ` +
-          `${(totalBytes / heap).toFixed(2)} |`,
-      );
+      console.log(markdownRow([
+        ...sizes.map(String),
+        trainer,
+        formatBytes(heap),
+        formatBytes(totalBytes),
+        (totalBytes / heap).toFixed(2),
+      ]));
     }
   }
 }

@@ -82,13 +82,20 @@ async function main(args: string[]) {
   const iters = numberFlag("iters", flags.iters, { integer: true, min: 1 });
   const warmup = numberFlag("warmup", flags.warmup, { integer: true, min: 0 });
   const trainerList = flags.trainers?.split(",");
-  // Steps: each trainer by name (all by default); whole runs: as train's --trainer (auto).
-  const stepTrainers = endToEnd
-    ? []
-    : (trainerList ?? TRAINER_NAMES).map((t) => choiceFlag("trainers", t, TRAINER_NAMES));
-  const runTrainers = endToEnd
-    ? (trainerList ?? ["auto"]).map((t) => choiceFlag("trainers", t, TRAINER_CHOICES))
-    : [];
+  // What each mode alone takes, checked before any work. Whole runs: trainers as train's
+  // --trainer (auto), and --epochs; steps: each trainer by name (all by default).
+  const mode = endToEnd
+    ? {
+      endToEnd,
+      trainers: (trainerList ?? ["auto"]).map((t) => choiceFlag("trainers", t, TRAINER_CHOICES)),
+      epochs: flags.epochs === undefined
+        ? config.epochs
+        : numberFlag("epochs", flags.epochs, { integer: true, min: 1 }),
+    }
+    : {
+      endToEnd,
+      trainers: (trainerList ?? TRAINER_NAMES).map((t) => choiceFlag("trainers", t, TRAINER_NAMES)),
+    };
   const torchImpls = flags["torch-impls"].split(",")
     .map((i) => choiceFlag("torch-impls", i, TORCH_IMPLS));
   const gpu = await probeAdapter();
@@ -122,16 +129,13 @@ async function main(args: string[]) {
   };
   const name = { backends, preset };
   let written: { json: unknown; markdown: string; path: string };
-  if (endToEnd) {
-    const epochs = flags.epochs === undefined
-      ? config.epochs
-      : numberFlag("epochs", flags.epochs, { integer: true, min: 1 });
+  if (mode.endToEnd) {
     const workDir = await Deno.makeTempDir({ prefix: "rnnlab-e2e-" });
     try {
       const result = await runEndToEnd({
         ...common,
-        config: { ...config, epochs },
-        trainers: runTrainers,
+        config: { ...config, epochs: mode.epochs },
+        trainers: mode.trainers,
         workDir,
         root: resolve("."),
       });
@@ -145,7 +149,7 @@ async function main(args: string[]) {
     const result = await runBench({
       ...common,
       config,
-      trainers: stepTrainers,
+      trainers: mode.trainers,
       iters,
       warmup,
       profile: flags.profile ?? false,

@@ -102,6 +102,13 @@ Deno.test("deno task bench --end-to-end runs the chapter's program as deno task 
   const bad = await runTask("bench", ["--end-to-end", "--profile"]);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr, "error: --profile times steps, not --end-to-end\n");
+  // Checked before any work: the results folder is not made.
+  const epochs = await runTask("bench", [
+    ...["--end-to-end", "--epochs", "0", "--results", join(dir, "never")],
+  ]);
+  assert.equal(epochs.code, 2);
+  assert.equal(epochs.stderr, "error: --epochs must be in [1, Infinity], got 0\n");
+  assert.equal(await Deno.stat(join(dir, "never")).then(() => true, () => false), false);
 });
 
 Deno.test({
@@ -124,6 +131,34 @@ Deno.test({
     assert.equal(eager.vsTorch, 1);
     assert.equal(nnRnn.vsTorch, nnRnn.processSeconds! / eager.processSeconds!);
     assert.equal(rnnlab.loopVsTorch, rnnlab.loopSeconds! / eager.loopSeconds!);
+    await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name:
+    "deno task bench: PyTorch's rows carry their ratios to eager and nn.RNN, as the table prints",
+  ignore: (await findTorchPython()) === undefined,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "rnnlab-bench-" });
+    const res = await runTask("bench", [
+      ...["--preset", "small", "--iters", "1", "--warmup", "0", "--backends", "wasm"],
+      ...["--trainers", "batched", "--torch-impls", "nn-rnn,eager", "--results", dir, "--json"],
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+    const result: BenchResult = JSON.parse(res.stdout);
+    const [nnRnn, eager] = result.torch;
+    assert.equal(eager.impl, "eager");
+    assert.equal(eager.vsTorch, 1);
+    assert.equal(nnRnn.vsTorchRnn, 1);
+    assert.equal(nnRnn.vsTorch, nnRnn.msPerIteration! / eager.msPerIteration!);
+    assert.equal(eager.vsTorchRnn, eager.msPerIteration! / nnRnn.msPerIteration!);
+    const [row] = result.rows;
+    assert.equal(row.vsTorch, row.msPerIteration / eager.msPerIteration!);
+    assert.match(
+      benchMarkdown(result),
+      /^\| PyTorch .* nn\.RNN .* \| same math \| [\d.]+ \| – \| \d+ \| [\d.]+ \| 1\.00 \| – \|$/m,
+    );
     await Deno.remove(dir, { recursive: true });
   },
 });

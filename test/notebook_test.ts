@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { PYTHON_CANDIDATES } from "../src/bench/torch_baseline.ts";
 import { ROOT, SHARED } from "./_helpers.ts";
 
 const NOTEBOOK = `${ROOT}notebooks/rnn_scratch.ipynb`;
@@ -32,7 +33,7 @@ async function findJupyter(): Promise<{ python: string } | { why: string }> {
     "KernelSpecManager\nKernelSpecManager().get_kernel_spec('deno')";
   let why = "no python3 with nbclient (apt-get install python3-nbclient python3-jupyter-client " +
     "jupyter-nbconvert)";
-  for (const python of ["python3", "/usr/bin/python3"]) {
+  for (const python of PYTHON_CANDIDATES) {
     const out = await new Deno.Command(python, {
       args: ["-c", probe],
       stdout: "null",

@@ -1,7 +1,7 @@
 // What a run shows (src/report/): the progress on a terminal, the plot, the machine it records.
 
 import assert from "node:assert/strict";
-import { environment, machineDescription } from "../src/report/machine.ts";
+import { environment, formatBytes, machineDescription } from "../src/report/machine.ts";
 import { epochTicks, logTicks, perplexitySvg } from "../src/report/plot.ts";
 import { Progress } from "../src/report/progress.ts";
 
@@ -131,4 +131,14 @@ Deno.test("the environment names the machine and the software; the one-line desc
     assert.equal(typeof env.dirty, "boolean");
   }
   assert.ok(machineDescription(env).startsWith(`${env.os} ${env.arch}, ${env.cores} cores`));
+});
+
+Deno.test("sizes in bytes: GiB with a decimal (whole GiB on the machine line), MiB below a GiB", () => {
+  assert.equal(formatBytes(12.34 * 2 ** 30), "12.3 GiB");
+  assert.equal(formatBytes(456.2 * 2 ** 20), "457 MiB");
+  const env = { ...environment(), os: "linux", arch: "x86_64", cores: 2, cpu: "AMD EPYC" };
+  assert.equal(
+    machineDescription({ ...env, memoryBytes: 23.6 * 2 ** 30, deno: "2.9.6" }),
+    "linux x86_64, 2 cores (AMD EPYC), 24 GiB, Deno 2.9.6",
+  );
 });

@@ -1,6 +1,7 @@
 // bench/torch_rnn.py, PyTorch's side of `deno task bench`: each implementation (the eager loop,
 // torch.nn.RNN, torch.compile where it exists) reproduces the float64 contract, as rnnlab's
-// trainers do. Skipped where no Python imports torch (the plain python3 of a fresh machine).
+// trainers do; its step timing makes each batch as it is taken. Skipped where no Python imports
+// torch (the plain python3 of a fresh machine).
 
 import assert from "node:assert/strict";
 import { loadTrainingData } from "../src/data/corpus.ts";
@@ -61,5 +62,38 @@ Deno.test({
     });
     assert.equal(res.code, 2, res.stderr);
     assert.equal(res.stderr, "error: --torch python3: that Python cannot import torch\n");
+  },
+});
+
+Deno.test({
+  name:
+    "bench/torch_rnn.py makes each batch as it is taken: none before the first step but its own",
+  ignore: python === undefined,
+  fn: async () => {
+    // time_steps with --iters 100000, its train_step stopping the script at the first step and
+    // printing how many batches the random sampler had made by then.
+    const script = `
+import importlib.util, random, sys, types
+spec = importlib.util.spec_from_file_location("torch_rnn", "bench/torch_rnn.py")
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+made, sampler = [0], m.data_iter_random
+def counting(*a):
+    for batch in sampler(*a):
+        made[0] += 1
+        yield batch
+def first_step(*a):
+    print(made[0])
+    sys.exit(0)
+m.data_iter_random, m.train_step = counting, first_step
+args = types.SimpleNamespace(seed=0, batch_size=2, num_steps=3, hidden=4, warmup=1, iters=100000,
+                             impl="eager")
+corpus = {"indices": [random.Random(0).randrange(5) for _ in range(20)], "vocabSize": 5}
+m.time_steps(args, corpus, m.torch.device("cpu"), lambda: None)
+`;
+    const out = await new Deno.Command(python!, { args: ["-c", script], cwd: ROOT }).output();
+    const text = new TextDecoder();
+    assert.ok(out.success, text.decode(out.stderr));
+    assert.equal(text.decode(out.stdout).trim(), "1");
   },
 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { TrainingData } from "../data/corpus.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { type Environment, machineDescription } from "../report/machine.ts";
+import { markdownTable } from "../report/markdown.ts";
 import { selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { FASTEST_TRAINER, type TrainerName } from "../train/trainers.ts";
@@ -23,16 +24,32 @@ export const BENCH_BACKENDS = ["wasm", "cpu", "webgpu"] as const;
 /** A `--backends` value. */
 export type BenchBackend = typeof BENCH_BACKENDS[number];
 
-/** What to time. */
-export interface BenchOptions {
-  /** The preset's name, as the note and the file names give it. */
+/** What both kinds of benchmark take: steps timed (`runBench`) and whole runs (`runEndToEnd`). */
+export interface BenchCommon {
+  /** The preset's name, as the note and the file names give it (and `deno task train --preset`). */
   preset: string;
-  /** Its config. */
+  /** Its config (with the epochs to run, for whole runs). */
   config: TrainConfig;
-  /** The corpus. */
+  /** The corpus (PyTorch gets its indices, and its vocabulary for predictions). */
   data: TrainingData;
-  /** The backends, in order. */
+  /** rnnlab's backends, in order. */
   backends: readonly BenchBackend[];
+  /** The Python that imports torch, or `undefined` to skip PyTorch. */
+  python?: string;
+  /** PyTorch's implementations, in order (PyTorch eager's row is the ratios' yardstick). */
+  torchImpls: readonly TorchImpl[];
+  /** PyTorch's device (`cpu`, `cuda`). */
+  torchDevice: string;
+  /** The machine and the software. */
+  environment: Environment;
+  /** The GPU, in words, when webgpu runs. */
+  gpu?: string;
+  /** Where progress lines go. */
+  log: (line: string) => void;
+}
+
+/** What to time. */
+export interface BenchOptions extends BenchCommon {
   /** The trainers, in order (the fused one runs on webgpu only). */
   trainers: readonly TrainerName[];
   /** Timed iterations. */
@@ -41,29 +58,29 @@ export interface BenchOptions {
   warmup: number;
   /** One more step profiled per backend and trainer. */
   profile: boolean;
-  /** The Python that imports torch, or `undefined` to skip PyTorch. */
-  python?: string;
-  /** PyTorch's implementations to time (eager first, the ratios' yardstick). */
-  torchImpls: readonly TorchImpl[];
-  /** PyTorch's device (`cpu`, `cuda`). */
-  torchDevice: string;
-  /** The machine and the software. */
-  environment: Environment;
-  /** The GPU, in words, when webgpu is timed. */
-  gpu?: string;
-  /** Where progress lines go. */
-  log: (line: string) => void;
+}
+
+/** The machine a benchmark ran on, in words: the CPU and the rest, and the GPU when it was used. */
+export function benchMachine(opts: BenchCommon): string {
+  return machineDescription(opts.environment) + (opts.gpu ? `, GPU ${opts.gpu}` : "");
+}
+
+/** A timing's ratios to PyTorch's rows in the same run. */
+export interface VsTorch {
+  /** ms/iteration over PyTorch eager's in the same run, when both ran. */
+  vsTorch?: number;
+  /** ms/iteration over PyTorch `nn.RNN`'s in the same run, when both ran. */
+  vsTorchRnn?: number;
 }
 
 /** One timed trainer, set against PyTorch and against the reference trainer on its backend. */
-export type BenchRow = StepTiming & {
-  /** ms/iteration over PyTorch eager's in the same run, when it ran. */
-  vsTorch?: number;
-  /** ms/iteration over PyTorch `nn.RNN`'s in the same run, when it ran. */
-  vsTorchRnn?: number;
+export type BenchRow = StepTiming & VsTorch & {
   /** |loss sum / the reference trainer's − 1| on the same backend and batches. */
   lossRelDiff: number;
 };
+
+/** One PyTorch implementation's timing, set against PyTorch's eager and `nn.RNN` rows. */
+export type BenchTorchRow = TorchTiming & VsTorch;
 
 /** What `deno task bench` writes as JSON. */
 export interface BenchResult {
@@ -82,7 +99,7 @@ export interface BenchResult {
   /** One row per backend and trainer. */
   rows: BenchRow[];
   /** PyTorch's timing, when it ran. */
-  torch: TorchTiming[];
+  torch: BenchTorchRow[];
   /** How to read the table. */
   note: string;
 }
@@ -118,12 +135,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   }
   const msOf = (impl: TorchImpl) => torch.find((t) => t.impl === impl)?.msPerIteration;
   const [eager, nnRnn] = [msOf("eager"), msOf("nn-rnn")];
+  const vs = (ms: number | undefined): VsTorch => ({
+    vsTorch: eager && ms !== undefined ? ms / eager : undefined,
+    vsTorchRnn: nnRnn && ms !== undefined ? ms / nnRnn : undefined,
+  });
   const rows = timings.map((t) => {
     const reference = timings.find((r) => r.backend === t.backend && r.trainer === "reference");
     return {
       ...t,
-      vsTorch: eager ? t.msPerIteration / eager : undefined,
-      vsTorchRnn: nnRnn ? t.msPerIteration / nnRnn : undefined,
+      ...vs(t.msPerIteration),
       lossRelDiff: reference ? Math.abs(t.lossSum / reference.lossSum - 1) : 0,
     };
   });
@@ -135,14 +155,14 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     `those PyTorch rows' in the same run (lower is faster). "(default)" marks the trainer ` +
     `--trainer auto picks on the backend.`;
   return {
-    machine: machineDescription(opts.environment) + (opts.gpu ? `, GPU ${opts.gpu}` : ""),
+    machine: benchMachine(opts),
     environment: opts.environment,
     date: new Date().toISOString(),
     config,
     iters,
     warmup,
     rows,
-    torch,
+    torch: torch.map((t) => ({ ...t, ...vs(t.msPerIteration) })),
     note,
   };
 }
@@ -155,27 +175,48 @@ export function ratioText(x: number | undefined): string {
 /** The results as Markdown: the machine and the note, one table row per timing, the profiles. */
 export function benchMarkdown(result: BenchResult): string {
   const { rows, torch } = result;
-  const eager = torch.find((t) => t.impl === "eager")?.msPerIteration;
-  const nnRnn = torch.find((t) => t.impl === "nn-rnn")?.msPerIteration;
   const isDefault = (r: BenchRow) =>
     FASTEST_TRAINER[r.backend as keyof typeof FASTEST_TRAINER] === r.trainer;
   const lines = [
     `Machine: ${result.machine}. ${result.note}`,
     "",
-    "| engine | trainer | ms / iteration | of which host | tokens / s | × PyTorch eager | × nn.RNN | loss vs reference |",
-    "|---|---|---|---|---|---|---|---|",
-    ...rows.map((r) =>
-      `| tfjs ${r.backend} | ${r.trainer}${isDefault(r) ? " (default)" : ""} | ` +
-      `${r.msPerIteration.toFixed(1)} | ${r.hostMsPerIteration.toFixed(1)} | ` +
-      `${Math.round(r.tokensPerSecond)} | ${ratioText(r.vsTorch)} | ${ratioText(r.vsTorchRnn)} | ` +
-      `${r.lossRelDiff.toExponential(1)} |`
-    ),
-    ...torch.map((t) =>
-      t.msPerIteration === undefined
-        ? `| ${t.engine} | same math | ${t.unavailable} | – | – | – | – | – |`
-        : `| ${t.engine} | same math | ${t.msPerIteration.toFixed(1)} | – | ` +
-          `${Math.round(t.tokensPerSecond!)} | ${ratioText(eager && t.msPerIteration / eager)} | ` +
-          `${ratioText(nnRnn && t.msPerIteration / nnRnn)} | – |`
+    markdownTable(
+      [
+        "engine",
+        "trainer",
+        "ms / iteration",
+        "of which host",
+        "tokens / s",
+        "× PyTorch eager",
+        "× nn.RNN",
+        "loss vs reference",
+      ],
+      [
+        ...rows.map((r) => [
+          `tfjs ${r.backend}`,
+          `${r.trainer}${isDefault(r) ? " (default)" : ""}`,
+          r.msPerIteration.toFixed(1),
+          r.hostMsPerIteration.toFixed(1),
+          String(Math.round(r.tokensPerSecond)),
+          ratioText(r.vsTorch),
+          ratioText(r.vsTorchRnn),
+          r.lossRelDiff.toExponential(1),
+        ]),
+        ...torch.map((t) =>
+          t.msPerIteration === undefined
+            ? [t.engine, "same math", String(t.unavailable), "–", "–", "–", "–", "–"]
+            : [
+              t.engine,
+              "same math",
+              t.msPerIteration.toFixed(1),
+              "–",
+              String(Math.round(t.tokensPerSecond!)),
+              ratioText(t.vsTorch),
+              ratioText(t.vsTorchRnn),
+              "–",
+            ]
+        ),
+      ],
     ),
   ];
   const profiles = rows.flatMap((r) =>

@@ -12,12 +12,12 @@
  */
 
 import { join } from "node:path";
-import type { TrainingData } from "../data/corpus.ts";
-import { type Environment, machineDescription } from "../report/machine.ts";
+import type { Environment } from "../report/machine.ts";
+import { markdownTable } from "../report/markdown.ts";
 import type { RunRecord } from "../run/run_dir.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { TrainerChoice } from "../train/trainers.ts";
-import { ratioText } from "./bench.ts";
+import { type BenchCommon, benchMachine, ratioText } from "./bench.ts";
 import { torchEndToEnd, type TorchImpl } from "./torch_baseline.ts";
 
 /** One engine's run of the chapter's program. */
@@ -57,33 +57,13 @@ export interface EndToEndResult {
 }
 
 /** What to run. */
-export interface EndToEndOptions {
-  /** The preset's name, passed to `deno task train --preset`. */
-  preset: string;
-  /** Its config, with the epochs to run. */
-  config: TrainConfig;
-  /** The corpus (PyTorch gets its indices and vocabulary). */
-  data: TrainingData;
-  /** rnnlab's backends, in order. */
-  backends: readonly string[];
+export interface EndToEndOptions extends BenchCommon {
   /** rnnlab's trainers (`auto`: the fastest on each backend). */
   trainers: readonly TrainerChoice[];
-  /** The Python that imports torch, or `undefined` to skip PyTorch. */
-  python?: string;
-  /** PyTorch's implementations (eager first: the ratios' yardstick). */
-  torchImpls: readonly TorchImpl[];
-  /** PyTorch's device. */
-  torchDevice: string;
   /** Where the run folders go. */
   workDir: string;
   /** The project's root (where `deno task` and `bench/torch_rnn.py` run). */
   root: string;
-  /** The machine and the software. */
-  environment: Environment;
-  /** The GPU, in words, when webgpu runs. */
-  gpu?: string;
-  /** Where progress lines go. */
-  log: (line: string) => void;
 }
 
 /** Runs `deno task train` for `backend` and `trainer` into `out`, timed as a whole. */
@@ -182,7 +162,7 @@ export async function runEndToEnd(opts: EndToEndOptions): Promise<EndToEndResult
     `totalSeconds, which also writes a checkpoint every epoch); "× PyTorch eager" divides by ` +
     `PyTorch eager's in the same run (lower is faster).`;
   return {
-    machine: machineDescription(opts.environment) + (opts.gpu ? `, GPU ${opts.gpu}` : ""),
+    machine: benchMachine(opts),
     environment: opts.environment,
     date: new Date().toISOString(),
     config,
@@ -194,19 +174,33 @@ export async function runEndToEnd(opts: EndToEndOptions): Promise<EndToEndResult
 /** The results as Markdown: the machine and the note, one row per engine. */
 export function endToEndMarkdown(result: EndToEndResult): string {
   const s = (x: number | undefined) => x?.toFixed(1) ?? "–";
+  const head = [
+    "engine",
+    "whole program s",
+    "training loop s",
+    "of which predictions",
+    "final perplexity",
+    "× PyTorch eager (program)",
+    "× PyTorch eager (loop)",
+  ];
   return [
     `Machine: ${result.machine}. ${result.note}`,
     "",
-    "| engine | whole program s | training loop s | of which predictions | final perplexity | × PyTorch eager (program) | × PyTorch eager (loop) |",
-    "|---|---|---|---|---|---|---|",
-    ...result.rows.map((r) =>
-      r.unavailable !== undefined
-        ? `| ${r.engine} | ${r.unavailable} | – | – | – | – | – |`
-        : `| ${r.engine} | ${s(r.processSeconds)} | ${s(r.loopSeconds)} | ` +
+    markdownTable(
+      head,
+      result.rows.map((r) =>
+        r.unavailable !== undefined ? [r.engine, r.unavailable, "–", "–", "–", "–", "–"] : [
+          r.engine,
+          s(r.processSeconds),
+          s(r.loopSeconds),
           `${r.predictionSeconds!.toFixed(2)} s (${
             (100 * r.predictionSeconds! / r.loopSeconds!).toFixed(1)
-          } %) | ${r.finalPerplexity?.toFixed(3) ?? "–"} | ${ratioText(r.vsTorch)} | ` +
-          `${ratioText(r.loopVsTorch)} |`
+          } %)`,
+          r.finalPerplexity?.toFixed(3) ?? "–",
+          ratioText(r.vsTorch),
+          ratioText(r.loopVsTorch),
+        ]
+      ),
     ),
   ].join("\n") + "\n";
 }

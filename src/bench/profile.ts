@@ -23,6 +23,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import { markdownTable } from "../report/markdown.ts";
 
 /** One kernel call as the profile recorded it. */
 export interface KernelCall {
@@ -188,14 +189,11 @@ function msText(ms: number): string {
 }
 
 /** A Markdown table of profile rows. */
-function rowTable(header: string, rows: readonly KernelRow[]): string[] {
-  return [
-    `| ${header} | ms | share of step | calls |`,
-    "|---|---|---|---|",
-    ...rows.map((r) =>
-      `| ${r.name} | ${msText(r.ms)} | ${(100 * r.share).toFixed(1)} % | ${r.calls} |`
-    ),
-  ];
+function rowTable(header: string, rows: readonly KernelRow[]): string {
+  return markdownTable(
+    [header, "ms", "share of step", "calls"],
+    rows.map((r) => [r.name, msText(r.ms), `${(100 * r.share).toFixed(1)} %`, String(r.calls)]),
+  );
 }
 
 /**
@@ -211,8 +209,8 @@ export function profileMarkdown(title: string, p: KernelProfile, timedMs: number
     `time: coverage ${(100 * p.coverage).toFixed(0)} % of the profiled step, ` +
     `${(100 * p.kernelMs / timedMs).toFixed(0)} % of the timed mean.`,
     "",
-    ...rowTable("kernel", p.byKernel),
+    rowTable("kernel", p.byKernel),
     "",
-    ...rowTable("kernel and sizes", p.byShape),
+    rowTable("kernel and sizes", p.byShape),
   ].join("\n");
 }

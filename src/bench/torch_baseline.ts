@@ -42,11 +42,12 @@ export interface TorchRun {
   seconds?: number;
   /** Of those, the predictions'. */
   predictionSeconds?: number;
-  /** The predictions of each printed epoch. */
-  predictions?: { epoch: number; texts: string[] }[];
 }
 
-/** The Pythons tried, in order, for one that imports torch. */
+/**
+ * The Pythons tried, in order, for one that imports torch (and, in the tests, for one with Jupyter):
+ * the first on `PATH`, then Debian's, which apt's `python3-*` packages serve.
+ */
 export const PYTHON_CANDIDATES: readonly string[] = ["python3", "/usr/bin/python3"];
 
 async function hasTorch(python: string): Promise<boolean> {

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Environment } from "./machine.ts";
+import { type Environment, formatBytes } from "./machine.ts";
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -105,10 +105,9 @@ export function figure(plot: Plot, caption?: string): Html {
 
 /** The machine and the software a run recorded, as a list. */
 export function environmentList(env: Environment): Html {
-  const gib = env.memoryBytes === null ? null : `${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`;
   return keyValues([
     ["CPU", env.cpu === null ? `${env.cores} cores` : `${env.cpu}, ${env.cores} cores`],
-    ["memory", gib],
+    ["memory", env.memoryBytes === null ? null : formatBytes(env.memoryBytes)],
     ["OS", `${env.os} ${env.arch}${env.osRelease ? ` (${env.osRelease})` : ""}`],
     [
       "rnnlab",

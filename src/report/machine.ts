@@ -3,6 +3,7 @@
  * (CPU, cores, memory, OS) and the software (rnnlab and its git commit, Deno, tfjs, onnxruntime).
  *
  * Each part is read where the task's permissions allow, and left `null` where they do not.
+ Sizes in bytes are written as {@linkcode formatBytes} writes them.
  *
  * @module
  */
@@ -104,12 +105,19 @@ export function environment(): Environment {
   };
 }
 
+/** `12.3 GiB` (with `gibDigits` decimals), or below a GiB `456 MiB` (rounded up). */
+export function formatBytes(bytes: number, gibDigits = 1): string {
+  return bytes >= 2 ** 30
+    ? `${(bytes / 2 ** 30).toFixed(gibDigits)} GiB`
+    : `${Math.ceil(bytes / 2 ** 20)} MiB`;
+}
+
 /**
  * `linux x86_64, 2 cores (AMD EPYC), 24 GiB, Deno 2.9.6`: OS, cores and CPU model where readable,
  * memory where readable, Deno version.
  */
 export function machineDescription(env: Environment = environment()): string {
   const cores = `${env.cores} cores${env.cpu ? ` (${env.cpu})` : ""}`;
-  const memory = env.memoryBytes ? `, ${Math.round(env.memoryBytes / 2 ** 30)} GiB` : "";
+  const memory = env.memoryBytes ? `, ${formatBytes(env.memoryBytes, 0)}` : "";
   return `${env.os} ${env.arch}, ${cores}${memory}, Deno ${env.deno}`;
 }

@@ -18,6 +18,7 @@
  */
 
 import { UsageError } from "../cli/errors.ts";
+import { formatBytes } from "../report/machine.ts";
 import type { BackendInfo } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { TrainerName } from "../train/trainers.ts";
@@ -48,13 +49,6 @@ export function estimateMemory(
     : 8 * params + 2 * t * h * h + 15.5 * activations;
   const largest = Math.max(h * h, v * h, t * b * v, t * b * h);
   return { totalBytes: 4 * floats, largestBytes: 4 * largest };
-}
-
-/** `12.3 GiB`, `456 MiB`. */
-export function formatBytes(bytes: number): string {
-  return bytes >= 2 ** 30
-    ? `${(bytes / 2 ** 30).toFixed(1)} GiB`
-    : `${Math.ceil(bytes / 2 ** 20)} MiB`;
 }
 
 /** What the active backend can hold. */

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { markdownTable } from "../report/markdown.ts";
 import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts";
 import type { RunRecord } from "../run/run_dir.ts";
 
@@ -250,17 +251,6 @@ export function summaryCsv(summary: Summary): string {
     ].map(csvField).join(",")
   );
   return [head.map(csvField).join(","), ...lines].join("\n") + "\n";
-}
-
-/** Text for a Markdown table cell: no pipes or line breaks. */
-function mdCell(text: string): string {
-  return text.replaceAll("|", "\\|").replace(/\r?\n/g, " ");
-}
-
-/** A Markdown table. */
-function markdownTable(head: string[], rows: string[][], right: boolean[] = []): string {
-  const rule = head.map((_, i) => right[i] ? "---:" : "---");
-  return [head, rule, ...rows].map((r) => `| ${r.map(mdCell).join(" | ")} |`).join("\n");
 }
 
 /** The runs table's columns: name, values, seed, status, epochs, times, perplexities. */

@@ -14,6 +14,7 @@ import type { ExerciseName } from "../contract.ts";
 import type { GradeReport } from "../grader.ts";
 import { sha256Text } from "../../io/sha256.ts";
 import { points, textReport, visible } from "../report.ts";
+import { markdownTable, mdCell } from "../../report/markdown.ts";
 
 /** How a submission's grading ended. */
 export type Status = "graded" | "error" | "timeout";
@@ -128,9 +129,14 @@ function fenced(text: string): string {
   return `${fence}text\n${text}\n${fence}`;
 }
 
+/** Markdown inline text escaped but for pipes and line breaks, which a table's `mdCell` escapes. */
+function escaped(text: string): string {
+  return visible(text).replace(/[\\`*_[\]<>#]/g, "\\$&");
+}
+
 /** Markdown inline text: escaped, on one line. */
 function inline(text: string): string {
-  return visible(text).replaceAll("\n", " ").replace(/[\\`*_[\]<>|#]/g, "\\$&");
+  return mdCell(escaped(text));
 }
 
 /**
@@ -188,7 +194,7 @@ export function summaryMarkdown(
       }).`,
       "",
     );
-    lines.push("## Totals", "", "| total | students | |", "| --- | ---: | --- |");
+    const bins: string[][] = [];
     const width = max / 10;
     for (let b = 0; b <= 10; b++) {
       const low = b * width;
@@ -196,16 +202,11 @@ export function summaryMarkdown(
         b === 10 ? t >= max : t >= low - 1e-9 && t < low + width - 1e-9
       ).length;
       const label = b === 10 ? points(max) : `[${points(low)}, ${points(low + width)})`;
-      lines.push(`| ${label} | ${inBin} | ${"█".repeat(inBin)} |`);
+      bins.push([label, String(inBin), "█".repeat(inBin)]);
     }
-    lines.push("");
+    lines.push("## Totals", "", markdownTable(["total", "students", ""], bins, [false, true]), "");
   }
-  lines.push(
-    "## Exercises",
-    "",
-    "| exercise | points | full marks | failed most often |",
-    "| --- | ---: | ---: | --- |",
-  );
+  const byExercise: string[][] = [];
   for (const e of exercises) {
     const full = records.filter((r) =>
       r.status !== "error" && (r.points[e] ?? 0) >= (maxPoints[e] ?? 0)
@@ -217,21 +218,29 @@ export function summaryMarkdown(
     const [worst, times] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ??
       [];
     const share = n === 0 ? "–" : `${full}/${n} (${Math.round((100 * full) / n)}%)`;
-    const failing = worst === undefined ? "–" : `${inline(worst)} (${times})`;
-    lines.push(`| ${e} | ${points(maxPoints[e] ?? 0)} | ${share} | ${failing} |`);
+    const failing = worst === undefined ? "–" : `${escaped(worst)} (${times})`;
+    byExercise.push([e, points(maxPoints[e] ?? 0), share, failing]);
   }
+  lines.push(
+    "## Exercises",
+    "",
+    markdownTable(
+      ["exercise", "points", "full marks", "failed most often"],
+      byExercise,
+      [false, true, true],
+    ),
+  );
   const problems = sortedByStudent(records).filter((r) => r.status !== "graded");
   if (problems.length > 0) {
     lines.push(
       "",
       "## Not graded, or stopped",
       "",
-      "| student | status | why |",
-      "| --- | --- | --- |",
+      markdownTable(
+        ["student", "status", "why"],
+        problems.map((r) => [escaped(r.student), r.status, escaped(r.note)]),
+      ),
     );
-    for (const r of problems) {
-      lines.push(`| ${inline(r.student)} | ${r.status} | ${inline(r.note)} |`);
-    }
   }
   if (notes.length > 0) lines.push("", "## Notes", "", ...notes.map((l) => `- ${inline(l)}`));
   return `${lines.join("\n")}\n`;
