@@ -168,6 +168,11 @@ Deno.test("summaries: mean ± sd over seeds of the complete runs; CSV quoted whe
   assert.equal(group.complete, 2);
   assert.equal(group.finalPerplexity?.mean, 15);
   assert.deepEqual(group.meanCurve, [30, 15]);
+  assert.equal(group.meanOf, 2);
+  // While no run of a setting is complete, its curve (for the plot) is the mean of those begun.
+  const [begun] = aggregate([row(0, "interrupted", 10), row(1, "pending", null)]);
+  assert.equal(begun.finalPerplexity, null);
+  assert.deepEqual([begun.meanCurve, begun.meanOf], [[20, 10], 1]);
   const csv = summaryCsv({
     format: "rnnlab-sweep-summary/1",
     plan: "",

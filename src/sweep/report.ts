@@ -35,26 +35,17 @@ import {
 } from "./summary.ts";
 
 /**
- * A curve per setting, named by its values (`random · epoch`, or `all runs` when only the seed
- * varies): the mean over its runs of each epoch's perplexity, over the runs that reached it
- * (complete runs only, when the setting has any).
+ * A curve per setting begun, named by its values (`random · epoch`, or `all runs` when only the
+ * seed varies): its mean curve over its seeds, from the summary's table over seeds (the complete
+ * runs', or the runs begun while none is complete).
  */
 function settingCurves(summary: Summary): PlotSeries[] {
-  const groups = new Map<string, SummaryRow[]>();
-  for (const row of summary.runs) {
-    if (row.curve.length === 0) continue;
-    const key = Object.values(row.values).join(" · ") || "all runs";
-    groups.set(key, [...groups.get(key) ?? [], row]);
-  }
-  return [...groups].map(([label, rows]) => {
-    const complete = rows.filter((r) => r.status === "complete");
-    const used = complete.length > 0 ? complete : rows;
-    const length = Math.max(...used.map((r) => r.curve.length));
-    const curve = Array.from({ length }, (_, e) => {
-      const at = used.filter((r) => r.curve.length > e).map((r) => r.curve[e]);
-      return { epoch: e + 1, perplexity: at.reduce((a, b) => a + b, 0) / at.length };
-    });
-    return { name: used.length > 1 ? `${label} (mean of ${used.length})` : label, curve };
+  return summary.aggregate.filter((a) => a.meanCurve.length > 0).map((a) => {
+    const label = Object.values(a.values).join(" · ") || "all runs";
+    return {
+      name: a.meanOf > 1 ? `${label} (mean of ${a.meanOf})` : label,
+      curve: a.meanCurve.map((perplexity, e) => ({ epoch: e + 1, perplexity })),
+    };
   });
 }
 

@@ -82,8 +82,13 @@ export interface AggregateRow {
   bestPerplexity: Spread | null;
   /** Seconds per epoch. */
   secondsPerEpoch: Spread | null;
-  /** The mean perplexity per epoch over the complete runs (for the plot). */
+  /**
+   * The mean perplexity of each epoch over the runs that reached it (for the plot): over the
+   * complete runs, or over the runs begun while none is complete.
+   */
   meanCurve: number[];
+  /** How many runs {@linkcode AggregateRow.meanCurve} is the mean of. */
+  meanOf: number;
 }
 
 /** `summary.json`. */
@@ -155,9 +160,10 @@ export function aggregate(rows: readonly SummaryRow[]): AggregateRow[] {
   }
   return [...groups.values()].map((group) => {
     const done = group.filter((r) => r.status === "complete");
-    const length = Math.max(0, ...done.map((r) => r.curve.length));
+    const used = done.length > 0 ? done : group.filter((r) => r.curve.length > 0);
+    const length = Math.max(0, ...used.map((r) => r.curve.length));
     const meanCurve = Array.from({ length }, (_, e) => {
-      const at = done.filter((r) => r.curve.length > e).map((r) => r.curve[e]);
+      const at = used.filter((r) => r.curve.length > e).map((r) => r.curve[e]);
       return at.reduce((a, b) => a + b, 0) / at.length;
     });
     return {
@@ -168,6 +174,7 @@ export function aggregate(rows: readonly SummaryRow[]): AggregateRow[] {
       bestPerplexity: spread(done.map((r) => r.bestPerplexity!)),
       secondsPerEpoch: spread(done.map((r) => r.secondsPerEpoch!)),
       meanCurve,
+      meanOf: used.length,
     };
   });
 }
