@@ -283,6 +283,20 @@ async function trainedRun(dir: string): Promise<string> {
   return copy;
 }
 
+Deno.test("a run recorded before runs had a status or a choice of trainer reads back as complete, on the reference trainer", async () => {
+  const dir = await tempDir();
+  const run = await trainedRun(dir);
+  const path = join(run, RUN_FILES.record);
+  const { status: _, trainer: __, ...old } = JSON.parse(await Deno.readTextFile(path));
+  await Deno.writeTextFile(path, JSON.stringify(old));
+  const { record } = await readRunDir(run);
+  assert.deepEqual([record.status, record.trainer], ["complete", "reference"]);
+  const compared = await runTask("compare", [run]);
+  assert.equal(compared.code, 0, compared.stderr);
+  assert.match(compared.stdout.split("\n")[2], / complete .* cpu +reference$/);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("run folders: a non-empty --out is refused unless --resume or --force; --force clears only a run's files", async () => {
   const dir = await tempDir();
   const run = await trainedRun(dir);

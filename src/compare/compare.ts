@@ -46,7 +46,7 @@ function recordValues(record: RunRecord): Record<string, string> {
   return {
     ...configFlagValues(record.config),
     backend: record.backend.name,
-    trainer: record.trainer ?? "reference",
+    trainer: record.trainer,
     dataset: record.dataset.version ?? record.dataset.sha256.slice(0, 12),
   };
 }
@@ -130,7 +130,7 @@ export function comparisonTable(runs: readonly ComparedRun[]): {
     return [
       label,
       ...keys.map((k) => values[k]),
-      record.status ?? "complete",
+      record.status,
       `${done}/${record.config.epochs}`,
       formatPerplexity(record.finalPerplexity),
       best ? `${formatPerplexity(best.perplexity)} (${best.epoch})` : "—",

@@ -259,7 +259,7 @@ export async function resumeTraining(dir: string, opts: ResumeOptions = {}): Pro
 /** Refuses to resume what cannot be: a diverged run, no epochs to add, another engine. */
 function checkResumable(
   dir: string,
-  status: RunStatus | undefined,
+  status: RunStatus,
   checkpoint: Checkpoint,
   epochs: number,
   opts: ResumeOptions,
@@ -376,9 +376,8 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
   const paramsFile = (sha256: string) => ({ file: dir ? RUN_FILES.params : "", sha256 });
   /** The plot and the report of `record`. */
   const views = async (record: Omit<RunRecord, "params">): Promise<RunViews> => {
-    const status = record.status ?? "complete";
-    const svg = await plot(status, record.divergence);
-    const narrow = await plot(status, record.divergence, true);
+    const svg = await plot(record.status, record.divergence);
+    const narrow = await plot(record.status, record.divergence, true);
     return { svg, html: runReportHtml(record, { wide: svg, narrow }, title) };
   };
   /** Keeps the state after an epoch (or before the first): in the folder, when there is one. */

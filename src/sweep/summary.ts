@@ -11,7 +11,7 @@
  */
 
 import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts";
-import type { RunRecord } from "../run/run_dir.ts";
+import type { RunRecord, RunStatus } from "../run/run_dir.ts";
 
 /** The value of `summary.json`'s `format` field. */
 export const SUMMARY_FORMAT = "rnnlab-sweep-summary/1";
@@ -20,7 +20,7 @@ export const SUMMARY_FORMAT = "rnnlab-sweep-summary/1";
  * Where a run of a sweep stands: a run's own status, or `pending` (not started), `failed` (its
  * process ended in an error; the row says which) or `missing` (its shard was not collected).
  */
-export type RowStatus = NonNullable<RunRecord["status"]> | "pending" | "failed" | "missing";
+export type RowStatus = RunStatus | "pending" | "failed" | "missing";
 
 /** One run of a sweep. */
 export interface SummaryRow {
@@ -119,7 +119,7 @@ export function summaryRow(
     ? "failed"
     : record === undefined
     ? "pending"
-    : record.status ?? "complete";
+    : record.status;
   return {
     name: run.name,
     dir: run.dir,
@@ -137,7 +137,7 @@ export function summaryRow(
     curve: curve.map((r) => r.perplexity),
     predictions: record ? latestPredictions(record)?.pairs ?? [] : [],
     backend: record?.backend.name ?? null,
-    trainer: record ? record.trainer ?? "reference" : null,
+    trainer: record?.trainer ?? null,
   };
 }
 

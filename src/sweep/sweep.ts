@@ -365,7 +365,7 @@ export async function runSweep(
       const record = await recordOf(at);
       const done = record?.curve.length ?? 0;
       const finished = record !== undefined && (record.status === "diverged" ||
-        ((record.status ?? "complete") === "complete" && done >= run.config.epochs));
+        (record.status === "complete" && done >= run.config.epochs));
       if (finished) {
         skipped++;
         delete state.failures[run.name];
