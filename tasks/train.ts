@@ -91,7 +91,7 @@ async function main(args: string[]) {
       : userPath(flags.out);
     run = await runTraining(config, {
       corpus,
-      backend: backend ?? "auto",
+      backend,
       trainer,
       out: dir,
       force: flags.force,

@@ -294,7 +294,7 @@ export async function expandPlan(spec: PlanSpec, where = "the plan"): Promise<Pl
     }
     const values: Record<string, string> = {
       ...configFlagValues(config),
-      backend: choices.backend ?? "auto",
+      backend: choices.backend,
       trainer: choices.trainer ?? "auto",
       ...(flags.dataset !== undefined && { dataset: String(flags.dataset) }),
       ...(flags.data !== undefined && { data: String(flags.data) }),

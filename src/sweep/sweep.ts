@@ -95,18 +95,14 @@ export async function checkPlan(plan: Plan, shard?: Shard): Promise<CheckedPlan>
   let active: { choice: string; started: Awaited<ReturnType<typeof selectBackend>> } | undefined;
   // Grouped by backend, so that each starts once; the estimates keep the plan's order.
   const order = plan.runs.filter((r) => inShard(r.index, shard)).sort((a, b) =>
-    (a.choices.backend ?? "auto").localeCompare(b.choices.backend ?? "auto")
+    a.choices.backend.localeCompare(b.choices.backend)
   );
   for (const run of order) {
-    const choice = run.choices.backend ?? "auto";
+    const choice = run.choices.backend;
     if (active?.choice !== choice) {
       active = { choice, started: await selectBackend(choice).catch(named(run)) };
     }
-    const { data, engine } = await prepareRun(
-      run.config,
-      { ...run.choices, backend: choice },
-      active.started,
-    )
+    const { data, engine } = await prepareRun(run.config, run.choices, active.started)
       .catch(named(run));
     memoryBytes[run.index] =
       estimateMemory(run.config, data.vocab.idxToChar.length, engine.trainer).totalBytes;
