@@ -216,6 +216,9 @@ Deno.test("deno task sweep: bad input is one line and exit 2 before any run star
   const dir = await tempDir();
   const plan = join(dir, "plan.json");
   await Deno.writeTextFile(plan, JSON.stringify({ grid: { hidden: [8] }, sweeps: 2 }));
+  // Not JSON, over lines: the parser's message quotes them, line breaks and all.
+  const broken = join(dir, "broken.json");
+  await Deno.writeTextFile(broken, '{\n  "grid": x,\n  "seeds": [0]\n}\n');
   const out = join(dir, "out");
   const cases: [string[], RegExp, string[]?][] = [
     [
@@ -238,6 +241,11 @@ Deno.test("deno task sweep: bad input is one line and exit 2 before any run star
       TINY.filter((_, i) => TINY[i] !== "--corpus-chars" && TINY[i - 1] !== "--corpus-chars"),
     ],
     [["--plan", plan], /plan\.json: unknown field 'sweeps'/],
+    [
+      ["--plan", join(dir, "none.json")],
+      /^error: --plan .*none\.json cannot be read: no such file$/,
+    ],
+    [["--plan", broken], /^error: --plan .*broken\.json is not valid JSON$/],
     [["--seeds", "1,x"], /^error: --seeds must be integers/],
     [["--jobs", "0"], /^error: --jobs must be in \[1, 256\], got 0$/],
     [["--shard", "2/2"], /^error: shard index 2 \(from --shard 2\/2\) is not below the 2 shards/],
@@ -249,6 +257,13 @@ Deno.test("deno task sweep: bad input is one line and exit 2 before any run star
     );
     assert.equal(await Deno.stat(out).then(() => true, () => false), false, `${args}: --out made`);
   }
+  // A sweep folder's own plan.json, not valid JSON: named as it is, not as a --plan.
+  await Deno.mkdir(out);
+  await Deno.copyFile(broken, join(out, "plan.json"));
+  assertUsageError(
+    await runTask("sweep", ["--out", out]),
+    /^error: \/.*\/out\/plan\.json is not valid JSON$/,
+  );
   await Deno.remove(dir, { recursive: true });
 });
 

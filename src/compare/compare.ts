@@ -10,6 +10,7 @@
 
 import { basename, join, relative, resolve } from "node:path";
 import { UsageError } from "../cli/errors.ts";
+import { exists, readJson } from "../cli/paths.ts";
 import {
   chinese,
   environmentList,
@@ -27,7 +28,7 @@ import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts
 import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
 import { configFlagValues } from "../run/train_flags.ts";
 import { SWEEP_FILES } from "../sweep/sweep.ts";
-import type { Summary } from "../sweep/summary.ts";
+import { type Summary, SUMMARY_FORMAT } from "../sweep/summary.ts";
 
 /** A run to compare. */
 export interface ComparedRun {
@@ -51,17 +52,15 @@ function recordValues(record: RunRecord): Record<string, string> {
   };
 }
 
-/** Whether `path` exists. */
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
-}
-
 /** The run folders a folder stands for: itself, or a sweep's runs (in its summary's order). */
 async function runFolders(dir: string): Promise<string[]> {
   if (await exists(join(dir, RUN_FILES.record))) return [dir];
   const summaryPath = join(dir, SWEEP_FILES.summaryJson);
-  if (await exists(summaryPath)) {
-    const summary: Summary = JSON.parse(await Deno.readTextFile(summaryPath));
+  const summary = await readJson<Summary>(summaryPath);
+  if (summary !== undefined) {
+    if (summary?.format !== SUMMARY_FORMAT) {
+      throw new UsageError(`${summaryPath} is not an ${SUMMARY_FORMAT} summary`);
+    }
     const dirs = summary.runs.filter((r) => r.dir !== "").map((r) => join(dir, r.dir));
     const found = [];
     for (const d of dirs) if (await exists(join(d, RUN_FILES.record))) found.push(d);

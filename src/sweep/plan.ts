@@ -16,6 +16,7 @@
  */
 
 import { UsageError } from "../cli/errors.ts";
+import { readJson } from "../cli/paths.ts";
 import { sha256Hex } from "../io/sha256.ts";
 import {
   configFlagValues,
@@ -321,20 +322,12 @@ export function planJson(runs: readonly Pick<PlannedRun, "flags">[]): string {
   return JSON.stringify(spec, null, 2) + "\n";
 }
 
-/** Reads a plan file; a missing or malformed one is a one-line {@linkcode UsageError}. */
-export async function readPlanFile(path: string): Promise<PlanSpec> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    const why = err instanceof Deno.errors.NotFound ? "no such file" : (err as Error).message;
-    throw new UsageError(`--plan ${path} cannot be read: ${why}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--plan ${path} is not valid JSON: ${(err as Error).message}`);
-  }
+/**
+ * Reads a plan file; a missing or malformed one is a one-line {@linkcode UsageError} naming `what`
+ * (`--plan FILE` by default).
+ */
+export async function readPlanFile(path: string, what = `--plan ${path}`): Promise<PlanSpec> {
+  const value = await readJson<unknown>(path, what);
+  if (value === undefined) throw new UsageError(`${what} cannot be read: no such file`);
   return checkPlanSpec(value, path);
 }

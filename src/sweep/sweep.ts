@@ -20,7 +20,7 @@
 
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { UsageError } from "../cli/errors.ts";
-import { fsReason } from "../cli/paths.ts";
+import { exists, fsReason, readJson } from "../cli/paths.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { estimateMemory, formatBytes } from "../run/limits.ts";
 import { lockRunDir, type RunLock } from "../run/lock.ts";
@@ -125,27 +125,6 @@ export function memoryWarning(checked: CheckedPlan, workers: number): string | u
     `${formatBytes(available)} available; a lower --jobs may be faster`;
 }
 
-/** Reads a JSON file, or `undefined` when it does not exist. */
-async function readJson<T>(path: string): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw new UsageError(`${path} cannot be read: ${fsReason(err)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UsageError(`${path} is not valid JSON`);
-  }
-}
-
-/** Whether `path` exists. */
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
-}
-
 /**
  * Reads `plan.json` in `dir`, or `undefined` when there is none. Its digest is recomputed from the
  * runs it lists, so an edited plan is another plan.
@@ -153,7 +132,7 @@ async function exists(path: string): Promise<boolean> {
 export async function readFolderPlan(dir: string): Promise<Plan | undefined> {
   const path = join(dir, SWEEP_FILES.plan);
   if (!(await exists(path))) return undefined;
-  return await expandPlan(await readPlanFile(path), path);
+  return await expandPlan(await readPlanFile(path, path), path);
 }
 
 /** Writes `plan.json` into `dir` (created), or checks that the one there is the same plan. */
