@@ -558,6 +558,16 @@ Deno.test("outputs that cannot be written are one plain line and exit 2, for eve
       ["--torch", "none", "--results", "/proc/rnnlab"],
       /^error: --results \/proc\/rnnlab cannot be written: /,
     ],
+    [
+      "sweep",
+      ["--seeds", "0", "--plan-only", "--out", "/proc/rnnlab"],
+      /^error: --out \/proc\/rnnlab cannot be written: that place/,
+    ],
+    [
+      "sweep",
+      [...small("cpu"), "--seeds", "0", "--jobs", "1", "--out", "/proc/rnnlab"],
+      /^error: --out \/proc\/rnnlab cannot be written: that place/,
+    ],
   ];
   for (const [name, args, pattern] of cases) assertOneLine(await runTask(name, args), 2, pattern);
   // grade's --results must name a folder that exists (Deno cannot even look into /proc): one that

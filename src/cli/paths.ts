@@ -42,12 +42,25 @@ export function fsReason(err: unknown): string {
 }
 
 /**
- * Makes sure the folder `dir` exists (creating it and its parents) and that a file can be written
- * in it; otherwise a one-line {@linkcode UsageError} naming `flag`. Returns the folder.
+ * Makes sure the folder `dir` exists, creating it and its parents; otherwise a one-line
+ * {@linkcode UsageError} naming `flag`. Returns the folder.
  */
-export async function writableDir(flag: string, dir: string): Promise<string> {
+export async function makeDir(flag: string, dir: string): Promise<string> {
   try {
     await Deno.mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`${flag} ${dir} cannot be written: ${fsReason(err)}`);
+  }
+  return dir;
+}
+
+/**
+ * Makes sure the folder `dir` exists ({@linkcode makeDir}) and that a file can be written in it;
+ * otherwise a one-line {@linkcode UsageError} naming `flag`. Returns the folder.
+ */
+export async function writableDir(flag: string, dir: string): Promise<string> {
+  await makeDir(flag, dir);
+  try {
     const probe = resolve(dir, `.write-test-${crypto.randomUUID()}`);
     await Deno.writeTextFile(probe, "");
     await Deno.remove(probe);

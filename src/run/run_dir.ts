@@ -19,7 +19,7 @@
 
 import { join } from "node:path";
 import { UsageError } from "../cli/errors.ts";
-import { fsReason } from "../cli/paths.ts";
+import { fsReason, makeDir } from "../cli/paths.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 import { sha256Hex } from "../io/sha256.ts";
@@ -139,12 +139,7 @@ function isRunFile(name: string): boolean {
  * Throws a one-line {@linkcode UsageError}; the lock is released on any error.
  */
 export async function openNewRunDir(dir: string, force = false): Promise<RunLock> {
-  try {
-    await Deno.mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new UsageError(`--out ${dir} cannot be written: ${fsReason(err)}`);
-  }
-  const lock = await lockRunDir(dir);
+  const lock = await lockRunDir(await makeDir("--out", dir));
   try {
     const names: string[] = [];
     for await (const entry of Deno.readDir(dir)) {

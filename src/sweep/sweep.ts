@@ -20,7 +20,7 @@
 
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { UsageError } from "../cli/errors.ts";
-import { exists, fsReason, readJson } from "../cli/paths.ts";
+import { exists, fsReason, makeDir, readJson } from "../cli/paths.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { estimateMemory, formatBytes } from "../run/limits.ts";
 import { lockRunDir, type RunLock } from "../run/lock.ts";
@@ -137,12 +137,7 @@ export async function readFolderPlan(dir: string): Promise<Plan | undefined> {
 
 /** Writes `plan.json` into `dir` (created), or checks that the one there is the same plan. */
 export async function writeFolderPlan(dir: string, plan: Plan): Promise<void> {
-  try {
-    await Deno.mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new UsageError(`--out ${dir} cannot be written: ${fsReason(err)}`);
-  }
-  const there = await readFolderPlan(dir);
+  const there = await readFolderPlan(await makeDir("--out", dir));
   if (there === undefined) {
     await writeFileAtomic(join(dir, SWEEP_FILES.plan), planJson(plan.runs));
   } else if (there.digest !== plan.digest) {
@@ -179,12 +174,7 @@ export async function openSweepFolder(
   shard: Shard | undefined,
 ): Promise<SweepFolder> {
   const dir = shard ? join(out, shardFolderName(shard)) : out;
-  try {
-    await Deno.mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new UsageError(`--out ${dir} cannot be written: ${fsReason(err)}`);
-  }
-  const lock = await lockRunDir(dir, "sweep folder");
+  const lock = await lockRunDir(await makeDir("--out", dir), "sweep folder");
   try {
     const names: string[] = [];
     for await (const e of Deno.readDir(dir)) names.push(e.name);
