@@ -342,7 +342,7 @@ Deno.test("deno task sweep: Ctrl-C stops every worker cleanly and a rerun contin
   const straight = await runTask("sweep", [...args, "--out", join(dir, "straight")]);
   assert.equal(straight.code, 0, straight.stderr);
 
-  const out = join(dir, "stopped");
+  const out = join(dir, "stopped sweep"); // a path that a pasted command must quote
   // The task's own command line (deno task would stand between the signal and the sweep).
   const task: string = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))).tasks.sweep;
   const command = task.replace(/^deno run /, `run --config ${ROOT}deno.json `)
@@ -374,7 +374,7 @@ Deno.test("deno task sweep: Ctrl-C stops every worker cleanly and a rerun contin
   assert.equal(status.code, 130, stdout + stderr);
   assert.match(
     stderr,
-    /^Interrupted; the epochs done are kept\. Continue with:\n {2}deno task sweep --out /m,
+    /^Interrupted; the epochs done are kept\. Continue with:\n {2}deno task sweep --out '\/.*\/stopped sweep'\n/m,
   );
   const stopped = await summaryOf(out);
   assert.ok(stopped.runs.some((r) => r.status === "interrupted"), JSON.stringify(stopped.runs));

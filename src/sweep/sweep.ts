@@ -20,7 +20,7 @@
 
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { UsageError } from "../cli/errors.ts";
-import { exists, fsReason, makeDir, readJson } from "../cli/paths.ts";
+import { exists, fsReason, makeDir, readJson, shellWord } from "../cli/paths.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { estimateMemory, formatBytes } from "../run/limits.ts";
 import { lockRunDir, type RunLock } from "../run/lock.ts";
@@ -144,7 +144,7 @@ export async function writeFolderPlan(dir: string, plan: Plan): Promise<void> {
     throw new UsageError(
       `--out ${dir} holds another sweep (its plan.json has ${there.runs.length} runs, this plan ` +
         `${plan.runs.length}, and they differ); choose another --out, or rerun it with its own ` +
-        `plan: deno task sweep --out ${dir}`,
+        `plan: deno task sweep --out ${shellWord(dir)}`,
     );
   }
 }
