@@ -23,7 +23,7 @@ import {
   statusCell,
 } from "../report/html.ts";
 import { machineDescription } from "../report/machine.ts";
-import { curvesSvg } from "../report/plot.ts";
+import { plotPair } from "../report/plot.ts";
 import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts";
 import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
 import { configFlagValues } from "../run/train_flags.ts";
@@ -166,10 +166,7 @@ export async function comparisonHtml(runs: readonly ComparedRun[]): Promise<stri
     name: r.label,
     curve: r.record.curve.map(({ epoch, perplexity }) => ({ epoch, perplexity })),
   }));
-  const plot = {
-    wide: await curvesSvg({ title: "perplexity", series }),
-    narrow: await curvesSvg({ title: [], series, width: 290 }),
-  };
+  const plot = await plotPair({ title: "perplexity", series });
   const table = comparisonTable(runs);
   const statusAt = table.head.indexOf("status");
   const machines = new Map<string, string[]>();

@@ -23,7 +23,7 @@ import { checkPrefix, MAX_PREDICT_CHARS, predictRnnBatch } from "../model/predic
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
 import { readChapterCurve, sameSetting, stateInitMismatch } from "../report/chapter.ts";
 import { environment, machineDescription } from "../report/machine.ts";
-import { perplexitySvg } from "../report/plot.ts";
+import { plotPair } from "../report/plot.ts";
 import { Progress } from "../report/progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
 import { PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
@@ -344,17 +344,16 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
       machine: machineDescription(env),
     }],
   });
-  /** The curve as it stands, as an SVG document (for a phone's page: untitled and narrow). */
-  const plot = (status: RunStatus, diverged?: RunRecord["divergence"], narrow = false) => {
+  /** The curve as it stands, for a laptop and for a phone. */
+  const plot = (status: RunStatus, diverged?: RunRecord["divergence"]) => {
     const done = curve[curve.length - 1]?.epoch ?? 0;
     const subtitle = status === "running"
       ? `running: ${done} of ${config.epochs} epochs done`
       : status === "interrupted"
       ? `interrupted after ${done} of ${config.epochs} epochs`
       : undefined;
-    return perplexitySvg({
-      title: narrow ? [] : title,
-      width: narrow ? 290 : undefined,
+    return plotPair({
+      title,
       curve,
       chapter,
       epochs: status === "running" ? config.epochs : undefined,
@@ -376,9 +375,8 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
   const paramsFile = (sha256: string) => ({ file: dir ? RUN_FILES.params : "", sha256 });
   /** The plot and the report of `record`. */
   const views = async (record: Omit<RunRecord, "params">): Promise<RunViews> => {
-    const svg = await plot(record.status, record.divergence);
-    const narrow = await plot(record.status, record.divergence, true);
-    return { svg, html: runReportHtml(record, { wide: svg, narrow }, title) };
+    const both = await plot(record.status, record.divergence);
+    return { svg: both.wide, html: runReportHtml(record, both, title) };
   };
   /** Keeps the state after an epoch (or before the first): in the folder, when there is one. */
   const keep = async (params: ParamArrays, sampler: PyRandomState | null, withViews: boolean) => {

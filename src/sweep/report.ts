@@ -25,7 +25,7 @@ import {
   statusCell,
 } from "../report/html.ts";
 import { machineDescription } from "../report/machine.ts";
-import { curvesSvg, type PlotSeries } from "../report/plot.ts";
+import { plotPair, type PlotSeries } from "../report/plot.ts";
 import {
   aggregateTable,
   countStatuses,
@@ -80,10 +80,7 @@ export async function sweepPlot(summary: Summary, title: string): Promise<Plot> 
   const series = settingCurves(summary);
   const legendTitle = summary.varying.join(" · ") || undefined;
   const heading = [title, "perplexity by setting (mean over seeds)"];
-  return {
-    wide: await curvesSvg({ title: heading, series, legendTitle }),
-    narrow: await curvesSvg({ title: [], series, legendTitle, width: 290 }),
-  };
+  return await plotPair({ title: heading, series, legendTitle });
 }
 
 /** The sweep's page, with its plot. */
