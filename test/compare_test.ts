@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { TrainConfig } from "../mod.ts";
-import { differingKeys, loadRuns } from "../src/compare/compare.ts";
+import { loadRuns } from "../src/compare/compare.ts";
+import { differingKeys } from "../src/run/train_flags.ts";
 import { runTraining } from "../src/run/run.ts";
 import { runTask, tinyConfig } from "./_helpers.ts";
 

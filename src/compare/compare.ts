@@ -26,7 +26,7 @@ import { machineDescription } from "../report/machine.ts";
 import { plotPair } from "../report/plot.ts";
 import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts";
 import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
-import { configFlagValues } from "../run/train_flags.ts";
+import { configFlagValues, differingKeys } from "../run/train_flags.ts";
 import { SWEEP_FILES } from "../sweep/sweep.ts";
 import { type Summary, SUMMARY_FORMAT } from "../sweep/summary.ts";
 
@@ -96,12 +96,6 @@ export async function loadRuns(dirs: readonly string[]): Promise<ComparedRun[]> 
       : names[i];
     return { label, dir, record, values: recordValues(record) };
   }));
-}
-
-/** The settings whose values differ between the runs, in flag order. */
-export function differingKeys(runs: readonly ComparedRun[]): string[] {
-  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.values)))];
-  return keys.filter((k) => new Set(runs.map((r) => r.values[k])).size > 1);
 }
 
 /** The comparison table: the runs, the settings that differ, the results and where they ran. */

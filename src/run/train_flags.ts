@@ -178,3 +178,12 @@ export function configFlagValues(config: TrainConfig): Record<ConfigValueFlag, s
     prefixes: config.prefixes.join(","),
   };
 }
+
+/**
+ * The settings whose values differ between `runs` (each run's settings by flag name, as
+ * {@linkcode configFlagValues} gives them and more), in the order they first appear.
+ */
+export function differingKeys(runs: readonly { values: Record<string, string> }[]): string[] {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.values)))];
+  return keys.filter((k) => new Set(runs.map((r) => r.values[k])).size > 1);
+}

@@ -21,6 +21,7 @@ import { sha256Hex } from "../io/sha256.ts";
 import {
   configFlagValues,
   configFromFlags,
+  differingKeys,
   parseTrainFlags,
   RUN_FLAG_NAMES,
   RUN_FLAGS,
@@ -302,10 +303,8 @@ export async function expandPlan(spec: PlanSpec, where = "the plan"): Promise<Pl
     };
     return { index, name: "", flags, config, choices, values };
   });
-  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.values)))];
   // The settings that vary, in flag order with the seed last (it names runs of one setting).
-  const varying = keys.filter((k) => new Set(runs.map((r) => r.values[k])).size > 1)
-    .sort((a, b) => Number(a === "seed") - Number(b === "seed"));
+  const varying = differingKeys(runs).sort((a, b) => Number(a === "seed") - Number(b === "seed"));
   const width = String(Math.max(runs.length - 1, 0)).length;
   for (const run of runs) {
     run.name = [
