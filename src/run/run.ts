@@ -108,7 +108,7 @@ export interface TrainedRun {
 }
 
 /** Checks the parts of a config that depend on the data, as one-line usage errors. */
-export function checkConfigAgainstData(config: TrainConfig, data: TrainingData): void {
+function checkConfigAgainstData(config: TrainConfig, data: TrainingData): void {
   if (config.predLen > MAX_PREDICT_CHARS) {
     throw new UsageError(`--pred-len must be in [0, ${MAX_PREDICT_CHARS}], got ${config.predLen}`);
   }
@@ -123,7 +123,7 @@ export function checkConfigAgainstData(config: TrainConfig, data: TrainingData):
 }
 
 /** The chapter's line for a printed epoch: `Epoch 20. Perplexity 219.426268`, then ` -  <text>`. */
-export function chapterLines(record: EpochRecord): string[] {
+function chapterLines(record: EpochRecord): string[] {
   return [
     `Epoch ${record.epoch}. Perplexity ${record.perplexity.toFixed(6)}`,
     ...(record.predictions ?? []).map((p) => ` -  ${p}`),
