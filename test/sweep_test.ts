@@ -40,6 +40,10 @@ function assertUsageError(res: { code: number; stdout: string; stderr: string },
   assert.equal(res.stdout, "");
 }
 
+/** A sweep report's table of machines: one, on which all 4 runs ran. */
+const MACHINE_OF_4 =
+  /<th>machine<\/th><th>runs<\/th><\/tr><\/thead><tbody><tr><td>[^<]+<\/td><td class="num">4<\/td><\/tr><\/tbody>/;
+
 /** summary.json of the sweep folder `dir`. */
 async function summaryOf(dir: string): Promise<Summary> {
   return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
@@ -314,6 +318,9 @@ Deno.test("deno task sweep: runs on workers into ordinary run folders, summarise
   for (const f of ["report.html", "plan.json", "sweep.json", "logs/0_lr=0.1_seed=0.log"]) {
     assert.ok((await Deno.stat(join(out, f))).isFile, f);
   }
+  // Each setting's mean curve, plotted; the machine the runs ran on, counted.
+  assert.match(await Deno.readTextFile(join(out, "curves.svg")), /0\.2 \(mean of 2\)/);
+  assert.match(await Deno.readTextFile(join(out, "report.html")), MACHINE_OF_4);
 
   const again = await runTask("sweep", [...args, "--out", out]);
   assert.equal(again.code, 0, again.stderr);
@@ -472,6 +479,6 @@ Deno.test("deno task sweep: --plan-only, N shards (I from --shard, Slurm from 1,
     "shard-2-of-3",
     "shard-0-of-3",
   ]);
-  assert.ok((await Deno.stat(join(out, "report.html"))).isFile);
+  assert.match(await Deno.readTextFile(join(out, "report.html")), MACHINE_OF_4);
   await Deno.remove(dir, { recursive: true });
 });

@@ -6,8 +6,6 @@
  * @module
  */
 
-import { join } from "node:path";
-import { readRecord } from "../run/run_dir.ts";
 import {
   type Cell,
   chinese,
@@ -24,7 +22,7 @@ import {
   type Section,
   statusCell,
 } from "../report/html.ts";
-import { machineDescription } from "../report/machine.ts";
+import { type Environment, machineDescription } from "../report/machine.ts";
 import { plotPair, type PlotSeries } from "../report/plot.ts";
 import {
   aggregateTable,
@@ -57,21 +55,16 @@ function runLink(row: SummaryRow): Html {
 }
 
 /** The machines the runs ran on, with how many runs each, and the software of the first. */
-async function machines(dir: string, summary: Summary): Promise<Html[]> {
+function machines(environments: readonly Environment[]): Html[] {
+  if (environments.length === 0) return [keyValues([["machines", "no run has started yet"]])];
   const counts = new Map<string, number>();
-  let first;
-  for (const row of summary.runs) {
-    if (row.dir === "" || row.epochs === 0) continue;
-    const record = await readRecord(join(dir, row.dir)).catch(() => undefined);
-    if (!record) continue;
-    first ??= record.environment;
-    const machine = machineDescription(record.environment);
+  for (const env of environments) {
+    const machine = machineDescription(env);
     counts.set(machine, (counts.get(machine) ?? 0) + 1);
   }
-  if (first === undefined) return [keyValues([["machines", "no run has started yet"]])];
   return [
     htmlTable(["machine", "runs"], [...counts].map(([m, n]) => [m, n])),
-    environmentList(first),
+    environmentList(environments[0]),
   ];
 }
 
@@ -83,13 +76,16 @@ export async function sweepPlot(summary: Summary, title: string): Promise<Plot> 
   return await plotPair({ title: heading, series, legendTitle });
 }
 
-/** The sweep's page, with its plot. */
-export async function sweepReportHtml(
-  dir: string,
+/**
+ * The sweep's page, with its plot, and the machines and software that `environments` (those of
+ * the runs begun, in the summary's order) name.
+ */
+export function sweepReportHtml(
   summary: Summary,
   title: string,
   plot: Plot,
-): Promise<string> {
+  environments: readonly Environment[],
+): string {
   const runs = runsTable(summary);
   const over = aggregateTable(summary);
   const numeric = (cells: string[], right: boolean[]): Cell[] =>
@@ -128,7 +124,7 @@ export async function sweepReportHtml(
         { stack: true },
       ),
     },
-    { heading: "Machines and software", body: await machines(dir, summary) },
+    { heading: "Machines and software", body: machines(environments) },
   ];
   return htmlPage({
     title,

@@ -26,6 +26,7 @@ import { estimateMemory, formatBytes } from "../run/limits.ts";
 import { lockRunDir, type RunLock } from "../run/lock.ts";
 import { prepareRun } from "../run/run.ts";
 import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
+import type { Environment } from "../report/machine.ts";
 import { selectBackend } from "../train/backend.ts";
 import {
   expandPlan,
@@ -226,6 +227,12 @@ async function recordOf(dir: string): Promise<RunRecord | undefined> {
   return await readRecord(dir);
 }
 
+/** A summary row, with the record it was made from (`undefined` when there is none). */
+interface RecordedRow {
+  row: SummaryRow;
+  record: RunRecord | undefined;
+}
+
 /** The summary row of `run`, whose folder is `dir`, for a summary written in `summaryDir`. */
 async function rowOf(
   run: PlannedRun,
@@ -233,9 +240,9 @@ async function rowOf(
   dir: string,
   summaryDir: string,
   error: string | undefined,
-): Promise<SummaryRow> {
+): Promise<RecordedRow> {
   const record = await recordOf(dir);
-  return summaryRow(
+  const row = summaryRow(
     {
       name: run.name,
       dir: relative(summaryDir, dir) || ".",
@@ -247,10 +254,27 @@ async function rowOf(
     record,
     error,
   );
+  return { row, record };
+}
+
+/** A sweep's summary, and the environments of its runs begun, which its report lists. */
+interface Summarised {
+  summary: Summary;
+  environments: Environment[];
+}
+
+/** The summary of `plan` from its rows, each read once. */
+function summarised(plan: Plan, rows: readonly RecordedRow[]): Summarised {
+  return {
+    summary: makeSummary(plan.digest, plan.varying, rows.map((r) => r.row)),
+    environments: rows.flatMap(({ record }) =>
+      record !== undefined && record.curve.length > 0 ? [record.environment] : []
+    ),
+  };
 }
 
 /** Writes the summary files, the plot and the report into `dir`, each atomically. */
-async function writeSummary(dir: string, summary: Summary): Promise<void> {
+async function writeSummary(dir: string, { summary, environments }: Summarised): Promise<void> {
   const title = `Sweep ${basename(resolve(dir))}`;
   await writeFileAtomic(
     join(dir, SWEEP_FILES.summaryJson),
@@ -262,7 +286,7 @@ async function writeSummary(dir: string, summary: Summary): Promise<void> {
   await writeFileAtomic(join(dir, SWEEP_FILES.plot), plot.wide);
   await writeFileAtomic(
     join(dir, SWEEP_FILES.report),
-    await sweepReportHtml(dir, summary, title, plot),
+    sweepReportHtml(summary, title, plot, environments),
   );
 }
 
@@ -272,7 +296,7 @@ function share(folder: Pick<SweepFolder, "plan" | "shard">): PlannedRun[] {
 }
 
 /** The summary of a sweep folder as it stands. */
-async function summarise(folder: SweepFolder): Promise<Summary> {
+async function summarise(folder: SweepFolder): Promise<Summarised> {
   const rows = await Promise.all(
     share(folder).map((r) =>
       rowOf(
@@ -284,7 +308,7 @@ async function summarise(folder: SweepFolder): Promise<Summary> {
       )
     ),
   );
-  return makeSummary(folder.plan.digest, folder.plan.varying, rows);
+  return summarised(folder.plan, rows);
 }
 
 /** What a sweep session did. */
@@ -363,9 +387,9 @@ export async function runSweep(
       if (failed) state.failures[run.name] = result.error ?? `exit code ${result.code}`;
       else delete state.failures[run.name];
       await writeFileAtomic(join(dir, SWEEP_FILES.state), JSON.stringify(state, null, 2) + "\n");
-      const row = await rowOf(run, plan.varying, runDir(dir, run), dir, state.failures[run.name]);
-      display.ended(run.name, endLine(row));
-      await writeSummary(dir, await summarise(folder));
+      const now = await summarise(folder);
+      display.ended(run.name, endLine(now.summary.runs.find((r) => r.name === run.name)!));
+      await writeSummary(dir, now);
     };
     await runPool(jobs, {
       workers: opts.workers,
@@ -375,9 +399,9 @@ export async function runSweep(
       onResult,
     });
     display.close();
-    const summary = await summarise(folder);
-    await writeSummary(dir, summary);
-    return { summary, interrupted: opts.signal.aborted };
+    const end = await summarise(folder);
+    await writeSummary(dir, end);
+    return { summary: end.summary, interrupted: opts.signal.aborted };
   } finally {
     folder.lock.release();
   }
@@ -436,27 +460,25 @@ export async function collectSweep(dirs: readonly string[], out: string): Promis
     }
   }
   await writeFolderPlan(out, plan!);
-  const rows = await Promise.all(plan!.runs.map(async (run) => {
+  const rows = await Promise.all(plan!.runs.map(async (run): Promise<RecordedRow> => {
     const from = covered.get(run.index);
     if (from === undefined) {
-      return {
-        ...summaryRow(
-          {
-            name: run.name,
-            dir: "",
-            values: run.values,
-            seed: run.config.seed,
-            epochs: run.config.epochs,
-          },
-          plan!.varying,
-          undefined,
-        ),
-        status: "missing" as const,
-      };
+      const row = summaryRow(
+        {
+          name: run.name,
+          dir: "",
+          values: run.values,
+          seed: run.config.seed,
+          epochs: run.config.epochs,
+        },
+        plan!.varying,
+        undefined,
+      );
+      return { row: { ...row, status: "missing" }, record: undefined };
     }
     return await rowOf(run, plan!.varying, runDir(from.dir, run), out, from.failures[run.name]);
   }));
-  const summary = makeSummary(plan!.digest, plan!.varying, rows);
-  await writeSummary(out, summary);
-  return summary;
+  const collected = summarised(plan!, rows);
+  await writeSummary(out, collected);
+  return collected.summary;
 }
