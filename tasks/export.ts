@@ -37,7 +37,7 @@ async function main(args: string[]) {
   const out = flags.out === undefined ? undefined : userPath(flags.out);
   const { path, bytes, record, params } = await exportRun(userPath(flags.run), out);
   const done = record.curve.length;
-  const partial = (record.status ?? "complete") === "complete"
+  const partial = record.status === "complete"
     ? ""
     : ` The run is ${record.status}: this is its epoch ${done} of ${record.config.epochs}.`;
   console.log(

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { UsageError } from "../src/cli/errors.ts";
 import { numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
-import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
+import { PATHS_HELP, shellWord, userPath } from "../src/cli/paths.ts";
 import { stopOnSignals } from "../src/cli/signals.ts";
 import { textTable } from "../src/report/text_table.ts";
 import { RUN_FLAG_NAMES, RUN_FLAGS } from "../src/run/train_flags.ts";
@@ -210,7 +210,7 @@ async function main(args: string[]): Promise<number> {
     const again = shard ? ` --shard ${shard.index}/${shard.count}` : "";
     console.error(
       `Interrupted; the epochs done are kept. Continue with:\n` +
-        `  deno task sweep --out ${resolve(dir)}${again}`,
+        `  deno task sweep --out ${shellWord(resolve(dir))}${again}`,
     );
     return stop.exitCode() || 130;
   }

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { UsageError } from "../src/cli/errors.ts";
 import { numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
-import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
+import { PATHS_HELP, shellWord, userPath } from "../src/cli/paths.ts";
 import { stopOnSignals } from "../src/cli/signals.ts";
 import { resumeTraining, runTraining, type TrainedRun } from "../src/run/run.ts";
 import {
@@ -50,11 +50,6 @@ loss or parameters stop being finite ends with exit 3, recorded as diverged.
 
 ${PATHS_HELP}`;
 
-/** `'/a b/c'` where the shell needs quotes. */
-function shellWord(text: string): string {
-  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
-}
-
 async function main(args: string[]) {
   const flags = parseFlags(args, TRAIN_FLAGS);
   const { backend, trainer, corpus } = runChoicesFromFlags(flags);
@@ -91,7 +86,7 @@ async function main(args: string[]) {
       : userPath(flags.out);
     run = await runTraining(config, {
       corpus,
-      backend: backend ?? "auto",
+      backend,
       trainer,
       out: dir,
       force: flags.force,

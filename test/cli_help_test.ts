@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../src/cli/errors.ts";
 import { helpRequested, parseFlags } from "../src/cli/flags.ts";
-import { PATHS_HELP } from "../src/cli/paths.ts";
+import { PATHS_HELP, shellWord } from "../src/cli/paths.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 
@@ -130,4 +130,14 @@ Deno.test("bench/onnx_eps.ts answers --help too", async () => {
   const stdout = new TextDecoder().decode(out.stdout);
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   assert.match(stdout, /^deno run .*\n {2}bench\/onnx_eps\.ts \[--run DIR\] \[--eps /);
+});
+
+Deno.test("shellWord: a path as one word of a command to paste, quoted only where the shell needs it", () => {
+  assert.equal(
+    shellWord("/tmp/runs/2026-12-02T08-36-59-000Z"),
+    "/tmp/runs/2026-12-02T08-36-59-000Z",
+  );
+  assert.equal(shellWord("/tmp/my runs/a"), "'/tmp/my runs/a'");
+  assert.equal(shellWord("/tmp/it's"), "'/tmp/it'\\''s'");
+  assert.equal(shellWord("$HOME/*"), "'$HOME/*'");
 });

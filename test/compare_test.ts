@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { TrainConfig } from "../mod.ts";
-import { differingKeys, loadRuns } from "../src/compare/compare.ts";
+import { loadRuns } from "../src/compare/compare.ts";
+import { differingKeys } from "../src/run/train_flags.ts";
 import { runTraining } from "../src/run/run.ts";
 import { runTask, tinyConfig } from "./_helpers.ts";
 
@@ -51,11 +52,26 @@ Deno.test("deno task compare: the settings that differ, the results and the pred
   assert.equal(sweep.code, 0, sweep.stderr);
   assert.match(sweep.stdout, /^run +seed +status/);
 
-  for (const args of [[], [join(dir, "none")], [join(dir, "sweep", "runs")]]) {
+  // A sweep folder whose summary.json is not JSON (over lines), or is not a summary.
+  await Deno.mkdir(join(dir, "corrupt"));
+  await Deno.writeTextFile(join(dir, "corrupt", "summary.json"), '{\n  "runs": [\n    {\n');
+  await Deno.mkdir(join(dir, "other"));
+  await Deno.writeTextFile(join(dir, "other", "summary.json"), "[]\n");
+  const cases: [string[], RegExp][] = [
+    [[], /^error: give the run or sweep folders to compare$/],
+    [[join(dir, "none")], /^error: .*none does not exist$/],
+    [[join(dir, "sweep", "runs")], /^error: .*runs is neither a run folder/],
+    [[join(dir, "corrupt")], /^error: .*corrupt\/summary\.json is not valid JSON$/],
+    [
+      [join(dir, "other")],
+      /^error: .*other\/summary\.json is not an rnnlab-sweep-summary\/1 summary$/,
+    ],
+  ];
+  for (const [args, pattern] of cases) {
     const bad = await runTask("compare", args);
     assert.equal(bad.code, 2, bad.stderr);
     assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
-    assert.match(bad.stderr, /^error: /);
+    assert.match(bad.stderr.trim(), pattern);
   }
   await Deno.remove(dir, { recursive: true });
 });

@@ -283,6 +283,20 @@ async function trainedRun(dir: string): Promise<string> {
   return copy;
 }
 
+Deno.test("a run recorded before runs had a status or a choice of trainer reads back as complete, on the reference trainer", async () => {
+  const dir = await tempDir();
+  const run = await trainedRun(dir);
+  const path = join(run, RUN_FILES.record);
+  const { status: _, trainer: __, ...old } = JSON.parse(await Deno.readTextFile(path));
+  await Deno.writeTextFile(path, JSON.stringify(old));
+  const { record } = await readRunDir(run);
+  assert.deepEqual([record.status, record.trainer], ["complete", "reference"]);
+  const compared = await runTask("compare", [run]);
+  assert.equal(compared.code, 0, compared.stderr);
+  assert.match(compared.stdout.split("\n")[2], / complete .* cpu +reference$/);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("run folders: a non-empty --out is refused unless --resume or --force; --force clears only a run's files", async () => {
   const dir = await tempDir();
   const run = await trainedRun(dir);
@@ -543,6 +557,16 @@ Deno.test("outputs that cannot be written are one plain line and exit 2, for eve
       "bench",
       ["--torch", "none", "--results", "/proc/rnnlab"],
       /^error: --results \/proc\/rnnlab cannot be written: /,
+    ],
+    [
+      "sweep",
+      ["--seeds", "0", "--plan-only", "--out", "/proc/rnnlab"],
+      /^error: --out \/proc\/rnnlab cannot be written: that place/,
+    ],
+    [
+      "sweep",
+      [...small("cpu"), "--seeds", "0", "--jobs", "1", "--out", "/proc/rnnlab"],
+      /^error: --out \/proc\/rnnlab cannot be written: that place/,
     ],
   ];
   for (const [name, args, pattern] of cases) assertOneLine(await runTask(name, args), 2, pattern);

@@ -40,6 +40,10 @@ function assertUsageError(res: { code: number; stdout: string; stderr: string },
   assert.equal(res.stdout, "");
 }
 
+/** A sweep report's table of machines: one, on which all 4 runs ran. */
+const MACHINE_OF_4 =
+  /<th>machine<\/th><th>runs<\/th><\/tr><\/thead><tbody><tr><td>[^<]+<\/td><td class="num">4<\/td><\/tr><\/tbody>/;
+
 /** summary.json of the sweep folder `dir`. */
 async function summaryOf(dir: string): Promise<Summary> {
   return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
@@ -168,6 +172,11 @@ Deno.test("summaries: mean ± sd over seeds of the complete runs; CSV quoted whe
   assert.equal(group.complete, 2);
   assert.equal(group.finalPerplexity?.mean, 15);
   assert.deepEqual(group.meanCurve, [30, 15]);
+  assert.equal(group.meanOf, 2);
+  // While no run of a setting is complete, its curve (for the plot) is the mean of those begun.
+  const [begun] = aggregate([row(0, "interrupted", 10), row(1, "pending", null)]);
+  assert.equal(begun.finalPerplexity, null);
+  assert.deepEqual([begun.meanCurve, begun.meanOf], [[20, 10], 1]);
   const csv = summaryCsv({
     format: "rnnlab-sweep-summary/1",
     plan: "",
@@ -211,6 +220,9 @@ Deno.test("deno task sweep: bad input is one line and exit 2 before any run star
   const dir = await tempDir();
   const plan = join(dir, "plan.json");
   await Deno.writeTextFile(plan, JSON.stringify({ grid: { hidden: [8] }, sweeps: 2 }));
+  // Not JSON, over lines: the parser's message quotes them, line breaks and all.
+  const broken = join(dir, "broken.json");
+  await Deno.writeTextFile(broken, '{\n  "grid": x,\n  "seeds": [0]\n}\n');
   const out = join(dir, "out");
   const cases: [string[], RegExp, string[]?][] = [
     [
@@ -233,6 +245,11 @@ Deno.test("deno task sweep: bad input is one line and exit 2 before any run star
       TINY.filter((_, i) => TINY[i] !== "--corpus-chars" && TINY[i - 1] !== "--corpus-chars"),
     ],
     [["--plan", plan], /plan\.json: unknown field 'sweeps'/],
+    [
+      ["--plan", join(dir, "none.json")],
+      /^error: --plan .*none\.json cannot be read: no such file$/,
+    ],
+    [["--plan", broken], /^error: --plan .*broken\.json is not valid JSON$/],
     [["--seeds", "1,x"], /^error: --seeds must be integers/],
     [["--jobs", "0"], /^error: --jobs must be in \[1, 256\], got 0$/],
     [["--shard", "2/2"], /^error: shard index 2 \(from --shard 2\/2\) is not below the 2 shards/],
@@ -244,6 +261,13 @@ Deno.test("deno task sweep: bad input is one line and exit 2 before any run star
     );
     assert.equal(await Deno.stat(out).then(() => true, () => false), false, `${args}: --out made`);
   }
+  // A sweep folder's own plan.json, not valid JSON: named as it is, not as a --plan.
+  await Deno.mkdir(out);
+  await Deno.copyFile(broken, join(out, "plan.json"));
+  assertUsageError(
+    await runTask("sweep", ["--out", out]),
+    /^error: \/.*\/out\/plan\.json is not valid JSON$/,
+  );
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -294,6 +318,9 @@ Deno.test("deno task sweep: runs on workers into ordinary run folders, summarise
   for (const f of ["report.html", "plan.json", "sweep.json", "logs/0_lr=0.1_seed=0.log"]) {
     assert.ok((await Deno.stat(join(out, f))).isFile, f);
   }
+  // Each setting's mean curve, plotted; the machine the runs ran on, counted.
+  assert.match(await Deno.readTextFile(join(out, "curves.svg")), /0\.2 \(mean of 2\)/);
+  assert.match(await Deno.readTextFile(join(out, "report.html")), MACHINE_OF_4);
 
   const again = await runTask("sweep", [...args, "--out", out]);
   assert.equal(again.code, 0, again.stderr);
@@ -322,7 +349,7 @@ Deno.test("deno task sweep: Ctrl-C stops every worker cleanly and a rerun contin
   const straight = await runTask("sweep", [...args, "--out", join(dir, "straight")]);
   assert.equal(straight.code, 0, straight.stderr);
 
-  const out = join(dir, "stopped");
+  const out = join(dir, "stopped sweep"); // a path that a pasted command must quote
   // The task's own command line (deno task would stand between the signal and the sweep).
   const task: string = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))).tasks.sweep;
   const command = task.replace(/^deno run /, `run --config ${ROOT}deno.json `)
@@ -354,7 +381,7 @@ Deno.test("deno task sweep: Ctrl-C stops every worker cleanly and a rerun contin
   assert.equal(status.code, 130, stdout + stderr);
   assert.match(
     stderr,
-    /^Interrupted; the epochs done are kept\. Continue with:\n {2}deno task sweep --out /m,
+    /^Interrupted; the epochs done are kept\. Continue with:\n {2}deno task sweep --out '\/.*\/stopped sweep'\n/m,
   );
   const stopped = await summaryOf(out);
   assert.ok(stopped.runs.some((r) => r.status === "interrupted"), JSON.stringify(stopped.runs));
@@ -452,6 +479,6 @@ Deno.test("deno task sweep: --plan-only, N shards (I from --shard, Slurm from 1,
     "shard-2-of-3",
     "shard-0-of-3",
   ]);
-  assert.ok((await Deno.stat(join(out, "report.html"))).isFile);
+  assert.match(await Deno.readTextFile(join(out, "report.html")), MACHINE_OF_4);
   await Deno.remove(dir, { recursive: true });
 });

@@ -211,6 +211,7 @@ async function fakeRun(config: TrainConfig, perplexities: number[]): Promise<str
     dir,
     {
       format: RUN_FORMAT,
+      status: "complete",
       config,
       dataset: {
         version: data.source.dataset?.version ?? null,

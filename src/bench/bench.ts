@@ -7,6 +7,7 @@
  */
 
 import { join } from "node:path";
+import { exists } from "../cli/paths.ts";
 import type { TrainingData } from "../data/corpus.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { type Environment, machineDescription } from "../report/machine.ts";
@@ -243,7 +244,6 @@ export async function writeBenchResult(
 ): Promise<string> {
   const stamp = result.date.slice(0, 19).replace("T", "-").replaceAll(":", "");
   const base = join(dir, `${name.kind}-${stamp}-${name.backends.join("-")}-${name.preset}`);
-  const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
   let path = base;
   for (let n = 2; await exists(`${path}.json`) || await exists(`${path}.md`); n++) {
     path = `${base}-${n}`;

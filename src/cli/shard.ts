@@ -40,7 +40,7 @@ export type ShardEnv = Partial<Record<typeof SHARD_VARIABLES[number], string>>;
 const MAX_SHARDS = 10_000;
 
 /** The variables of {@linkcode SHARD_VARIABLES} that are set and that the task may read. */
-export function shardEnvironment(): ShardEnv {
+function shardEnvironment(): ShardEnv {
   const env: ShardEnv = {};
   for (const name of SHARD_VARIABLES) {
     if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") continue;

@@ -10,6 +10,7 @@
 
 import { basename, join, relative, resolve } from "node:path";
 import { UsageError } from "../cli/errors.ts";
+import { exists, readJson } from "../cli/paths.ts";
 import {
   chinese,
   environmentList,
@@ -22,12 +23,12 @@ import {
   statusCell,
 } from "../report/html.ts";
 import { machineDescription } from "../report/machine.ts";
-import { curvesSvg } from "../report/plot.ts";
+import { plotPair } from "../report/plot.ts";
 import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts";
 import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
-import { configFlagValues } from "../run/train_flags.ts";
+import { configFlagValues, differingKeys } from "../run/train_flags.ts";
 import { SWEEP_FILES } from "../sweep/sweep.ts";
-import type { Summary } from "../sweep/summary.ts";
+import { type Summary, SUMMARY_FORMAT } from "../sweep/summary.ts";
 
 /** A run to compare. */
 export interface ComparedRun {
@@ -46,22 +47,20 @@ function recordValues(record: RunRecord): Record<string, string> {
   return {
     ...configFlagValues(record.config),
     backend: record.backend.name,
-    trainer: record.trainer ?? "reference",
+    trainer: record.trainer,
     dataset: record.dataset.version ?? record.dataset.sha256.slice(0, 12),
   };
-}
-
-/** Whether `path` exists. */
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
 }
 
 /** The run folders a folder stands for: itself, or a sweep's runs (in its summary's order). */
 async function runFolders(dir: string): Promise<string[]> {
   if (await exists(join(dir, RUN_FILES.record))) return [dir];
   const summaryPath = join(dir, SWEEP_FILES.summaryJson);
-  if (await exists(summaryPath)) {
-    const summary: Summary = JSON.parse(await Deno.readTextFile(summaryPath));
+  const summary = await readJson<Summary>(summaryPath);
+  if (summary !== undefined) {
+    if (summary?.format !== SUMMARY_FORMAT) {
+      throw new UsageError(`${summaryPath} is not an ${SUMMARY_FORMAT} summary`);
+    }
     const dirs = summary.runs.filter((r) => r.dir !== "").map((r) => join(dir, r.dir));
     const found = [];
     for (const d of dirs) if (await exists(join(d, RUN_FILES.record))) found.push(d);
@@ -99,12 +98,6 @@ export async function loadRuns(dirs: readonly string[]): Promise<ComparedRun[]> 
   }));
 }
 
-/** The settings whose values differ between the runs, in flag order. */
-export function differingKeys(runs: readonly ComparedRun[]): string[] {
-  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.values)))];
-  return keys.filter((k) => new Set(runs.map((r) => r.values[k])).size > 1);
-}
-
 /** The comparison table: the runs, the settings that differ, the results and where they ran. */
 export function comparisonTable(runs: readonly ComparedRun[]): {
   head: string[];
@@ -130,7 +123,7 @@ export function comparisonTable(runs: readonly ComparedRun[]): {
     return [
       label,
       ...keys.map((k) => values[k]),
-      record.status ?? "complete",
+      record.status,
       `${done}/${record.config.epochs}`,
       formatPerplexity(record.finalPerplexity),
       best ? `${formatPerplexity(best.perplexity)} (${best.epoch})` : "—",
@@ -167,10 +160,7 @@ export async function comparisonHtml(runs: readonly ComparedRun[]): Promise<stri
     name: r.label,
     curve: r.record.curve.map(({ epoch, perplexity }) => ({ epoch, perplexity })),
   }));
-  const plot = {
-    wide: await curvesSvg({ title: "perplexity", series }),
-    narrow: await curvesSvg({ title: [], series, width: 290 }),
-  };
+  const plot = await plotPair({ title: "perplexity", series });
   const table = comparisonTable(runs);
   const statusAt = table.head.indexOf("status");
   const machines = new Map<string, string[]>();

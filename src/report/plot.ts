@@ -11,6 +11,7 @@
 
 import * as vega from "vega";
 import * as vl from "vega-lite";
+import type { Plot } from "./html.ts";
 
 /** One point of a curve. */
 export interface CurvePoint {
@@ -34,9 +35,12 @@ export interface PlotInput {
   diverged?: { epoch: number; reason: string };
   /** A second title line: how the run stands (`interrupted after epoch 3 of 20`, …). */
   subtitle?: string;
-  /** The plotting area's width in pixels (560 by default; a phone's page takes about 290). */
+  /** The plotting area's width in pixels (560 by default; a phone's: {@linkcode PHONE_WIDTH}). */
   width?: number;
 }
+
+/** The plotting area's width on a phone's page, in pixels. */
+export const PHONE_WIDTH = 290;
 
 /** The series' names in a run's plot, and their colours, the same in every plot. */
 const SERIES = { run: "this run", chapter: "the chapter (MXNet, 2017)" } as const;
@@ -224,4 +228,16 @@ export async function curvesSvg(input: CurvesInput): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * A page's plot (a run's, or curves overlaid), in both sizes: as `input` says for a laptop, and
+ * untitled (the page has its title) and {@linkcode PHONE_WIDTH} wide for a phone.
+ */
+export async function plotPair(input: PlotInput | CurvesInput): Promise<Plot> {
+  const render = (i: PlotInput | CurvesInput) => "series" in i ? curvesSvg(i) : perplexitySvg(i);
+  return {
+    wide: await render(input),
+    narrow: await render({ ...input, title: [], width: PHONE_WIDTH }),
+  };
 }

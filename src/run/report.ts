@@ -59,12 +59,11 @@ export function runReportHtml(
   title: string[],
 ): string {
   const { config, curve } = record;
-  const status = record.status ?? "complete";
   const done = curve.length;
   const best = bestEpoch(curve);
   const perEpoch = done > 0 ? record.totalSeconds / done : null;
   const overview: [string, string | Html][] = [
-    ["status", statusCell(status)],
+    ["status", statusCell(record.status)],
     ["epochs", `${done} of ${config.epochs}`],
     ["final perplexity", formatPerplexity(record.finalPerplexity)],
     ["best perplexity", best ? `${formatPerplexity(best.perplexity)} (epoch ${best.epoch})` : "—"],
@@ -75,7 +74,7 @@ export function runReportHtml(
         : `${record.totalSeconds.toFixed(1)} s (${perEpoch.toFixed(2)} s/epoch)`,
     ],
     ["backend", `${record.backend.name} (${record.backend.adapter})`],
-    ["trainer", record.trainer ?? "reference"],
+    ["trainer", record.trainer],
   ];
   if (record.divergence) {
     overview.push([

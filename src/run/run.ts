@@ -23,7 +23,7 @@ import { checkPrefix, MAX_PREDICT_CHARS, predictRnnBatch } from "../model/predic
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
 import { readChapterCurve, sameSetting, stateInitMismatch } from "../report/chapter.ts";
 import { environment, machineDescription } from "../report/machine.ts";
-import { perplexitySvg } from "../report/plot.ts";
+import { plotPair } from "../report/plot.ts";
 import { Progress } from "../report/progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
 import { PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
@@ -108,7 +108,7 @@ export interface TrainedRun {
 }
 
 /** Checks the parts of a config that depend on the data, as one-line usage errors. */
-export function checkConfigAgainstData(config: TrainConfig, data: TrainingData): void {
+function checkConfigAgainstData(config: TrainConfig, data: TrainingData): void {
   if (config.predLen > MAX_PREDICT_CHARS) {
     throw new UsageError(`--pred-len must be in [0, ${MAX_PREDICT_CHARS}], got ${config.predLen}`);
   }
@@ -123,7 +123,7 @@ export function checkConfigAgainstData(config: TrainConfig, data: TrainingData):
 }
 
 /** The chapter's line for a printed epoch: `Epoch 20. Perplexity 219.426268`, then ` -  <text>`. */
-export function chapterLines(record: EpochRecord): string[] {
+function chapterLines(record: EpochRecord): string[] {
   return [
     `Epoch ${record.epoch}. Perplexity ${record.perplexity.toFixed(6)}`,
     ...(record.predictions ?? []).map((p) => ` -  ${p}`),
@@ -259,7 +259,7 @@ export async function resumeTraining(dir: string, opts: ResumeOptions = {}): Pro
 /** Refuses to resume what cannot be: a diverged run, no epochs to add, another engine. */
 function checkResumable(
   dir: string,
-  status: RunStatus | undefined,
+  status: RunStatus,
   checkpoint: Checkpoint,
   epochs: number,
   opts: ResumeOptions,
@@ -344,17 +344,16 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
       machine: machineDescription(env),
     }],
   });
-  /** The curve as it stands, as an SVG document (for a phone's page: untitled and narrow). */
-  const plot = (status: RunStatus, diverged?: RunRecord["divergence"], narrow = false) => {
+  /** The curve as it stands, for a laptop and for a phone. */
+  const plot = (status: RunStatus, diverged?: RunRecord["divergence"]) => {
     const done = curve[curve.length - 1]?.epoch ?? 0;
     const subtitle = status === "running"
       ? `running: ${done} of ${config.epochs} epochs done`
       : status === "interrupted"
       ? `interrupted after ${done} of ${config.epochs} epochs`
       : undefined;
-    return perplexitySvg({
-      title: narrow ? [] : title,
-      width: narrow ? 290 : undefined,
+    return plotPair({
+      title,
       curve,
       chapter,
       epochs: status === "running" ? config.epochs : undefined,
@@ -376,10 +375,8 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
   const paramsFile = (sha256: string) => ({ file: dir ? RUN_FILES.params : "", sha256 });
   /** The plot and the report of `record`. */
   const views = async (record: Omit<RunRecord, "params">): Promise<RunViews> => {
-    const status = record.status ?? "complete";
-    const svg = await plot(status, record.divergence);
-    const narrow = await plot(status, record.divergence, true);
-    return { svg, html: runReportHtml(record, { wide: svg, narrow }, title) };
+    const both = await plot(record.status, record.divergence);
+    return { svg: both.wide, html: runReportHtml(record, both, title) };
   };
   /** Keeps the state after an epoch (or before the first): in the folder, when there is one. */
   const keep = async (params: ParamArrays, sampler: PyRandomState | null, withViews: boolean) => {

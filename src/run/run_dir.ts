@@ -19,7 +19,7 @@
 
 import { join } from "node:path";
 import { UsageError } from "../cli/errors.ts";
-import { fsReason } from "../cli/paths.ts";
+import { fsReason, makeDir } from "../cli/paths.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 import { sha256Hex } from "../io/sha256.ts";
@@ -71,8 +71,8 @@ export interface RunSession {
 export interface RunRecord {
   /** {@linkcode RUN_FORMAT}. */
   format: typeof RUN_FORMAT;
-  /** Where the run stands (absent from runs recorded before there was a choice: complete). */
-  status?: RunStatus;
+  /** Where the run stands (see {@linkcode readRecord} for runs recorded before there was one). */
+  status: RunStatus;
   /** The settings, seed included; `epochs` is the target. */
   config: TrainConfig;
   /** The corpus: its known version (`null` for an allowed unknown corpus), digest and path. */
@@ -83,8 +83,8 @@ export interface RunRecord {
   environment: Environment;
   /** Where tfjs ran. */
   backend: BackendInfo;
-  /** What computed the steps (absent from runs recorded before there was a choice: reference). */
-  trainer?: TrainerName;
+  /** What computed the steps (see {@linkcode readRecord} for runs recorded before the choice). */
+  trainer: TrainerName;
   /** Why that trainer: `requested`, or `auto: the fastest on <backend>` (absent in older runs). */
   trainerReason?: string;
   /** One record per epoch done: perplexity, seconds, and predictions on the printed epochs. */
@@ -139,12 +139,7 @@ function isRunFile(name: string): boolean {
  * Throws a one-line {@linkcode UsageError}; the lock is released on any error.
  */
 export async function openNewRunDir(dir: string, force = false): Promise<RunLock> {
-  try {
-    await Deno.mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new UsageError(`--out ${dir} cannot be written: ${fsReason(err)}`);
-  }
-  const lock = await lockRunDir(dir);
+  const lock = await lockRunDir(await makeDir("--out", dir));
   try {
     const names: string[] = [];
     for await (const entry of Deno.readDir(dir)) {
@@ -201,7 +196,7 @@ export async function writeRunDir(
     curve: record.curve,
     dataset: { sha256: record.dataset.sha256, version: record.dataset.version },
     backend: record.backend.name,
-    trainer: record.trainer ?? "reference",
+    trainer: record.trainer,
   };
   const bytes = encodeSafetensors(params, {
     format: "rnnlab-params/1",
@@ -237,7 +232,11 @@ async function readRunFile(dir: string, name: string): Promise<Uint8Array<ArrayB
   }
 }
 
-/** Reads `run.json` of the run folder `dir`, which must exist (a one-line error otherwise). */
+/**
+ * Reads `run.json` of the run folder `dir`, which must exist (a one-line error otherwise). A run
+ * recorded before runs had a status, or a choice of trainer, was complete, on the reference
+ * trainer: the record returned says so.
+ */
 export async function readRecord(dir: string): Promise<RunRecord> {
   const info = await Deno.stat(dir).catch((err) => {
     if (err instanceof Deno.errors.NotFound) {
@@ -246,7 +245,7 @@ export async function readRecord(dir: string): Promise<RunRecord> {
     throw new UsageError(`run folder ${dir}: ${fsReason(err)}`);
   });
   if (!info.isDirectory) throw new UsageError(`run folder ${dir} is not a folder`);
-  let record: RunRecord;
+  let record: Omit<RunRecord, "status" | "trainer"> & Partial<RunRecord>;
   try {
     record = JSON.parse(new TextDecoder().decode(await readRunFile(dir, RUN_FILES.record)));
   } catch (err) {
@@ -256,7 +255,7 @@ export async function readRecord(dir: string): Promise<RunRecord> {
   if (record?.format !== RUN_FORMAT) {
     throw new UsageError(`run folder ${dir}: ${RUN_FILES.record} is not an ${RUN_FORMAT} record`);
   }
-  return record;
+  return { ...record, status: record.status ?? "complete", trainer: record.trainer ?? "reference" };
 }
 
 /** Decodes the parameters' file and checks their shapes for `vocabSize` and `hidden`. */

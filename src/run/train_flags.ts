@@ -132,22 +132,22 @@ export function configFromFlags(flags: Partial<Record<RunFlagName, unknown>>): T
 
 /** What a run is trained with besides its config. */
 export interface RunChoices {
-  /** `--backend`, when given. */
-  backend?: BackendChoice;
+  /** `--backend`: `auto` unless given. */
+  backend: BackendChoice;
   /** `--trainer`, when given. */
   trainer?: TrainerChoice;
   /** `--data`, `--dataset`, `--allow-unknown-data` (a path as the user meant it). */
   corpus: CorpusOptions;
 }
 
-/** Reads `--backend`, `--trainer` and the corpus flags, validated. */
+/** Reads `--backend` (default `auto`), `--trainer` and the corpus flags, validated. */
 export function runChoicesFromFlags(flags: Partial<Record<RunFlagName, unknown>>): RunChoices {
   const text = (name: RunFlagName) => flags[name] === undefined ? undefined : String(flags[name]);
   const backend = text("backend");
   const trainer = text("trainer");
   const data = text("data");
   return {
-    backend: backend === undefined ? undefined : choiceFlag("backend", backend, BACKEND_CHOICES),
+    backend: backend === undefined ? "auto" : choiceFlag("backend", backend, BACKEND_CHOICES),
     trainer: trainer === undefined ? undefined : choiceFlag("trainer", trainer, TRAINER_CHOICES),
     corpus: {
       data: data === undefined ? undefined : userPath(data),
@@ -177,4 +177,13 @@ export function configFlagValues(config: TrainConfig): Record<ConfigValueFlag, s
     "pred-len": String(config.predLen),
     prefixes: config.prefixes.join(","),
   };
+}
+
+/**
+ * The settings whose values differ between `runs` (each run's settings by flag name, as
+ * {@linkcode configFlagValues} gives them and more), in the order they first appear.
+ */
+export function differingKeys(runs: readonly { values: Record<string, string> }[]): string[] {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.values)))];
+  return keys.filter((k) => new Set(runs.map((r) => r.values[k])).size > 1);
 }

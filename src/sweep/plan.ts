@@ -16,10 +16,12 @@
  */
 
 import { UsageError } from "../cli/errors.ts";
+import { readJson } from "../cli/paths.ts";
 import { sha256Text } from "../io/sha256.ts";
 import {
   configFlagValues,
   configFromFlags,
+  differingKeys,
   parseTrainFlags,
   RUN_FLAG_NAMES,
   RUN_FLAGS,
@@ -294,17 +296,15 @@ export async function expandPlan(spec: PlanSpec, where = "the plan"): Promise<Pl
     }
     const values: Record<string, string> = {
       ...configFlagValues(config),
-      backend: choices.backend ?? "auto",
+      backend: choices.backend,
       trainer: choices.trainer ?? "auto",
       ...(flags.dataset !== undefined && { dataset: String(flags.dataset) }),
       ...(flags.data !== undefined && { data: String(flags.data) }),
     };
     return { index, name: "", flags, config, choices, values };
   });
-  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.values)))];
   // The settings that vary, in flag order with the seed last (it names runs of one setting).
-  const varying = keys.filter((k) => new Set(runs.map((r) => r.values[k])).size > 1)
-    .sort((a, b) => Number(a === "seed") - Number(b === "seed"));
+  const varying = differingKeys(runs).sort((a, b) => Number(a === "seed") - Number(b === "seed"));
   const width = String(Math.max(runs.length - 1, 0)).length;
   for (const run of runs) {
     run.name = [
@@ -321,20 +321,12 @@ export function planJson(runs: readonly Pick<PlannedRun, "flags">[]): string {
   return JSON.stringify(spec, null, 2) + "\n";
 }
 
-/** Reads a plan file; a missing or malformed one is a one-line {@linkcode UsageError}. */
-export async function readPlanFile(path: string): Promise<PlanSpec> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    const why = err instanceof Deno.errors.NotFound ? "no such file" : (err as Error).message;
-    throw new UsageError(`--plan ${path} cannot be read: ${why}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--plan ${path} is not valid JSON: ${(err as Error).message}`);
-  }
+/**
+ * Reads a plan file; a missing or malformed one is a one-line {@linkcode UsageError} naming `what`
+ * (`--plan FILE` by default).
+ */
+export async function readPlanFile(path: string, what = `--plan ${path}`): Promise<PlanSpec> {
+  const value = await readJson<unknown>(path, what);
+  if (value === undefined) throw new UsageError(`${what} cannot be read: no such file`);
   return checkPlanSpec(value, path);
 }

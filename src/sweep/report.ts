@@ -6,8 +6,6 @@
  * @module
  */
 
-import { join } from "node:path";
-import { readRecord } from "../run/run_dir.ts";
 import {
   type Cell,
   chinese,
@@ -24,8 +22,8 @@ import {
   type Section,
   statusCell,
 } from "../report/html.ts";
-import { machineDescription } from "../report/machine.ts";
-import { curvesSvg, type PlotSeries } from "../report/plot.ts";
+import { type Environment, machineDescription } from "../report/machine.ts";
+import { plotPair, type PlotSeries } from "../report/plot.ts";
 import {
   aggregateTable,
   countStatuses,
@@ -35,26 +33,17 @@ import {
 } from "./summary.ts";
 
 /**
- * A curve per setting, named by its values (`random · epoch`, or `all runs` when only the seed
- * varies): the mean over its runs of each epoch's perplexity, over the runs that reached it
- * (complete runs only, when the setting has any).
+ * A curve per setting begun, named by its values (`random · epoch`, or `all runs` when only the
+ * seed varies): its mean curve over its seeds, from the summary's table over seeds (the complete
+ * runs', or the runs begun while none is complete).
  */
 function settingCurves(summary: Summary): PlotSeries[] {
-  const groups = new Map<string, SummaryRow[]>();
-  for (const row of summary.runs) {
-    if (row.curve.length === 0) continue;
-    const key = Object.values(row.values).join(" · ") || "all runs";
-    groups.set(key, [...groups.get(key) ?? [], row]);
-  }
-  return [...groups].map(([label, rows]) => {
-    const complete = rows.filter((r) => r.status === "complete");
-    const used = complete.length > 0 ? complete : rows;
-    const length = Math.max(...used.map((r) => r.curve.length));
-    const curve = Array.from({ length }, (_, e) => {
-      const at = used.filter((r) => r.curve.length > e).map((r) => r.curve[e]);
-      return { epoch: e + 1, perplexity: at.reduce((a, b) => a + b, 0) / at.length };
-    });
-    return { name: used.length > 1 ? `${label} (mean of ${used.length})` : label, curve };
+  return summary.aggregate.filter((a) => a.meanCurve.length > 0).map((a) => {
+    const label = Object.values(a.values).join(" · ") || "all runs";
+    return {
+      name: a.meanOf > 1 ? `${label} (mean of ${a.meanOf})` : label,
+      curve: a.meanCurve.map((perplexity, e) => ({ epoch: e + 1, perplexity })),
+    };
   });
 }
 
@@ -66,21 +55,16 @@ function runLink(row: SummaryRow): Html {
 }
 
 /** The machines the runs ran on, with how many runs each, and the software of the first. */
-async function machines(dir: string, summary: Summary): Promise<Html[]> {
+function machines(environments: readonly Environment[]): Html[] {
+  if (environments.length === 0) return [keyValues([["machines", "no run has started yet"]])];
   const counts = new Map<string, number>();
-  let first;
-  for (const row of summary.runs) {
-    if (row.dir === "" || row.epochs === 0) continue;
-    const record = await readRecord(join(dir, row.dir)).catch(() => undefined);
-    if (!record) continue;
-    first ??= record.environment;
-    const machine = machineDescription(record.environment);
+  for (const env of environments) {
+    const machine = machineDescription(env);
     counts.set(machine, (counts.get(machine) ?? 0) + 1);
   }
-  if (first === undefined) return [keyValues([["machines", "no run has started yet"]])];
   return [
     htmlTable(["machine", "runs"], [...counts].map(([m, n]) => [m, n])),
-    environmentList(first),
+    environmentList(environments[0]),
   ];
 }
 
@@ -89,19 +73,19 @@ export async function sweepPlot(summary: Summary, title: string): Promise<Plot> 
   const series = settingCurves(summary);
   const legendTitle = summary.varying.join(" · ") || undefined;
   const heading = [title, "perplexity by setting (mean over seeds)"];
-  return {
-    wide: await curvesSvg({ title: heading, series, legendTitle }),
-    narrow: await curvesSvg({ title: [], series, legendTitle, width: 290 }),
-  };
+  return await plotPair({ title: heading, series, legendTitle });
 }
 
-/** The sweep's page, with its plot. */
-export async function sweepReportHtml(
-  dir: string,
+/**
+ * The sweep's page, with its plot, and the machines and software that `environments` (those of
+ * the runs begun, in the summary's order) name.
+ */
+export function sweepReportHtml(
   summary: Summary,
   title: string,
   plot: Plot,
-): Promise<string> {
+  environments: readonly Environment[],
+): string {
   const runs = runsTable(summary);
   const over = aggregateTable(summary);
   const numeric = (cells: string[], right: boolean[]): Cell[] =>
@@ -140,7 +124,7 @@ export async function sweepReportHtml(
         { stack: true },
       ),
     },
-    { heading: "Machines and software", body: await machines(dir, summary) },
+    { heading: "Machines and software", body: machines(environments) },
   ];
   return htmlPage({
     title,

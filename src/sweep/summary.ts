@@ -12,7 +12,7 @@
 
 import { markdownTable } from "../report/markdown.ts";
 import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts";
-import type { RunRecord } from "../run/run_dir.ts";
+import type { RunRecord, RunStatus } from "../run/run_dir.ts";
 
 /** The value of `summary.json`'s `format` field. */
 export const SUMMARY_FORMAT = "rnnlab-sweep-summary/1";
@@ -21,7 +21,7 @@ export const SUMMARY_FORMAT = "rnnlab-sweep-summary/1";
  * Where a run of a sweep stands: a run's own status, or `pending` (not started), `failed` (its
  * process ended in an error; the row says which) or `missing` (its shard was not collected).
  */
-export type RowStatus = NonNullable<RunRecord["status"]> | "pending" | "failed" | "missing";
+export type RowStatus = RunStatus | "pending" | "failed" | "missing";
 
 /** One run of a sweep. */
 export interface SummaryRow {
@@ -83,8 +83,13 @@ export interface AggregateRow {
   bestPerplexity: Spread | null;
   /** Seconds per epoch. */
   secondsPerEpoch: Spread | null;
-  /** The mean perplexity per epoch over the complete runs (for the plot). */
+  /**
+   * The mean perplexity of each epoch over the runs that reached it (for the plot): over the
+   * complete runs, or over the runs begun while none is complete.
+   */
   meanCurve: number[];
+  /** How many runs {@linkcode AggregateRow.meanCurve} is the mean of. */
+  meanOf: number;
 }
 
 /** `summary.json`. */
@@ -115,7 +120,7 @@ export function summaryRow(
     ? "failed"
     : record === undefined
     ? "pending"
-    : record.status ?? "complete";
+    : record.status;
   return {
     name: run.name,
     dir: run.dir,
@@ -133,7 +138,7 @@ export function summaryRow(
     curve: curve.map((r) => r.perplexity),
     predictions: record ? latestPredictions(record)?.pairs ?? [] : [],
     backend: record?.backend.name ?? null,
-    trainer: record ? record.trainer ?? "reference" : null,
+    trainer: record?.trainer ?? null,
   };
 }
 
@@ -156,9 +161,10 @@ export function aggregate(rows: readonly SummaryRow[]): AggregateRow[] {
   }
   return [...groups.values()].map((group) => {
     const done = group.filter((r) => r.status === "complete");
-    const length = Math.max(0, ...done.map((r) => r.curve.length));
+    const used = done.length > 0 ? done : group.filter((r) => r.curve.length > 0);
+    const length = Math.max(0, ...used.map((r) => r.curve.length));
     const meanCurve = Array.from({ length }, (_, e) => {
-      const at = done.filter((r) => r.curve.length > e).map((r) => r.curve[e]);
+      const at = used.filter((r) => r.curve.length > e).map((r) => r.curve[e]);
       return at.reduce((a, b) => a + b, 0) / at.length;
     });
     return {
@@ -169,6 +175,7 @@ export function aggregate(rows: readonly SummaryRow[]): AggregateRow[] {
       bestPerplexity: spread(done.map((r) => r.bestPerplexity!)),
       secondsPerEpoch: spread(done.map((r) => r.secondsPerEpoch!)),
       meanCurve,
+      meanOf: used.length,
     };
   });
 }

@@ -20,13 +20,14 @@
 
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { UsageError } from "../cli/errors.ts";
-import { fsReason } from "../cli/paths.ts";
+import { exists, fsReason, makeDir, readJson, shellWord } from "../cli/paths.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { formatBytes } from "../report/machine.ts";
 import { estimateMemory } from "../run/limits.ts";
 import { lockRunDir, type RunLock } from "../run/lock.ts";
 import { prepareRun } from "../run/run.ts";
 import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
+import type { Environment } from "../report/machine.ts";
 import { selectBackend } from "../train/backend.ts";
 import {
   expandPlan,
@@ -96,18 +97,14 @@ export async function checkPlan(plan: Plan, shard?: Shard): Promise<CheckedPlan>
   let active: { choice: string; started: Awaited<ReturnType<typeof selectBackend>> } | undefined;
   // Grouped by backend, so that each starts once; the estimates keep the plan's order.
   const order = plan.runs.filter((r) => inShard(r.index, shard)).sort((a, b) =>
-    (a.choices.backend ?? "auto").localeCompare(b.choices.backend ?? "auto")
+    a.choices.backend.localeCompare(b.choices.backend)
   );
   for (const run of order) {
-    const choice = run.choices.backend ?? "auto";
+    const choice = run.choices.backend;
     if (active?.choice !== choice) {
       active = { choice, started: await selectBackend(choice).catch(named(run)) };
     }
-    const { data, engine } = await prepareRun(
-      run.config,
-      { ...run.choices, backend: choice },
-      active.started,
-    )
+    const { data, engine } = await prepareRun(run.config, run.choices, active.started)
       .catch(named(run));
     memoryBytes[run.index] =
       estimateMemory(run.config, data.vocab.idxToChar.length, engine.trainer).totalBytes;
@@ -130,27 +127,6 @@ export function memoryWarning(checked: CheckedPlan, workers: number): string | u
     `${formatBytes(available)} available; a lower --jobs may be faster`;
 }
 
-/** Reads a JSON file, or `undefined` when it does not exist. */
-async function readJson<T>(path: string): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw new UsageError(`${path} cannot be read: ${fsReason(err)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UsageError(`${path} is not valid JSON`);
-  }
-}
-
-/** Whether `path` exists. */
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
-}
-
 /**
  * Reads `plan.json` in `dir`, or `undefined` when there is none. Its digest is recomputed from the
  * runs it lists, so an edited plan is another plan.
@@ -158,24 +134,19 @@ async function exists(path: string): Promise<boolean> {
 export async function readFolderPlan(dir: string): Promise<Plan | undefined> {
   const path = join(dir, SWEEP_FILES.plan);
   if (!(await exists(path))) return undefined;
-  return await expandPlan(await readPlanFile(path), path);
+  return await expandPlan(await readPlanFile(path, path), path);
 }
 
 /** Writes `plan.json` into `dir` (created), or checks that the one there is the same plan. */
 export async function writeFolderPlan(dir: string, plan: Plan): Promise<void> {
-  try {
-    await Deno.mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new UsageError(`--out ${dir} cannot be written: ${fsReason(err)}`);
-  }
-  const there = await readFolderPlan(dir);
+  const there = await readFolderPlan(await makeDir("--out", dir));
   if (there === undefined) {
     await writeFileAtomic(join(dir, SWEEP_FILES.plan), planJson(plan.runs));
   } else if (there.digest !== plan.digest) {
     throw new UsageError(
       `--out ${dir} holds another sweep (its plan.json has ${there.runs.length} runs, this plan ` +
         `${plan.runs.length}, and they differ); choose another --out, or rerun it with its own ` +
-        `plan: deno task sweep --out ${dir}`,
+        `plan: deno task sweep --out ${shellWord(dir)}`,
     );
   }
 }
@@ -205,12 +176,7 @@ export async function openSweepFolder(
   shard: Shard | undefined,
 ): Promise<SweepFolder> {
   const dir = shard ? join(out, shardFolderName(shard)) : out;
-  try {
-    await Deno.mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new UsageError(`--out ${dir} cannot be written: ${fsReason(err)}`);
-  }
-  const lock = await lockRunDir(dir, "sweep folder");
+  const lock = await lockRunDir(await makeDir("--out", dir), "sweep folder");
   try {
     const names: string[] = [];
     for await (const e of Deno.readDir(dir)) names.push(e.name);
@@ -262,6 +228,12 @@ async function recordOf(dir: string): Promise<RunRecord | undefined> {
   return await readRecord(dir);
 }
 
+/** A summary row, with the record it was made from (`undefined` when there is none). */
+interface RecordedRow {
+  row: SummaryRow;
+  record: RunRecord | undefined;
+}
+
 /** The summary row of `run`, whose folder is `dir`, for a summary written in `summaryDir`. */
 async function rowOf(
   run: PlannedRun,
@@ -269,9 +241,9 @@ async function rowOf(
   dir: string,
   summaryDir: string,
   error: string | undefined,
-): Promise<SummaryRow> {
+): Promise<RecordedRow> {
   const record = await recordOf(dir);
-  return summaryRow(
+  const row = summaryRow(
     {
       name: run.name,
       dir: relative(summaryDir, dir) || ".",
@@ -283,10 +255,27 @@ async function rowOf(
     record,
     error,
   );
+  return { row, record };
+}
+
+/** A sweep's summary, and the environments of its runs begun, which its report lists. */
+interface Summarised {
+  summary: Summary;
+  environments: Environment[];
+}
+
+/** The summary of `plan` from its rows, each read once. */
+function summarised(plan: Plan, rows: readonly RecordedRow[]): Summarised {
+  return {
+    summary: makeSummary(plan.digest, plan.varying, rows.map((r) => r.row)),
+    environments: rows.flatMap(({ record }) =>
+      record !== undefined && record.curve.length > 0 ? [record.environment] : []
+    ),
+  };
 }
 
 /** Writes the summary files, the plot and the report into `dir`, each atomically. */
-async function writeSummary(dir: string, summary: Summary): Promise<void> {
+async function writeSummary(dir: string, { summary, environments }: Summarised): Promise<void> {
   const title = `Sweep ${basename(resolve(dir))}`;
   await writeFileAtomic(
     join(dir, SWEEP_FILES.summaryJson),
@@ -298,7 +287,7 @@ async function writeSummary(dir: string, summary: Summary): Promise<void> {
   await writeFileAtomic(join(dir, SWEEP_FILES.plot), plot.wide);
   await writeFileAtomic(
     join(dir, SWEEP_FILES.report),
-    await sweepReportHtml(dir, summary, title, plot),
+    sweepReportHtml(summary, title, plot, environments),
   );
 }
 
@@ -308,7 +297,7 @@ function share(folder: Pick<SweepFolder, "plan" | "shard">): PlannedRun[] {
 }
 
 /** The summary of a sweep folder as it stands. */
-async function summarise(folder: SweepFolder): Promise<Summary> {
+async function summarise(folder: SweepFolder): Promise<Summarised> {
   const rows = await Promise.all(
     share(folder).map((r) =>
       rowOf(
@@ -320,7 +309,7 @@ async function summarise(folder: SweepFolder): Promise<Summary> {
       )
     ),
   );
-  return makeSummary(folder.plan.digest, folder.plan.varying, rows);
+  return summarised(folder.plan, rows);
 }
 
 /** What a sweep session did. */
@@ -366,7 +355,7 @@ export async function runSweep(
       const record = await recordOf(at);
       const done = record?.curve.length ?? 0;
       const finished = record !== undefined && (record.status === "diverged" ||
-        ((record.status ?? "complete") === "complete" && done >= run.config.epochs));
+        (record.status === "complete" && done >= run.config.epochs));
       if (finished) {
         skipped++;
         delete state.failures[run.name];
@@ -399,9 +388,9 @@ export async function runSweep(
       if (failed) state.failures[run.name] = result.error ?? `exit code ${result.code}`;
       else delete state.failures[run.name];
       await writeFileAtomic(join(dir, SWEEP_FILES.state), JSON.stringify(state, null, 2) + "\n");
-      const row = await rowOf(run, plan.varying, runDir(dir, run), dir, state.failures[run.name]);
-      display.ended(run.name, endLine(row));
-      await writeSummary(dir, await summarise(folder));
+      const now = await summarise(folder);
+      display.ended(run.name, endLine(now.summary.runs.find((r) => r.name === run.name)!));
+      await writeSummary(dir, now);
     };
     await runPool(jobs, {
       workers: opts.workers,
@@ -411,9 +400,9 @@ export async function runSweep(
       onResult,
     });
     display.close();
-    const summary = await summarise(folder);
-    await writeSummary(dir, summary);
-    return { summary, interrupted: opts.signal.aborted };
+    const end = await summarise(folder);
+    await writeSummary(dir, end);
+    return { summary: end.summary, interrupted: opts.signal.aborted };
   } finally {
     folder.lock.release();
   }
@@ -472,27 +461,25 @@ export async function collectSweep(dirs: readonly string[], out: string): Promis
     }
   }
   await writeFolderPlan(out, plan!);
-  const rows = await Promise.all(plan!.runs.map(async (run) => {
+  const rows = await Promise.all(plan!.runs.map(async (run): Promise<RecordedRow> => {
     const from = covered.get(run.index);
     if (from === undefined) {
-      return {
-        ...summaryRow(
-          {
-            name: run.name,
-            dir: "",
-            values: run.values,
-            seed: run.config.seed,
-            epochs: run.config.epochs,
-          },
-          plan!.varying,
-          undefined,
-        ),
-        status: "missing" as const,
-      };
+      const row = summaryRow(
+        {
+          name: run.name,
+          dir: "",
+          values: run.values,
+          seed: run.config.seed,
+          epochs: run.config.epochs,
+        },
+        plan!.varying,
+        undefined,
+      );
+      return { row: { ...row, status: "missing" }, record: undefined };
     }
     return await rowOf(run, plan!.varying, runDir(from.dir, run), out, from.failures[run.name]);
   }));
-  const summary = makeSummary(plan!.digest, plan!.varying, rows);
-  await writeSummary(out, summary);
-  return summary;
+  const collected = summarised(plan!, rows);
+  await writeSummary(out, collected);
+  return collected.summary;
 }

@@ -72,7 +72,7 @@ async function work(args: string[]): Promise<number> {
     : await runTraining(configFromFlags(flags), {
       ...session,
       corpus,
-      backend: backend ?? "auto",
+      backend,
       trainer,
       out: job.dir,
       force: job.mode === "fresh",

@@ -328,7 +328,7 @@ export function runBandCheck(dir: string, record: RunRecord): Check {
   const { iter } = record.config;
   const epochs = record.curve.length;
   const printed = chapterCurve(iter).map((e) => e.epoch);
-  const what = `run ${dir} (${iter}, ${record.backend.name}, ${record.trainer ?? "reference"}${
+  const what = `run ${dir} (${iter}, ${record.backend.name}, ${record.trainer}${
     epochs < printed.at(-1)! ? `, printed epochs up to ${epochs}` : ""
   })`;
   const mismatch = chapterMismatch(record) ??
