@@ -16,18 +16,12 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import type { Vocab } from "../../data/vocab.ts";
 import type { Params } from "../../model/params.ts";
 import { greedyFeed, predictRnnBatch } from "../../model/predict.ts";
 import { runKernel } from "./kernel.ts";
+import { SLICES, THREADS, workgroupStorageLimit } from "./recurrence.ts";
 import { partsSumFn, rowTimesMatrixParts, TANH_FN } from "./wgsl.ts";
-
-/** Invocations per workgroup. */
-const THREADS = 256;
-
-/** The ranges the recurrence's sum over k is cut into (as in `recurrence.ts`). */
-const SLICES = 4;
 
 /** The most steps one launch walks; longer predictions go op by op ({@linkcode predictRnnBatch}). */
 const MAX_KERNEL_STEPS = 4096;
@@ -128,7 +122,7 @@ export async function predictFused(
   vocab: Vocab,
 ): Promise<string[]> {
   const [V, H] = params.wXh.shape;
-  const limit = (tf.backend() as WebGPUBackend).device.limits.maxComputeWorkgroupStorageSize;
+  const limit = workgroupStorageLimit();
   const fed = feedTable(prefixes, numChars, vocab);
   const steps = Math.max(0, ...fed.map((f) => f.length));
   if (prefixes.length === 0 || steps > MAX_KERNEL_STEPS || workgroupBytes(H, V) > limit) {
