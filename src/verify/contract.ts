@@ -18,7 +18,13 @@ import { disposeParams } from "../model/params.ts";
 import { type BackendChoice, probeAdapter, selectBackend } from "../train/backend.ts";
 import { PRESETS, type TrainConfig } from "../train/config.ts";
 import { trainAndPredictRnn } from "../train/train.ts";
-import { FASTEST_TRAINER, type TrainerName, TRAINERS } from "../train/trainers.ts";
+import {
+  FASTEST_TRAINER,
+  TRAINER_NAMES,
+  type TrainerName,
+  trainerRunsOn,
+  TRAINERS,
+} from "../train/trainers.ts";
 import { type Check, checkClose, skipCheck, type Tolerance } from "./compare.ts";
 import type { ContractCase, ContractGolden, ContractPreset } from "./goldens.ts";
 
@@ -42,11 +48,6 @@ export function contractConfig(c: ContractCase): TrainConfig {
     epochs: c.epochs,
     predPeriod: c.epochs + 1,
   };
-}
-
-/** The trainers that run on `backend`: fused needs webgpu. */
-function trainersOn(backend: BackendChoice): TrainerName[] {
-  return backend === "webgpu" ? ["reference", "batched", "fused"] : ["reference", "batched"];
 }
 
 /** Trains case `c` on the active backend with `trainer` and compares its curve with the contract. */
@@ -118,7 +119,7 @@ export async function contractChecks(
       const info = await selectBackend(backend);
       for (const c of cases) {
         const first = cases.find((o) => o.iter === c.iter) === c;
-        for (const trainer of trainersOn(backend)) {
+        for (const trainer of TRAINER_NAMES.filter((t) => trainerRunsOn(t, info.name))) {
           // The fastest (the default, `auto`'s) on every case, the others on the first.
           if (!options.allTrainers && !first && trainer !== FASTEST_TRAINER[info.name]) continue;
           options.log(`contract ${c.name} on ${info.name}, ${trainer} trainer…`);
