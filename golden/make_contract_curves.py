@@ -39,12 +39,11 @@ import json
 import math
 import random
 import sys
-import zipfile
 
 import numpy as np
 
 sys.dont_write_bytecode = True  # no golden/__pycache__ from the import below
-from make_goldens import data_iter_consecutive, data_iter_random  # noqa: E402 (the chapter's In [6], [8])
+from make_goldens import data_iter_consecutive, data_iter_random, read_corpus  # noqa: E402 (the chapter's In [1]-[8])
 
 # The chapter's In [18]-[19] (src/train/config.ts's CHAPTER_PRESET), and the small preset the tests
 # run in seconds (SMALL_PRESET). The TypeScript tests check that these equal the presets.
@@ -66,14 +65,9 @@ NOISE_DRAWS = 5
 
 
 def corpus_indices(data_dir, corpus_chars):
-    """In [1]-[5]: the 2017 corpus as Python reads it, its first characters, vocab and indices."""
-    with zipfile.ZipFile(f"{data_dir}/jaychou_lyrics-2017.txt.zip") as z:
-        text = z.read("jaychou_lyrics.txt").decode("utf-8")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # open() in text mode
-    chars = text.replace("\n", " ").replace("\r", " ")[0:corpus_chars]
-    idx_to_char = sorted(set(chars))
-    char_to_idx = {c: i for i, c in enumerate(idx_to_char)}
-    return [char_to_idx[c] for c in chars], len(idx_to_char)
+    """The 2017 corpus's first corpus_chars characters as indices, and the vocab's size."""
+    _, idx_to_char, indices = read_corpus(data_dir, "2017", corpus_chars)
+    return indices, len(idx_to_char)
 
 
 def init_params(vocab, hidden, seed, dtype):

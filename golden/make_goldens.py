@@ -68,22 +68,26 @@ def iterator_goldens():
     return cases
 
 
+def read_corpus(data_dir, version, corpus_chars):
+    """In [1]-[5]: a corpus version as the chapter reads it. Returns the whole text (as open() in
+    text mode reads it), the sorted vocab of its first corpus_chars characters (newlines as
+    spaces), and those characters' indices."""
+    with zipfile.ZipFile(f"{data_dir}/jaychou_lyrics-{version}.txt.zip") as z:
+        text = z.read("jaychou_lyrics.txt").decode("utf-8")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # open() in text mode
+    chars = text.replace("\n", " ").replace("\r", " ")[0:corpus_chars]
+    idx_to_char = sorted(set(chars))
+    char_to_idx = {c: i for i, c in enumerate(idx_to_char)}
+    return text, idx_to_char, [char_to_idx[c] for c in chars]
+
+
 def corpus_goldens(data_dir):
     out = {}
     for version in ["2017", "2018"]:
-        path = f"{data_dir}/jaychou_lyrics-{version}.txt.zip"
-        with zipfile.ZipFile(path) as z:
-            raw = z.read("jaychou_lyrics.txt").decode("utf-8")
-        corpus_chars = raw.replace("\r\n", "\n").replace("\r", "\n")  # open() in text mode
-        length = len(corpus_chars)
-        first49 = corpus_chars[0:49]
-        corpus_chars = corpus_chars.replace("\n", " ").replace("\r", " ")[0:20000]
-        idx_to_char = sorted(set(corpus_chars))
-        char_to_idx = {c: i for i, c in enumerate(idx_to_char)}
-        indices = [char_to_idx[c] for c in corpus_chars]
+        text, idx_to_char, indices = read_corpus(data_dir, version, 20000)
         out[version] = {
-            "chars": length,
-            "first49": first49,
+            "chars": len(text),
+            "first49": text[0:49],
             "vocabSize": len(idx_to_char),
             "vocabSha256": hashlib.sha256("".join(idx_to_char).encode("utf-8")).hexdigest(),
             "first40Indices": indices[:40],

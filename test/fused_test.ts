@@ -282,7 +282,16 @@ Deno.test({
         if (numChars === 40) assert.ok(new Set(one.join("")).size > 20, one.join("\n"));
       }
       assert.deepEqual(await predictFused([], 3, params, vocab), []);
-      tf.dispose(paramList(params));
+      // Equal maxima: with W_hy = 0 the logits are b_y, largest at 7 and at 30; the first wins.
+      const tied: Params = {
+        ...params,
+        wHy: tf.variable(tf.zeros([D.hidden, D.vocab])),
+        bY: tf.variable(tf.tensor1d(vocab.idxToChar.map((_, v) => v === 7 || v === 30 ? 1 : 0))),
+      };
+      const first = await predictRnn("ab", 3, tied, vocab);
+      assert.match(first, new RegExp(`^ab${vocab.idxToChar[7]}+$`));
+      assert.deepEqual(await predictFused(["ab"], 3, tied, vocab), [first]);
+      tf.dispose([tied.wHy, tied.bY, ...paramList(params)]);
     }),
 });
 

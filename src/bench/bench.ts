@@ -14,7 +14,7 @@ import { type Environment, machineDescription } from "../report/machine.ts";
 import { markdownTable } from "../report/markdown.ts";
 import { selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
-import { FASTEST_TRAINER, type TrainerName } from "../train/trainers.ts";
+import { FASTEST_TRAINER, type TrainerName, trainerRunsOn } from "../train/trainers.ts";
 import { profileMarkdown } from "./profile.ts";
 import { timeTorch, type TorchImpl, type TorchTiming } from "./torch_baseline.ts";
 import { type StepTiming, timeTrainer } from "./train_bench.ts";
@@ -112,7 +112,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   for (const backend of opts.backends) {
     const info = await selectBackend(backend);
     for (const trainer of opts.trainers) {
-      if (trainer === "fused" && info.name !== "webgpu") continue; // WGSL kernels: webgpu only
+      if (!trainerRunsOn(trainer, info.name)) continue;
       log(
         `timing ${trainer} on ${info.name} (${info.adapter}): ${warmup} + ${iters} iterations` +
           `${profile ? " + 1 profiled" : ""}…`,

@@ -29,8 +29,10 @@ import { type BackendChoice, type BackendInfo, selectBackend } from "../train/ba
 import { PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
 import {
   chooseTrainer,
+  TRAINER_BACKENDS,
   type TrainerChoice,
   type TrainerName,
+  trainerRunsOn,
   TRAINERS,
 } from "../train/trainers.ts";
 import {
@@ -150,8 +152,8 @@ function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): s
 
 /**
  * Starts the backend for `choice` (unless `started`, the backend already active for it, is given),
- * picks the trainer `trainerChoice` names there, and checks that it can run `config`: the fused
- * trainer needs webgpu, and the config must fit in the backend's memory.
+ * picks the trainer `trainerChoice` names there, and checks that it can run `config`: the trainer
+ * must run on the backend, and the config must fit in the backend's memory.
  */
 async function startBackend(
   choice: BackendChoice,
@@ -162,9 +164,10 @@ async function startBackend(
 ): Promise<Engine> {
   const backend = started ?? await selectBackend(choice);
   const { name: trainer, reason: trainerReason } = chooseTrainer(trainerChoice, backend.name);
-  if (trainer === "fused" && backend.name !== "webgpu") {
+  if (!trainerRunsOn(trainer, backend.name)) {
+    const needs = TRAINER_BACKENDS[trainer].join(" or ");
     throw new UsageError(
-      `--trainer fused needs the webgpu backend, but the run would use ${backend.name}`,
+      `--trainer ${trainer} needs the ${needs} backend, but the run would use ${backend.name}`,
     );
   }
   const device = backend.name === "webgpu" ? (tf.backend() as WebGPUBackend).device : undefined;

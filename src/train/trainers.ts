@@ -13,20 +13,45 @@
  * @module
  */
 
+import * as tf from "@tensorflow/tfjs";
 import type { BackendInfo } from "./backend.ts";
 import { batchedTrainer } from "./batched.ts";
 import { fusedTrainer } from "./fused/trainer.ts";
 import { referenceTrainer, type TrainerFactory } from "./train.ts";
 
-/** Every trainer by name. */
-export const TRAINERS = {
-  reference: referenceTrainer,
-  batched: batchedTrainer,
-  fused: fusedTrainer,
-} as const satisfies Record<string, TrainerFactory>;
+/** The backends each trainer runs on: the fused trainer's kernels are WGSL, for webgpu only. */
+export const TRAINER_BACKENDS = {
+  reference: ["webgpu", "wasm", "cpu"],
+  batched: ["webgpu", "wasm", "cpu"],
+  fused: ["webgpu"],
+} as const satisfies Record<string, readonly BackendInfo["name"][]>;
 
 /** A trainer's name. */
-export type TrainerName = keyof typeof TRAINERS;
+export type TrainerName = keyof typeof TRAINER_BACKENDS;
+
+/** Whether trainer `name` runs on `backend`. */
+export function trainerRunsOn(name: TrainerName, backend: string): boolean {
+  return (TRAINER_BACKENDS[name] as readonly string[]).includes(backend);
+}
+
+/** `factory`, which throws when started on a backend that trainer `name` does not run on. */
+function onItsBackends(name: TrainerName, factory: TrainerFactory): TrainerFactory {
+  return (params, config) => {
+    const backend = tf.getBackend();
+    if (!trainerRunsOn(name, backend)) {
+      const needs = TRAINER_BACKENDS[name].join(" or ");
+      throw new Error(`the ${name} trainer needs the ${needs} backend, not ${backend}`);
+    }
+    return factory(params, config);
+  };
+}
+
+/** Every trainer by name; each throws when started on a backend it does not run on. */
+export const TRAINERS: Readonly<Record<TrainerName, TrainerFactory>> = {
+  reference: onItsBackends("reference", referenceTrainer),
+  batched: onItsBackends("batched", batchedTrainer),
+  fused: onItsBackends("fused", fusedTrainer),
+};
 
 /** The trainers' names. */
 export const TRAINER_NAMES = Object.keys(TRAINERS) as TrainerName[];

@@ -15,10 +15,21 @@
 import type { CorpusOptions } from "../data/corpus.ts";
 import { loadTrainingData, type TrainingData } from "../data/corpus.ts";
 import { disposeParams } from "../model/params.ts";
-import { type BackendChoice, probeAdapter, selectBackend } from "../train/backend.ts";
+import {
+  type AdapterReport,
+  type BackendChoice,
+  probeAdapter,
+  selectBackend,
+} from "../train/backend.ts";
 import { PRESETS, type TrainConfig } from "../train/config.ts";
 import { trainAndPredictRnn } from "../train/train.ts";
-import { FASTEST_TRAINER, type TrainerName, TRAINERS } from "../train/trainers.ts";
+import {
+  FASTEST_TRAINER,
+  TRAINER_NAMES,
+  type TrainerName,
+  trainerRunsOn,
+  TRAINERS,
+} from "../train/trainers.ts";
 import { type Check, checkClose, skipCheck, type Tolerance } from "./compare.ts";
 import type { ContractCase, ContractGolden, ContractPreset } from "./goldens.ts";
 
@@ -44,11 +55,6 @@ export function contractConfig(c: ContractCase): TrainConfig {
   };
 }
 
-/** The trainers that run on `backend`: fused needs webgpu. */
-function trainersOn(backend: BackendChoice): TrainerName[] {
-  return backend === "webgpu" ? ["reference", "batched", "fused"] : ["reference", "batched"];
-}
-
 /** Trains case `c` on the active backend with `trainer` and compares its curve with the contract. */
 export async function contractCheck(
   c: ContractCase,
@@ -72,10 +78,12 @@ export async function contractCheck(
   );
 }
 
-/** The backends `choice` checks the contract on: all of them here for `auto`, skipping software GPUs. */
-async function contractBackends(choice: BackendChoice): Promise<BackendChoice[]> {
+/**
+ * The backends `choice` checks the contract on, given the adapter here (`gpu`): all of them for
+ * `auto`, skipping software GPUs.
+ */
+function contractBackends(choice: BackendChoice, gpu: AdapterReport | undefined): BackendChoice[] {
   if (choice !== "auto") return [choice];
-  const gpu = await probeAdapter();
   return ["cpu", "wasm", ...(gpu && !gpu.software ? ["webgpu" as const] : [])];
 }
 
@@ -100,8 +108,16 @@ export async function contractChecks(
   options: ContractOptions,
 ): Promise<Check[]> {
   const checks: Check[] = [];
-  for (const backend of await contractBackends(options.backend)) {
-    const software = backend === "webgpu" && (await probeAdapter())?.software;
+  const { backend: choice } = options;
+  const gpu = choice === "auto" || choice === "webgpu" ? await probeAdapter() : undefined;
+  const corpus = { ...options.corpus, dataset: golden.dataset };
+  const data: Record<ContractPreset, TrainingData> = {
+    small: await loadTrainingData(corpus, PRESETS.small.corpusChars),
+    chapter: await loadTrainingData(corpus, PRESETS.chapter.corpusChars),
+  };
+  for (const backend of contractBackends(choice, gpu)) {
+    const software = backend === "webgpu" && gpu?.software;
+    const info = await selectBackend(backend);
     for (const preset of ["small", "chapter"] as const) {
       const cases = golden.cases.filter((c) => c.preset === preset);
       if (preset === "chapter" && (backend === "cpu" || software)) {
@@ -111,18 +127,13 @@ export async function contractChecks(
         checks.push(skipCheck(`contract: the chapter-sized cases on ${backend}`, why));
         continue;
       }
-      const data = await loadTrainingData(
-        { ...options.corpus, dataset: golden.dataset },
-        PRESETS[preset].corpusChars,
-      );
-      const info = await selectBackend(backend);
       for (const c of cases) {
         const first = cases.find((o) => o.iter === c.iter) === c;
-        for (const trainer of trainersOn(backend)) {
+        for (const trainer of TRAINER_NAMES.filter((t) => trainerRunsOn(t, info.name))) {
           // The fastest (the default, `auto`'s) on every case, the others on the first.
           if (!options.allTrainers && !first && trainer !== FASTEST_TRAINER[info.name]) continue;
           options.log(`contract ${c.name} on ${info.name}, ${trainer} trainer…`);
-          checks.push(await contractCheck(c, info.name, trainer, data));
+          checks.push(await contractCheck(c, info.name, trainer, data[preset]));
         }
       }
     }

@@ -16,18 +16,12 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import type { Vocab } from "../../data/vocab.ts";
 import type { Params } from "../../model/params.ts";
 import { greedyFeed, predictRnnBatch } from "../../model/predict.ts";
 import { runKernel } from "./kernel.ts";
-import { partsSumFn, rowTimesMatrixParts, TANH_FN } from "./wgsl.ts";
-
-/** Invocations per workgroup. */
-const THREADS = 256;
-
-/** The ranges the recurrence's sum over k is cut into (as in `recurrence.ts`). */
-const SLICES = 4;
+import { SLICES, THREADS, workgroupStorageLimit } from "./recurrence.ts";
+import { partsSumFn, rowTimesMatrixParts, TANH_FN, treeReduceFn } from "./wgsl.ts";
 
 /** The most steps one launch walks; longer predictions go op by op ({@linkcode predictRnnBatch}). */
 const MAX_KERNEL_STEPS = 4096;
@@ -35,7 +29,7 @@ const MAX_KERNEL_STEPS = 4096;
 /** What {@linkcode greedyFeed} is sent in place of an argmax, to learn where one is fed. */
 const FROM_ARGMAX = -1;
 
-/** The workgroup memory the kernel takes: v, the partial sums (or the logits), the argmax tree. */
+/** The workgroup memory the kernel takes: v, the partial sums (or the logits), two trees. */
 function workgroupBytes(hidden: number, vocab: number): number {
   return 4 * (hidden + Math.max(SLICES * hidden, vocab) + 2 * THREADS);
 }
@@ -65,13 +59,14 @@ function generate(feed: tf.Tensor, params: Params, steps: number, rows: number):
     code: `${TANH_FN}
 var<workgroup> vec : array<f32, ${H}>;
 var<workgroup> part : array<f32, ${Math.max(SLICES * H, V)}>;
-var<workgroup> bestValue : array<f32, ${THREADS}>;
-var<workgroup> bestIndex : array<i32, ${THREADS}>;
-var<workgroup> argmax : i32;
+${treeReduceFn("max", THREADS, "max(a, b)")}
+${treeReduceFn("min", THREADS, "min(a, b)")}
 ${partsSumFn(H, SLICES)}
+fn logit(n : i32) -> f32 { return part[n] + bY[n]; } // Y_t, once part holds H_t W_hy
 fn kernel() {
   let m = i32(workgroupId.x);
   let li = i32(localIndex);
+  var argmax = 0;
   for (var n = li; n < ${H}; n = n + ${THREADS}) { vec[n] = 0.0; } // the state starts at zero
   workgroupBarrier();
   for (var t = 0; t < ${steps}; t = t + 1) {
@@ -86,30 +81,17 @@ fn kernel() {
     ${rowTimesMatrixParts("wHy", H, V, 1, THREADS)}
     workgroupBarrier();
     var best = -3.402823e38;
-    var bestAt = ${V};
     for (var n = li; n < ${V}; n = n + ${THREADS}) {
-      let y = part[n] + bY[n]; // Y_t
-      if (y > best) { best = y; bestAt = n; }
+      let y = logit(n);
+      if (y > best) { best = y; } // not max(): a NaN never wins
     }
-    bestValue[li] = best;
-    bestIndex[li] = bestAt;
-    workgroupBarrier();
-    for (var s = ${THREADS / 2}; s > 0; s = s / 2) { // the largest, the lowest index among equals
-      if (li < s) {
-        let v = bestValue[li + s];
-        let i = bestIndex[li + s];
-        if (v > bestValue[li] || (v == bestValue[li] && i < bestIndex[li])) {
-          bestValue[li] = v;
-          bestIndex[li] = i;
-        }
-      }
-      workgroupBarrier();
+    let largest = reduce_max(best);
+    var first = f32(${V});
+    for (var n = li; n < ${V}; n = n + ${THREADS}) {
+      first = min(first, select(f32(${V}), f32(n), logit(n) == largest));
     }
-    if (li == 0) {
-      argmax = bestIndex[0];
-      result[t * ${rows} + m] = f32(bestIndex[0]);
-    }
-    workgroupBarrier();
+    argmax = i32(reduce_min(first)); // the lowest index among equal maxima
+    if (li == 0) { result[t * ${rows} + m] = f32(argmax); }
   }
 }`,
   }, [feed, params.wXh, params.wHh, params.bH, params.wHy, params.bY]);
@@ -128,7 +110,7 @@ export async function predictFused(
   vocab: Vocab,
 ): Promise<string[]> {
   const [V, H] = params.wXh.shape;
-  const limit = (tf.backend() as WebGPUBackend).device.limits.maxComputeWorkgroupStorageSize;
+  const limit = workgroupStorageLimit();
   const fed = feedTable(prefixes, numChars, vocab);
   const steps = Math.max(0, ...fed.map((f) => f.length));
   if (prefixes.length === 0 || steps > MAX_KERNEL_STEPS || workgroupBytes(H, V) > limit) {

@@ -33,10 +33,15 @@ import { type Dims, dimsKey, perElementSpec, runKernel } from "./kernel.ts";
 import { partsSumFn, rowTimesMatrixParts, TANH_FN } from "./wgsl.ts";
 
 /** Invocations per workgroup. */
-const THREADS = 256;
+export const THREADS = 256;
 
 /** The ranges the cooperative kernels cut each step's sum over k into. */
-const SLICES = 4;
+export const SLICES = 4;
+
+/** The device's `maxComputeWorkgroupStorageSize`, in bytes, on the webgpu backend. */
+export function workgroupStorageLimit(): number {
+  return (tf.backend() as WebGPUBackend).device.limits.maxComputeWorkgroupStorageSize;
+}
 
 /** How the recurrence kernels spend a workgroup on a step's product (see the module's text). */
 export type RecurrenceKind = "cooperative" | "perUnit";
@@ -48,7 +53,7 @@ export type RecurrenceKind = "cooperative" | "perUnit";
  */
 export function recurrenceKind(
   hidden: number,
-  limitBytes = (tf.backend() as WebGPUBackend).device.limits.maxComputeWorkgroupStorageSize,
+  limitBytes = workgroupStorageLimit(),
 ): RecurrenceKind {
   return (1 + SLICES) * hidden * 4 <= limitBytes ? "cooperative" : "perUnit";
 }

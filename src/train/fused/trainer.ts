@@ -29,15 +29,12 @@ import {
 } from "./weight_grads.ts";
 
 /**
- * The fused trainer for the webgpu backend (throws on any other). It updates the parameters'
- * buffers in place, after first giving each variable a buffer of its own; a tensor that shares a
- * variable's data later (`tf.clone`) sees the updates. The step losses stay on the device until
- * `takeLossSum`, which reads them in one transfer and sums them in float64, in order.
+ * The fused trainer for the webgpu backend (`TRAINERS.fused` refuses any other). It updates the
+ * parameters' buffers in place, after first giving each variable a buffer of its own; a tensor
+ * that shares a variable's data later (`tf.clone`) sees the updates. The step losses stay on the
+ * device until `takeLossSum`, which reads them in one transfer and sums them in float64, in order.
  */
 export const fusedTrainer: TrainerFactory = (params, config) => {
-  if (tf.getBackend() !== "webgpu") {
-    throw new Error(`the fused trainer needs the webgpu backend, not ${tf.getBackend()}`);
-  }
   const vars = paramList(params);
   tf.tidy(() => vars.forEach((v) => v.assign(tf.add(v, 0)))); // a private copy to update in place
   const [vocab, hidden] = params.wXh.shape;
