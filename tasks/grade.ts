@@ -9,7 +9,7 @@ import { choiceFlag, numberFlag, parseFlagsAndPositionals } from "../src/cli/fla
 import { runMain } from "../src/cli/main.ts";
 import { parseShard, type Shard } from "../src/cli/shard.ts";
 import { PATHS_HELP, userPath, writableDir } from "../src/cli/paths.ts";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";

@@ -5,7 +5,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, shellWord, userPath } from "../src/cli/paths.ts";

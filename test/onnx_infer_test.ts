@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { vocabFromList } from "../src/data/vocab.ts";
 import { hasCudaProvider } from "../src/infer/cuda_setup.ts";
 import { forward } from "../src/infer/forward.ts";

@@ -9,7 +9,7 @@
  */
 
 import { isAbsolute, resolve } from "node:path";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../errors.ts";
 
 /** The sentence every task's `--help` ends with. */
 export const PATHS_HELP = "Relative paths are taken from the folder you run the command in.";

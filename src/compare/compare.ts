@@ -9,7 +9,7 @@
  */
 
 import { basename, join, relative, resolve } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { exists, readJson } from "../cli/paths.ts";
 import {
   chinese,

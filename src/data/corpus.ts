@@ -13,7 +13,7 @@
 
 import { unzipSync } from "fflate";
 import { join, resolve } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { sha256Hex } from "../io/sha256.ts";
 import { datasetByDigest, type DatasetInfo, DATASETS, DEFAULT_DATASET } from "./registry.ts";

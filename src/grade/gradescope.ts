@@ -14,7 +14,7 @@
 import { type Zippable, zipSync } from "fflate";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { notebookFromModule, STARTER_NOTEBOOK } from "./notebook.ts";
 import { STARTER_NAMES } from "./submission_file.ts";

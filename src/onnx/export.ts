@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { ParamArrays } from "../model/params.ts";
 import { fsReason } from "../cli/paths.ts";

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { formatBytes } from "../report/machine.ts";
 import type { BackendInfo } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";

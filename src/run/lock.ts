@@ -11,7 +11,7 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { fsReason } from "../cli/paths.ts";
 
 /** The lock file's name inside a run folder. */

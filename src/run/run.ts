@@ -15,7 +15,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { type CorpusOptions, loadTrainingData, type TrainingData } from "../data/corpus.ts";
 import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
 import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";

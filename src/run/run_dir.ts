@@ -18,7 +18,7 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { fsReason, makeDir } from "../cli/paths.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { readJson } from "../cli/paths.ts";
 import { sha256Text } from "../io/sha256.ts";
 import {

@@ -19,7 +19,7 @@
  */
 
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { exists, fsReason, makeDir, readJson, shellWord } from "../cli/paths.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { formatBytes } from "../report/machine.ts";

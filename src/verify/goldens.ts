@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import type { Batch } from "../data/iterators.ts";
 import { PARAM_NAMES, type ParamArrays } from "../model/params.ts";
 import type { IterKind, TrainConfig } from "../train/config.ts";

@@ -6,7 +6,7 @@
  */
 
 import type { CorpusOptions } from "../data/corpus.ts";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { onnxParityChecks } from "../infer/parity.ts";
 import type { RunRecord } from "../run/run_dir.ts";
 import { type BackendChoice, selectBackend } from "../train/backend.ts";

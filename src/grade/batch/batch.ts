@@ -19,7 +19,7 @@
 
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../../cli/errors.ts";
+import { UsageError } from "../../errors.ts";
 import type { Shard } from "../../cli/shard.ts";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
 import { sha256Hex, sha256Text } from "../../io/sha256.ts";
