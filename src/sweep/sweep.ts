@@ -19,7 +19,7 @@
  */
 
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { UsageError } from "../errors.ts";
+import { EXIT, UsageError } from "../errors.ts";
 import { exists, fsReason, makeDir, readJson, shellWord } from "../cli/paths.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { formatBytes } from "../report/machine.ts";
@@ -383,8 +383,8 @@ export async function runSweep(
     );
     const onResult = async (result: PoolResult) => {
       const run = plan.runs.find((r) => r.name === result.name)!;
-      const failed = result.code !== 0 && result.code !== 3 && result.code !== 130 &&
-        result.code !== 143;
+      const ended: number[] = [EXIT.ok, EXIT.diverged, EXIT.sigint, EXIT.sigterm];
+      const failed = !ended.includes(result.code);
       if (failed) state.failures[run.name] = result.error ?? `exit code ${result.code}`;
       else delete state.failures[run.name];
       await writeFileAtomic(join(dir, SWEEP_FILES.state), JSON.stringify(state, null, 2) + "\n");
