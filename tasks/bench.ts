@@ -18,7 +18,8 @@ import {
 } from "../src/bench/bench.ts";
 import { endToEndMarkdown, runEndToEnd } from "../src/bench/end_to_end.ts";
 import { findTorchPython, TORCH_IMPLS } from "../src/bench/torch_baseline.ts";
-import { PATHS_HELP, userPath, writableDir } from "../src/cli/paths.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
+import { writableDir } from "../src/io/fs.ts";
 import { environment } from "../src/report/machine.ts";
 import { probeAdapter } from "../src/train/backend.ts";
 import { PRESETS } from "../src/train/config.ts";

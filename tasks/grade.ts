@@ -8,7 +8,8 @@ import { basename, dirname, join } from "node:path";
 import { choiceFlag, numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { parseShard, type Shard } from "../src/cli/shard.ts";
-import { PATHS_HELP, userPath, writableDir } from "../src/cli/paths.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
+import { statOrNull, writableDir } from "../src/io/fs.ts";
 import { UsageError } from "../src/errors.ts";
 import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
@@ -203,7 +204,7 @@ function written(out: string, records: BatchRecord[], shard?: Shard): string {
 }
 
 async function isFolder(path: string): Promise<boolean> {
-  return (await Deno.stat(path).catch(() => null))?.isDirectory === true;
+  return (await statOrNull(path))?.isDirectory === true;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { exists } from "../cli/paths.ts";
+import { exists } from "../io/fs.ts";
 import type { TrainingData } from "../data/corpus.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { type Environment, machineDescription } from "../report/machine.ts";

@@ -10,7 +10,7 @@
 
 import { basename, join, relative, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
-import { exists, readJson } from "../cli/paths.ts";
+import { exists, readJson } from "../io/fs.ts";
 import {
   chinese,
   environmentList,

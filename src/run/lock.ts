@@ -12,7 +12,7 @@
 
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
-import { fsReason } from "../cli/paths.ts";
+import { fsReason } from "../io/fs.ts";
 
 /** The lock file's name inside a run folder. */
 export const LOCK_FILE = "run.lock";

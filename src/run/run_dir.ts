@@ -19,7 +19,7 @@
 
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
-import { fsReason, makeDir } from "../cli/paths.ts";
+import { fsReason, makeDir } from "../io/fs.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 import { sha256Hex } from "../io/sha256.ts";

@@ -16,7 +16,7 @@
  */
 
 import { UsageError } from "../errors.ts";
-import { readJson } from "../cli/paths.ts";
+import { readJson } from "../io/fs.ts";
 import { sha256Text } from "../io/sha256.ts";
 import {
   configFlagValues,

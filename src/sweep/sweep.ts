@@ -20,7 +20,8 @@
 
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { EXIT, UsageError } from "../errors.ts";
-import { exists, fsReason, makeDir, readJson, shellWord } from "../cli/paths.ts";
+import { shellWord } from "../cli/paths.ts";
+import { exists, fsReason, makeDir, readJson } from "../io/fs.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { formatBytes } from "../report/machine.ts";
 import { estimateMemory } from "../run/limits.ts";

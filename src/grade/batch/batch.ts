@@ -23,6 +23,7 @@ import { UsageError } from "../../errors.ts";
 import type { Shard } from "../../cli/shard.ts";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
 import { sha256Hex, sha256Text } from "../../io/sha256.ts";
+import { statOrNull } from "../../io/fs.ts";
 import type { ExerciseName } from "../contract.ts";
 import { type GradeOptions, type GradeReport, LIMITS } from "../grader.ts";
 import { points } from "../report.ts";
@@ -137,10 +138,6 @@ async function graderVersion(opts: BatchOptions, exercises: string[]): Promise<s
   return (await sha256Text(parts.join("\n"))).slice(0, 16);
 }
 
-async function stat(path: string): Promise<Deno.FileInfo | null> {
-  return await Deno.stat(path).catch(() => null);
-}
-
 /** Makes `out` and its subfolders; refuses a file, or a folder inside `inside`. */
 async function prepareOut(out: string, inside?: string): Promise<void> {
   if (inside !== undefined) {
@@ -149,13 +146,14 @@ async function prepareOut(out: string, inside?: string): Promise<void> {
       throw new UsageError(`--out ${out} is inside the submissions folder ${inside}`);
     }
   }
-  const info = await stat(out);
+  const info = await statOrNull(out);
   if (info !== null && !info.isDirectory) throw new UsageError(`--out ${out} is not a folder`);
   await Deno.mkdir(join(out, "records"), { recursive: true });
   await Deno.mkdir(join(out, "feedback"), { recursive: true });
 }
 
-async function readJson<T>(path: string): Promise<T | null> {
+/** The JSON file `path`, or `null` when it is missing, unreadable or not JSON: one to redo. */
+async function readJsonOrNull<T>(path: string): Promise<T | null> {
   try {
     return JSON.parse(await Deno.readTextFile(path));
   } catch {
@@ -232,10 +230,10 @@ async function gradeOne(run: Run, submission: FoundSubmission, dir: string): Pro
   try {
     const staged = await stage(submission, run.root, dir);
     base.digest = staged.digest;
-    const previous = await readJson<BatchRecord>(recordPath);
+    const previous = await readJsonOrNull<BatchRecord>(recordPath);
     if (
       previous?.digest === staged.digest && previous.grader === version && !previous.crashed &&
-      await stat(join(opts.out, feedback)) !== null
+      await statOrNull(join(opts.out, feedback)) !== null
     ) {
       run.log(
         `${submission.student}: unchanged, ${points(previous.score)}/${points(maxScore)} ` +
@@ -298,7 +296,7 @@ export async function gradeBatch(
   opts: BatchOptions,
 ): Promise<BatchRecord[]> {
   const log = opts.log ?? (() => {});
-  const info = await stat(input);
+  const info = await statOrNull(input);
   if (info === null) throw new UsageError(`submissions ${input}: no such file or folder`);
   await prepareOut(opts.out, info.isDirectory ? input : undefined);
   const exercises = grader.exercises
@@ -372,7 +370,7 @@ export async function collectShards(dirs: string[], out: string): Promise<BatchR
   const manifests: Manifest[] = [];
   for (const dir of dirs) {
     if (resolve(dir) === resolve(out)) throw new UsageError(`--out ${out} is one of the shards`);
-    const manifest = await readJson<Manifest>(join(dir, "batch.json"));
+    const manifest = await readJsonOrNull<Manifest>(join(dir, "batch.json"));
     if (manifest?.format !== MANIFEST_FORMAT) {
       throw new UsageError(`--collect ${dir}: no batch.json of a batch's --out folder`);
     }
@@ -410,7 +408,7 @@ export async function collectShards(dirs: string[], out: string): Promise<BatchR
   const students = new Set<string>();
   for (const [i, m] of manifests.entries()) {
     for (const file of m.records) {
-      const record = await readJson<BatchRecord>(join(dirs[i], "records", file));
+      const record = await readJsonOrNull<BatchRecord>(join(dirs[i], "records", file));
       if (record === null) {
         throw new UsageError(`--collect ${dirs[i]}: records/${file} cannot be read`);
       }
