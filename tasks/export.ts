@@ -8,7 +8,7 @@ import { EXIT, UsageError } from "../src/errors.ts";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
-import { onnxParityChecks } from "../src/infer/parity.ts";
+import { onnxParityChecks } from "../src/verify/parity.ts";
 import { exportRun } from "../src/onnx/export.ts";
 import { IR_VERSION, OPSET } from "../src/onnx/model.ts";
 import { selectBackend } from "../src/train/backend.ts";

@@ -7,7 +7,7 @@
 
 import type { CorpusOptions } from "../data/corpus.ts";
 import { UsageError } from "../errors.ts";
-import { onnxParityChecks } from "../infer/parity.ts";
+import { onnxParityChecks } from "./parity.ts";
 import type { RunRecord } from "../run/run_dir.ts";
 import { type BackendChoice, selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
