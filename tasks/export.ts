@@ -12,7 +12,7 @@ import { onnxParityChecks } from "../src/verify/parity.ts";
 import { exportRun } from "../src/onnx/export.ts";
 import { IR_VERSION, OPSET } from "../src/onnx/model.ts";
 import { selectBackend } from "../src/train/backend.ts";
-import { renderTable } from "../src/verify/compare.ts";
+import { renderTable } from "../src/verify/check.ts";
 
 /** The usage and description that `--help` prints. */
 const USAGE = `deno task export --run DIR [--out FILE] [--check]

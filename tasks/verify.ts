@@ -11,7 +11,7 @@ import { EXIT } from "../src/errors.ts";
 import { staleModelWarnings } from "../src/onnx/run_model.ts";
 import { readRunDir } from "../src/run/run_dir.ts";
 import { BACKEND_CHOICES } from "../src/train/backend.ts";
-import { renderTable } from "../src/verify/compare.ts";
+import { renderTable } from "../src/verify/check.ts";
 import { verify, VERIFY_GROUPS } from "../src/verify/verify.ts";
 
 /** The usage and description that `--help` prints. */

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as alternative from "../fixtures/solutions/alternative.ts";
 import * as starter from "../src/grade/starter/rnn_scratch.ts";
 import { decodeValue, encodeJson, FormatError, type TensorValue } from "../src/grade/codec.ts";
-import { compareValues } from "../src/grade/compare.ts";
+import { compareValues } from "../src/grade/value_diff.ts";
 import type { Submission } from "../src/grade/contract.ts";
 import { infoArgs } from "../src/grade/imports.ts";
 import { copyRegularFiles } from "../src/grade/private_copy.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pythonCanImport, readGolden, ROOT, runTask } from "./_helpers.ts";
-import { type Check, checkClose } from "../src/verify/compare.ts";
+import { type Check, checkClose } from "../src/verify/check.ts";
 import {
   CROSS_BACKEND,
   CROSS_BACKEND_CHAPTER,

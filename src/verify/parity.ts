@@ -25,7 +25,7 @@ import { encodeRnnModel } from "../onnx/model.ts";
 import { forward } from "../infer/forward.ts";
 import { generateText } from "../infer/generate.ts";
 import { type EpName, openRnnSession, type RnnSession } from "../infer/session.ts";
-import { type Check, skipCheck } from "./compare.ts";
+import { type Check, skipCheck } from "./check.ts";
 
 /** The largest absolute difference allowed between the engines' logits and states. */
 export const PARITY_TOLERANCE = 1e-5;

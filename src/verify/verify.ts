@@ -24,7 +24,7 @@ import {
   modelChecks,
   runBandCheck,
 } from "./checks.ts";
-import { type Check, skipCheck } from "./compare.ts";
+import { type Check, skipCheck } from "./check.ts";
 import { contractChecks } from "./contract.ts";
 import {
   type ChapterPrinted,
