@@ -14,7 +14,7 @@ import { UsageError } from "../src/errors.ts";
 import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
-import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/report.ts";
+import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/feedback.ts";
 import { boundJobs, collectShards, gradeBatch } from "../src/grade/batch/batch.ts";
 import { type BatchRecord, statusCounts } from "../src/grade/batch/outputs.ts";
 import { writeStarter } from "../src/grade/gradescope.ts";

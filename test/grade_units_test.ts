@@ -13,7 +13,7 @@ import { infoArgs } from "../src/grade/imports.ts";
 import { copyRegularFiles } from "../src/grade/private_copy.ts";
 import { ChannelReader } from "../src/grade/protocol.ts";
 import { REFERENCE_PRIMITIVES } from "../src/grade/reference_primitives.ts";
-import { visible } from "../src/grade/report.ts";
+import { visible } from "../src/grade/feedback.ts";
 import { childArgs, Sandbox } from "../src/grade/sandbox.ts";
 import * as staff from "../src/grade/staff_solution.ts";
 import { ROOT } from "./_helpers.ts";

@@ -24,7 +24,7 @@ import {
 } from "../report/html.ts";
 import { machineDescription } from "../report/machine.ts";
 import { plotPair } from "../report/plot.ts";
-import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts";
+import { bestEpoch, formatPerplexity, latestPredictions } from "../run/run_page.ts";
 import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
 import { configFlagValues, differingKeys } from "../run/train_flags.ts";
 import { SWEEP_FILES } from "../sweep/sweep.ts";

@@ -56,7 +56,7 @@ import {
   writeRunDir,
   writeViews,
 } from "./run_dir.ts";
-import { runReportHtml } from "./report.ts";
+import { runReportHtml } from "./run_page.ts";
 
 /** What any session of a run takes besides its config. */
 export interface SessionOptions {

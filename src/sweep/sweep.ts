@@ -39,7 +39,7 @@ import {
   readPlanFile,
 } from "./plan.ts";
 import { type PoolJob, type PoolResult, runPool, SweepDisplay } from "./pool.ts";
-import { sweepPlot, sweepReportHtml } from "./report.ts";
+import { sweepPlot, sweepReportHtml } from "./sweep_page.ts";
 import type { Shard } from "../cli/shard.ts";
 import { inShard, shardFolderName } from "./shard.ts";
 import {

@@ -26,7 +26,7 @@ import { sha256Hex, sha256Text } from "../../io/sha256.ts";
 import { statOrNull } from "../../io/fs.ts";
 import type { ExerciseName } from "../contract.ts";
 import { type GradeOptions, type GradeReport, LIMITS } from "../grader.ts";
-import { points } from "../report.ts";
+import { points } from "../feedback.ts";
 import { SandboxSetupError } from "../sandbox.ts";
 import { findSubmissionFile } from "../submission_file.ts";
 import { digestTree, discover, type FoundSubmission, stage } from "./layout.ts";

@@ -13,7 +13,7 @@
 import type { ExerciseName } from "../contract.ts";
 import type { GradeReport } from "../grader.ts";
 import { sha256Text } from "../../io/sha256.ts";
-import { points, textReport, visible } from "../report.ts";
+import { points, textReport, visible } from "../feedback.ts";
 import { markdownTable, mdCell } from "../../report/markdown.ts";
 
 /** How a submission's grading ended. */
