@@ -20,7 +20,7 @@ import { endToEndMarkdown, runEndToEnd } from "../src/bench/end_to_end.ts";
 import { findTorchPython, TORCH_IMPLS } from "../src/bench/torch_baseline.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { writableDir } from "../src/io/fs.ts";
-import { environment } from "../src/report/machine.ts";
+import { environment } from "../src/run/machine.ts";
 import { probeAdapter } from "../src/train/backend.ts";
 import { PRESETS } from "../src/train/config.ts";
 import { TRAINER_CHOICES, TRAINER_NAMES } from "../src/train/trainers.ts";

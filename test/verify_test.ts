@@ -11,7 +11,7 @@ import type { CurveGolden } from "../src/verify/goldens.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { initParamArrays } from "../src/model/params.ts";
-import { environment } from "../src/report/machine.ts";
+import { environment } from "../src/run/machine.ts";
 import { RUN_FORMAT, writeRunDir } from "../src/run/run_dir.ts";
 import { SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
 

@@ -22,9 +22,9 @@ import { disposeParams, initParamArrays, type ParamArrays } from "../model/param
 import { checkPrefix, MAX_PREDICT_CHARS, predictRnnBatch } from "../model/predict.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
 import { readChapterCurve, sameSetting, stateInitMismatch } from "../report/chapter.ts";
-import { environment, machineDescription } from "../report/machine.ts";
+import { environment, machineDescription } from "./machine.ts";
 import { plotPair } from "../report/plot.ts";
-import { Progress } from "../report/progress.ts";
+import { Progress } from "./progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
 import { PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
 import {

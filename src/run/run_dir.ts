@@ -25,7 +25,7 @@ import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 import { sha256Hex } from "../io/sha256.ts";
 import { PARAM_NAMES, type ParamArrays, paramsFinite } from "../model/params.ts";
 import type { PyRandomState } from "../random/py_random.ts";
-import type { Environment } from "../report/machine.ts";
+import type { Environment } from "./machine.ts";
 import type { BackendInfo } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { TrainerName } from "../train/trainers.ts";

@@ -23,12 +23,12 @@ import { EXIT, UsageError } from "../errors.ts";
 import { shellWord } from "../cli/paths.ts";
 import { exists, fsReason, makeDir, readJson } from "../io/fs.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { formatBytes } from "../report/machine.ts";
+import { formatBytes } from "../run/machine.ts";
 import { estimateMemory } from "../run/limits.ts";
 import { lockRunDir, type RunLock } from "../run/lock.ts";
 import { prepareRun } from "../run/run.ts";
 import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
-import type { Environment } from "../report/machine.ts";
+import type { Environment } from "../run/machine.ts";
 import { selectBackend } from "../train/backend.ts";
 import {
   expandPlan,
