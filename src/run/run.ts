@@ -21,7 +21,7 @@ import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
 import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
 import { checkPrefix, MAX_PREDICT_CHARS, predictRnnBatch } from "../model/predict.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
-import { readChapterCurve, sameSetting, stateInitMismatch } from "../report/chapter.ts";
+import { readChapterCurve, sameSetting, stateInitMismatch } from "../chapter/chapter.ts";
 import { environment, machineDescription } from "./machine.ts";
 import { plotPair } from "../report/plot.ts";
 import { Progress } from "./progress.ts";

@@ -31,7 +31,7 @@ import {
   chapterSettingText,
   readChapterCurve,
   stateInitMismatch,
-} from "../report/chapter.ts";
+} from "../chapter/chapter.ts";
 import type { RunRecord } from "../run/run_dir.ts";
 import type { BackendChoice } from "../train/backend.ts";
 import { sequenceLoss } from "../train/loss.ts";
