@@ -13,6 +13,7 @@
 
 import { unzipSync } from "fflate";
 import { join, resolve } from "node:path";
+import { CHAPTER_CORPUS_CHARS } from "../chapter/chapter.ts";
 import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { sha256Hex } from "../io/sha256.ts";
@@ -22,9 +23,6 @@ import { buildVocab, encode, type Vocab } from "./vocab.ts";
 
 /** The name of the text file inside the zip, as in the chapter. */
 export const CORPUS_ENTRY = "jaychou_lyrics.txt";
-
-/** How many characters the chapter keeps for training (`corpus_chars[0:20000]`). */
-export const CHAPTER_CORPUS_CHARS = 20000;
 
 /** Where the corpus bytes came from and what they are. */
 export interface CorpusSource {

@@ -26,7 +26,8 @@ import { environment, machineDescription } from "./machine.ts";
 import { plotPair } from "../report/plot.ts";
 import { Progress } from "./progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
-import { PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
+import { PRESETS, type TrainConfig } from "../train/config.ts";
+import { stateInitOf } from "../chapter/chapter.ts";
 import {
   chooseTrainer,
   TRAINER_BACKENDS,
