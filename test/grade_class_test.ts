@@ -13,10 +13,10 @@ import {
   collectShards,
   gradeBatch,
   type Grades,
-} from "../src/grade/batch/batch.ts";
+} from "../src/grade/class/class.ts";
 import { parseShard } from "../src/cli/shard.ts";
-import { discover, gradescopeSubmitters } from "../src/grade/batch/layout.ts";
-import { unzipSafely } from "../src/grade/batch/unzip.ts";
+import { discover, gradescopeSubmitters } from "../src/grade/class/layout.ts";
+import { unzipSafely } from "../src/grade/class/unzip.ts";
 import type { ExerciseName } from "../src/grade/contract.ts";
 import { notebookFromModule } from "../src/grade/notebook.ts";
 import { ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
