@@ -15,8 +15,8 @@ import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
 import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/feedback.ts";
-import { boundJobs, collectShards, gradeBatch } from "../src/grade/class/class.ts";
-import { type BatchRecord, statusCounts } from "../src/grade/class/outputs.ts";
+import { boundJobs, collectShards, gradeClass } from "../src/grade/class/class.ts";
+import { statusCounts, type StudentRecord } from "../src/grade/class/outputs.ts";
 import { writeStarter } from "../src/grade/gradescope.ts";
 import { findSubmissionFile } from "../src/grade/submission_file.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
@@ -112,7 +112,7 @@ async function main(args: string[]) {
       data,
       flags.dataset,
       (grader, corpus) =>
-        gradeBatch(grader, batch, {
+        gradeClass(grader, batch, {
           out,
           jobs,
           shard,
@@ -196,8 +196,8 @@ async function collect(dirs: string[], out: string | undefined): Promise<void> {
   console.log(written(out, await collectShards(dirs, out)));
 }
 
-/** The line that says what a batch wrote. */
-function written(out: string, records: BatchRecord[], shard?: Shard): string {
+/** The line that says what grading a class wrote. */
+function written(out: string, records: StudentRecord[], shard?: Shard): string {
   return `wrote ${join(out, "grades.csv")}, summary.md and ${records.length} feedback files: ` +
     `${records.length} students${shard ? ` (shard ${shard.index}/${shard.count})` : ""}, ` +
     statusCounts(records);
