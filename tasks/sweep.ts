@@ -23,7 +23,7 @@ import {
   readPlanFile,
 } from "../src/sweep/plan.ts";
 import { parseShard, type Shard } from "../src/cli/shard.ts";
-import { inShard, shardFolderName } from "../src/sweep/shard.ts";
+import { inShard, shardFolderName } from "../src/sweep/shard_runs.ts";
 import {
   checkPlan,
   collectSweep,

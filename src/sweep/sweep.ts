@@ -41,7 +41,7 @@ import {
 import { type PoolJob, type PoolResult, runPool, SweepDisplay } from "./pool.ts";
 import { sweepPlot, sweepReportHtml } from "./sweep_page.ts";
 import type { Shard } from "../cli/shard.ts";
-import { inShard, shardFolderName } from "./shard.ts";
+import { inShard, shardFolderName } from "./shard_runs.ts";
 import {
   makeSummary,
   type Summary,
