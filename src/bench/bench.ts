@@ -7,10 +7,10 @@
  */
 
 import { join } from "node:path";
-import { exists } from "../cli/paths.ts";
+import { exists } from "../io/fs.ts";
 import type { TrainingData } from "../data/corpus.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { type Environment, machineDescription } from "../report/machine.ts";
+import { type Environment, machineDescription } from "../run/machine.ts";
 import { markdownTable } from "../report/markdown.ts";
 import { selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
