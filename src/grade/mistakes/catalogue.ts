@@ -126,8 +126,9 @@ export const MISTAKES: readonly Mistake[] = [
     advice: "Row b must be one stretch of the text, characters b × batch_len to (b + 1) × " +
       "batch_len − 1: reshape to (batch_size, batch_len). Reshaping to (batch_len, batch_size) " +
       "and transposing deals the characters out like cards, so no row continues the text.",
-    line: "const indices = corpus.reshape([batchSize, batchLen]) as tf.Tensor2D;",
-    becomes: "const indices = corpus.reshape([batchLen, batchSize]).transpose() as tf.Tensor2D;",
+    line: "const row = (b: number) => corpusIndices.slice(b * batchLen, (b + 1) * batchLen);",
+    becomes: "const row = (b: number) => corpusIndices.slice(0, batchSize * batchLen)" +
+      ".filter((_, k) => k % batchSize === b);",
   },
   {
     id: "dataIterConsecutive/float32",
@@ -135,9 +136,9 @@ export const MISTAKES: readonly Mistake[] = [
     cell: "In [8]",
     chapterLine: "corpus_indices = nd.array(corpus_indices, ctx=ctx)",
     advice: "MXNet's nd.array makes float32; the batches are indices, and the contract asks for " +
-      'int32: tf.tensor1d(corpusIndices, "int32").',
-    line: 'const corpus = tf.tensor1d(corpusIndices.slice(0, batchSize * batchLen), "int32");',
-    becomes: 'const corpus = tf.tensor1d(corpusIndices.slice(0, batchSize * batchLen), "float32");',
+      'int32: tf.tensor2d(rows, undefined, "int32").',
+    line: 'const int32 = (x: number[][]) => tf.tensor2d(x, undefined, "int32");',
+    becomes: 'const int32 = (x: number[][]) => tf.tensor2d(x, undefined, "float32");',
   },
   // In [11] get_inputs
   {
