@@ -53,6 +53,9 @@ Deno.test("the wire format carries tensors, non-finite numbers and describes the
     /malformed tensor \(5 values for shape \[2, 3\]\)/,
   );
   assert.throws(() => encodeJson(new Array(100).fill(1), 50), /larger than 50 characters/);
+  // A decoded value is written back as it came, descriptions included.
+  const decoded = roundTrip([ragged, t("int32", [1], [3]), NaN]);
+  assert.deepEqual(roundTrip(decoded), decoded);
 });
 
 Deno.test("the grader's reader refuses anything outside the wire format", () => {

@@ -13,6 +13,11 @@
  * `execution_time` (a hidden case's time would show in it), and the grader's stdout (the text
  * report) is for instructors (`stdout_visibility: hidden`).
  *
+ * Each test's `output` is Markdown (`output_format: md`): the known mistake in bold when one is
+ * named, the feedback verbatim in a code block (tensors keep their columns), `trainRnn`'s curve as
+ * a table, and what the submission printed in a code block of its own, so that nothing a
+ * submission wrote is read as Markdown or HTML.
+ *
  * Whatever a submission wrote (its output, its error messages, its file names) may hold terminal
  * control sequences; both forms show every control and bidirectional-formatting character
  * escaped ({@linkcode visible}).
@@ -111,7 +116,7 @@ export function curveTable(curve: Curve): { head: string[]; rows: string[][] } {
       : "–";
     return [...row, cell(expected, e), error];
   });
-  const head = ["epoch", "your perplexity"];
+  const head = ["epoch", "yours"];
   return { head: expected === null ? head : [...head, "expected", "relative error"], rows };
 }
 

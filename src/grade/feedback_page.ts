@@ -13,8 +13,7 @@
  */
 
 import type { CaseResult, ExerciseResult, GradeReport } from "./grader.ts";
-import type { Diagnosis } from "./mistakes/diagnose.ts";
-import { chapterPlace } from "./mistakes/diagnose.ts";
+import { chapterPlace, type Diagnosis } from "./mistakes/diagnose.ts";
 import { curveTable, notesOf, points, submissionNotes, visible } from "./feedback.ts";
 import {
   escapeHtml,

@@ -42,7 +42,7 @@ export interface Judgement {
 }
 
 /** Said in place of a hidden case's expected values. */
-export const HIDDEN_NOTE = "(A hidden case shows what differs, never the expected values.)";
+const HIDDEN_NOTE = "(A hidden case shows what differs, never the expected values.)";
 
 function numbers(v: Value): number[] | null {
   return Array.isArray(v) && v.every((x) => typeof x === "number") ? v as number[] : null;

@@ -47,6 +47,16 @@ Deno.test("comparisons check structure, dtype, shape, then values, and name the 
   );
   assert.equal(line(2, NaN), "at []: got NaN, expected 2 (within rtol 0.0001, atol 0.00001)");
   assert.match(line("分开我", "分开你", null)!, /first differ at character 2/);
+  // What the wire format describes compares by its description (a mistake's output may be one).
+  const malformed = {
+    kind: "other",
+    what: "malformed tensor (5 values for shape [2, 3])",
+  } as const;
+  assert.equal(line(malformed, { ...malformed }), null);
+  assert.equal(
+    line(malformed, null),
+    "at []: expected a malformed tensor (5 values for shape [2, 3]), got null",
+  );
 });
 
 Deno.test("a public case's difference shows both shapes, the largest errors and both tensors", () => {
