@@ -5,12 +5,14 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { choiceFlag, numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
+import { choiceFlag, numberFlag } from "../src/cli/flag_values.ts";
+import { parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { parseShard, type Shard } from "../src/cli/shard.ts";
 import { PATHS_HELP, userPath, writableDir } from "../src/cli/paths.ts";
 import { UsageError } from "../src/cli/errors.ts";
-import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
+import { loadCorpus } from "../src/data/corpus.ts";
+import { prepareCorpus } from "../src/data/read_corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
 import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/report.ts";

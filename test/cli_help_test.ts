@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../src/cli/errors.ts";
 import { helpRequested, parseFlags } from "../src/cli/flags.ts";
-import { PATHS_HELP, shellWord } from "../src/cli/paths.ts";
+import { shellWord } from "../src/cli/flag_values.ts";
+import { PATHS_HELP } from "../src/cli/paths.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 

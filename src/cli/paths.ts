@@ -94,8 +94,3 @@ export async function readJson<T>(path: string, what = path): Promise<T | undefi
     throw new UsageError(`${what} is not valid JSON`);
   }
 }
-
-/** `text` as one word of a shell command: as it is when it can be, else single-quoted. */
-export function shellWord(text: string): string {
-  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
-}

@@ -25,7 +25,8 @@ import {
 import { machineDescription } from "../report/machine.ts";
 import { plotPair } from "../report/plot.ts";
 import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts";
-import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
+import { readRecord } from "../run/run_dir.ts";
+import { RUN_FILES, type RunRecord } from "../run/record.ts";
 import { configFlagValues, differingKeys } from "../run/train_flags.ts";
 import { SWEEP_FILES } from "../sweep/sweep.ts";
 import { type Summary, SUMMARY_FORMAT } from "../sweep/summary.ts";

@@ -5,7 +5,7 @@
  */
 
 import chapter from "../../golden/chapter_printed.json" with { type: "json" };
-import { CHAPTER_CORPUS_CHARS } from "../data/corpus.ts";
+import { CHAPTER_CORPUS_CHARS } from "../data/read_corpus.ts";
 import { CHAPTER_STATE_INIT, type StateInit, stateInitOf } from "../train/config.ts";
 
 /** The settings a curve depends on, as a run's config names them (a `TrainConfig` is one). */

@@ -20,7 +20,7 @@ import {
   statusCell,
 } from "../report/html.ts";
 import type { EpochRecord } from "../train/train.ts";
-import type { RunRecord } from "./run_dir.ts";
+import type { RunRecord } from "./record.ts";
 import { configFlagValues } from "./train_flags.ts";
 
 /** The lowest perplexity of a curve and its epoch, or `undefined` for an empty curve. */

@@ -20,13 +20,15 @@
 
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { UsageError } from "../cli/errors.ts";
-import { exists, fsReason, makeDir, readJson, shellWord } from "../cli/paths.ts";
+import { exists, fsReason, makeDir, readJson } from "../cli/paths.ts";
+import { shellWord } from "../cli/flag_values.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { formatBytes } from "../report/machine.ts";
 import { estimateMemory } from "../run/limits.ts";
 import { lockRunDir, type RunLock } from "../run/lock.ts";
 import { prepareRun } from "../run/run.ts";
-import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
+import { readRecord } from "../run/run_dir.ts";
+import { RUN_FILES, type RunRecord } from "../run/record.ts";
 import type { Environment } from "../report/machine.ts";
 import { selectBackend } from "../train/backend.ts";
 import {

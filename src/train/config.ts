@@ -5,7 +5,7 @@
  * @module
  */
 
-import { CHAPTER_CORPUS_CHARS } from "../data/corpus.ts";
+import { CHAPTER_CORPUS_CHARS } from "../data/read_corpus.ts";
 
 /** Which of the chapter's two samplers feeds the training. */
 export type IterKind = "random" | "consecutive";
