@@ -560,6 +560,11 @@ Deno.test("outputs that cannot be written are one plain line and exit 2, for eve
       /^error: --results \/proc\/rnnlab cannot be written: /,
     ],
     [
+      "site",
+      ["--no-corpus", "--out", "/proc/rnnlab"],
+      /^error: --out \/proc\/rnnlab cannot be written: that place/,
+    ],
+    [
       "sweep",
       ["--seeds", "0", "--plan-only", "--out", "/proc/rnnlab"],
       /^error: --out \/proc\/rnnlab cannot be written: that place/,
