@@ -55,22 +55,27 @@ async function loadBuiltIn(page: Page): Promise<void> {
   }
 }
 
-/** Reads a zip the reader picks. */
+/** Reads a zip the reader picks, again when an unknown corpus is allowed or no longer. */
 function wireCorpusPicker(page: Page): void {
   const input = byId<HTMLInputElement>("corpus-file");
-  input.addEventListener("change", async () => {
+  const allow = byId<HTMLInputElement>("allow-unknown");
+  const check = async () => {
     const file = input.files?.[0];
     if (!file) return;
     setStatus("corpus-status", "loading", `Checking ${file.name}…`);
     try {
-      page.corpus = await pickedCorpus(file, byId<HTMLInputElement>("allow-unknown").checked);
+      page.corpus = await pickedCorpus(file, allow.checked);
       const version = page.corpus.source.dataset?.version ?? "unknown";
       setStatus("corpus-status", "ready", `${file.name}: corpus ${version}, checked.`);
       showCorpus(page);
     } catch (err) {
+      page.corpus = undefined;
+      byId("corpus-facts").innerHTML = "";
       setStatus("corpus-status", "error", errorText(err));
     }
-  });
+  };
+  input.addEventListener("change", check);
+  allow.addEventListener("change", check);
 }
 
 /** Keeps the command line and the form's error up to date; a preset refills the fields. */

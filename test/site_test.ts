@@ -12,6 +12,7 @@
 // report test uses too: one driver, no port, and the protocol's downloads and key events are all
 // this test needs.
 
+import { zipSync } from "fflate";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { BenchResult } from "../src/bench/result.ts";
@@ -23,7 +24,7 @@ import { checkClose } from "../src/verify/compare.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { PRESETS } from "../src/train/config.ts";
 import { Chromium, findChromium, pngInk, type Tab } from "./_chromium.ts";
-import { readGolden, ROOT, runTask, spawnTask } from "./_helpers.ts";
+import { readGolden, ROOT, runTask, SHARED, spawnTask } from "./_helpers.ts";
 
 const chromium = findChromium();
 const VIEWPORTS = {
@@ -185,6 +186,34 @@ async function checkBench(browser: Chromium, tab: Tab, dir: string): Promise<voi
   assert.match(bench.machine, /Chrom/);
 }
 
+/**
+ * A zip the reader picks is checked by its digest: an unknown one refused, then read once allowed
+ * (the box ticked by keyboard); a known one read; the built-in copy's version picked last.
+ */
+async function checkPicked(tab: Tab, dir: string): Promise<void> {
+  const unknown = join(dir, "unknown.zip");
+  await Deno.writeFile(
+    unknown,
+    zipSync({ "jaychou_lyrics.txt": new TextEncoder().encode("ab\n") }),
+  );
+  const status = async (state: string, text: RegExp) => {
+    const now = await settle(tab, "corpus-status", ["ready", "error"], 60);
+    assert.equal(now.state, state, now.text);
+    assert.match(now.text, text);
+  };
+  await tab.setFiles("#corpus-file", [unknown]);
+  await status("error", /^unknown corpus unknown\.zip: sha256 [0-9a-f]{64} matches no known/);
+  await tab.evaluate(`${el("allow-unknown")}.focus()`);
+  await tab.press(" ");
+  await status("ready", /^unknown\.zip: corpus unknown, checked\.$/);
+  await tab.press(" ");
+  await status("error", /^unknown corpus unknown\.zip/);
+  for (const version of ["2018", "2017"]) {
+    await tab.setFiles("#corpus-file", [join(SHARED, "data", `jaychou_lyrics-${version}.txt.zip`)]);
+    await status("ready", new RegExp(`corpus ${version}, checked`));
+  }
+}
+
 /** Whether the page logged no error and asked nothing of any origin but its own. */
 function assertQuiet(tab: Tab, url: string): void {
   assert.deepEqual(tab.problems, [], "no console error");
@@ -205,6 +234,7 @@ async function laptopRuns(browser: Chromium, url: string, dir: string, keep?: st
   const corpus = await settle(tab, "corpus-status", ["ready", "missing", "error"], 120);
   assert.equal(corpus.state, "ready", corpus.text);
   await checkKeyboard(tab);
+  await checkPicked(tab, dir);
   const page: Record<string, RunRecord> = {};
   for (const backend of ["webgpu", "wasm"]) {
     await trainSmall(tab, backend, 2, false);
@@ -302,6 +332,15 @@ Deno.test({
     const exported = await runTask("export", ["--run", join(dir, "page-webgpu")]);
     assert.equal(exported.code, 0, exported.stderr);
     await Deno.stat(join(dir, "page-webgpu", "model.onnx"));
+    // and deno task train --resume continues one, as the run never stopped would have gone on.
+    const further = await runTask("train", ["--resume", join(dir, "page-wasm"), "--epochs", "3"]);
+    assert.equal(further.code, 0, further.stderr);
+    const continued: RunRecord = JSON.parse(
+      await Deno.readTextFile(join(dir, "page-wasm", "run.json")),
+    );
+    assert.equal(continued.curve.length, 3);
+    assertSameCurve("page wasm resumed by train vs train", continued, cli.wasm!);
+    assert.deepEqual(continued.sessions?.map((s) => s.machine.includes("Deno")), [false, true]);
     await Deno.remove(dir, { recursive: true });
   },
 });
