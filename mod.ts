@@ -52,4 +52,4 @@ export { type RunRecord } from "./src/run/record.ts";
 export { type CurvePoint, perplexitySvg, type PlotInput } from "./src/report/plot.ts";
 export { type Submission } from "./src/grade/contract.ts";
 export { type GradeOptions, Grader, type GradeReport } from "./src/grade/grader.ts";
-export { gradescopeResults, textReport } from "./src/grade/report.ts";
+export { gradescopeResults, textReport } from "./src/grade/feedback.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import {
   checkGivenCorpus,
   checkNamedCorpus,

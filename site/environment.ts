@@ -1,13 +1,13 @@
 /// <reference lib="dom" />
 /**
  * The machine and the software a web page runs on, in the shape `run.json` and `deno task bench`
- * record (`src/report/machine.ts`): the browser and its version, the OS, the cores, the memory the
+ * record (`src/run/machine.ts`): the browser and its version, the OS, the cores, the memory the
  * browser admits to, and rnnlab's version and commit as the site's build recorded them.
  *
  * @module
  */
 
-import { type Environment, softwareVersions } from "../src/report/machine.ts";
+import { type Environment, softwareVersions } from "../src/run/machine.ts";
 import type { BuildInfo } from "../src/site/build.ts";
 
 /** The parts of `navigator.userAgentData` that say what the browser is (Chromium's). */

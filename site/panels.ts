@@ -10,13 +10,13 @@
 import golden from "../golden/contract_curves.json" with { type: "json" };
 import { benchResult } from "../src/bench/result.ts";
 import { timeTrainer } from "../src/bench/train_bench.ts";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { numberFlag } from "../src/cli/flag_values.ts";
 import { trainingData } from "../src/data/read_corpus.ts";
 import { plotPair } from "../src/report/plot.ts";
 import { checkConfigAgainstData, type Engine } from "../src/run/preflight.ts";
 import { chapterLines, engineLine, presetOf, runPlotInput, runTitle } from "../src/run/record.ts";
-import { runReportHtml } from "../src/run/report.ts";
+import { runReportHtml } from "../src/run/run_page.ts";
 import { checkContractCurve, contractCaseFor } from "../src/verify/contract.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { type AdapterFacts, startEngine } from "./engine.ts";

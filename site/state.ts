@@ -7,7 +7,7 @@
  */
 
 import type { Corpus } from "../src/data/read_corpus.ts";
-import type { Environment } from "../src/report/machine.ts";
+import type { Environment } from "../src/run/machine.ts";
 import type { BuildInfo } from "../src/site/build.ts";
 import { browserEnvironment } from "./environment.ts";
 import type { PageRun } from "./session.ts";

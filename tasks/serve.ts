@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { numberFlag } from "../src/cli/flag_values.ts";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
-import { formatBytes } from "../src/report/machine.ts";
+import { formatBytes } from "../src/run/machine.ts";
 import { buildSite } from "../src/site/build.ts";
 
 /** The usage and description that `--help` prints. */

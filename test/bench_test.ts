@@ -10,7 +10,7 @@ import { benchBatches } from "../src/bench/train_bench.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { dataIterRandom } from "../src/data/iterators.ts";
 import { PyRandom } from "../src/random/py_random.ts";
-import { environment } from "../src/report/environment.ts";
+import { environment } from "../src/run/environment.ts";
 import { SMALL_PRESET } from "../src/train/config.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 

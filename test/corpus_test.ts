@@ -5,7 +5,7 @@ import { buildVocab, encode, loadCorpus, prepareCorpus } from "../mod.ts";
 import { DATASETS } from "../src/data/registry.ts";
 import { resolveCorpus } from "../src/data/corpus.ts";
 import { readCorpusZip } from "../src/data/read_corpus.ts";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { chapterCorpusCheck, corpusChecks } from "../src/verify/checks.ts";
 import type { ChapterPrinted, CorpusGolden } from "../src/verify/goldens.ts";
 import { sha256Hex } from "../src/io/sha256.ts";

@@ -20,7 +20,7 @@ import type { RunRecord } from "../src/run/record.ts";
 import { type BuildInfo, checkSeam } from "../src/site/build.ts";
 import { probeAdapter } from "../src/train/backend.ts";
 import { checkContractCurve, contractCaseFor } from "../src/verify/contract.ts";
-import { checkClose } from "../src/verify/compare.ts";
+import { checkClose } from "../src/verify/check.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { PRESETS } from "../src/train/config.ts";
 import { Chromium, findChromium, pngInk, type Tab } from "./_chromium.ts";

@@ -11,7 +11,7 @@ import { RUN_FORMAT, type RunRecord } from "../src/run/record.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { CHAPTER_PRESET } from "../src/train/config.ts";
 import { referenceTrainer, trainAndPredictRnn, type TrainerFactory } from "../src/train/train.ts";
-import { environment } from "../src/report/environment.ts";
+import { environment } from "../src/run/environment.ts";
 import { runBandCheck } from "../src/verify/checks.ts";
 import { runTask, tinyConfig } from "./_helpers.ts";
 

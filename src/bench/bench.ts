@@ -7,10 +7,10 @@
  */
 
 import { join } from "node:path";
-import { exists } from "../cli/paths.ts";
+import { exists } from "../io/fs.ts";
 import type { TrainingData } from "../data/read_corpus.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import type { Environment } from "../report/machine.ts";
+import type { Environment } from "../run/machine.ts";
 import { selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { type TrainerName, trainerRunsOn } from "../train/trainers.ts";

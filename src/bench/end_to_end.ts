@@ -12,7 +12,7 @@
  */
 
 import { join } from "node:path";
-import type { Environment } from "../report/machine.ts";
+import type { Environment } from "../run/machine.ts";
 import { markdownTable } from "../report/markdown.ts";
 import type { RunRecord } from "../run/record.ts";
 import type { TrainConfig } from "../train/config.ts";

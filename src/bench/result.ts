@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Environment, machineDescription } from "../report/machine.ts";
+import { type Environment, machineDescription } from "../run/machine.ts";
 import { markdownTable } from "../report/markdown.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { FASTEST_TRAINER } from "../train/trainers.ts";

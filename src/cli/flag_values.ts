@@ -7,7 +7,7 @@
  * @module
  */
 
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../errors.ts";
 
 /** Reads a numeric flag: a finite number within [min, max], an integer when `integer` is set. */
 export function numberFlag(

@@ -12,10 +12,11 @@
  */
 
 import { join, resolve } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { CHAPTER_CORPUS_CHARS } from "../chapter/chapter.ts";
+import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
+import { statOrNull } from "../io/fs.ts";
 import {
-  CHAPTER_CORPUS_CHARS,
   checkGivenCorpus,
   checkNamedCorpus,
   type Corpus,
@@ -50,15 +51,6 @@ export const DEFAULT_SEARCH_DIRS: readonly string[] = ["data", join("..", "share
 function readEnvData(): string | undefined {
   const perm = Deno.permissions.querySync({ name: "env", variable: "RNNLAB_DATA" });
   return perm.state === "granted" ? Deno.env.get("RNNLAB_DATA") || undefined : undefined;
-}
-
-async function statOrNull(path: string): Promise<Deno.FileInfo | null> {
-  try {
-    return await Deno.stat(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
-  }
 }
 
 /**

@@ -8,16 +8,14 @@
  */
 
 import { unzipSync } from "fflate";
-import { UsageError } from "../cli/errors.ts";
+import { CHAPTER_CORPUS_CHARS } from "../chapter/chapter.ts";
+import { UsageError } from "../errors.ts";
 import { sha256Hex } from "../io/sha256.ts";
 import { datasetByDigest, type DatasetInfo, DATASETS } from "./registry.ts";
 import { buildVocab, encode, type Vocab } from "./vocab.ts";
 
 /** The name of the text file inside the zip, as in the chapter. */
 export const CORPUS_ENTRY = "jaychou_lyrics.txt";
-
-/** How many characters the chapter keeps for training (`corpus_chars[0:20000]`). */
-export const CHAPTER_CORPUS_CHARS = 20000;
 
 /** Where the corpus bytes came from and what they are. */
 export interface CorpusSource {

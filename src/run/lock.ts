@@ -11,8 +11,8 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
-import { fsReason } from "../cli/paths.ts";
+import { UsageError } from "../errors.ts";
+import { fsReason } from "../io/fs.ts";
 import { RUN_FILES } from "./record.ts";
 
 /** The lock file's name inside a run folder (and any other folder locked so). */

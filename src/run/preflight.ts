@@ -7,7 +7,7 @@
  * @module
  */
 
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import type { TrainingData } from "../data/read_corpus.ts";
 import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
 import { checkPrefix, MAX_PREDICT_CHARS } from "../model/predict.ts";

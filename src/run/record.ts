@@ -12,11 +12,16 @@ import { encodeSafetensors } from "../io/safetensors.ts";
 import type { ParamArrays, Params } from "../model/params.ts";
 import { predictRnnBatch } from "../model/predict.ts";
 import type { PyRandomState } from "../random/py_random.ts";
-import { readChapterCurve, sameSetting, stateInitMismatch } from "../report/chapter.ts";
-import { type Environment, machineDescription } from "../report/machine.ts";
+import {
+  readChapterCurve,
+  sameSetting,
+  stateInitMismatch,
+  stateInitOf,
+} from "../chapter/chapter.ts";
+import { type Environment, machineDescription } from "./machine.ts";
 import type { PlotInput } from "../report/plot.ts";
 import type { BackendInfo } from "../train/backend.ts";
-import { PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
+import { PRESETS, type TrainConfig } from "../train/config.ts";
 import type { TrainerName } from "../train/trainers.ts";
 import type { EpochRecord, TrainEnd } from "../train/train.ts";
 import type { Engine } from "./preflight.ts";

@@ -15,14 +15,14 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { type CorpusOptions, loadTrainingData } from "../data/corpus.ts";
 import type { TrainingData } from "../data/read_corpus.ts";
 import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
-import { availableMemoryBytes, environment } from "../report/environment.ts";
+import { availableMemoryBytes, environment } from "./environment.ts";
 import { plotPair } from "../report/plot.ts";
-import { Progress } from "../report/progress.ts";
+import { Progress } from "./progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { type TrainerChoice, TRAINERS } from "../train/trainers.ts";
@@ -56,7 +56,7 @@ import {
   writeRunDir,
   writeViews,
 } from "./run_dir.ts";
-import { runReportHtml } from "./report.ts";
+import { runReportHtml } from "./run_page.ts";
 
 /** What any session of a run takes besides its config. */
 export interface SessionOptions {

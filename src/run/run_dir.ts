@@ -7,7 +7,7 @@
  *   corpus digest), so this one file is what `--resume` continues from;
  * - `perplexity.svg`: the curve, log scale, beside the chapter's printed points;
  * - `report.html`: a self-contained page with the curve, the numbers, the predictions, the config,
- *   the machine and the software (`report.ts`);
+ *   the machine and the software (`run_page.ts`);
  * - `run.json`: the {@linkcode RunRecord}, with the run's `status`;
  * - `run.lock` while a process trains in it (`lock.ts`); `model.onnx` once exported.
  *
@@ -20,8 +20,8 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
-import { fsReason, makeDir } from "../cli/paths.ts";
+import { UsageError } from "../errors.ts";
+import { fsReason, makeDir } from "../io/fs.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { decodeSafetensors } from "../io/safetensors.ts";
 import { sha256Hex } from "../io/sha256.ts";

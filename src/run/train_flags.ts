@@ -10,14 +10,8 @@
 
 import { choiceFlag, numberFlag } from "../cli/flag_values.ts";
 import { MAX_PREDICT_CHARS } from "../model/predict.ts";
-import {
-  CHAPTER_STATE_INIT,
-  type IterKind,
-  PRESETS,
-  STATE_INITS,
-  stateInitOf,
-  type TrainConfig,
-} from "../train/config.ts";
+import { PRESETS, type TrainConfig } from "../train/config.ts";
+import { CHAPTER_STATE_INIT, type IterKind, STATE_INITS, stateInitOf } from "../chapter/chapter.ts";
 
 const s = { type: "string" } as const;
 const b = { type: "boolean" } as const;

@@ -15,10 +15,10 @@
 
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../cli/errors.ts";
-import { fsReason } from "../cli/paths.ts";
+import { UsageError } from "../errors.ts";
+import { fsReason } from "../io/fs.ts";
 import { type CorpusOptions, resolveCorpus } from "../data/corpus.ts";
-import { environment } from "../report/environment.ts";
+import { environment } from "../run/environment.ts";
 import { PAGE_STYLE } from "../report/html.ts";
 
 /** The project's root folder. */

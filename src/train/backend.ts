@@ -12,7 +12,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { installWasmKernels } from "./wasm_kernels.ts";
 
 /** A `--backend` value. */

@@ -16,11 +16,11 @@
 
 import type { TrainingData } from "../data/read_corpus.ts";
 import { disposeParams } from "../model/params.ts";
-import { sameSetting } from "../report/chapter.ts";
-import { CHAPTER_STATE_INIT, PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
+import { CHAPTER_STATE_INIT, sameSetting, stateInitOf } from "../chapter/chapter.ts";
+import { PRESETS, type TrainConfig } from "../train/config.ts";
 import { trainAndPredictRnn } from "../train/train.ts";
 import { type TrainerName, TRAINERS } from "../train/trainers.ts";
-import { type Check, checkClose, type Tolerance } from "./compare.ts";
+import { type Check, checkClose, type Tolerance } from "./check.ts";
 import type { ContractCase, ContractGolden, ContractPreset } from "./goldens.ts";
 
 /**

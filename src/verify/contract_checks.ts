@@ -15,7 +15,7 @@ import {
 } from "../train/backend.ts";
 import { PRESETS } from "../train/config.ts";
 import { FASTEST_TRAINER, TRAINER_NAMES, trainerRunsOn } from "../train/trainers.ts";
-import { type Check, skipCheck } from "./compare.ts";
+import { type Check, skipCheck } from "./check.ts";
 import { contractCheck } from "./contract.ts";
 import type { ContractGolden, ContractPreset } from "./goldens.ts";
 
