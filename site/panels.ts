@@ -29,13 +29,17 @@ import { byId, download, drawCurve, errorText, setStatus, showList } from "./vie
 function setButtons(page: Page, busy: boolean): void {
   const run = page.run;
   const idle = !busy && run !== undefined && !run.running;
-  const enable = { train: !busy, bench: !busy, stop: run?.running === true } as Record<
-    string,
-    boolean
-  >;
-  enable.resume = idle && !run!.finished && run!.curve.length < run!.facts.config.epochs;
-  for (const id of ["save-run", "save-params", "save-report", "check-contract"]) enable[id] = idle;
-  for (const [id, on] of Object.entries(enable)) byId<HTMLButtonElement>(id).disabled = !on;
+  const enabled: Record<string, boolean> = {
+    train: !busy,
+    bench: !busy,
+    stop: run?.running === true,
+    resume: idle && !run.finished && run.curve.length < run.facts.config.epochs,
+    "save-run": idle,
+    "save-params": idle,
+    "save-report": idle,
+    "check-contract": idle,
+  };
+  for (const [id, on] of Object.entries(enabled)) byId<HTMLButtonElement>(id).disabled = !on;
 }
 
 /** The corpus prepared for `settings`, checked against them (a one-line `UsageError`). */

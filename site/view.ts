@@ -54,7 +54,7 @@ export function download(name: string, data: string | Uint8Array<ArrayBuffer>, t
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** An error as the page shows it: a usage error's one line, else the error's message. */
+/** An error as the page shows it: its message (a usage error's is one line). */
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
