@@ -172,33 +172,6 @@ export class Chromium {
     return tab;
   }
 
-  /**
-   * Runs `click` (which starts one download), saves the file into `dir` under the name the page
-   * gave it, and returns its path.
-   */
-  async download(dir: string, click: () => Promise<unknown>): Promise<string> {
-    await this.send("Browser.setDownloadBehavior", {
-      behavior: "allowAndName",
-      downloadPath: dir,
-      eventsEnabled: true,
-    });
-    let name = "";
-    const done = new Promise<string>((resolve, reject) => {
-      const stop = this.listen((m) => {
-        const p = m.params ?? {};
-        if (m.method === "Browser.downloadWillBegin") name = p.suggestedFilename as string;
-        if (m.method !== "Browser.downloadProgress" || p.state === "inProgress") return;
-        stop();
-        if (p.state === "completed") resolve(p.guid as string);
-        else reject(new Error(`download ${name} ${p.state}`));
-      });
-    });
-    await click();
-    const guid = await done;
-    await Deno.rename(`${dir}/${guid}`, `${dir}/${name}`);
-    return `${dir}/${name}`;
-  }
-
   /** Closes the browser and removes its profile; returns what it wrote on stderr. */
   async close(): Promise<string> {
     await this.send("Browser.close").catch(() => {});
@@ -331,6 +304,37 @@ export class Tab {
     this.#stop();
     await this.#browser.send("Target.closeTarget", { targetId: this.#targetId }).catch(() => {});
   }
+}
+
+/**
+ * Runs `click` (which starts one download in `browser`), saves the file into `dir` under the name the page
+ * gave it, and returns its path.
+ */
+export async function download(
+  browser: Chromium,
+  dir: string,
+  click: () => Promise<unknown>,
+): Promise<string> {
+  await browser.send("Browser.setDownloadBehavior", {
+    behavior: "allowAndName",
+    downloadPath: dir,
+    eventsEnabled: true,
+  });
+  let name = "";
+  const done = new Promise<string>((resolve, reject) => {
+    const stop = browser.listen((m) => {
+      const p = m.params ?? {};
+      if (m.method === "Browser.downloadWillBegin") name = p.suggestedFilename as string;
+      if (m.method !== "Browser.downloadProgress" || p.state === "inProgress") return;
+      stop();
+      if (p.state === "completed") resolve(p.guid as string);
+      else reject(new Error(`download ${name} ${p.state}`));
+    });
+  });
+  await click();
+  const guid = await done;
+  await Deno.rename(`${dir}/${guid}`, `${dir}/${name}`);
+  return `${dir}/${name}`;
 }
 
 /**

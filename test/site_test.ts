@@ -23,7 +23,7 @@ import { checkContractCurve, contractCaseFor } from "../src/verify/contract.ts";
 import { checkClose } from "../src/verify/check.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { PRESETS } from "../src/train/config.ts";
-import { Chromium, findChromium, pngInk, type Tab } from "./_chromium.ts";
+import { Chromium, download, findChromium, pngInk, type Tab } from "./_chromium.ts";
 import { readGolden, ROOT, runTask, SHARED, spawnTask } from "./_helpers.ts";
 
 const chromium = findChromium();
@@ -62,7 +62,7 @@ async function settle(tab: Tab, id: string, states: string[], seconds = 600) {
 async function saveRun(browser: Chromium, tab: Tab, dir: string): Promise<RunRecord> {
   await Deno.mkdir(dir);
   for (const what of ["run", "params", "report"]) {
-    await browser.download(dir, () => press(tab, `save-${what}`));
+    await download(browser, dir, () => press(tab, `save-${what}`));
   }
   return JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
 }
@@ -172,7 +172,7 @@ async function checkBench(browser: Chromium, tab: Tab, dir: string): Promise<voi
   await press(tab, "bench");
   const timed = await settle(tab, "bench-status", ["done", "error"]);
   assert.equal(timed.state, "done", timed.text);
-  const saved = await browser.download(dir, () => press(tab, "save-bench"));
+  const saved = await download(browser, dir, () => press(tab, "save-bench"));
   const bench: BenchResult = JSON.parse(await Deno.readTextFile(saved));
   const cli = await runTask("bench", [
     ...["--preset", "small", "--backends", "wasm", "--trainers", "batched", "--iters", "1"],
