@@ -14,7 +14,7 @@ import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade
 import { feedbackPage } from "../src/grade/feedback_page.ts";
 import { ndarrayText } from "../src/grade/ndarray_text.ts";
 import type { GradeReport } from "../src/grade/grader.ts";
-import { Chromium, findChromium, pngInk } from "./_chromium.ts";
+import { Chromium, findChromium, pngInk, visit } from "./_chromium.ts";
 import { ROOT, sharedGrader } from "./_helpers.ts";
 
 const HELD_OUT = `${ROOT}fixtures/held_out`;
@@ -276,10 +276,10 @@ Deno.test({
           ["phone", { width: 390, height: 844, mobile: true }],
         ] as const
       ) {
-        const visit = await browser.visit(`file://${page}`, viewport, SHOWN);
-        assert.deepEqual(visit.problems, [], `${name}: console errors`);
-        assert.deepEqual(visit.requests, [], `${name}: requests`);
-        const shown = visit.value as {
+        const seen = await visit(browser, `file://${page}`, viewport, SHOWN);
+        assert.deepEqual(seen.problems, [], `${name}: console errors`);
+        assert.deepEqual(seen.requests, [], `${name}: requests`);
+        const shown = seen.value as {
           plots: { width: number; lines: number }[];
           mistakes: string[];
         };
@@ -291,10 +291,10 @@ Deno.test({
           "the learning rate divided by the batch size",
           "the learning rate divided by the batch size",
         ]);
-        assert.ok(visit.scrollWidth <= visit.innerWidth, `${name}: ${visit.scrollWidth} px wide`);
-        const ink = pngInk(visit.png);
+        assert.ok(seen.scrollWidth <= seen.innerWidth, `${name}: ${seen.scrollWidth} px wide`);
+        const ink = pngInk(seen.png);
         assert.ok(ink.ink > 0.02 && ink.colours > 10, `${name}: blank? ${JSON.stringify(ink)}`);
-        if (keep) await Deno.writeFile(join(keep, `feedback-${name}.png`), visit.png);
+        if (keep) await Deno.writeFile(join(keep, `feedback-${name}.png`), seen.png);
       }
     } finally {
       await browser.close();
