@@ -183,8 +183,8 @@ Deno.test("trainRnn's feedback draws the curve: yours against the expected, a ta
       ),
     );
   }
-  assert.match(text, /\n {9}epoch {2}yours {2}expected {2}relative error\n/);
-  assert.match(text, /\n {9}epoch {2}yours\n {9}-----/); // the hidden case: yours only
+  assert.match(text, /\n {9}epoch +yours +expected +relative error\n/);
+  assert.match(text, /\n {9}epoch +yours\n {9}-----/); // the hidden case: yours only
   assert.match(pub.feedback, /one known mistake: the learning rate divided by the batch size\./);
 });
 
