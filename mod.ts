@@ -18,7 +18,8 @@
  * - a whole recorded run: {@linkcode runTraining}, {@linkcode resumeTraining}, and
  *   {@linkcode readRunDir} to read a run folder back;
  * - the autograder: the student contract {@linkcode Submission}, {@linkcode Grader},
- *   {@linkcode textReport}, {@linkcode gradescopeResults}.
+ *   {@linkcode textReport}, {@linkcode gradescopeResults}, {@linkcode feedbackPage}, and the
+ *   catalogue of the chapter's mistakes it names, {@linkcode MISTAKES}.
  *
  * Everything else in `src/` is internal: import it from there, knowing it may change.
  *
@@ -53,3 +54,5 @@ export { type CurvePoint, perplexitySvg, type PlotInput } from "./src/report/plo
 export { type Submission } from "./src/grade/contract.ts";
 export { type GradeOptions, Grader, type GradeReport } from "./src/grade/grader.ts";
 export { gradescopeResults, textReport } from "./src/grade/feedback.ts";
+export { feedbackPage } from "./src/grade/feedback_page.ts";
+export { type Mistake, MISTAKES } from "./src/grade/mistakes/catalogue.ts";

@@ -24,8 +24,9 @@ import { findSubmissionFile } from "../src/grade/submission_file.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
 
 /** The usage and description that `--help` prints. */
-const USAGE = `deno task grade SUBMISSION [--root DIR] [--results FILE] [--json] [--only NAME,...]
-                [--timeout-scale X] [--hidden-visibility after_published|after_due_date|hidden]
+const USAGE = `deno task grade SUBMISSION [--root DIR] [--results FILE] [--json] [--html FILE]
+                [--only NAME,...] [--timeout-scale X]
+                [--hidden-visibility after_published|after_due_date|hidden]
                 [--data PATH] [--dataset 2017|2018]
 deno task grade --init DIR [--notebook]
                                     writes DIR/rnn_scratch.ts, the starter file (or the
@@ -36,15 +37,17 @@ deno task grade --batch SUBMISSIONS --out DIR [--jobs N] [--shard I/N | --shard 
                                     grades a class: SUBMISSIONS is a folder (or a zip of one)
                                     of one file or folder per student, as Gradescope, Canvas,
                                     Moodle and GitHub Classroom export them; writes
-                                    DIR/grades.csv, DIR/summary.md, DIR/feedback/; a rerun grades
-                                    only what changed. --shard N takes the index from
+                                    DIR/grades.csv, DIR/summary.md, DIR/feedback/ (a Markdown
+                                    file and an HTML page per student); a rerun grades only what
+                                    changed. --shard N takes the index from
                                     SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX
 deno task grade --collect SHARD_DIR... --out DIR
                                     merges the shards' folders into one
 
 SUBMISSION is a module (.ts) or a notebook (.ipynb) whose tagged cells are graded. Grades in a
-sandbox (see docs/autograder.md). Prints the text report (or, with --json, Gradescope's results)
-and exits 0 whenever grading completed, whatever the score; 2 for bad input (a missing file or
+sandbox (see docs/autograder.md). Prints the text report (or, with --json, Gradescope's results);
+--html FILE also writes the feedback page (the known mistakes named, the tensors, the curve).
+Exits 0 whenever grading completed, whatever the score; 2 for bad input (a missing file or
 folder, a flag out of range), 1 when the grader itself failed.
 
 ${PATHS_HELP}`;
@@ -57,6 +60,7 @@ async function main(args: string[]) {
     root: { type: "string" },
     results: { type: "string" },
     json: { type: "boolean" },
+    html: { type: "string" },
     only: { type: "string" },
     "timeout-scale": { type: "string", default: "1" },
     "hidden-visibility": { type: "string", default: "after_published" },
@@ -96,7 +100,7 @@ async function main(args: string[]) {
   );
   if (flags.batch !== undefined) {
     if (positionals.length > 0) throw new UsageError("give a submission or --batch, not both");
-    for (const flag of ["root", "results", "json", "gradescope"] as const) {
+    for (const flag of ["root", "results", "json", "gradescope", "html"] as const) {
       if (flags[flag] !== undefined) {
         throw new UsageError(`--${flag} goes with one submission, not --batch`);
       }
@@ -140,7 +144,9 @@ async function main(args: string[]) {
     }
     resultsPath ??= join(gradescope, "results", "results.json");
   }
-  if (resultsPath !== undefined) await checkResultsFolder(resultsPath);
+  if (resultsPath !== undefined) await checkOutputFolder("--results", "results file", resultsPath);
+  const htmlPath = flags.html && userPath(flags.html);
+  if (htmlPath !== undefined) await checkOutputFolder("--html", "feedback page", htmlPath);
   if (gradescope !== undefined) {
     const found = await findSubmissionFile(join(gradescope, "submission"));
     if ("why" in found) {
@@ -172,10 +178,15 @@ async function main(args: string[]) {
   if (resultsPath !== undefined) {
     await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2));
   }
+  if (htmlPath !== undefined) {
+    const { feedbackPage } = await import("../src/grade/feedback_page.ts");
+    await writeFileAtomic(htmlPath, await feedbackPage(report, basename(submission)));
+  }
   console.log(flags.json ? JSON.stringify(results, null, 2) : textReport(report));
   if (resultsPath !== undefined && !flags.json) {
     console.log(`results: ${basename(resultsPath)} written`);
   }
+  if (htmlPath !== undefined && !flags.json) console.log(`feedback page: ${htmlPath} written`);
 }
 
 /**
@@ -210,14 +221,14 @@ async function isFolder(path: string): Promise<boolean> {
 }
 
 /**
- * Before grading: the results' folder must exist, as Gradescope's does, and take a file (nothing is
- * written if grading fails).
+ * Before grading: the folder of a file to write (`--results`, `--html`) must exist, as
+ * Gradescope's does, and take a file (nothing is written if grading fails).
  */
-async function checkResultsFolder(path: string): Promise<void> {
+async function checkOutputFolder(flag: string, what: string, path: string): Promise<void> {
   if (!(await isFolder(dirname(path)))) {
-    throw new UsageError(`results file ${path}: its folder does not exist`);
+    throw new UsageError(`${what} ${path}: its folder does not exist`);
   }
-  await writableDir("--results", dirname(path));
+  await writableDir(flag, dirname(path));
 }
 
 await runMain(main, USAGE);

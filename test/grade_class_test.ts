@@ -194,7 +194,17 @@ Deno.test("a class of thirteen submissions of every kind gives the expected grad
 
     // Failures stayed local, and the hostile submission reached nothing.
     const files = await filesUnder(out);
-    assert.equal([...files.keys()].filter((f) => f.startsWith("feedback/")).length, 13);
+    // A feedback file and a feedback page per student.
+    assert.equal([...files.keys()].filter((f) => /^feedback\/.*\.md$/.test(f)).length, 13);
+    assert.equal([...files.keys()].filter((f) => /^feedback\/.*\.html$/.test(f)).length, 13);
+    assert.match(
+      files.get("feedback/bob.html")!,
+      /Known mistake: <strong>one-hot of the rows \(examples\) instead of the columns \(time steps\)<\/strong>/,
+    );
+    assert.match(
+      files.get("feedback/grace.html")!,
+      /Not graded.*no \.ts or \.ipynb file to grade/s,
+    );
     for (const [name, text] of files) {
       assert.ok(!text.includes(s.token), `the canary is in ${name}`);
       assert.ok(!text.includes(s.token.replace("canary", "alice")), `alice's file is in ${name}`);

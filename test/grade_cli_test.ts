@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { unzipSync } from "fflate";
 import { dirname, join } from "node:path";
-import { ROOT, runTask, SHARED } from "./_helpers.ts";
+import { chapterText, ROOT, runTask, SHARED } from "./_helpers.ts";
 
 const DATA = { RNNLAB_DATA: `${SHARED}data` };
 
@@ -65,6 +65,8 @@ Deno.test("grade prints the report and writes Gradescope's results.json; exit 0 
       "rnn,gradClipping",
       "--results",
       `${dir}/results.json`,
+      "--html",
+      `${dir}/feedback.html`,
     ], { env: DATA });
     assert.equal(out.code, 0, out.stderr);
     assert.equal(out.stderr, "");
@@ -89,8 +91,17 @@ Deno.test("grade prints the report and writes Gradescope's results.json; exit 0 
       "after_published",
       "after_published",
     ]);
-    assert.match(results.tests[0].output, /^outputs\[0\]: element/);
+    // Each test in Markdown: the mistake named, the feedback verbatim in a code block.
+    assert.equal(results.tests[0].output_format, "md");
+    assert.match(
+      results.tests[0].output,
+      /^\*\*Known mistake: the output bias b_y left out\*\* \(the chapter, In \[13\]: `Y = nd\.dot\(H, W_hy\) \+ b_y`\)\n\n```text\noutputs\[0\]: element \[0, 0\] is /,
+    );
     assert.ok(!("hidden" in results) && !results.output.includes("Hi, looks like"));
+    assert.match(out.stdout, /\nfeedback page: .*feedback\.html written\n$/);
+    const page = await Deno.readTextFile(`${dir}/feedback.html`);
+    assert.match(page, /Known mistake: <strong>the output bias b_y left out<\/strong>/);
+    assert.match(page, /<title>Feedback: bug_missing_bias\.ts<\/title>/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -124,6 +135,11 @@ Deno.test("bad command lines end in one error line and exit code 2", async () =>
       [["x.ts", "--only", "rnn,nope"], /--only must be one of dataIterRandom, .*, got 'nope'/],
       [["x.ts", "--timeout-scale", "0"], /--timeout-scale must be in \[0\.01, 100\], got 0/],
       [["missing.ts"], /submission missing\.ts is not a file/],
+      [
+        ["x.ts", "--html", "/nonexistent/f.html"],
+        /feedback page \/nonexistent\/f\.html: its folder/,
+      ],
+      [["--batch", "x", "--out", "y", "--html", "f.html"], /--html goes with one submission/],
       [["--bogus"], /Unknown option '--bogus'/],
     ] as const
   ) {
@@ -160,6 +176,14 @@ Deno.test("the Gradescope bundle grades a submission in a Gradescope-like folder
       assert.ok(name in files, name);
     }
     assert.ok("data/jaychou_lyrics-2017.txt.zip" in files);
+    // What the catalogue's mistakes give on the cases, computed when the bundle was built, for the
+    // grader to read rather than compute; no unit test travels.
+    const table = `runs/grader/mistake_outcomes.json`;
+    const key = JSON.parse(new TextDecoder().decode(files[table])).key;
+    const { buildExercises } = await import("../src/grade/exercises/mod.ts");
+    const { tableKey } = await import("../src/grade/mistakes/table.ts");
+    assert.equal(key, await tableKey(buildExercises(await chapterText())));
+    assert.deepEqual(Object.keys(files).filter((f) => f.endsWith("_test.ts")), []);
     for (const [name, data] of Object.entries(files)) {
       await Deno.mkdir(dirname(join(root, "source", name)), { recursive: true });
       await Deno.writeFile(join(root, "source", name), data);
@@ -181,8 +205,14 @@ Deno.test("the Gradescope bundle grades a submission in a Gradescope-like folder
       await Deno.readTextFile(`${ROOT}fixtures/solutions/alternative.ts`),
     );
 
+    const before = (await Deno.stat(join(root, "source", table))).mtime;
     const run = await bash("run_autograder");
     assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    assert.deepEqual(
+      (await Deno.stat(join(root, "source", table))).mtime,
+      before,
+      "read, not built",
+    );
     const results = JSON.parse(await Deno.readTextFile(`${root}/results/results.json`));
     assertGradescopeSchema(results);
     assert.equal(results.score, 85);
@@ -190,6 +220,11 @@ Deno.test("the Gradescope bundle grades a submission in a Gradescope-like folder
     assert.ok(
       failed.length === 5 &&
         failed.every((t: { name: string }) => t.name.startsWith("predictRnn: ")),
+    );
+    assert.ok(
+      failed.every((t: { output: string }) =>
+        t.output.includes("one known mistake: one step too few: num_chars + len(prefix) − 1.")
+      ),
     );
   } finally {
     await Deno.remove(root, { recursive: true });

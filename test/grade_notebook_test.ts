@@ -119,6 +119,12 @@ Deno.test("a one-bug notebook loses exactly its exercise; untagged cells are ign
   const report = await gradeNotebook(nb);
   assert.deepEqual(losers(report), ["rnn"]);
   assert.equal(report.score, 85);
+  // The feedback names the mistake, as for a module.
+  const rnn = report.exercises.find((e) => e.name === "rnn")!;
+  assert.ok(
+    rnn.cases.every((c) => c.diagnosis?.kind === "one" && c.diagnosis.mistake.id === "rnn/no-b-y"),
+  );
+  assert.match(rnn.cases[0].feedback, /one known mistake: the output bias b_y left out\./);
   assert.deepEqual(report.rejected, []);
   const train = report.exercises.find((e) => e.name === "trainRnn")!;
   assert.ok(train.cases.every((c) => c.referencePrimitives.join() === "rnn"));

@@ -103,8 +103,9 @@ function variables(initial: tf.Tensor[]): RnnParams {
 /**
  * How each exercise's function is called with a case's arguments: given them (and the reference
  * primitives, in the children that have them), returns the call to make once the module loads.
+ * The grader calls the catalogue's mistakes the same way, in its own process (`mistakes/table.ts`).
  */
-const PREPARE: Record<
+export const PREPARE: Record<
   ExerciseName,
   (a: Args, reference: Primitives | null, replaced: Primitive[]) => Call
 > = {

@@ -80,7 +80,8 @@ function describe(x: unknown): string {
 
 /**
  * Writes `x` as the wire format's JSON text: `tf.Tensor`s and {@linkcode TensorValue}s become
- * `$tensor`s. Throws {@linkcode TooLargeError} past `limit` characters.
+ * `$tensor`s, {@linkcode OtherValue}s `$other`s (so a decoded value is written back as it came).
+ * Throws {@linkcode TooLargeError} past `limit` characters.
  */
 export function encodeJson(x: unknown, limit = 8 << 20): string {
   let out = "";
@@ -126,10 +127,15 @@ export function encodeJson(x: unknown, limit = 8 << 20): string {
       }
       tensor(t.dtype, t.shape, data, typedLength(data));
     } else if (isTensorValue(v)) tensor(v.dtype, v.shape, v.data, v.data.length);
+    else if (isOtherValue(v)) put(`{"$other":${stringify(`${v.what}`)}}`);
     else put(`{"$other":${stringify(describe(v))}}`);
   };
   walk(x, 0);
   return out;
+}
+
+function isOtherValue(v: unknown): v is OtherValue {
+  return typeof v === "object" && v !== null && (v as OtherValue).kind === "other";
 }
 
 function isTensorValue(v: unknown): v is TensorValue {

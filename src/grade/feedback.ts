@@ -13,6 +13,11 @@
  * `execution_time` (a hidden case's time would show in it), and the grader's stdout (the text
  * report) is for instructors (`stdout_visibility: hidden`).
  *
+ * Each test's `output` is Markdown (`output_format: md`): the known mistake in bold when one is
+ * named, the feedback verbatim in a code block (tensors keep their columns), `trainRnn`'s curve as
+ * a table, and what the submission printed in a code block of its own, so that nothing a
+ * submission wrote is read as Markdown or HTML.
+ *
  * Whatever a submission wrote (its output, its error messages, its file names) may hold terminal
  * control sequences; both forms show every control and bidirectional-formatting character
  * escaped ({@linkcode visible}).
@@ -21,6 +26,10 @@
  */
 
 import type { CaseResult, ExerciseResult, GradeReport } from "./grader.ts";
+import type { Curve } from "./judge.ts";
+import { sig } from "./value_diff.ts";
+import { fenced, markdownTable } from "../report/markdown.ts";
+import { textTable } from "../report/text_table.ts";
 
 /** When students see a test. */
 export type Visibility = "visible" | "after_due_date" | "after_published" | "hidden";
@@ -49,8 +58,8 @@ export interface GradescopeTest {
   status: "passed" | "failed";
   /** Feedback and the submission's output. */
   output: string;
-  /** Always `text`. */
-  output_format: "text";
+  /** `md`: the feedback and the output in code blocks, the curve a table. */
+  output_format: "md" | "text";
   /** `visible` for public cases, else the hidden visibility chosen. */
   visibility: Visibility;
 }
@@ -88,17 +97,69 @@ export function points(x: number): string {
   return Number.isInteger(x) ? `${x}` : x.toFixed(2).replace(/0$/, "");
 }
 
+/** A perplexity as the curve's table prints it: six significant digits. */
+const perplexityText = (x: number) => `${Number(x.toPrecision(6))}`;
+
+/**
+ * The rows of a `trainRnn` case's curve: epoch, yours, and where the case is public, the expected
+ * perplexity and the relative error.
+ */
+export function curveTable(curve: Curve): { head: string[]; rows: string[][] } {
+  const { yours, expected } = curve;
+  const epochs = Math.max(yours.length, expected?.length ?? 0);
+  const cell = (xs: number[], e: number) => e < xs.length ? perplexityText(xs[e]) : "–";
+  const rows = Array.from({ length: epochs }, (_, e) => {
+    const row = [`${e + 1}`, cell(yours, e)];
+    if (expected === null) return row;
+    const error = e < yours.length && e < expected.length
+      ? sig(Math.abs(yours[e] - expected[e]) / Math.abs(expected[e]))
+      : "–";
+    return [...row, cell(expected, e), error];
+  });
+  const head = ["epoch", "yours"];
+  return { head: expected === null ? head : [...head, "expected", "relative error"], rows };
+}
+
+/** The notes under a case: the primitives replaced, what the submission printed. */
+export function notesOf(c: CaseResult): string[] {
+  const notes: string[] = [];
+  if (c.referencePrimitives.length > 0) {
+    notes.push(`(trained with the reference's ${c.referencePrimitives.join(", ")}: yours failed)`);
+  }
+  if (c.output.trim() !== "") notes.push(`Your code printed:\n${c.output.trimEnd()}`);
+  return notes;
+}
+
 function caseText(c: CaseResult): string {
   const parts = [c.passed ? "passed" : c.feedback];
-  if (c.referencePrimitives.length > 0) {
-    parts.push(`(trained with the reference's ${c.referencePrimitives.join(", ")}: yours failed)`);
+  if (c.curve !== null) {
+    const { head, rows } = curveTable(c.curve);
+    parts.push(textTable(head, rows, head.map((_, i) => i > 0)));
   }
-  if (c.output.trim() !== "") parts.push(`Your code printed:\n${c.output.trimEnd()}`);
-  return parts.join("\n");
+  return [...parts, ...notesOf(c)].join("\n");
+}
+
+/** A case for Gradescope's Markdown: the mistake named, the feedback verbatim, the curve, notes. */
+function caseMarkdown(c: CaseResult): string {
+  const parts: string[] = [];
+  if (c.diagnosis?.kind === "one") {
+    const m = c.diagnosis.mistake;
+    parts.push(`**Known mistake: ${m.name}** (the chapter, ${m.cell}: \`${m.chapterLine}\`)`);
+  }
+  parts.push(c.passed ? "passed" : fenced(c.feedback));
+  if (c.curve !== null) {
+    const { head, rows } = curveTable(c.curve);
+    parts.push(markdownTable(head, rows, head.map((_, i) => i > 0)));
+  }
+  for (const note of notesOf(c)) {
+    const [first, ...rest] = note.split("\n");
+    parts.push(rest.length === 0 ? first : `${first}\n\n${fenced(rest.join("\n"))}`);
+  }
+  return parts.join("\n\n");
 }
 
 /** What concerns the whole submission: files left out, why it did not run, the type advice. */
-function notes(report: GradeReport): string[] {
+export function submissionNotes(report: GradeReport): string[] {
   const lines: string[] = [];
   const section = (title: string, items: string[]) => {
     if (items.length === 0) return;
@@ -136,7 +197,7 @@ function publicSummary(report: GradeReport, hidden: HiddenVisibility): string {
       `${ex.name} (${ex.title}): public cases ${count(ex.cases.filter((c) => !c.hidden))}`,
     );
   }
-  return visible([...lines, ...notes(report)].join("\n"));
+  return visible([...lines, ...submissionNotes(report)].join("\n"));
 }
 
 function test(ex: ExerciseResult, e: number, c: CaseResult, i: number, vis: Visibility) {
@@ -146,8 +207,8 @@ function test(ex: ExerciseResult, e: number, c: CaseResult, i: number, vis: Visi
     score: c.score,
     max_score: c.maxScore,
     status: c.passed ? "passed" : "failed",
-    output: visible(caseText(c)),
-    output_format: "text",
+    output: visible(caseMarkdown(c)),
+    output_format: "md",
     visibility: vis,
   } satisfies GradescopeTest;
 }
@@ -189,7 +250,7 @@ export function gradescopeResults(
 /** The text report: the notes, per exercise its points and cases, and each failed case's feedback. */
 export function textReport(report: GradeReport): string {
   const lines = [`rnnlab autograder: ${report.submission}`, ""];
-  const noted = notes(report);
+  const noted = submissionNotes(report);
   if (noted.length > 0) lines.push(...noted, "");
   for (const ex of report.exercises) {
     lines.push(

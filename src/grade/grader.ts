@@ -20,10 +20,17 @@ import * as tf from "@tensorflow/tfjs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { UsageError } from "../errors.ts";
-import { compareValues } from "./value_diff.ts";
 import { type ExerciseName, type Primitive, PRIMITIVES, TAKES_PRIMITIVES } from "./contract.ts";
 import { buildExercises, type Case, type ChapterText, type Exercise } from "./exercises/mod.ts";
 import { relativeToCopy } from "./imports.ts";
+import { type Curve, judgeCase } from "./judge.ts";
+import type { CaseEvidence, Diagnosis } from "./mistakes/diagnose.ts";
+import {
+  MISTAKE_TABLE_FILE,
+  type MistakeTable,
+  mistakeTable,
+  type Outcome,
+} from "./mistakes/table.ts";
 import { isNotebookPath, NotebookModule, parseNotebook, SHARED_TAG } from "./notebook.ts";
 import { COPY_LIMITS, type CopyLimits, type LeftOut } from "./private_copy.ts";
 import type { Request } from "./protocol.ts";
@@ -48,6 +55,10 @@ export interface CaseResult {
   output: string;
   /** For `trainRnn`: the primitives whose reference version stood in for the student's. */
   referencePrimitives: Primitive[];
+  /** The known mistake the output matches, or that none does; `null` when passed or no value. */
+  diagnosis: Diagnosis | null;
+  /** For `trainRnn`: the student's perplexity per epoch, and the expected one if public. */
+  curve: Curve | null;
 }
 
 /** The verdicts on one exercise. */
@@ -110,6 +121,12 @@ export interface GradeOptions {
 export interface GraderOptions {
   /** The folder its temporary workspace is made in (default: the system's temporary folder). */
   tempRoot?: string;
+  /**
+   * The file that keeps what the catalogue's mistakes give on the cases (`mistakes/table.ts`):
+   * read when its key matches, else built and written at the first grading; `null` builds it in
+   * memory (default: `runs/grader/mistake_outcomes.json` in the checkout).
+   */
+  mistakeTable?: string | null;
 }
 
 /** The sandbox limits, less the time limit, which is per exercise. */
@@ -150,8 +167,7 @@ function caseResult(
   c: Case,
   share: number,
   feedback: string,
-  output = "",
-  referencePrimitives: Primitive[] = [],
+  more: Partial<Pick<CaseResult, "output" | "referencePrimitives" | "diagnosis" | "curve">> = {},
 ): CaseResult {
   const passed = feedback === "";
   return {
@@ -161,9 +177,24 @@ function caseResult(
     maxScore: share,
     passed,
     feedback,
-    output,
-    referencePrimitives,
+    output: "",
+    referencePrimitives: [],
+    diagnosis: null,
+    curve: null,
+    ...more,
   };
+}
+
+/** What a child reported for a case, before the grader judges it. */
+interface CaseRun {
+  /** What the function gave; `null` when the case did not finish. */
+  outcome: Outcome | null;
+  /** Why it did not finish. */
+  why: string;
+  /** What the submission printed while it ran. */
+  printed: string;
+  /** The primitives whose reference version the child used. */
+  referencePrimitives: Primitive[];
 }
 
 /** Why the cases a child never reported did not finish. */
@@ -233,12 +264,23 @@ interface Plan {
   referencePrimitives: Primitive[];
 }
 
+/** What the children of one grading share. */
+interface GradingRun {
+  grading: Grading;
+  table: MistakeTable;
+  results: Map<ExerciseName, ExerciseResult>;
+  loadErrors: Set<string>;
+  opts: GradeOptions;
+}
+
 /** A grader over the chapter's text; it computes each expected answer once, however many it grades. */
 export class Grader {
   /** The exercises, in grading order. */
   readonly exercises: Exercise[];
   #expected = new Map<string, Value>();
   #tempRoot: string | undefined;
+  #tablePath: string | null;
+  #table: Promise<MistakeTable> | null = null;
   #sandbox: Promise<Sandbox> | null = null;
   #cleanUp = () => {};
 
@@ -247,6 +289,16 @@ export class Grader {
     tf.enableProdMode(); // no "install tfjs-node" notice
     this.exercises = buildExercises(text);
     this.#tempRoot = opts.tempRoot;
+    this.#tablePath = opts.mistakeTable === undefined ? MISTAKE_TABLE_FILE : opts.mistakeTable;
+  }
+
+  /** What the catalogue's mistakes give on the cases: read or built once per grader. */
+  #mistakes(): Promise<MistakeTable> {
+    this.#table ??= mistakeTable(this.exercises, this.#tablePath).catch((err) => {
+      this.#table = null;
+      throw err;
+    });
+    return this.#table;
   }
 
   #expectedOf(ex: Exercise, i: number): Value {
@@ -339,10 +391,11 @@ export class Grader {
         // The expected answers (computed once per grader) while the type check and, at a
         // grader's first grading, the warm-up of its workspace run in their own processes.
         for (const ex of selected) ex.cases.forEach((_, i) => this.#expectedOf(ex, i));
+        const table = await this.#mistakes();
         const loadErrors = new Set<string>();
         const isPrimitive = (ex: Exercise) => (PRIMITIVES as readonly string[]).includes(ex.name);
         const run = (exercises: Exercise[]) =>
-          this.#runAll(exercises, grading, results, loadErrors, opts);
+          this.#runAll(exercises, { grading, table, results, loadErrors, opts });
         await run(selected.filter(isPrimitive));
         await run(selected.filter((ex) => !isPrimitive(ex)));
         report.loadErrors = [...loadErrors];
@@ -379,31 +432,25 @@ export class Grader {
     return { module, file: await grading.writeModule(module.text) };
   }
 
-  /** Runs `exercises`, `opts.jobs` at a time, `trainRnn` (the longest) first. */
-  async #runAll(
-    exercises: Exercise[],
-    grading: Grading,
-    results: Map<ExerciseName, ExerciseResult>,
-    loadErrors: Set<string>,
-    opts: GradeOptions,
-  ): Promise<void> {
+  /** Runs `exercises`, `run.opts.jobs` at a time, `trainRnn` (the longest) first. */
+  async #runAll(exercises: Exercise[], run: GradingRun): Promise<void> {
     const queue = [...exercises].sort((a, b) =>
       Number(b.name === "trainRnn") - Number(a.name === "trainRnn")
     );
     const worker = async () => {
       for (let ex = queue.shift(); ex; ex = queue.shift()) {
         const plans = ex.name === "trainRnn"
-          ? this.#trainPlans(ex, results)
+          ? this.#trainPlans(ex, run.results)
           : [{ cases: ex.cases.map((_, i) => i), referencePrimitives: [] }];
-        const cases = new Map<number, CaseResult>();
+        const cases = new Map<number, CaseRun>();
         let timedOut = false;
         for (const plan of plans) {
-          const run = await this.#runPlan(ex, plan, grading, loadErrors, opts);
-          for (const [i, r] of run.verdicts) cases.set(i, r);
-          timedOut ||= run.ending === "timeout";
+          const child = await this.#runPlan(ex, plan, run);
+          for (const [i, r] of child.runs) cases.set(i, r);
+          timedOut ||= child.ending === "timeout";
         }
-        const verdicts = ex.cases.map((_, i) => cases.get(i)!);
-        results.set(ex.name, {
+        const verdicts = this.#judge(ex, ex.cases.map((_, i) => cases.get(i)!), run.table);
+        run.results.set(ex.name, {
           name: ex.name,
           title: ex.title,
           score: verdicts.reduce((s, c) => s + c.score, 0),
@@ -413,7 +460,22 @@ export class Grader {
         });
       }
     };
-    await Promise.all(Array.from({ length: opts.jobs ?? 2 }, worker));
+    await Promise.all(Array.from({ length: run.opts.jobs ?? 2 }, worker));
+  }
+
+  /** The verdicts on the cases of `ex`, from what the child reported for each. */
+  #judge(ex: Exercise, runs: CaseRun[], table: MistakeTable): CaseResult[] {
+    const share = ex.points / ex.cases.length;
+    const evidence: CaseEvidence[] = runs.map((r, i) => ({
+      hidden: ex.cases[i].hidden,
+      outcome: r.outcome,
+    }));
+    return runs.map((r, i) => {
+      const more = { output: r.printed, referencePrimitives: r.referencePrimitives };
+      if (r.outcome === null) return caseResult(ex.cases[i], share, r.why, more);
+      const j = judgeCase(ex, i, r.outcome, this.#expectedOf(ex, i), evidence, table);
+      return caseResult(ex.cases[i], share, j.feedback, { ...more, ...j });
+    });
   }
 
   /**
@@ -449,14 +511,15 @@ export class Grader {
     };
   }
 
-  /** Runs the cases of `plan` in one child; returns their verdicts by case index, and how it ended. */
+  /**
+   * Runs the cases of `plan` in one child; returns what it reported for each case, by case index,
+   * and how it ended.
+   */
   async #runPlan(
     ex: Exercise,
     plan: Plan,
-    grading: Grading,
-    loadErrors: Set<string>,
-    opts: GradeOptions,
-  ): Promise<{ verdicts: Map<number, CaseResult>; ending: SandboxRun["ending"] }> {
+    { grading, loadErrors, opts }: GradingRun,
+  ): Promise<{ runs: Map<number, CaseRun>; ending: SandboxRun["ending"] }> {
     const timeoutMs = ex.timeoutS * 1000 * (opts.timeoutScale ?? 1);
     const limits: Limits = { ...LIMITS, ...opts.limits, timeoutMs };
     const request: Request = {
@@ -468,13 +531,11 @@ export class Grader {
       memoryMb: limits.rssMb,
     };
     const takesPrimitives = (TAKES_PRIMITIVES as readonly string[]).includes(ex.name);
-    const share = ex.points / ex.cases.length;
-    const verdicts = new Map<number, CaseResult>();
+    const runs = new Map<number, CaseRun>();
     const output = new Excerpt();
     let next = 0;
     let problem = "";
-    const verdict = (i: number, feedback: string, printed = "") =>
-      caseResult(ex.cases[i], share, feedback, printed, plan.referencePrimitives);
+    const { referencePrimitives } = plan;
     const run = await grading.run(
       request,
       takesPrimitives ? "primitives" : "plain",
@@ -492,21 +553,27 @@ export class Grader {
           problem = "stopped: the process sent its results out of order";
           return;
         }
-        const i = plan.cases[next++];
-        const diff = msg.t === "error"
-          ? `${ex.name} threw ${msg.message}`
-          : compareValues(this.#expectedOf(ex, i), msg.value, ex.tolerance, ex.place);
-        verdicts.set(
-          i,
-          verdict(i, diff === null ? "" : `${diff}\nHint: ${ex.hint}`, output.take()),
-        );
+        const outcome = msg.t === "error" ? { error: msg.message } : { value: msg.value };
+        runs.set(plan.cases[next++], {
+          outcome,
+          why: "",
+          printed: output.take(),
+          referencePrimitives,
+        });
       },
     );
-    const reason = problem || stopReason(run, ex, limits);
+    const why = problem || stopReason(run, ex, limits);
     const printed = output.take();
     plan.cases.forEach((i, k) => {
-      if (!verdicts.has(i)) verdicts.set(i, verdict(i, reason, k === next ? printed : ""));
+      if (!runs.has(i)) {
+        runs.set(i, {
+          outcome: null,
+          why,
+          printed: k === next ? printed : "",
+          referencePrimitives,
+        });
+      }
     });
-    return { verdicts, ending: run.ending };
+    return { runs, ending: run.ending };
   }
 }

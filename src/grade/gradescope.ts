@@ -12,12 +12,13 @@
  */
 
 import { type Zippable, zipSync } from "fflate";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { notebookFromModule, STARTER_NOTEBOOK } from "./notebook.ts";
 import { STARTER_NAMES } from "./submission_file.ts";
+import { MISTAKE_TABLE_FILE } from "./mistakes/table.ts";
 
 /** The repository root. */
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -75,25 +76,30 @@ exec deno task --quiet grade --gradescope "$ROOT"
 /** The one file outside `src/` that the grader's sources import. */
 const CHAPTER_PRINTED = "golden/chapter_printed.json";
 
+/** Adds the files under `dir` but its unit tests (`*_test.ts`). */
 async function addTree(files: Zippable, dir: string): Promise<void> {
   for await (const entry of Deno.readDir(join(ROOT, dir))) {
     const path = join(dir, entry.name);
     if (entry.isDirectory) await addTree(files, path);
-    else if (entry.isFile) files[path] = await Deno.readFile(join(ROOT, path));
+    else if (entry.isFile && !path.endsWith("_test.ts")) {
+      files[path] = await Deno.readFile(join(ROOT, path));
+    }
   }
 }
 
 /**
  * Writes the Gradescope autograder zip to `out`: `setup.sh` and `run_autograder` at its root, the
  * grader's sources (the staff solution among them) and the chapter's printed results they import
- * (the corpus's defaults come from `src/chapter/`), and the corpus zip at `corpusPath` as
- * `data/jaychou_lyrics-<version>.txt.zip`, where the grader looks for it. Returns the names of the
- * files in it.
+ * (the corpus's defaults come from `src/chapter/`), the corpus zip at `corpusPath` as
+ * `data/jaychou_lyrics-<version>.txt.zip`, where the grader looks for it, and what the catalogue's
+ * mistakes give on the cases (`mistakeOutcomes`, the text of `mistakes/table.ts`'s file), where the
+ * grader reads it instead of computing it. Returns the names of the files in it.
  */
 export async function buildBundle(
   out: string,
   corpusPath: string,
   version: string,
+  mistakeOutcomes: string,
 ): Promise<string[]> {
   const mtime = new Date("2017-12-01T00:00:00Z"); // a fixed date: the same inputs give the same zip
   const executable = { os: 3, attrs: (0o100755 << 16) >>> 0, mtime };
@@ -104,6 +110,7 @@ export async function buildBundle(
   await addTree(files, "src");
   files[`data/jaychou_lyrics-${version}.txt.zip`] = await Deno.readFile(corpusPath);
   const text = new TextEncoder();
+  files[relative(ROOT, MISTAKE_TABLE_FILE)] = text.encode(mistakeOutcomes);
   files["setup.sh"] = [text.encode(SETUP_SH), executable];
   files["run_autograder"] = [text.encode(RUN_AUTOGRADER), executable];
   await writeFileAtomic(out, zipSync(files, { mtime }));

@@ -24,3 +24,10 @@ export function markdownTable(
   const rule = head.map((_, i) => right[i] ? "---:" : "---");
   return [head, rule, ...rows].map(markdownRow).join("\n");
 }
+
+/** A Markdown code block holding `text` verbatim: fenced longer than any backtick run in it. */
+export function fenced(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}text\n${text}\n${fence}`;
+}

@@ -14,7 +14,7 @@ function isWide(code: number): boolean {
 }
 
 /** How many terminal columns `text` takes. */
-function displayWidth(text: string): number {
+export function displayWidth(text: string): number {
   let width = 0;
   for (const c of text) width += isWide(c.codePointAt(0)!) ? 2 : 1;
   return width;

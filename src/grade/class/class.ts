@@ -28,6 +28,7 @@ import type { ExerciseName } from "../contract.ts";
 import { type GradeOptions, type GradeReport, LIMITS } from "../grader.ts";
 import { points } from "../feedback.ts";
 import { SandboxSetupError } from "../sandbox.ts";
+import { feedbackPage } from "../feedback_page.ts";
 import { findSubmissionFile } from "../submission_file.ts";
 import { digestTree, discover, type FoundSubmission, stage } from "./layout.ts";
 import {
@@ -40,6 +41,11 @@ import {
   summaryMarkdown,
 } from "./outputs.ts";
 import { unzipSafely } from "./unzip.ts";
+
+/** A student's feedback page, beside their feedback file: `feedback/<student>.html`. */
+function feedbackPagePath(feedback: string): string {
+  return feedback.replace(/\.md$/, ".html");
+}
 
 /** What grades a submission: a `Grader` (tests hand in stand-ins). */
 export interface Grades {
@@ -213,6 +219,7 @@ async function gradeOne(
   const key = await fileName(submission.student);
   const recordPath = join(opts.out, "records", `${key}.json`);
   const feedback = `feedback/${key}.md`;
+  const page = feedbackPagePath(feedback);
   const base = {
     student: submission.student,
     name: submission.name,
@@ -237,7 +244,8 @@ async function gradeOne(
     const previous = await readJsonOrNull<StudentRecord>(recordPath);
     if (
       previous?.digest === staged.digest && previous.grader === version && !previous.crashed &&
-      await statOrNull(join(opts.out, feedback)) !== null
+      await statOrNull(join(opts.out, feedback)) !== null &&
+      await statOrNull(join(opts.out, page)) !== null
     ) {
       run.log(
         `${submission.student}: unchanged, ${points(previous.score)}/${points(maxScore)} ` +
@@ -281,6 +289,8 @@ async function gradeOne(
   }
   record.seconds ||= (performance.now() - started) / 1000;
   await writeFileAtomic(join(opts.out, feedback), feedbackMarkdown(record, report));
+  const who = record.name === "" ? record.student : `${record.student} (${record.name})`;
+  await writeFileAtomic(join(opts.out, page), await feedbackPage(report, who, record.note));
   await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   const note = record.note === "" ? "" : ` (${record.note})`;
   run.log(
@@ -429,6 +439,10 @@ export async function collectShards(dirs: string[], out: string): Promise<Studen
         join(out, record.feedback),
         await Deno.readFile(join(dirs[i], record.feedback)),
       );
+      const page = feedbackPagePath(record.feedback); // shards from before pages have none
+      if (await statOrNull(join(dirs[i], page)) !== null) {
+        await writeFileAtomic(join(out, page), await Deno.readFile(join(dirs[i], page)));
+      }
     }
   }
   const sorted = sortedByStudent(records);

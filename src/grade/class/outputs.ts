@@ -14,7 +14,7 @@ import type { ExerciseName } from "../contract.ts";
 import type { GradeReport } from "../grader.ts";
 import { sha256Text } from "../../io/sha256.ts";
 import { points, textReport, visible } from "../feedback.ts";
-import { markdownTable, mdCell } from "../../report/markdown.ts";
+import { fenced, markdownTable, mdCell } from "../../report/markdown.ts";
 
 /** How a submission's grading ended. */
 export type Status = "graded" | "error" | "timeout";
@@ -120,13 +120,6 @@ export function gradesCsv(records: StudentRecord[], exercises: readonly Exercise
 /** The records in the order of their student ids. */
 export function sortedByStudent(records: StudentRecord[]): StudentRecord[] {
   return [...records].sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
-}
-
-/** A Markdown code block holding `text` verbatim. */
-function fenced(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}text\n${text}\n${fence}`;
 }
 
 /** Markdown inline text escaped but for pipes and line breaks, which a table's `mdCell` escapes. */

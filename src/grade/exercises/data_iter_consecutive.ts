@@ -7,7 +7,7 @@
 
 import { dataIterConsecutive } from "../../data/iterators.ts";
 import { type Exercise, hiddenCase, publicCase } from "./exercise.ts";
-import { argsOf, batchesAsTensors, batchesPlace, range } from "./values.ts";
+import { argsOf, batchesAsTensors, batchesPlace, batchesShown, range } from "./values.ts";
 
 interface Args {
   corpusIndices: number[];
@@ -29,6 +29,7 @@ export function dataIterConsecutiveExercise(lyrics: number[]): Exercise {
       "columns [i * num_steps, (i + 1) * num_steps) and its label the same columns plus one. " +
       "Yield int32 tensors.",
     place: batchesPlace,
+    shown: batchesShown(0, batchesPlace),
     cases: [
       publicCase("the chapter's In [9]: 0..29, batch 2, steps 3", {
         corpusIndices: range(30),

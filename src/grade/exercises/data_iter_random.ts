@@ -8,7 +8,7 @@
 import { dataIterRandom } from "../../data/iterators.ts";
 import { PyRandom } from "../../random/py_random.ts";
 import { type Exercise, hiddenCase, publicCase } from "./exercise.ts";
-import { argsOf, batchesAsTensors, batchesPlace, range } from "./values.ts";
+import { argsOf, batchesAsTensors, batchesPlace, batchesShown, range } from "./values.ts";
 
 interface Args {
   corpusIndices: number[];
@@ -17,6 +17,10 @@ interface Args {
   seed: number;
   epochs: number;
 }
+
+/** Names a place in the epochs of batches: `epoch 2, batch 3, label`. */
+const place = (path: number[]) =>
+  path.length === 0 ? "the epochs" : `epoch ${path[0] + 1}, ${batchesPlace(path.slice(1))}`;
 
 /** The exercise, its lyrics cases drawn from `lyrics` (the chapter's corpus as indices). */
 export function dataIterRandomExercise(lyrics: number[]): Exercise {
@@ -31,8 +35,8 @@ export function dataIterRandomExercise(lyrics: number[]): Exercise {
       "label), epoch_size = num_examples // batch_size; shuffle the list of example indices with " +
       "rng.shuffle once per call, then take batch_size of them per batch; example j starts at " +
       "j * num_steps and its label one character later. Yield int32 tensors.",
-    place: (path) =>
-      path.length === 0 ? "the epochs" : `epoch ${path[0] + 1}, ${batchesPlace(path.slice(1))}`,
+    place,
+    shown: batchesShown(1, place),
     cases: [
       publicCase("the chapter's In [7]: 0..29, batch 2, steps 3", {
         corpusIndices: range(30),

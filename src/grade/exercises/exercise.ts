@@ -7,7 +7,7 @@
  */
 
 import type { Value } from "../codec.ts";
-import type { PlaceNamer, Tolerance } from "../value_diff.ts";
+import type { Difference, PlaceNamer, Tolerance } from "../value_diff.ts";
 import type { ExerciseName } from "../contract.ts";
 
 /** One case: its arguments (sent to the child) and whether students see it before publication. */
@@ -36,6 +36,8 @@ export interface Exercise {
   hint: string;
   /** Names places in its results for the feedback. */
   place: PlaceNamer;
+  /** How a public case shows a difference below its lines (default: both tensors printed). */
+  shown?: (want: Value, got: Value, d: Difference) => string[];
   /** Its cases, public first. */
   cases: Case[];
   /** The expected value of a case, computed in the grader's process. */

@@ -7,9 +7,12 @@
  */
 
 import { decodeValue, encodeJson, type TensorValue, toTensors, type Value } from "../codec.ts";
+import { ndarrayText, sideBySide } from "../ndarray_text.ts";
+import { describeValue, type Difference, findDifference } from "../value_diff.ts";
 import { NumpyRandomState } from "../../random/numpy_random.ts";
 import { PyRandom } from "../../random/py_random.ts";
 import type { Case } from "./exercise.ts";
+import type { PlaceNamer } from "../value_diff.ts";
 
 /** `[0, 1, …, n - 1]`. */
 export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -100,4 +103,53 @@ export function batchesPlace(path: number[]): string {
   return path.length === 0
     ? "the batches"
     : `batch ${path[0] + 1}` + (path.length > 1 ? `, ${path[1] === 0 ? "data" : "label"}` : "");
+}
+
+/** The index of the first batch where `got` differs from `want`, or where one of them ends. */
+function firstDifferingBatch(want: Value[], got: Value[]): number {
+  let k = 0;
+  while (
+    k < want.length && k < got.length && findDifference(want[k], got[k], null, String) === null
+  ) k++;
+  return k;
+}
+
+/** A batch as the feedback shows it: X (data) beside Y (label), as the chapter prints them. */
+function batchLines(whose: string, batch: Value | undefined, k: number): string[] {
+  if (batch === undefined) return [`${whose}: none (no batch ${k + 1})`];
+  if (!Array.isArray(batch) || batch.length !== 2) return [`${whose}: ${describeValue(batch)}`];
+  const text = (v: Value) =>
+    typeof v === "object" && v !== null && !Array.isArray(v) && v.kind === "tensor"
+      ? ndarrayText(v)
+      : describeValue(v);
+  const both = sideBySide([
+    { title: "X (data)", text: text(batch[0]) },
+    { title: "Y (label)", text: text(batch[1]) },
+  ]);
+  return [`${whose}:`, ...both.split("\n").map((l) => `  ${l}`)];
+}
+
+/**
+ * How a sampler's difference is shown in a public case: the first batch that differs, X beside Y,
+ * the student's above the expected one. `depth` is where the list of batches is in the value (1 for
+ * a list of epochs of batches); `name` names the batch (`batch 3`, `epoch 1, batch 3`).
+ */
+export function batchesShown(
+  depth: number,
+  name: PlaceNamer,
+): (want: Value, got: Value, d: Difference) => string[] {
+  return (want, got, d) => {
+    if (d.path.length < depth) return d.printed;
+    const listAt = (v: Value) =>
+      d.path.slice(0, depth).reduce<Value>((x, i) => Array.isArray(x) ? x[i] ?? null : null, v);
+    const [wanted, gotten] = [listAt(want), listAt(got)];
+    if (!Array.isArray(wanted)) return d.printed;
+    const batches = Array.isArray(gotten) ? gotten : [];
+    const k = d.path.length > depth ? d.path[depth] : firstDifferingBatch(wanted, batches);
+    return [
+      `the first batch that differs, ${name([...d.path.slice(0, depth), k])}:`,
+      ...batchLines("yours", batches[k], k),
+      ...batchLines("expected", wanted[k], k),
+    ];
+  };
 }
