@@ -1,8 +1,8 @@
 /**
  * One whole training run as `deno task train` performs it: check everything that can be checked
- * before training (corpus, prefixes, batch sizes, backend, memory, output folder), train, and
- * record the run in its folder after every epoch, so that it can be stopped and resumed bit for
- * bit. Shared by `deno task train` and `deno task verify`.
+ * before training (corpus, prefixes, batch sizes, backend, memory, output folder), then train and
+ * record the run in its folder after every epoch (a session: `session.ts`), so that it can be
+ * stopped and resumed bit for bit. Shared by `deno task train` and `deno task verify`.
  *
  * - {@linkcode runTraining}: a config in, a new run folder out;
  * - {@linkcode resumeTraining}: a run folder in, continued to its epochs (or more).
@@ -18,58 +18,23 @@ import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import { UsageError } from "../errors.ts";
 import { type CorpusOptions, loadTrainingData, type TrainingData } from "../data/corpus.ts";
 import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
-import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
-import { checkPrefix, MAX_PREDICT_CHARS, predictRnnBatch } from "../model/predict.ts";
-import { PyRandom, type PyRandomState } from "../random/py_random.ts";
-import { readChapterCurve, sameSetting, stateInitMismatch } from "../chapter/chapter.ts";
-import { environment, machineDescription } from "./machine.ts";
-import { plotPair } from "../report/plot.ts";
-import { Progress } from "./progress.ts";
+import { initParamArrays } from "../model/params.ts";
+import { checkPrefix, MAX_PREDICT_CHARS } from "../model/predict.ts";
+import { PyRandom } from "../random/py_random.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
-import { PRESETS, type TrainConfig } from "../train/config.ts";
-import { stateInitOf } from "../chapter/chapter.ts";
+import type { TrainConfig } from "../train/config.ts";
 import {
   chooseTrainer,
   TRAINER_BACKENDS,
   type TrainerChoice,
-  type TrainerName,
   trainerRunsOn,
-  TRAINERS,
 } from "../train/trainers.ts";
-import {
-  type EpochRecord,
-  trainAndPredictRnn,
-  type TrainEnd,
-  type TrainStart,
-} from "../train/train.ts";
+import type { TrainStart } from "../train/train.ts";
 import { backendCapacity, checkFits } from "./limits.ts";
-import type { RunLock } from "./lock.ts";
-import {
-  type Checkpoint,
-  openNewRunDir,
-  openRunDirToResume,
-  RUN_FILES,
-  RUN_FORMAT,
-  type RunRecord,
-  type RunStatus,
-  type RunViews,
-  writeRecord,
-  writeRunDir,
-  writeViews,
-} from "./run_dir.ts";
-import { runReportHtml } from "./run_page.ts";
+import { type Checkpoint, openNewRunDir, openRunDirToResume, type RunStatus } from "./run_dir.ts";
+import { type Engine, type SessionOptions, type TrainedRun, trainSession } from "./session.ts";
 
-/** What any session of a run takes besides its config. */
-export interface SessionOptions {
-  /** Where the chapter's lines go (stdout, or stderr under `--json`; nothing in tests). */
-  print?: (line: string) => void;
-  /** Progress reporting on stderr (off in tests). */
-  progress?: boolean;
-  /** Once aborted, training stops at the next step boundary and the run is `interrupted`. */
-  signal?: AbortSignal;
-  /** After each epoch, once the folder holds it. */
-  onEpoch?: (record: EpochRecord, target: number) => void;
-}
+export type { Engine, SessionOptions, TrainedRun };
 
 /** What a new run needs besides its config. */
 export interface RunOptions extends SessionOptions {
@@ -100,16 +65,6 @@ export interface ResumeOptions extends SessionOptions {
   trainer?: TrainerChoice;
 }
 
-/** A run as it stands after this call: its record and the parameters its folder keeps. */
-export interface TrainedRun {
-  /** What `run.json` holds (`params.file` is empty when nothing was written). */
-  record: RunRecord;
-  /** The parameters after the last epoch done. */
-  params: ParamArrays;
-  /** How this session ended, with where it stopped. */
-  end: TrainEnd;
-}
-
 /** Checks the parts of a config that depend on the data, as one-line usage errors. */
 function checkConfigAgainstData(config: TrainConfig, data: TrainingData): void {
   if (config.predLen > MAX_PREDICT_CHARS) {
@@ -123,32 +78,6 @@ function checkConfigAgainstData(config: TrainConfig, data: TrainingData): void {
     if (err instanceof RangeError) throw new UsageError(err.message);
     throw err;
   }
-}
-
-/** The chapter's line for a printed epoch: `Epoch 20. Perplexity 219.426268`, then ` -  <text>`. */
-function chapterLines(record: EpochRecord): string[] {
-  return [
-    `Epoch ${record.epoch}. Perplexity ${record.perplexity.toFixed(6)}`,
-    ...(record.predictions ?? []).map((p) => ` -  ${p}`),
-    "",
-  ];
-}
-
-/**
- * The plot's title: the config (the preset it is, when only the epochs, the sampler, the seed or
- * what is printed differ from one), then the sampler, the trainer, the backend and the seed.
- */
-function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): string[] {
-  const preset = Object.entries(PRESETS).find(([, p]) => sameSetting(p, config))?.[0];
-  return [
-    preset !== undefined
-      ? `${preset} preset`
-      : `hidden ${config.hidden}, batch ${config.batchSize} × ${config.numSteps} steps, ` +
-        `lr ${config.lr}, θ ${config.theta}, ${config.corpusChars} chars`,
-    `${config.iter} sampler${
-      stateInitMismatch(config) ? `, state per ${stateInitOf(config)}` : ""
-    }, ${trainer} trainer, ${backend}, seed ${config.seed}`,
-  ];
 }
 
 /**
@@ -180,13 +109,6 @@ async function startBackend(
     backendCapacity(backend, device),
   );
   return { backend, trainer, trainerReason };
-}
-
-/** The backend a run trains on, its trainer, and why that trainer (`requested`, or `auto`'s pick). */
-export interface Engine {
-  backend: BackendInfo;
-  trainer: TrainerName;
-  trainerReason: string;
 }
 
 /**
@@ -291,154 +213,5 @@ function checkResumable(
           `since another would not repeat its steps bit for bit`,
       );
     }
-  }
-}
-
-/** One process's share of a run: from `start`, epoch by epoch, into `dir` when set. */
-interface Session extends Engine {
-  config: TrainConfig;
-  data: TrainingData;
-  dir?: string;
-  lock?: RunLock;
-  start: TrainStart;
-  /** A resumed run's record, curve and parameters' digest. */
-  earlier?: { record: RunRecord; curve: EpochRecord[]; sha256: string };
-}
-
-async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRun> {
-  const { config, data, backend, trainer, trainerReason, dir, start } = s;
-  const print = opts.print ?? (() => {});
-  const env = environment();
-  const startedAt = new Date().toISOString();
-  const curve = [...s.earlier?.curve ?? []];
-  let kept = { params: start.params, sha256: s.earlier?.sha256 ?? "" }; // what the folder holds
-  const chapter = readChapterCurve(config);
-  const title = runTitle(config, trainer, backend.name);
-
-  /** The record of the run as it stands. */
-  const recordFor = (
-    status: RunStatus,
-    extra: Pick<RunRecord, "predictions" | "divergence"> = { predictions: [] },
-  ): Omit<RunRecord, "params"> => ({
-    format: RUN_FORMAT,
-    status,
-    config,
-    dataset: {
-      version: data.source.dataset?.version ?? null,
-      sha256: data.source.sha256,
-      path: data.source.path,
-    },
-    vocab: data.vocab.idxToChar,
-    environment: env,
-    backend,
-    trainer,
-    trainerReason,
-    curve,
-    finalPerplexity: curve[curve.length - 1]?.perplexity ?? null,
-    ...extra,
-    startedAt: s.earlier?.record.startedAt ?? startedAt,
-    finishedAt: status === "running" ? null : new Date().toISOString(),
-    totalSeconds: curve.reduce((sum, r) => sum + r.seconds, 0),
-    sessions: [...s.earlier?.record.sessions ?? [], {
-      startedAt,
-      endedAt: status === "running" ? null : new Date().toISOString(),
-      fromEpoch: start.epochsDone,
-      toEpoch: curve[curve.length - 1]?.epoch ?? 0,
-      status,
-      machine: machineDescription(env),
-    }],
-  });
-  /** The curve as it stands, for a laptop and for a phone. */
-  const plot = (status: RunStatus, diverged?: RunRecord["divergence"]) => {
-    const done = curve[curve.length - 1]?.epoch ?? 0;
-    const subtitle = status === "running"
-      ? `running: ${done} of ${config.epochs} epochs done`
-      : status === "interrupted"
-      ? `interrupted after ${done} of ${config.epochs} epochs`
-      : undefined;
-    return plotPair({
-      title,
-      curve,
-      chapter,
-      epochs: status === "running" ? config.epochs : undefined,
-      diverged,
-      subtitle,
-    });
-  };
-
-  print(
-    `Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ` +
-      `${trainer} trainer (${trainerReason})`,
-  );
-  print(`vocab size: ${data.vocab.idxToChar.length}`);
-  if (s.earlier) print(`Resuming ${dir} after epoch ${start.epochsDone} of ${config.epochs}`);
-  if (s.lock?.tookOverFrom) {
-    print(`(took over ${RUN_FILES.lock} from process ${s.lock.tookOverFrom.pid}, which has ended)`);
-  }
-  /** The parameters' file as `run.json` names it. */
-  const paramsFile = (sha256: string) => ({ file: dir ? RUN_FILES.params : "", sha256 });
-  /** The plot and the report of `record`. */
-  const views = async (record: Omit<RunRecord, "params">): Promise<RunViews> => {
-    const both = await plot(record.status, record.divergence);
-    return { svg: both.wide, html: runReportHtml(record, both, title) };
-  };
-  /** Keeps the state after an epoch (or before the first): in the folder, when there is one. */
-  const keep = async (params: ParamArrays, sampler: PyRandomState | null, withViews: boolean) => {
-    const record = recordFor("running");
-    const written = dir === undefined ? undefined : await writeRunDir(
-      dir,
-      record,
-      params,
-      withViews ? await views(record) : undefined,
-      sampler,
-    );
-    kept = { params, sha256: written?.params.sha256 ?? "" };
-  };
-  const progress = opts.progress
-    ? new Progress(config.epochs, { firstEpoch: start.epochsDone + 1 })
-    : undefined;
-  let trained: Awaited<ReturnType<typeof trainAndPredictRnn>> | undefined;
-  try {
-    if (!s.earlier) await keep(start.params, start.sampler, false);
-    else if (dir !== undefined) {
-      await writeRecord(dir, { ...recordFor("running"), params: paramsFile(kept.sha256) });
-    }
-    trained = await trainAndPredictRnn(config, data.indices, data.vocab, {
-      start,
-      signal: opts.signal,
-      onBatch: (e, b, n) => progress?.batch(e, b, n),
-      onEpoch: async (r, state) => {
-        curve.push(r);
-        progress?.epoch(r.epoch, r.perplexity, r.seconds);
-        if (r.predictions) chapterLines(r).forEach((line) => print(line));
-        await keep(state.params, state.sampler, dir !== undefined);
-        opts.onEpoch?.(r, config.epochs);
-      },
-    }, TRAINERS[trainer]);
-    progress?.clear();
-    const { end } = trained;
-    let extra: Pick<RunRecord, "predictions" | "divergence"> = { predictions: [] };
-    if (end.status === "complete") {
-      const texts = curve[curve.length - 1].predictions ??
-        await predictRnnBatch(config.prefixes, config.predLen, trained.params, data.vocab);
-      extra.predictions = config.prefixes.map((prefix, i) => ({ prefix, text: texts[i] }));
-    }
-    if (end.status === "diverged") {
-      extra = { ...extra, divergence: { epoch: end.epoch, reason: end.reason } };
-    }
-    const record = { ...recordFor(end.status, extra), params: paramsFile(kept.sha256) };
-    if (dir !== undefined) {
-      await writeViews(dir, await views(record));
-      await writeRecord(dir, record);
-    }
-    const seconds = record.totalSeconds;
-    if (curve.length > 0) {
-      print(`Elapsed ${seconds.toFixed(1)} s (${(seconds / curve.length).toFixed(2)} s/epoch)`);
-    }
-    return { record, params: kept.params, end };
-  } finally {
-    progress?.clear();
-    if (trained) disposeParams(trained.params);
-    s.lock?.release();
   }
 }
