@@ -30,7 +30,8 @@ import {
   trainerRunsOn,
   TRAINERS,
 } from "../train/trainers.ts";
-import { type Check, checkClose, skipCheck, type Tolerance } from "./check.ts";
+import type { Tolerance } from "../tolerance.ts";
+import { type Check, checkClose, skipCheck } from "./check.ts";
 import type { ContractCase, ContractGolden, ContractPreset } from "./goldens.ts";
 
 /**
