@@ -47,7 +47,7 @@ import {
   rowsByToken,
 } from "../src/train/fused/weight_grads.ts";
 import type { CurveCase } from "../src/verify/goldens.ts";
-import { readGolden, runTask } from "./_helpers.ts";
+import { readGolden, runTask, tinyConfig } from "./_helpers.ts";
 
 const adapter = await probeAdapter();
 const ignore = adapter === undefined;
@@ -321,8 +321,13 @@ Deno.test({
     }),
 });
 
-/** The webgpu comparison's config: the small preset on fewer characters, 7 batches an epoch. */
-const TINY: TrainConfig = { ...SMALL_PRESET, corpusChars: 600, predLen: 10, prefixes: ["分开"] };
+/** The webgpu comparison's config: the tiny config at the small preset's sizes, 7 batches an epoch. */
+const TINY: TrainConfig = tinyConfig({
+  hidden: SMALL_PRESET.hidden,
+  batchSize: SMALL_PRESET.batchSize,
+  numSteps: SMALL_PRESET.numSteps,
+  predLen: 10,
+});
 
 /** A run's curve and predictions. */
 async function curveOf(config: TrainConfig, fused: boolean) {

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Chromium, findChromium, pngInk } from "./_chromium.ts";
-import { runTask } from "./_helpers.ts";
+import { SMALL_PRESET } from "../src/train/config.ts";
+import { runTask, tinyFlags } from "./_helpers.ts";
 
 const chromium = findChromium();
 
@@ -30,8 +31,8 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "rnnlab-browser-" });
     const sweep = join(dir, "sweep");
     const made = await runTask("sweep", [
-      ...["--preset", "small", "--corpus-chars", "600", "--hidden", "8", "--batch-size", "3"],
-      ...["--num-steps", "5", "--pred-len", "8", "--backend", "cpu", "--epochs", "2"],
+      ...tinyFlags({ predLen: 8, prefixes: [...SMALL_PRESET.prefixes] }),
+      ...["--backend", "cpu", "--epochs", "2"],
       ...["--grid", "lr=0.1,0.3", "--jobs", "2", "--out", sweep],
     ]);
     assert.equal(made.code, 0, made.stderr);

@@ -22,15 +22,12 @@ import {
   summaryCsv,
   type SummaryRow,
 } from "../src/sweep/summary.ts";
-import { ROOT, runTask } from "./_helpers.ts";
+import { ROOT, runTask, tinyFlags } from "./_helpers.ts";
 
 const tempDir = () => Deno.makeTempDir({ prefix: "rnnlab-sweep-" });
 
-/** Train flags for runs of a fraction of a second per epoch on cpu. */
-const TINY = [
-  ...["--preset", "small", "--corpus-chars", "600", "--hidden", "8", "--batch-size", "3"],
-  ...["--num-steps", "5", "--pred-len", "5", "--prefixes", "分开", "--backend", "cpu"],
-];
+/** Train flags for runs of a fraction of a second per epoch on cpu: the tiny config's. */
+const TINY = [...tinyFlags(), "--backend", "cpu"];
 
 /** A one-line error and exit code 2, with nothing on stdout. */
 function assertUsageError(res: { code: number; stdout: string; stderr: string }, pattern: RegExp) {

@@ -1,0 +1,71 @@
+/**
+ * What the tests of both tiers share (the unit tests beside the modules, and those in `test/`):
+ * where the shared folder and the goldens are, the one tiny config, the chapter's text, and one
+ * autograder per test process. Not part of any entry point.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import { configFlagValues } from "./run/train_flags.ts";
+import { SMALL_PRESET, type TrainConfig } from "./train/config.ts";
+import type { ChapterText } from "./grade/exercises/mod.ts";
+import type { Grader } from "./grade/grader.ts";
+
+/** `../shared/` beside the checkout. */
+export const SHARED: string = fileURLToPath(new URL("../../shared/", import.meta.url));
+
+/** The repository root. */
+export const ROOT: string = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * A config that trains in a fraction of a second per epoch on cpu: the small preset's loop on 600
+ * characters, hidden 8, batch 3 × 5 steps, 2 epochs; `changes` over it.
+ */
+export function tinyConfig(changes: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    ...SMALL_PRESET,
+    epochs: 2,
+    corpusChars: 600,
+    hidden: 8,
+    batchSize: 3,
+    numSteps: 5,
+    predLen: 5,
+    prefixes: ["分开"],
+    ...changes,
+  };
+}
+
+/**
+ * {@linkcode tinyConfig} as train's flags: `--preset small` and the values that differ from it
+ * (`--corpus-chars 600 --hidden 8 …`), for the tests that run `deno task train` or `sweep`.
+ */
+export function tinyFlags(changes: Partial<TrainConfig> = {}): string[] {
+  const small = configFlagValues(SMALL_PRESET);
+  const tiny = configFlagValues(tinyConfig(changes));
+  const differ = (Object.keys(tiny) as (keyof typeof tiny)[]).filter((k) => tiny[k] !== small[k]);
+  return ["--preset", "small", ...differ.flatMap((k) => [`--${k}`, tiny[k]])];
+}
+
+/** Reads a JSON file under `golden/`. */
+export function readGolden<T>(name: string): T {
+  return JSON.parse(Deno.readTextFileSync(`${ROOT}golden/${name}`));
+}
+
+/** The chapter's prepared corpus, as the autograder grades with it. */
+export async function chapterText(): Promise<ChapterText> {
+  const { loadCorpus, prepareCorpus } = await import("./data/corpus.ts");
+  const corpus = await loadCorpus({ searchDirs: [`${SHARED}data`], fetch: null });
+  return { chars: prepareCorpus(corpus.text) };
+}
+
+let grader: Promise<Grader> | undefined;
+
+/** One autograder over the chapter's corpus per test process: its expected answers are computed once. */
+export function sharedGrader(): Promise<Grader> {
+  grader ??= (async () => {
+    const { Grader } = await import("./grade/grader.ts");
+    return new Grader(await chapterText());
+  })();
+  return grader;
+}
