@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readRunDir } from "../mod.ts";
+import { readRunDir } from "../run.ts";
 import { disposeParams, initParams } from "../src/model/params.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { SMALL_PRESET } from "../src/train/config.ts";

@@ -14,9 +14,7 @@ import {
   loadTrainingData,
   type Params,
   predictRnn,
-  readRunDir,
   rnn,
-  runTraining,
   selectBackend,
   sequenceLoss,
   sgd,
@@ -24,6 +22,7 @@ import {
   trainAndPredictRnn,
   type TrainConfig,
 } from "../mod.ts";
+import { readRunDir, runTraining } from "../run.ts";
 import { paramList } from "../src/model/params.ts";
 import { predictRnnBatch } from "../src/model/predict.ts";
 import { predictFused } from "../src/train/fused/predict.ts";

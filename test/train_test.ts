@@ -1,13 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  loadTrainingData,
-  readRunDir,
-  selectBackend,
-  SMALL_PRESET,
-  trainAndPredictRnn,
-} from "../mod.ts";
+import { loadTrainingData, selectBackend, SMALL_PRESET, trainAndPredictRnn } from "../mod.ts";
+import { readRunDir } from "../run.ts";
 import { UsageError } from "../src/errors.ts";
 import { probeAdapter } from "../src/train/backend.ts";
 import { runTask } from "./_helpers.ts";
