@@ -1,11 +1,14 @@
-// The house rules of docs/architecture.md, checked on the sources themselves:
+// The house rules of docs/architecture.md, checked on the sources themselves with Deno's own
+// parser (a lint plugin run in-process):
+// - layers: every import of a module of src/ points down the layer table of docs/architecture.md
+//   (or stays in its folder), and never to code outside src/; the table names every folder
+//   once, and the drawing shows each on its layer's line;
 // - sizes: no function over 80 lines and no class over 150 in src/ and tasks/, except the ones
-//   listed below, each with its reason. Deno's own parser finds them (a lint plugin run
-//   in-process), so a function is what TypeScript calls one: declarations, methods, function
-//   expressions and arrows.
+//   listed below, each with its reason. A function is what TypeScript calls one: declarations,
+//   methods, function expressions and arrows.
 
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The most lines a function may have. */
@@ -133,5 +136,113 @@ Deno.test("the size check measures functions, methods, arrows and classes by the
     ["x.ts#arrow", "function", 81],
     ["x.ts#Big", "class", 154],
     ["x.ts#Big.method", "function", 82],
+  ]);
+});
+
+/** The layer table of docs/architecture.md: each folder of src/ and its layer. */
+function layerTable(doc: string): Map<string, number> {
+  const layers = new Map<string, number>();
+  for (const [, layer, folders] of doc.matchAll(/^\| (\d+) +\| (.+?) +\|/gm)) {
+    for (const [, folder] of folders.matchAll(/`([^`]+)`/g)) {
+      assert.ok(!layers.has(folder), `${folder} is on two layers`);
+      layers.set(folder, Number(layer));
+    }
+  }
+  return layers;
+}
+
+/** The relative module specifiers `source` imports or re-exports, statically or dynamically. */
+function importsOf(path: string, source: string): string[] {
+  const found: string[] = [];
+  const add = (node: { source?: { value?: unknown } | null }) => {
+    const spec = node.source?.value;
+    if (typeof spec === "string" && spec.startsWith(".")) found.push(spec);
+  };
+  const plugin: Deno.lint.Plugin = {
+    name: "imports",
+    rules: {
+      imports: {
+        create: () => ({
+          ImportDeclaration: add,
+          ExportNamedDeclaration: add,
+          ExportAllDeclaration: add,
+          ImportExpression: (node) => {
+            if (node.source.type === "Literal") add({ source: node.source });
+          },
+          TSImportType: (node) =>
+            add({
+              source: node.argument.type === "TSLiteralType"
+                ? node.argument.literal as { value: unknown }
+                : null,
+            }),
+        }),
+      },
+    },
+  };
+  Deno.lint.runPlugin(plugin, path, source);
+  return found;
+}
+
+/** The folder of a path under src/ (its first segment; a file at the top is its own). */
+function folderOf(path: string): string {
+  return path.split("/")[1];
+}
+
+Deno.test("every import in src/ points down the layers of docs/architecture.md", async () => {
+  const doc = await Deno.readTextFile(join(ROOT, "docs", "architecture.md"));
+  const layers = layerTable(doc);
+  const files = (await sourceFiles("src")).filter((f) => !f.endsWith("_test.ts"));
+  const folders = new Set(files.map(folderOf).filter((f) => f !== "testing.ts"));
+  assert.deepEqual([...layers.keys()].sort(), [...folders].sort(), "the table names every folder");
+  const wrong: string[] = [];
+  for (const path of files.filter((f) => f !== "src/testing.ts")) {
+    const from = folderOf(path);
+    for (const spec of importsOf(path, await Deno.readTextFile(join(ROOT, path)))) {
+      const target = normalize(join(dirname(path), spec));
+      if (!target.startsWith("src/")) {
+        if (!target.endsWith(".json")) wrong.push(`${path} imports ${spec}, code outside src/`);
+        continue; // data: deno.json, golden/chapter_printed.json
+      }
+      const to = folderOf(target);
+      if (to !== from && !(layers.get(to)! < layers.get(from)!)) {
+        wrong.push(
+          `${path} (${from}, layer ${layers.get(from)}) imports ${spec} (${to}, layer ${
+            layers.get(to)
+          })`,
+        );
+      }
+    }
+  }
+  assert.deepEqual(wrong, [], "move the module, or the folder in the table, so imports point down");
+  // The drawing: each layer's line holds its folders, and no other's.
+  const drawing = doc.match(/\n```\n( *tasks\/[^]*?)```/)![1];
+  for (const [layer, names] of Map.groupBy([...layers], ([, l]) => l)) {
+    const line = drawing.split("\n").find((l) => l.startsWith(`${layer} `)) ?? "";
+    assert.deepEqual(
+      line.trim().split(/ +/).slice(1).sort(),
+      names.map(([f]) => f).sort(),
+      `the drawing's layer ${layer}`,
+    );
+  }
+});
+
+Deno.test("the layer check sees static, dynamic, re-exported and type-only imports", () => {
+  const source = [
+    `import { a } from "./a.ts";`,
+    `import type { B } from "../b/b.ts";`,
+    `export { c } from "./c.ts";`,
+    `export * from "./d.ts";`,
+    `const e = await import("./e.ts");`,
+    `let f: import("./f.ts").F;`,
+    `import * as tf from "@tensorflow/tfjs";`,
+    `// import { g } from "./g.ts";`,
+  ].join("\n");
+  assert.deepEqual(importsOf("x.ts", source), [
+    "./a.ts",
+    "../b/b.ts",
+    "./c.ts",
+    "./d.ts",
+    "./e.ts",
+    "./f.ts",
   ]);
 });
