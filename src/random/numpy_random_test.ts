@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { NumpyRandomState, PyRandom } from "../mod.ts";
-import { sha256Hex } from "../src/io/sha256.ts";
-import { SHARED } from "./_helpers.ts";
+import { NumpyRandomState } from "./numpy_random.ts";
+import { sha256Hex } from "../io/sha256.ts";
+import { SHARED } from "../testing.ts";
 
 interface Streams {
   python_random_shuffle: { seed: number; n: number; epochs: number[][] }[];
@@ -20,33 +20,6 @@ interface Streams {
 const streams: Streams = JSON.parse(
   Deno.readTextFileSync(`${SHARED}conformance/rng-streams.json`),
 );
-
-Deno.test("PyRandom.getrandbits(32) equals CPython for every conformance seed", () => {
-  for (const { seed, first_10 } of streams.python_getrandbits32) {
-    const rng = new PyRandom(seed);
-    assert.deepEqual(first_10.map(() => rng.getrandbits(32)), first_10, `seed ${seed}`);
-  }
-});
-
-Deno.test("PyRandom.shuffle equals CPython over three successive epochs", () => {
-  for (const { seed, n, epochs } of streams.python_random_shuffle) {
-    const rng = new PyRandom(seed);
-    for (const [e, expected] of epochs.entries()) {
-      const x = Array.from({ length: n }, (_, i) => i);
-      rng.shuffle(x);
-      assert.deepEqual(x, expected, `seed ${seed}, n ${n}, epoch ${e + 1}`);
-    }
-  }
-});
-
-Deno.test("PyRandom seeds larger than 32 bits use every 32-bit word", () => {
-  assert.deepEqual(
-    streams.python_random_shuffle.some((s) => s.seed > 0xffffffff),
-    true,
-    "the conformance file covers a multi-word seed",
-  );
-  assert.deepEqual(new PyRandom(-5).random(), new PyRandom(5).random()); // abs(seed), as CPython
-});
 
 Deno.test("NumpyRandomState.normal equals NumPy's first draws after rounding to float32", () => {
   for (const { seed, first_12_float64 } of streams.numpy_randomstate_normal) {
@@ -72,19 +45,5 @@ Deno.test("NumpyRandomState draws the chapter's W_xh, W_hh, W_hy bit for bit as 
     // NumPy sums pairwise in float64; a plain float64 sum agrees to far better than 1e-9.
     const sum = wXh.reduce((acc, v) => acc + v, 0);
     assert.ok(Math.abs(sum - s.W_xh_sum) < 1e-9, `W_xh sum ${sum} vs ${s.W_xh_sum}`);
-  }
-});
-
-Deno.test("PyRandom.getState/setState: a restored generator continues the same stream; bad states are refused", () => {
-  const rng = new PyRandom(0);
-  const x = Array.from({ length: 700 }, (_, i) => i);
-  rng.shuffle(x); // past one twist of the 624 words
-  const saved = JSON.parse(JSON.stringify(rng.getState())); // as a checkpoint stores it
-  const expected = Array.from({ length: 1000 }, () => rng.getrandbits(32));
-  const restored = new PyRandom(12345);
-  restored.setState(saved);
-  assert.deepEqual(Array.from({ length: 1000 }, () => restored.getrandbits(32)), expected);
-  for (const bad of [{ ...saved, index: 625 }, { ...saved, words: saved.words.slice(1) }]) {
-    assert.throws(() => restored.setState(bad), RangeError);
   }
 });
