@@ -1,12 +1,14 @@
 /**
  * What the tests of both tiers share (the unit tests beside the modules, and those in `test/`):
- * where the shared folder and the goldens are, the one tiny config, the chapter's text, and one
- * autograder per test process. Not part of any entry point.
+ * where the shared folder and the goldens are, the one tiny config, the chapter's text, one
+ * autograder per test process, and the ONNX tests' small parameters. Not part of any entry point.
  *
  * @module
  */
 
 import { fileURLToPath } from "node:url";
+import { PARAM_NAMES, type ParamArrays } from "./model/params.ts";
+import { NumpyRandomState } from "./random/numpy_random.ts";
 import { configFlagValues } from "./run/train_flags.ts";
 import { SMALL_PRESET, type TrainConfig } from "./train/config.ts";
 import type { ChapterText } from "./grade/exercises/mod.ts";
@@ -68,4 +70,34 @@ export function sharedGrader(): Promise<Grader> {
     return new Grader(await chapterText());
   })();
   return grader;
+}
+
+// The ONNX tests' fixtures: parameters and a vocabulary small enough to run in milliseconds.
+
+/** Twelve characters, the first two prefixes' included. */
+export const VOCAB = Array.from("不他你分开我是的说了在 ");
+
+/**
+ * Parameters with every entry (biases included) drawn from N(0, std²): large enough that a wrong
+ * layout (an untransposed W_hh, a misplaced bias) changes the outputs far beyond float32 noise.
+ */
+export function randomParams(vocab: number, hidden: number, seed = 1, std = 0.4): ParamArrays {
+  const rng = new NumpyRandomState(seed);
+  const shapes = {
+    W_xh: [vocab, hidden],
+    W_hh: [hidden, hidden],
+    b_h: [hidden],
+    W_hy: [hidden, vocab],
+    b_y: [vocab],
+  };
+  return Object.fromEntries(PARAM_NAMES.map((name) => {
+    const shape = shapes[name];
+    const size = shape.reduce((a, b) => a * b, 1);
+    return [name, { shape, data: Float32Array.from(rng.normal(0, std, size)) }];
+  })) as ParamArrays;
+}
+
+/** `n × n` row-major matrix transposed. */
+export function transposed(m: Float32Array, n: number): Float32Array {
+  return Float32Array.from({ length: n * n }, (_, k) => m[(k % n) * n + Math.floor(k / n)]);
 }

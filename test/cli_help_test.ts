@@ -1,9 +1,7 @@
-// `--help` on every task: the mechanism in src/cli/, then each task run as a user would.
+// `--help` on every task, run as a user would (the mechanism itself: src/cli/flags_test.ts).
 
 import assert from "node:assert/strict";
-import { UsageError } from "../src/errors.ts";
-import { helpRequested, parseFlags } from "../src/cli/flags.ts";
-import { PATHS_HELP, shellWord } from "../src/cli/paths.ts";
+import { PATHS_HELP } from "../src/cli/paths.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 
@@ -49,40 +47,6 @@ function flagsInSource(source: string): string[] {
     ...[...top.matchAll(/"?([a-z][\w-]*)"?\s*:/g)].map((m) => m[1]),
   ];
 }
-
-Deno.test("helpRequested: --help or -h anywhere before --, and nothing else", () => {
-  const cases: [string[], boolean][] = [
-    [["--help"], true],
-    [["-h"], true],
-    [["--epochs", "2", "-h"], true],
-    [["--bogus", "--help"], true],
-    [[], false],
-    [["--prefix=-h"], false],
-    [["--help=yes"], false],
-    [["-H"], false],
-    [["--", "--help"], false],
-    [["-h", "--", "x"], true],
-  ];
-  for (const [args, expected] of cases) assert.equal(helpRequested(args), expected, args.join(" "));
-});
-
-Deno.test("a negative number after a flag is its value, checked against the flag's range", () => {
-  const options = { n: { type: "string" }, x: { type: "boolean" } } as const;
-  assert.deepEqual({ ...parseFlags(["--n", "-1"], options) }, { n: "-1" });
-  assert.deepEqual({ ...parseFlags(["--n", "-0.5", "--x"], options) }, { n: "-0.5", x: true });
-  assert.throws(() => parseFlags(["--x", "-1"], options), UsageError); // a boolean takes no value
-});
-
-Deno.test("parse errors are a UsageError (exit 2) whose one line points to --help", () => {
-  for (const args of [["--bogus"], ["--n"], ["stray"]]) {
-    assert.throws(() => parseFlags(args, { n: { type: "string" } }), (err) => {
-      assert.ok(err instanceof UsageError);
-      assert.equal(err.exitCode, 2);
-      assert.match(err.message, /^[^\n]+ \(see --help\)$/);
-      return true;
-    });
-  }
-});
 
 Deno.test("every task answers --help and -h with its usage, and an unknown flag with one line", async (t) => {
   const tasks = tasksInDenoJson();
@@ -130,14 +94,4 @@ Deno.test("bench/onnx_eps.ts answers --help too", async () => {
   const stdout = new TextDecoder().decode(out.stdout);
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   assert.match(stdout, /^deno run .*\n {2}bench\/onnx_eps\.ts \[--run DIR\] \[--eps /);
-});
-
-Deno.test("shellWord: a path as one word of a command to paste, quoted only where the shell needs it", () => {
-  assert.equal(
-    shellWord("/tmp/runs/2026-12-02T08-36-59-000Z"),
-    "/tmp/runs/2026-12-02T08-36-59-000Z",
-  );
-  assert.equal(shellWord("/tmp/my runs/a"), "'/tmp/my runs/a'");
-  assert.equal(shellWord("/tmp/it's"), "'/tmp/it'\\''s'");
-  assert.equal(shellWord("$HOME/*"), "'$HOME/*'");
 });

@@ -6,7 +6,7 @@ import { decodeRnnModel, encodeRnnModel, IR_VERSION, OPSET } from "../src/onnx/m
 import { type O, onnx } from "../src/onnx/proto.ts";
 import { runOnnxChecker } from "../src/onnx/checker.ts";
 import { UsageError } from "../src/errors.ts";
-import { randomParams, transposed, VOCAB } from "./_onnx_fixtures.ts";
+import { randomParams, transposed, VOCAB } from "../src/testing.ts";
 
 const V = VOCAB.length;
 const H = 6;

@@ -10,7 +10,7 @@ import { greedyFeed } from "../src/model/predict.ts";
 import { METADATA_KEYS } from "../src/onnx/metadata.ts";
 import { encodeRnnModel } from "../src/onnx/model.ts";
 import { selectBackend } from "../src/train/backend.ts";
-import { randomParams, transposed, VOCAB } from "./_onnx_fixtures.ts";
+import { randomParams, transposed, VOCAB } from "../src/testing.ts";
 
 const V = VOCAB.length;
 const H = 16;

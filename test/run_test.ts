@@ -9,7 +9,6 @@ import { PARAM_NAMES } from "../src/model/params.ts";
 import { encodeRnnModel } from "../src/onnx/model.ts";
 import { checkModelAgainstRun } from "../src/onnx/run_model.ts";
 import { readRnnModel } from "../src/onnx/model.ts";
-import { estimateMemory, WASM_HEAP_BYTES } from "../src/run/limits.ts";
 import { resumeTraining, runTraining } from "../src/run/run.ts";
 import { readRunDir, RUN_FILES, type RunRecord, writeRunDir } from "../src/run/run_dir.ts";
 import { type BackendChoice, probeAdapter, selectBackend } from "../src/train/backend.ts";
@@ -171,16 +170,6 @@ Deno.test("divergence is found at the end of an epoch when the trainer cannot te
     epoch: 1,
     reason: "the loss of batch 2 is not finite",
   });
-});
-
-Deno.test("memory estimates: the chapter fits everywhere; hidden 20000 does not fit wasm's heap", () => {
-  const chapter = { hidden: 256, batchSize: 32, numSteps: 35 };
-  for (const trainer of ["reference", "batched", "fused"] as const) {
-    assert.ok(estimateMemory(chapter, 1465, trainer).totalBytes < 2 ** 29, trainer);
-    const huge = estimateMemory({ ...chapter, hidden: 20000 }, 1465, trainer);
-    assert.ok(huge.totalBytes > WASM_HEAP_BYTES, trainer);
-    assert.equal(huge.largestBytes, 4 * 20000 * 20000);
-  }
 });
 
 /** Runs `deno task train` and returns its result. */
