@@ -226,6 +226,18 @@ Deno.test("every import in src/ points down the layers of docs/architecture.md",
   }
 });
 
+Deno.test("every file docs/architecture.md names exists", async () => {
+  const doc = await Deno.readTextFile(join(ROOT, "docs", "architecture.md"));
+  const named = [...doc.matchAll(/`((?:\.\.\/shared\/)?[\w./-]+\/[\w.-]+\.(?:ts|py|json|md))`/g)]
+    .map((m) => m[1]);
+  assert.ok(named.length > 20, `${named.length} files named`);
+  const missing = [];
+  for (const path of named) {
+    if (!(await Deno.stat(join(ROOT, path)).then(() => true, () => false))) missing.push(path);
+  }
+  assert.deepEqual(missing, []);
+});
+
 Deno.test("the layer check sees static, dynamic, re-exported and type-only imports", () => {
   const source = [
     `import { a } from "./a.ts";`,
