@@ -5,6 +5,7 @@ import { loadTrainingData, selectBackend, SMALL_PRESET, trainAndPredictRnn } fro
 import { referenceTrainer } from "../src/train/train.ts";
 import { batchedTrainer } from "../src/train/batched.ts";
 import { runTask } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 /** The batched trainer sums in another order: its curve may differ by float32 rounding. */
 const RTOL = 1e-6;
@@ -38,11 +39,11 @@ Deno.test("deno task train --trainer batched is recorded; an unknown trainer is 
     ...["--preset", "small", "--epochs", "1", "--backend", "wasm"],
     ...["--trainer", "batched", "--out", out],
   ]);
-  assert.equal(res.code, 0, res.stderr);
+  assert.equal(res.code, EXIT.ok, res.stderr);
   assert.match(res.stdout, /^Will use wasm .*, batched trainer \(requested\)$/m);
   assert.equal(JSON.parse(await Deno.readTextFile(join(out, "run.json"))).trainer, "batched");
   const bad = await runTask("train", ["--trainer", "turbo"]);
-  assert.equal(bad.code, 2);
+  assert.equal(bad.code, EXIT.usage);
   assert.match(
     bad.stderr.trim(),
     /^error: --trainer must be one of auto, reference, batched, fused, got 'turbo'$/,
@@ -55,7 +56,7 @@ Deno.test("deno task bench writes JSON and Markdown with one row per backend and
     ...["--preset", "small", "--iters", "1", "--warmup", "0", "--backends", "cpu,wasm"],
     ...["--torch", "none", "--results", out, "--json"],
   ]);
-  assert.equal(res.code, 0, res.stderr);
+  assert.equal(res.code, EXIT.ok, res.stderr);
   const result = JSON.parse(res.stdout);
   assert.deepEqual(
     result.rows.map((r: { backend: string; trainer: string }) => `${r.backend}/${r.trainer}`),
@@ -69,5 +70,5 @@ Deno.test("deno task bench writes JSON and Markdown with one row per backend and
     /^\| tfjs wasm \| batched \(default\) \| /m,
   );
   const bad = await runTask("bench", ["--iters", "0"]);
-  assert.equal(bad.code, 2);
+  assert.equal(bad.code, EXIT.usage);
 });

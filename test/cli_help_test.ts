@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { PATHS_HELP } from "../src/cli/paths.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
 import { ROOT, runTask } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 /** Every `deno task` that runs a script in tasks/, with that script's file. */
 function tasksInDenoJson(): { name: string; file: string }[] {
@@ -56,7 +57,7 @@ Deno.test("every task answers --help and -h with its usage, and an unknown flag 
       const flags = flagsInSource(await Deno.readTextFile(`${ROOT}${file}`));
       assert.ok(flags.length > 0, `no flag table found in ${file}`);
       const help = await runTask(name, ["--help"]);
-      assert.equal(help.code, 0, help.stderr);
+      assert.equal(help.code, EXIT.ok, help.stderr);
       assert.equal(help.stderr, "");
       assert.ok(help.stdout.startsWith(`deno task ${name} `), help.stdout);
       assert.ok(help.stdout.trimEnd().endsWith(PATHS_HELP), `${name} says how paths are taken`);
@@ -70,7 +71,7 @@ Deno.test("every task answers --help and -h with its usage, and an unknown flag 
       const short = await runTask(name, ["--bogus", "-h"]);
       assert.deepEqual(short, help);
       const bad = await runTask(name, ["--bogus"]);
-      assert.equal(bad.code, 2, bad.stderr);
+      assert.equal(bad.code, EXIT.usage, bad.stderr);
       assert.equal(bad.stdout, "");
       assert.match(bad.stderr, /^error: Unknown option '--bogus'[^\n]* \(see --help\)\n$/);
     });
@@ -92,6 +93,6 @@ Deno.test("bench/onnx_eps.ts answers --help too", async () => {
     stderr: "piped",
   }).output();
   const stdout = new TextDecoder().decode(out.stdout);
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.equal(out.code, EXIT.ok, new TextDecoder().decode(out.stderr));
   assert.match(stdout, /^deno run .*\n {2}bench\/onnx_eps\.ts \[--run DIR\] \[--eps /);
 });

@@ -2,10 +2,11 @@
 
 import assert from "node:assert/strict";
 import { runTask } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 Deno.test("deno task corpus: prints the chapter's facts, and bad input is one line with exit 2", async () => {
   const ok = await runTask("corpus", ["--json"]);
-  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.code, EXIT.ok, ok.stderr);
   const summary = JSON.parse(ok.stdout);
   assert.equal(summary.chars, 64925);
   assert.equal(summary.vocabSize, 1465);
@@ -17,7 +18,7 @@ Deno.test("deno task corpus: prints the chapter's facts, and bad input is one li
   ];
   for (const [args, pattern] of cases) {
     const bad = await runTask("corpus", args);
-    assert.equal(bad.code, 2, args.join(" "));
+    assert.equal(bad.code, EXIT.usage, args.join(" "));
     assert.match(bad.stderr.trim(), pattern);
     assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
   }
@@ -25,6 +26,6 @@ Deno.test("deno task corpus: prints the chapter's facts, and bad input is one li
     cwd: await Deno.makeTempDir({ prefix: "rnnlab-corpus-" }),
     env: { RNNLAB_DATA: "" },
   });
-  assert.equal(unset.code, 2);
+  assert.equal(unset.code, EXIT.usage);
   assert.match(unset.stderr, /^error: corpus jaychou_lyrics-2017\.txt\.zip not found; looked in: /);
 });

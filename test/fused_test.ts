@@ -47,6 +47,7 @@ import {
 } from "../src/train/fused/weight_grads.ts";
 import type { CurveCase } from "../src/verify/goldens.ts";
 import { readGolden, runTask, tinyConfig } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const adapter = await probeAdapter();
 const ignore = adapter === undefined;
@@ -458,13 +459,13 @@ Deno.test("deno task train --trainer fused without webgpu is one line and exit c
     "--out",
     out,
   ]);
-  assert.equal(res.code, 2, res.stderr);
+  assert.equal(res.code, EXIT.usage, res.stderr);
   assert.equal(
     res.stderr,
     "error: --trainer fused needs the webgpu backend, but the run would use cpu\n",
   );
   const bad = await runTask("train", ["--trainer", "jit"]);
-  assert.equal(bad.code, 2);
+  assert.equal(bad.code, EXIT.usage);
   assert.equal(
     bad.stderr,
     "error: --trainer must be one of auto, reference, batched, fused, got 'jit'\n",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runTask } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 Deno.test("deno task bench --profile profiles one step per backend and trainer into JSON and Markdown", async () => {
   const out = await Deno.makeTempDir({ prefix: "rnnlab-profile-" });
@@ -9,7 +10,7 @@ Deno.test("deno task bench --profile profiles one step per backend and trainer i
     ...["--trainers", "reference,batched", "--torch", "none", "--profile", "--results", out],
     "--json",
   ]);
-  assert.equal(res.code, 0, res.stderr);
+  assert.equal(res.code, EXIT.ok, res.stderr);
   for (const row of JSON.parse(res.stdout).rows) {
     assert.ok(row.hostMsPerIteration > 0 && row.hostMsPerIteration <= row.msPerIteration);
     const p = row.profile;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Chromium, findChromium, pngInk } from "./_chromium.ts";
 import { SMALL_PRESET } from "../src/train/config.ts";
 import { runTask, tinyFlags } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const chromium = findChromium();
 
@@ -35,9 +36,9 @@ Deno.test({
       ...["--backend", "cpu", "--epochs", "2"],
       ...["--grid", "lr=0.1,0.3", "--jobs", "2", "--out", sweep],
     ]);
-    assert.equal(made.code, 0, made.stderr);
+    assert.equal(made.code, EXIT.ok, made.stderr);
     const compared = await runTask("compare", [sweep, "--out", join(dir, "comparison")]);
-    assert.equal(compared.code, 0, compared.stderr);
+    assert.equal(compared.code, EXIT.ok, compared.stderr);
     const pages = {
       run: join(sweep, "runs", "0_lr=0.1", "report.html"),
       sweep: join(sweep, "report.html"),

@@ -10,6 +10,7 @@ import { openRunDirToResume, readRunDir } from "../src/run/run_dir.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { referenceTrainer, trainAndPredictRnn, type TrainerFactory } from "../src/train/train.ts";
 import { runTask, tinyConfig } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const TINY = tinyConfig({ predPeriod: 10 });
 
@@ -81,7 +82,7 @@ Deno.test("deno task train --state-init: recorded in run.json and the checkpoint
   for (const [i, [args, expected]] of cases.entries()) {
     const out = join(dir, String(i));
     const res = await runTask("train", [...base, ...args, "--out", out]);
-    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.code, EXIT.ok, res.stderr);
     const { record } = await readRunDir(out);
     assert.equal(record.config.stateInit, expected);
     const resumable = await openRunDirToResume(out);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { readRunDir } from "../src/run/run_dir.ts";
 import type { Summary } from "../src/sweep/summary.ts";
 import { ROOT, runTask, tinyFlags } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const tempDir = () => Deno.makeTempDir({ prefix: "rnnlab-sweep-" });
 
@@ -14,7 +15,7 @@ const TINY = [...tinyFlags(), "--backend", "cpu"];
 
 /** A one-line error and exit code 2, with nothing on stdout. */
 function assertUsageError(res: { code: number; stdout: string; stderr: string }, pattern: RegExp) {
-  assert.equal(res.code, 2, res.stderr);
+  assert.equal(res.code, EXIT.usage, res.stderr);
   assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
   assert.match(res.stderr.trim(), pattern);
   assert.equal(res.stdout, "");
@@ -85,7 +86,7 @@ Deno.test("deno task sweep: runs on workers into ordinary run folders, summarise
   const out = join(dir, "sweep");
   const args = [...TINY, "--epochs", "2", "--grid", "lr=0.1,0.2", "--seeds", "0,1", "--jobs", "2"];
   const first = await runTask("sweep", [...args, "--out", out]);
-  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.code, EXIT.ok, first.stderr);
   assert.match(first.stdout, /^Sweep of 4 runs in .*, 2 workers$/m);
   assert.equal(
     first.stdout.match(/^\[\d\/4\] \d_lr=0\.\d_seed=\d: complete, 2\/2 epochs/gm)?.length,
@@ -132,7 +133,7 @@ Deno.test("deno task sweep: runs on workers into ordinary run folders, summarise
   assert.match(await Deno.readTextFile(join(out, "report.html")), MACHINE_OF_4);
 
   const again = await runTask("sweep", [...args, "--out", out]);
-  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.code, EXIT.ok, again.stderr);
   assert.match(again.stdout, /^4 of 4 runs are finished already$/m);
   const { record } = await readRunDir(join(out, "runs", "0_lr=0.1_seed=0"));
   assert.equal(record.sessions?.length, 1);
@@ -141,13 +142,13 @@ Deno.test("deno task sweep: runs on workers into ordinary run folders, summarise
     await runTask("sweep", [...TINY, "--epochs", "3", "--out", out]),
     /holds another sweep .* deno task sweep --out/,
   );
-  assert.equal((await runTask("sweep", ["--out", out])).code, 0);
+  assert.equal((await runTask("sweep", ["--out", out])).code, EXIT.ok);
   // The run folders are ordinary ones: train --resume extends one, verify --run reads it.
   const run = join(out, "runs", "3_lr=0.2_seed=1");
   const resumed = await runTask("train", ["--resume", run, "--epochs", "3"]);
-  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(resumed.code, EXIT.ok, resumed.stderr);
   const verify = await runTask("verify", ["--run", run]);
-  assert.equal(verify.code, 0, verify.stderr);
+  assert.equal(verify.code, EXIT.ok, verify.stderr);
   assert.match(verify.stdout, /skip/);
   await Deno.remove(dir, { recursive: true });
 });
@@ -156,7 +157,7 @@ Deno.test("deno task sweep: Ctrl-C stops every worker cleanly and a rerun contin
   const dir = await tempDir();
   const args = [...TINY, "--epochs", "8", "--grid", "lr=0.1,0.2", "--jobs", "2"];
   const straight = await runTask("sweep", [...args, "--out", join(dir, "straight")]);
-  assert.equal(straight.code, 0, straight.stderr);
+  assert.equal(straight.code, EXIT.ok, straight.stderr);
 
   const out = join(dir, "stopped sweep"); // a path that a pasted command must quote
   // The task's own command line (deno task would stand between the signal and the sweep).
@@ -187,7 +188,7 @@ Deno.test("deno task sweep: Ctrl-C stops every worker cleanly and a rerun contin
     new Response(child.stdout).text(),
     new Response(child.stderr).text(),
   ]);
-  assert.equal(status.code, 130, stdout + stderr);
+  assert.equal(status.code, EXIT.sigint, stdout + stderr);
   assert.match(
     stderr,
     /^Interrupted; the epochs done are kept\. Continue with:\n {2}deno task sweep --out '\/.*\/stopped sweep'\n/m,
@@ -203,7 +204,7 @@ Deno.test("deno task sweep: Ctrl-C stops every worker cleanly and a rerun contin
   }
 
   const rest = await runTask("sweep", [...args, "--out", out]);
-  assert.equal(rest.code, 0, rest.stderr);
+  assert.equal(rest.code, EXIT.ok, rest.stderr);
   const resumed = await summaryOf(out);
   assert.deepEqual(timeless(resumed), timeless(await summaryOf(join(dir, "straight"))));
   const { record } = await readRunDir(join(out, "runs", "0_lr=0.1"));
@@ -219,7 +220,7 @@ Deno.test("deno task sweep: a failed run is recorded as failed, the others run; 
   await Deno.mkdir(join(out, "runs", "2_lr=0.2"), { recursive: true });
   await Deno.writeTextFile(join(out, "runs", "2_lr=0.2", "notes.txt"), "mine");
   const res = await runTask("sweep", args);
-  assert.equal(res.code, 1, res.stderr);
+  assert.equal(res.code, EXIT.failed, res.stderr);
   const summary = await summaryOf(out);
   assert.deepEqual(summary.runs.map((r) => r.status), ["complete", "diverged", "failed"]);
   assert.match(
@@ -231,7 +232,7 @@ Deno.test("deno task sweep: a failed run is recorded as failed, the others run; 
 
   await Deno.remove(join(out, "runs", "2_lr=0.2", "notes.txt"));
   const again = await runTask("sweep", args);
-  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.code, EXIT.ok, again.stderr);
   assert.deepEqual((await summaryOf(out)).runs.map((r) => r.status), [
     "complete",
     "diverged",
@@ -245,11 +246,11 @@ Deno.test("deno task sweep: --plan-only, N shards (I from --shard, Slurm from 1,
   const dir = await tempDir();
   const args = [...TINY, "--epochs", "2", "--grid", "lr=0.1,0.2", "--seeds", "0,1"];
   const one = await runTask("sweep", [...args, "--jobs", "2", "--out", join(dir, "one")]);
-  assert.equal(one.code, 0, one.stderr);
+  assert.equal(one.code, EXIT.ok, one.stderr);
 
   const out = join(dir, "sharded");
   const planOnly = await runTask("sweep", [...args, "--plan-only", "--out", out]);
-  assert.equal(planOnly.code, 0, planOnly.stderr);
+  assert.equal(planOnly.code, EXIT.ok, planOnly.stderr);
   assert.match(planOnly.stdout, /4 runs planned in .*plan\.json/);
   const plan = join(out, "plan.json");
   const shards: { args: string[]; env: Record<string, string> }[] = [
@@ -265,7 +266,7 @@ Deno.test("deno task sweep: --plan-only, N shards (I from --shard, Slurm from 1,
       runTask("sweep", ["--plan", plan, ...s.args, "--jobs", "1", "--out", out], { env: s.env })
     ),
   );
-  results.forEach((r, i) => assert.equal(r.code, 0, `shard ${i}: ${r.stderr}`));
+  results.forEach((r, i) => assert.equal(r.code, EXIT.ok, `shard ${i}: ${r.stderr}`));
   assert.match(results[1].stdout, /^Sweep of 1 run \(shard 1 of 3\)/m);
 
   // One shard alone: the others' runs are missing.
@@ -275,11 +276,11 @@ Deno.test("deno task sweep: --plan-only, N shards (I from --shard, Slurm from 1,
     "--out",
     join(dir, "partial"),
   ]);
-  assert.equal(partial.code, 1);
+  assert.equal(partial.code, EXIT.failed);
   assert.match(partial.stderr, /^error: 2 of 4 runs are in none of the folders$/m);
 
   const collected = await runTask("sweep", ["--collect", out]);
-  assert.equal(collected.code, 0, collected.stderr);
+  assert.equal(collected.code, EXIT.ok, collected.stderr);
   const merged = await summaryOf(out);
   assert.deepEqual(timeless(merged), timeless(await summaryOf(join(dir, "one"))));
   assert.deepEqual(merged.runs.map((r) => r.dir.split("/")[0]), [

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadTrainingData, selectBackend, SMALL_PRESET, trainAndPredictRnn } from "../mod.ts";
 import { readRunDir } from "../run.ts";
-import { UsageError } from "../src/errors.ts";
+import { EXIT, UsageError } from "../src/errors.ts";
 import { probeAdapter } from "../src/train/backend.ts";
 import { runTask } from "./_helpers.ts";
 
@@ -59,7 +59,7 @@ Deno.test("deno task train writes run.json, params.safetensors and perplexity.sv
     out,
     "--json",
   ]);
-  assert.equal(res.code, 0, res.stderr);
+  assert.equal(res.code, EXIT.ok, res.stderr);
   const printed = JSON.parse(res.stdout);
   assert.match(res.stderr, /^Will use cpu/m);
   assert.match(res.stderr, /^Epoch 2\. Perplexity \d+\.\d{6}$/m);
@@ -129,7 +129,7 @@ Deno.test("deno task train: bad flags and inputs are one line and exit 2, before
       ...args,
       ...(args[0] === "--out" ? [] : ["--out", join(dir, "x")]),
     ]);
-    assert.equal(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
+    assert.equal(res.code, EXIT.usage, `${args.join(" ")}: ${res.stderr}`);
     assert.match(res.stderr.trim(), pattern);
     assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
     assert.equal(res.stdout, "");

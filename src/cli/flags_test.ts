@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../errors.ts";
+import { EXIT, UsageError } from "../errors.ts";
 import { helpRequested, parseFlags } from "./flags.ts";
 
 Deno.test("helpRequested: --help or -h anywhere before --, and nothing else", () => {
@@ -29,7 +29,7 @@ Deno.test("parse errors are a UsageError (exit 2) whose one line points to --hel
   for (const args of [["--bogus"], ["--n"], ["stray"]]) {
     assert.throws(() => parseFlags(args, { n: { type: "string" } }), (err) => {
       assert.ok(err instanceof UsageError);
-      assert.equal(err.exitCode, 2);
+      assert.equal(err.exitCode, EXIT.usage);
       assert.match(err.message, /^[^\n]+ \(see --help\)$/);
       return true;
     });
