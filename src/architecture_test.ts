@@ -78,6 +78,12 @@ function nameOf(node: Deno.lint.Node): string {
   return "(anonymous)";
 }
 
+/** Runs `visitors` over the syntax tree of `source` (Deno's parser, as a lint plugin in-process). */
+function visit(path: string, source: string, visitors: Deno.lint.LintVisitor): void {
+  const plugin = { name: "house", rules: { house: { create: () => visitors } } };
+  Deno.lint.runPlugin(plugin, path, source);
+}
+
 /** The functions over {@linkcode FUNCTION_LINES} and classes over {@linkcode CLASS_LINES} of a file. */
 function longOnes(path: string, source: string): Long[] {
   const found: Long[] = [];
@@ -88,21 +94,13 @@ function longOnes(path: string, source: string): Long[] {
   };
   const fn = measure("function", FUNCTION_LINES);
   const cls = measure("class", CLASS_LINES);
-  const plugin: Deno.lint.Plugin = {
-    name: "size",
-    rules: {
-      size: {
-        create: () => ({
-          FunctionDeclaration: fn,
-          FunctionExpression: fn,
-          ArrowFunctionExpression: fn,
-          ClassDeclaration: cls,
-          ClassExpression: cls,
-        }),
-      },
-    },
-  };
-  Deno.lint.runPlugin(plugin, path, source);
+  visit(path, source, {
+    FunctionDeclaration: fn,
+    FunctionExpression: fn,
+    ArrowFunctionExpression: fn,
+    ClassDeclaration: cls,
+    ClassExpression: cls,
+  });
   return found;
 }
 
@@ -158,28 +156,20 @@ function importsOf(path: string, source: string): string[] {
     const spec = node.source?.value;
     if (typeof spec === "string" && spec.startsWith(".")) found.push(spec);
   };
-  const plugin: Deno.lint.Plugin = {
-    name: "imports",
-    rules: {
-      imports: {
-        create: () => ({
-          ImportDeclaration: add,
-          ExportNamedDeclaration: add,
-          ExportAllDeclaration: add,
-          ImportExpression: (node) => {
-            if (node.source.type === "Literal") add({ source: node.source });
-          },
-          TSImportType: (node) =>
-            add({
-              source: node.argument.type === "TSLiteralType"
-                ? node.argument.literal as { value: unknown }
-                : null,
-            }),
-        }),
-      },
+  visit(path, source, {
+    ImportDeclaration: add,
+    ExportNamedDeclaration: add,
+    ExportAllDeclaration: add,
+    ImportExpression: (node) => {
+      if (node.source.type === "Literal") add({ source: node.source });
     },
-  };
-  Deno.lint.runPlugin(plugin, path, source);
+    TSImportType: (node) =>
+      add({
+        source: node.argument.type === "TSLiteralType"
+          ? node.argument.literal as { value: unknown }
+          : null,
+      }),
+  });
   return found;
 }
 

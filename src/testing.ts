@@ -8,6 +8,8 @@
 
 import { fileURLToPath } from "node:url";
 import { PARAM_NAMES, type ParamArrays } from "./model/params.ts";
+import { METADATA_KEYS } from "./onnx/metadata.ts";
+import { encodeRnnModel } from "./onnx/model.ts";
 import { NumpyRandomState } from "./random/numpy_random.ts";
 import { configFlagValues } from "./run/train_flags.ts";
 import { SMALL_PRESET, type TrainConfig } from "./train/config.ts";
@@ -100,4 +102,16 @@ export function randomParams(vocab: number, hidden: number, seed = 1, std = 0.4)
 /** `n × n` row-major matrix transposed. */
 export function transposed(m: Float32Array, n: number): Float32Array {
   return Float32Array.from({ length: n * n }, (_, k) => m[(k % n) * n + Math.floor(k / n)]);
+}
+
+/** {@linkcode randomParams} over {@linkcode VOCAB} and their ONNX model, the vocabulary in its metadata. */
+export function smallRnnModel(
+  hidden: number,
+  seed = 1,
+): { params: ParamArrays; bytes: Uint8Array } {
+  const params = randomParams(VOCAB.length, hidden, seed);
+  return {
+    params,
+    bytes: encodeRnnModel(params, { [METADATA_KEYS.vocab]: JSON.stringify(VOCAB) }),
+  };
 }

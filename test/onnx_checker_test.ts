@@ -2,16 +2,12 @@
 // own tests are src/onnx/rnn_graph_test.ts.
 
 import assert from "node:assert/strict";
-import { METADATA_KEYS } from "../src/onnx/metadata.ts";
-import { encodeRnnModel } from "../src/onnx/model.ts";
 import { type O, onnx } from "../src/onnx/proto.ts";
 import { runOnnxChecker } from "../src/onnx/checker.ts";
-import { randomParams, VOCAB } from "../src/testing.ts";
+import { smallRnnModel } from "../src/testing.ts";
 
-const V = VOCAB.length;
 const H = 6;
-const params = randomParams(V, H);
-const bytes = encodeRnnModel(params, { [METADATA_KEYS.vocab]: JSON.stringify(VOCAB) });
+const { bytes } = smallRnnModel(H);
 const hasPythonOnnx =
   (await new Deno.Command("python3", { args: ["-c", "import onnx"], stderr: "null" })
     .output().catch(() => ({ success: false }))).success;

@@ -5,11 +5,9 @@
 import assert from "node:assert/strict";
 import { onnxParityChecks } from "../src/verify/parity.ts";
 import { selectBackend } from "../src/train/backend.ts";
-import { randomParams, VOCAB } from "../src/testing.ts";
+import { smallRnnModel, VOCAB } from "../src/testing.ts";
 
-const V = VOCAB.length;
-const H = 16;
-const params = randomParams(V, H, 3);
+const { params } = smallRnnModel(16, 3);
 await selectBackend("cpu");
 
 Deno.test("parity: onnxruntime cpu equals the tfjs forward (logits, h_n ≤ 1e-5) and predictRnn", async () => {

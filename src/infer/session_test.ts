@@ -2,16 +2,11 @@ import assert from "node:assert/strict";
 import { UsageError } from "../errors.ts";
 import { hasCudaProvider } from "./cuda_setup.ts";
 import { AUTO_ORDER, failureReason, openRnnSession } from "./session.ts";
-import { METADATA_KEYS } from "../onnx/metadata.ts";
-import { encodeRnnModel } from "../onnx/model.ts";
 import { selectBackend } from "../train/backend.ts";
-import { randomParams, VOCAB } from "../testing.ts";
+import { smallRnnModel } from "../testing.ts";
 
-const V = VOCAB.length;
 const H = 16;
-const params = randomParams(V, H, 3);
-const meta = { [METADATA_KEYS.vocab]: JSON.stringify(VOCAB) };
-const bytes = encodeRnnModel(params, meta);
+const { bytes } = smallRnnModel(H, 3);
 await selectBackend("cpu");
 
 Deno.test("providers: auto tries cuda, then webgpu, then cpu, and says why each was skipped", async () => {

@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
 import { forward } from "../infer/forward.ts";
-import { METADATA_KEYS, vocabFromMetadata } from "./metadata.ts";
+import { vocabFromMetadata } from "./metadata.ts";
 import { decodeRnnModel, encodeRnnModel, IR_VERSION, OPSET } from "./model.ts";
 import { type O, onnx } from "./proto.ts";
 import { UsageError } from "../errors.ts";
-import { randomParams, transposed, VOCAB } from "../testing.ts";
+import { smallRnnModel, transposed, VOCAB } from "../testing.ts";
 
 const V = VOCAB.length;
 const H = 6;
-const params = randomParams(V, H);
-const bytes = encodeRnnModel(params, { [METADATA_KEYS.vocab]: JSON.stringify(VOCAB) });
+const { params, bytes } = smallRnnModel(H);
 const model = onnx.ModelProto.decode(bytes);
 const graph = model.graph as O.GraphProto;
 

@@ -3,9 +3,8 @@ import { NumpyRandomState } from "./numpy_random.ts";
 import { sha256Hex } from "../io/sha256.ts";
 import { SHARED } from "../testing.ts";
 
+/** The NumPy part of the conformance streams (made with NumPy by the shared folder's script). */
 interface Streams {
-  python_random_shuffle: { seed: number; n: number; epochs: number[][] }[];
-  python_getrandbits32: { seed: number; first_10: number[] }[];
   numpy_randomstate_normal: {
     seed: number;
     first_12_float64: number[];

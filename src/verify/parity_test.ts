@@ -5,13 +5,10 @@ import { openRnnSession } from "../infer/session.ts";
 import { METADATA_KEYS } from "../onnx/metadata.ts";
 import { encodeRnnModel } from "../onnx/model.ts";
 import { selectBackend } from "../train/backend.ts";
-import { randomParams, transposed, VOCAB } from "../testing.ts";
+import { smallRnnModel, transposed, VOCAB } from "../testing.ts";
 
-const V = VOCAB.length;
-const H = 16;
-const params = randomParams(V, H, 3);
-const meta = { [METADATA_KEYS.vocab]: JSON.stringify(VOCAB) };
-const bytes = encodeRnnModel(params, meta);
+const [V, H] = [VOCAB.length, 16];
+const { params, bytes } = smallRnnModel(H, 3);
 await selectBackend("cpu");
 
 Deno.test("parity: a difference beyond 1e-5 fails and is located; a prefix outside the vocabulary fails", async () => {
@@ -38,7 +35,7 @@ Deno.test("parity is sensitive to the RNN layout: an untransposed R changes the 
   const wrong = encodeRnnModel({
     ...params,
     W_hh: { ...params.W_hh, data: transposed(params.W_hh.data, H) },
-  }, meta);
+  }, { [METADATA_KEYS.vocab]: JSON.stringify(VOCAB) });
   const { tokens, h0 } = parityBatch(V, H);
   const [a, b] = await Promise.all([bytes, wrong].map(async (m) => {
     const s = await openRnnSession(m, "cpu");
