@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadTrainingData, selectBackend, SMALL_PRESET, trainAndPredictRnn } from "../mod.ts";
 import { readRunDir } from "../run.ts";
-import { EXIT, UsageError } from "../src/errors.ts";
-import { probeAdapter } from "../src/train/backend.ts";
+import { EXIT } from "../src/errors.ts";
 import { runTask } from "./_helpers.ts";
 
 const tempDir = () => Deno.makeTempDir({ prefix: "rnnlab-train-" });
@@ -25,27 +24,6 @@ Deno.test("same seed, backend and config give the same curve bit for bit; tensor
   }
   assert.deepEqual(runs[0], runs[1]);
   assert.ok((runs[0][3][0] as number) < (runs[0][0][0] as number), "perplexity falls");
-});
-
-Deno.test("auto never picks a software WebGPU adapter; webgpu without an adapter is a usage error", async () => {
-  const adapter = await probeAdapter();
-  const info = await selectBackend("auto");
-  if (!adapter || adapter.software) {
-    assert.equal(info.name, "wasm");
-    assert.match(info.reason, adapter ? /WebGPU adapter is software/ : /no WebGPU adapter/);
-  } else assert.equal(info.name, "webgpu");
-  const gpu = Object.getOwnPropertyDescriptor(navigator, "gpu");
-  Object.defineProperty(navigator, "gpu", { value: undefined, configurable: true });
-  try {
-    await assert.rejects(selectBackend("webgpu"), (e: Error) => {
-      assert.ok(e instanceof UsageError);
-      assert.equal(e.message, "backend webgpu is unavailable: no WebGPU adapter found");
-      return true;
-    });
-  } finally {
-    if (gpu) Object.defineProperty(navigator, "gpu", gpu);
-    else delete (navigator as { gpu?: unknown }).gpu;
-  }
 });
 
 Deno.test("deno task train writes run.json, params.safetensors and perplexity.svg; --json prints the record", async () => {
