@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
 import { join } from "node:path";
-import { buildVocab, encode, loadCorpus, prepareCorpus } from "../../mod.ts";
+import { loadCorpus, prepareCorpus } from "./corpus.ts";
+import { buildVocab, encode } from "./vocab.ts";
 import { DATASETS } from "./registry.ts";
 import { readCorpusZip, resolveCorpus } from "./corpus.ts";
 import { UsageError } from "../errors.ts";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { selectBackend } from "../../mod.ts";
+import { selectBackend } from "../train/backend.ts";
 import { gatherRows } from "./gather_rows.ts";
 
 Deno.test("gatherRows equals the one-hot product, and so does its gradient (scatter-add of rows)", async () => {
