@@ -35,15 +35,13 @@
  * @module
  */
 
+export { type CorpusOptions, loadCorpus, loadTrainingData } from "./src/data/corpus.ts";
 export {
   type Corpus,
-  type CorpusOptions,
   type CorpusSource,
-  loadCorpus,
-  loadTrainingData,
   prepareCorpus,
   type TrainingData,
-} from "./src/data/corpus.ts";
+} from "./src/data/read_corpus.ts";
 export type { DatasetInfo } from "./src/data/registry.ts";
 export { buildVocab, decode, encode, type Vocab } from "./src/data/vocab.ts";
 export { type Batch, dataIterConsecutive, dataIterRandom } from "./src/data/iterators.ts";

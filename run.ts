@@ -22,17 +22,13 @@ export {
   type SessionOptions,
   type TrainedRun,
 } from "./src/run/run.ts";
-export {
-  readRunDir,
-  RUN_FORMAT,
-  type RunRecord,
-  type RunSession,
-  type RunStatus,
-} from "./src/run/run_dir.ts";
+export { readRunDir } from "./src/run/run_dir.ts";
+export { RUN_FORMAT, type RunRecord, type RunSession, type RunStatus } from "./src/run/record.ts";
 export type { LockOwner, RunLock } from "./src/run/lock.ts";
 export type { Environment } from "./src/run/machine.ts";
 export type { Shard } from "./src/cli/shard.ts";
-export { RUN_FLAGS, type RunChoices, type RunFlagName } from "./src/run/train_flags.ts";
+export { RUN_FLAGS, type RunFlagName } from "./src/run/train_flags.ts";
+export type { RunChoices } from "./src/run/train_args.ts";
 export {
   expandPlan,
   type FlagValue,
@@ -80,12 +76,9 @@ export {
   type BenchBackend,
   type BenchCommon,
   type BenchOptions,
-  type BenchResult,
-  type BenchRow,
-  type BenchTorchRow,
   runBench,
-  type VsTorch,
 } from "./src/bench/bench.ts";
+export type { BenchResult, BenchRow, BenchTorchRow, VsTorch } from "./src/bench/result.ts";
 export type { StepTiming } from "./src/bench/train_bench.ts";
 export type { KernelProfile, KernelRow } from "./src/bench/profile.ts";
 export { TORCH_IMPLS, type TorchImpl, type TorchTiming } from "./src/bench/torch_baseline.ts";

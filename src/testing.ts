@@ -58,7 +58,8 @@ export function readGolden<T>(name: string): T {
 
 /** The chapter's prepared corpus, as the autograder grades with it. */
 export async function chapterText(): Promise<ChapterText> {
-  const { loadCorpus, prepareCorpus } = await import("./data/corpus.ts");
+  const { loadCorpus } = await import("./data/corpus.ts");
+  const { prepareCorpus } = await import("./data/read_corpus.ts");
   const corpus = await loadCorpus({ searchDirs: [`${SHARED}data`], fetch: null });
   return { chars: prepareCorpus(corpus.text) };
 }

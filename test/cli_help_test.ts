@@ -51,7 +51,7 @@ function flagsInSource(source: string): string[] {
 
 Deno.test("every task answers --help and -h with its usage, and an unknown flag with one line", async (t) => {
   const tasks = tasksInDenoJson();
-  assert.equal(tasks.length, 11, tasks.map((x) => x.name).join(" "));
+  assert.equal(tasks.length, 13, tasks.map((x) => x.name).join(" "));
   for (const { name, file } of tasks) {
     await t.step(name, async () => {
       const flags = flagsInSource(await Deno.readTextFile(`${ROOT}${file}`));

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
 import { join } from "node:path";
-import { loadCorpus, prepareCorpus } from "./corpus.ts";
+import { loadCorpus, resolveCorpus } from "./corpus.ts";
+import { prepareCorpus, readCorpusZip } from "./read_corpus.ts";
 import { buildVocab, encode } from "./vocab.ts";
 import { DATASETS } from "./registry.ts";
-import { readCorpusZip, resolveCorpus } from "./corpus.ts";
 import { UsageError } from "../errors.ts";
 import { chapterCorpusCheck, corpusChecks } from "../verify/checks.ts";
 import type { ChapterPrinted, CorpusGolden } from "../verify/goldens.ts";

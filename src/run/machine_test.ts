@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { environment, formatBytes, machineDescription } from "./machine.ts";
+import { environment } from "./environment.ts";
+import { formatBytes, machineDescription } from "./machine.ts";
 
 Deno.test("the environment names the machine and the software; the one-line description is made from it", () => {
   const env = environment();

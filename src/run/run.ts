@@ -16,23 +16,20 @@
 import * as tf from "@tensorflow/tfjs";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import { UsageError } from "../errors.ts";
-import { type CorpusOptions, loadTrainingData, type TrainingData } from "../data/corpus.ts";
-import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
+import { type CorpusOptions, loadTrainingData } from "../data/corpus.ts";
+import type { TrainingData } from "../data/read_corpus.ts";
 import { initParamArrays } from "../model/params.ts";
-import { checkPrefix, MAX_PREDICT_CHARS } from "../model/predict.ts";
 import { PyRandom } from "../random/py_random.ts";
+import { availableMemoryBytes } from "./environment.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
-import {
-  chooseTrainer,
-  TRAINER_BACKENDS,
-  type TrainerChoice,
-  trainerRunsOn,
-} from "../train/trainers.ts";
+import type { TrainerChoice } from "../train/trainers.ts";
 import type { TrainStart } from "../train/train.ts";
-import { backendCapacity, checkFits } from "./limits.ts";
-import { type Checkpoint, openNewRunDir, openRunDirToResume, type RunStatus } from "./run_dir.ts";
-import { type Engine, type SessionOptions, type TrainedRun, trainSession } from "./session.ts";
+import { backendCapacity } from "./limits.ts";
+import { checkConfigAgainstData, type Engine, engineFor } from "./preflight.ts";
+import type { Checkpoint, RunStatus } from "./record.ts";
+import { openNewRunDir, openRunDirToResume } from "./run_dir.ts";
+import { type SessionOptions, type TrainedRun, trainSession } from "./session.ts";
 
 export type { Engine, SessionOptions, TrainedRun };
 
@@ -65,21 +62,6 @@ export interface ResumeOptions extends SessionOptions {
   trainer?: TrainerChoice;
 }
 
-/** Checks the parts of a config that depend on the data, as one-line usage errors. */
-function checkConfigAgainstData(config: TrainConfig, data: TrainingData): void {
-  if (config.predLen > MAX_PREDICT_CHARS) {
-    throw new UsageError(`--pred-len must be in [0, ${MAX_PREDICT_CHARS}], got ${config.predLen}`);
-  }
-  try {
-    const size = config.iter === "random" ? randomEpochSize : consecutiveEpochSize;
-    size(data.indices.length, config.batchSize, config.numSteps);
-    for (const prefix of config.prefixes) checkPrefix(prefix, data.vocab);
-  } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
 /**
  * Starts the backend for `choice` (unless `started`, the backend already active for it, is given),
  * picks the trainer `trainerChoice` names there, and checks that it can run `config`: the trainer
@@ -93,22 +75,9 @@ async function startBackend(
   started?: BackendInfo,
 ): Promise<Engine> {
   const backend = started ?? await selectBackend(choice);
-  const { name: trainer, reason: trainerReason } = chooseTrainer(trainerChoice, backend.name);
-  if (!trainerRunsOn(trainer, backend.name)) {
-    const needs = TRAINER_BACKENDS[trainer].join(" or ");
-    throw new UsageError(
-      `--trainer ${trainer} needs the ${needs} backend, but the run would use ${backend.name}`,
-    );
-  }
   const device = backend.name === "webgpu" ? (tf.backend() as WebGPUBackend).device : undefined;
-  checkFits(
-    config,
-    data.vocab.idxToChar.length,
-    trainer,
-    backend,
-    backendCapacity(backend, device),
-  );
-  return { backend, trainer, trainerReason };
+  const capacity = backendCapacity(backend, { device, availableBytes: availableMemoryBytes() });
+  return engineFor(backend, trainerChoice, config, data, capacity);
 }
 
 /**
@@ -128,24 +97,7 @@ export async function prepareRun(
   return { data, engine };
 }
 
-/**
- * Trains a new run of `config`, written to `opts.out` (when set) after every epoch.
- *
- * @example A short run recorded in a folder, and read back
- * ```ts
- * import assert from "node:assert/strict";
- * import { SMALL_PRESET } from "@rnnlab/rnnlab";
- * import { readRunDir, runTraining } from "@rnnlab/rnnlab/run";
- *
- * const out = await Deno.makeTempDir();
- * const config = { ...SMALL_PRESET, epochs: 1, corpusChars: 600, hidden: 8, predLen: 5 };
- * const run = await runTraining(config, { corpus: {}, backend: "cpu", out });
- * assert.equal(run.record.status, "complete");
- * const { record } = await readRunDir(out); // run.json and params.safetensors
- * assert.equal(record.curve.length, 1);
- * assert.deepEqual(record.predictions.map((p) => p.prefix), ["分开", "不分开"]);
- * ```
- */
+/** Trains a new run of `config`, written to `opts.out` (when set) after every epoch. */
 export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
   const { data, engine } = await prepareRun(config, opts);
   const lock = opts.out === undefined ? undefined : await openNewRunDir(opts.out, opts.force);

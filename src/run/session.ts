@@ -1,24 +1,18 @@
 /**
  * One process's share of a run (a session): train from a start, epoch by epoch, print the chapter's
  * lines, and keep the run's folder up to date after every epoch, so that the run can be stopped and
- * resumed bit for bit. `run.ts` prepares a session (a new run, or a resumption); this file runs it.
+ * resumed bit for bit. `run.ts` prepares a session (a new run, or a resumption); this file runs it,
+ * with what a run records built by `record.ts`.
  *
  * @module
  */
 
-import type { TrainingData } from "../data/corpus.ts";
+import type { TrainingData } from "../data/read_corpus.ts";
 import { disposeParams, type ParamArrays, type Params } from "../model/params.ts";
-import { predictRnnBatch } from "../model/predict.ts";
 import type { PyRandomState } from "../random/py_random.ts";
-import {
-  readChapterCurve,
-  sameSetting,
-  stateInitMismatch,
-  stateInitOf,
-} from "../chapter/chapter.ts";
 import { plotPair } from "../report/plot.ts";
-import { PRESETS, type TrainConfig } from "../train/config.ts";
-import { type TrainerName, TRAINERS } from "../train/trainers.ts";
+import type { TrainConfig } from "../train/config.ts";
+import { TRAINERS } from "../train/trainers.ts";
 import {
   type EpochRecord,
   type EpochState,
@@ -26,31 +20,25 @@ import {
   type TrainEnd,
   type TrainStart,
 } from "../train/train.ts";
-import type { BackendInfo } from "../train/backend.ts";
+import { environment } from "./environment.ts";
 import type { RunLock } from "./lock.ts";
-import { environment, machineDescription } from "./machine.ts";
 import { Progress } from "./progress.ts";
+import type { Engine } from "./preflight.ts";
 import {
+  chapterLines,
+  endOfRun,
+  engineLine,
   RUN_FILES,
-  RUN_FORMAT,
+  type RunFacts,
+  runPlotInput,
   type RunRecord,
+  runRecord,
   type RunStatus,
-  type RunViews,
-  writeRecord,
-  writeRunDir,
-  writeViews,
-} from "./run_dir.ts";
+  runTitle,
+  type SessionStart,
+} from "./record.ts";
+import { type RunViews, writeRecord, writeRunDir, writeViews } from "./run_dir.ts";
 import { runReportHtml } from "./run_page.ts";
-
-/** The backend a run trains on, its trainer, and why that trainer (`requested`, or `auto`'s pick). */
-export interface Engine {
-  /** The backend tfjs runs on. */
-  backend: BackendInfo;
-  /** The trainer that computes the steps. */
-  trainer: TrainerName;
-  /** Why that trainer: `requested`, or `auto: the fastest on <backend>`. */
-  trainerReason: string;
-}
 
 /** What any session of a run takes besides its config. */
 export interface SessionOptions {
@@ -90,38 +78,24 @@ export interface Session extends Engine {
   earlier?: { record: RunRecord; curve: EpochRecord[]; sha256: string };
 }
 
-/** The chapter's line for a printed epoch: `Epoch 20. Perplexity 219.426268`, then ` -  <text>`. */
-function chapterLines(record: EpochRecord): string[] {
-  return [
-    `Epoch ${record.epoch}. Perplexity ${record.perplexity.toFixed(6)}`,
-    ...(record.predictions ?? []).map((p) => ` -  ${p}`),
-    "",
-  ];
-}
-
-/**
- * The plot's title: the config (the preset it is, when only the epochs, the sampler, the seed or
- * what is printed differ from one), then the sampler, the trainer, the backend and the seed.
- */
-function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): string[] {
-  const preset = Object.entries(PRESETS).find(([, p]) => sameSetting(p, config))?.[0];
-  return [
-    preset !== undefined
-      ? `${preset} preset`
-      : `hidden ${config.hidden}, batch ${config.batchSize} × ${config.numSteps} steps, ` +
-        `lr ${config.lr}, θ ${config.theta}, ${config.corpusChars} chars`,
-    `${config.iter} sampler${
-      stateInitMismatch(config) ? `, state per ${stateInitOf(config)}` : ""
-    }, ${trainer} trainer, ${backend}, seed ${config.seed}`,
-  ];
+/** What the run's record says it is: its config, its corpus, where it trains, the machine. */
+function factsOf({ config, data, backend, trainer, trainerReason }: Session): RunFacts {
+  return {
+    config,
+    backend,
+    trainer,
+    trainerReason,
+    source: data.source,
+    vocab: data.vocab.idxToChar,
+    environment: environment(),
+  };
 }
 
 /** What a session prints before it trains: where, the vocabulary, and what it continues. */
 function startLines(s: Session): string[] {
-  const { backend, trainer, trainerReason, config, dir, start, lock } = s;
+  const { config, dir, start, lock } = s;
   return [
-    `Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ` +
-    `${trainer} trainer (${trainerReason})`,
+    engineLine(s),
     `vocab size: ${s.data.vocab.idxToChar.length}`,
     ...(s.earlier ? [`Resuming ${dir} after epoch ${start.epochsDone} of ${config.epochs}`] : []),
     ...(lock?.tookOverFrom
@@ -129,9 +103,6 @@ function startLines(s: Session): string[] {
       : []),
   ];
 }
-
-/** What a record adds once the run stops: the predictions, or where it diverged. */
-type RecordEnd = Pick<RunRecord, "predictions" | "divergence">;
 
 /**
  * The run's record as a session builds it, epoch by epoch, and its folder (when it has one): the
@@ -142,52 +113,25 @@ class RunKeeper {
   readonly curve: EpochRecord[];
   /** The parameters the folder holds (or would), and their digest. */
   kept: { params: ParamArrays; sha256: string };
-  readonly #environment = environment();
-  readonly #startedAt = new Date().toISOString();
+  readonly #facts: RunFacts;
+  readonly #session: SessionStart;
   readonly #title: string[];
-  readonly #chapter: ReturnType<typeof readChapterCurve>;
 
   constructor(readonly s: Session) {
     this.curve = [...s.earlier?.curve ?? []];
     this.kept = { params: s.start.params, sha256: s.earlier?.sha256 ?? "" };
+    this.#facts = factsOf(s);
+    this.#session = {
+      startedAt: new Date().toISOString(),
+      fromEpoch: s.start.epochsDone,
+      earlier: s.earlier?.record,
+    };
     this.#title = runTitle(s.config, s.trainer, s.backend.name);
-    this.#chapter = readChapterCurve(s.config);
   }
 
   /** The record of the run as it stands. */
-  record(status: RunStatus, end: RecordEnd = { predictions: [] }): Omit<RunRecord, "params"> {
-    const { config, data, backend, trainer, trainerReason, start, earlier } = this.s;
-    const curve = this.curve;
-    const now = status === "running" ? null : new Date().toISOString();
-    return {
-      format: RUN_FORMAT,
-      status,
-      config,
-      dataset: {
-        version: data.source.dataset?.version ?? null,
-        sha256: data.source.sha256,
-        path: data.source.path,
-      },
-      vocab: data.vocab.idxToChar,
-      environment: this.#environment,
-      backend,
-      trainer,
-      trainerReason,
-      curve,
-      finalPerplexity: curve[curve.length - 1]?.perplexity ?? null,
-      ...end,
-      startedAt: earlier?.record.startedAt ?? this.#startedAt,
-      finishedAt: now,
-      totalSeconds: curve.reduce((sum, r) => sum + r.seconds, 0),
-      sessions: [...earlier?.record.sessions ?? [], {
-        startedAt: this.#startedAt,
-        endedAt: now,
-        fromEpoch: start.epochsDone,
-        toEpoch: curve[curve.length - 1]?.epoch ?? 0,
-        status,
-        machine: machineDescription(this.#environment),
-      }],
-    };
+  record(status: RunStatus, end?: Pick<RunRecord, "predictions" | "divergence">) {
+    return runRecord(this.#facts, this.#session, this.curve, status, end);
   }
 
   /** The parameters' file as `run.json` names it. */
@@ -197,21 +141,14 @@ class RunKeeper {
 
   /** The plot (for a laptop and for a phone) and the report of `record`. */
   async views(record: Omit<RunRecord, "params">): Promise<RunViews> {
-    const { config } = this.s;
-    const done = this.curve[this.curve.length - 1]?.epoch ?? 0;
-    const running = record.status === "running";
-    const both = await plotPair({
-      title: this.#title,
-      curve: this.curve,
-      chapter: this.#chapter,
-      epochs: running ? config.epochs : undefined,
-      diverged: record.divergence,
-      subtitle: running
-        ? `running: ${done} of ${config.epochs} epochs done`
-        : record.status === "interrupted"
-        ? `interrupted after ${done} of ${config.epochs} epochs`
-        : undefined,
-    });
+    const input = runPlotInput(
+      this.#title,
+      this.s.config,
+      this.curve,
+      record.status,
+      record.divergence,
+    );
+    const both = await plotPair(input);
     return { svg: both.wide, html: runReportHtml(record, both, this.#title) };
   }
 
@@ -250,13 +187,7 @@ class RunKeeper {
    */
   async finish(end: TrainEnd, params: Params): Promise<RunRecord> {
     const { config, data, dir } = this.s;
-    const last: RecordEnd = { predictions: [] };
-    if (end.status === "complete") {
-      const texts = this.curve[this.curve.length - 1].predictions ??
-        await predictRnnBatch(config.prefixes, config.predLen, params, data.vocab);
-      last.predictions = config.prefixes.map((prefix, i) => ({ prefix, text: texts[i] }));
-    }
-    if (end.status === "diverged") last.divergence = { epoch: end.epoch, reason: end.reason };
+    const last = await endOfRun(end, this.curve, config, params, data.vocab);
     const record = { ...this.record(end.status, last), params: this.paramsFile() };
     if (dir !== undefined) {
       await writeViews(dir, await this.views(record));

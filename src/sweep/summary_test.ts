@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { RunRecord } from "../run/run_dir.ts";
+import type { RunRecord } from "../run/record.ts";
 import { tinyConfig } from "../testing.ts";
 import {
   aggregate,

@@ -7,7 +7,8 @@
  */
 
 import { join } from "node:path";
-import { numberFlag, type parseFlags } from "../cli/flags.ts";
+import { numberFlag } from "../cli/flag_values.ts";
+import type { parseFlags } from "../cli/flags.ts";
 import { userPath } from "../cli/paths.ts";
 import type { Shard } from "../cli/shard.ts";
 import { UsageError } from "../errors.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { environment } from "../run/machine.ts";
-import { RUN_FORMAT, type RunRecord } from "../run/run_dir.ts";
+import { environment } from "../run/environment.ts";
+import { RUN_FORMAT, type RunRecord } from "../run/record.ts";
 import { CHAPTER_PRESET } from "../train/config.ts";
 import { chapterBandCheck, runBandCheck } from "./checks.ts";
 import type { CurveGolden } from "./goldens.ts";

@@ -1,23 +1,68 @@
-// The float64 contract (golden/contract_curves.json): its cases are the presets' runs. Every backend
-// and trainer reproducing them is test/contract_test.ts (webgpu) and deno task verify (cpu, wasm).
+// The float64 contract (golden/contract_curves.json): its cases are the presets' runs; which runs
+// it has a curve for (what the web page checks), and its rule: the first epochs within the preset's
+// tolerance, a curve just outside it failing. Every backend and trainer reproducing it is
+// test/contract_test.ts (webgpu) and deno task verify (cpu, wasm).
 
 import assert from "node:assert/strict";
+import golden from "../../golden/contract_curves.json" with { type: "json" };
 import { PRESETS } from "../train/config.ts";
-import { readGolden } from "../testing.ts";
-import { CONTRACT_TOLERANCE, contractConfig } from "./contract.ts";
+import {
+  checkContractCurve,
+  CONTRACT_TOLERANCE,
+  contractCaseFor,
+  contractConfig,
+} from "./contract.ts";
 import type { ContractGolden } from "./goldens.ts";
 
-const golden = readGolden<ContractGolden>("contract_curves.json");
+const contract = golden as ContractGolden;
+
+Deno.test("contractCaseFor: every case's own run finds it, with more epochs and other predictions too", () => {
+  for (const c of contract.cases) {
+    const config = contractConfig(c);
+    assert.equal(contractCaseFor(contract, config, "2017"), c, c.name);
+    const longer = { ...config, epochs: 200, predPeriod: 20, predLen: 100, prefixes: ["分开"] };
+    assert.equal(contractCaseFor(contract, longer, "2017"), c, `${c.name}, 200 epochs`);
+  }
+});
+
+Deno.test("contractCaseFor: a run that differs in anything the curve depends on has none", () => {
+  const c = contract.cases.find((k) => k.preset === "small" && k.iter === "random")!;
+  const config = contractConfig(c);
+  const others = {
+    hidden: { ...config, hidden: config.hidden + 1 },
+    lr: { ...config, lr: 0.3 },
+    theta: { ...config, theta: 1 },
+    seed: { ...config, seed: 12345 },
+    corpusChars: { ...config, corpusChars: 3000 },
+    stateInit: { ...config, stateInit: "epoch" as const },
+    epochs: { ...config, epochs: 1 },
+  };
+  for (const [what, other] of Object.entries(others)) {
+    assert.equal(contractCaseFor(contract, other, "2017"), undefined, what);
+  }
+  assert.equal(contractCaseFor(contract, config, "2018"), undefined, "another corpus");
+  assert.equal(contractCaseFor(contract, config, null), undefined, "an unknown corpus");
+});
+
+Deno.test("checkContractCurve: within the preset's tolerance passes, twice it fails", () => {
+  for (const c of [contract.cases[0], contract.cases.find((k) => k.preset === "small")!]) {
+    const rtol = CONTRACT_TOLERANCE[c.preset].rtol;
+    const near = [...c.perplexities.map((p) => p * (1 + rtol / 2)), 1];
+    assert.equal(checkContractCurve(c.name, c, near).status, "ok", c.name);
+    const far = c.perplexities.map((p, i) => i === 1 ? p * (1 + 2 * rtol) : p);
+    assert.equal(checkContractCurve(c.name, c, far).status, "FAIL", c.name);
+  }
+});
 
 Deno.test("the contract's cases are the presets' runs, several seeds of both samplers, each well-conditioned", () => {
-  const { settings } = golden;
+  const { settings } = contract;
   for (const preset of ["chapter", "small"] as const) {
     const { corpusChars, hidden, batchSize, numSteps, lr, theta } = PRESETS[preset];
     assert.deepEqual(settings.presets[preset], { corpusChars, hidden, batchSize, numSteps });
     assert.deepEqual([settings.lr, settings.theta], [lr, theta]);
     assert.equal(settings.tolerance[preset], CONTRACT_TOLERANCE[preset].rtol);
     for (const iter of ["random", "consecutive"] as const) {
-      const cases = golden.cases.filter((c) => c.preset === preset && c.iter === iter);
+      const cases = contract.cases.filter((c) => c.preset === preset && c.iter === iter);
       assert.equal(cases.length, 3, `${preset} ${iter}`);
       for (const c of cases) {
         assert.equal(c.perplexities.length, 2);
@@ -26,10 +71,10 @@ Deno.test("the contract's cases are the presets' runs, several seeds of both sam
       }
     }
   }
-  for (const c of golden.illConditioned) {
+  for (const c of contract.illConditioned) {
     assert.ok(Math.max(...c.sensitivity) > settings.tolerance[c.preset] / 10, c.name);
   }
   // The float64 run of the chapter's config, seed 7, random sampler, as measured independently.
-  const seed7 = golden.cases.find((c) => c.name === "chapter-random-seed-7")!;
+  const seed7 = contract.cases.find((c) => c.name === "chapter-random-seed-7")!;
   assert.deepEqual(seed7.perplexities.map((p) => p.toFixed(6)), ["1023.640124", "481.090921"]);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { shellWord } from "./paths.ts";
+import { shellWord } from "./flag_values.ts";
 
 Deno.test("shellWord: a path as one word of a command to paste, quoted only where the shell needs it", () => {
   assert.equal(
