@@ -7,10 +7,13 @@
  */
 
 import { fileURLToPath } from "node:url";
+import { DATASETS } from "./data/registry.ts";
 import { PARAM_NAMES, type ParamArrays } from "./model/params.ts";
 import { METADATA_KEYS } from "./onnx/metadata.ts";
 import { encodeRnnModel } from "./onnx/model.ts";
 import { NumpyRandomState } from "./random/numpy_random.ts";
+import { environment } from "./run/environment.ts";
+import { type RunRecord, runRecord } from "./run/record.ts";
 import { configFlagValues } from "./run/train_flags.ts";
 import { SMALL_PRESET, type TrainConfig } from "./train/config.ts";
 import type { ChapterText } from "./grade/exercises/mod.ts";
@@ -49,6 +52,30 @@ export function tinyFlags(changes: Partial<TrainConfig> = {}): string[] {
   const tiny = configFlagValues(tinyConfig(changes));
   const differ = (Object.keys(tiny) as (keyof typeof tiny)[]).filter((k) => tiny[k] !== small[k]);
   return ["--preset", "small", ...differ.flatMap((k) => [`--${k}`, tiny[k]])];
+}
+
+/**
+ * The record a session of `config` over `vocab` would write after `perplexities` (one second an
+ * epoch, on cpu with the reference trainer): a run's `run.json` without training one.
+ */
+export function recordOf(
+  config: TrainConfig,
+  status: RunRecord["status"],
+  perplexities: number[],
+  vocab: string[],
+): Omit<RunRecord, "params"> {
+  const facts = {
+    config,
+    backend: { name: "cpu" as const, adapter: "tfjs cpu", reason: "requested" },
+    trainer: "reference" as const,
+    trainerReason: "requested",
+    source: { path: "corpus.zip", sha256: "ab".repeat(32), dataset: DATASETS["2017"] },
+    vocab,
+    environment: environment(),
+  };
+  const curve = perplexities.map((perplexity, i) => ({ epoch: i + 1, perplexity, seconds: 1 }));
+  const session = { startedAt: "2026-12-06T00:00:00.000Z", fromEpoch: 0 };
+  return runRecord(facts, session, curve, status);
 }
 
 /** Reads a JSON file under `golden/`. */
