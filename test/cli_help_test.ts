@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { PATHS_HELP } from "../src/cli/paths.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
+import { SWEEP_FLAGS } from "../src/sweep/sweep_flags.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 import { EXIT } from "../src/errors.ts";
 
@@ -16,7 +17,11 @@ function tasksInDenoJson(): { name: string; file: string }[] {
 }
 
 /** Flag tables that tasks share, by the name they import them under. */
-const SHARED_TABLES: Record<string, Record<string, unknown>> = { RUN_FLAGS, TRAIN_FLAGS };
+const SHARED_TABLES: Record<string, Record<string, unknown>> = {
+  RUN_FLAGS,
+  TRAIN_FLAGS,
+  SWEEP_FLAGS,
+};
 
 /** The top-level text of the object literal that starts at `open` in `source`. */
 function topLevel(source: string, open: number): string {
