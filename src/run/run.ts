@@ -97,7 +97,24 @@ export async function prepareRun(
   return { data, engine };
 }
 
-/** Trains a new run of `config`, written to `opts.out` (when set) after every epoch. */
+/**
+ * Trains a new run of `config`, written to `opts.out` (when set) after every epoch.
+ *
+ * @example A short run recorded in a folder, and read back
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SMALL_PRESET } from "@rnnlab/rnnlab";
+ * import { readRunDir, runTraining } from "@rnnlab/rnnlab/run";
+ *
+ * const out = await Deno.makeTempDir();
+ * const config = { ...SMALL_PRESET, epochs: 1, corpusChars: 600, hidden: 8, predLen: 5 };
+ * const run = await runTraining(config, { corpus: {}, backend: "cpu", out });
+ * assert.equal(run.record.status, "complete");
+ * const { record } = await readRunDir(out); // run.json and params.safetensors
+ * assert.equal(record.curve.length, 1);
+ * assert.deepEqual(record.predictions.map((p) => p.prefix), ["分开", "不分开"]);
+ * ```
+ */
 export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
   const { data, engine } = await prepareRun(config, opts);
   const lock = opts.out === undefined ? undefined : await openNewRunDir(opts.out, opts.force);
