@@ -6,36 +6,32 @@
 
 import { join, resolve } from "node:path";
 import { EXIT, UsageError } from "../src/errors.ts";
-import { numberFlag, shellWord } from "../src/cli/flag_values.ts";
+import { shellWord } from "../src/cli/flag_values.ts";
 import { parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { stopOnSignals } from "../src/cli/signals.ts";
 import { textTable } from "../src/report/text_table.ts";
-import { RUN_FLAG_NAMES, RUN_FLAGS } from "../src/run/train_flags.ts";
-import {
-  expandPlan,
-  type FlagValue,
-  mergeSpecs,
-  parseGridFlag,
-  parseSeedsFlag,
-  type Plan,
-  type PlanSpec,
-  readPlanFile,
-} from "../src/sweep/plan.ts";
+import { RUN_FLAG_NAMES } from "../src/run/train_flags.ts";
+import type { Plan } from "../src/sweep/plan.ts";
 import { parseShard, type Shard } from "../src/cli/shard.ts";
-import { inShard, shardFolderName } from "../src/sweep/shard_runs.ts";
+import { inShard } from "../src/sweep/shard_runs.ts";
 import {
   checkPlan,
   collectSweep,
   defaultCollectOut,
   memoryWarning,
   openSweepFolder,
-  readFolderPlan,
   runSweep,
   SWEEP_FILES,
   writeFolderPlan,
 } from "../src/sweep/sweep.ts";
+import {
+  planSpecFromFlags,
+  SWEEP_FLAGS,
+  sweepPlan,
+  workersFromFlags,
+} from "../src/sweep/sweep_flags.ts";
 import { aggregateTable, countStatuses, type Summary } from "../src/sweep/summary.ts";
 
 /** `text` broken into lines of at most 100 characters, at spaces. */
@@ -84,19 +80,6 @@ A plan file is JSON: {"fixed": {KEY: value}, "grid": {KEY: [values]}, "runs": [{
 
 ${PATHS_HELP}`;
 
-/** The sweep's own flags, beside train's run flags (which are values every run shares). */
-const SWEEP_FLAGS = {
-  ...RUN_FLAGS,
-  grid: { type: "string", multiple: true },
-  plan: { type: "string" },
-  seeds: { type: "string" },
-  jobs: { type: "string" },
-  out: { type: "string" },
-  "plan-only": { type: "boolean" },
-  shard: { type: "string" },
-  collect: { type: "boolean" },
-} as const;
-
 /** The aggregate table and where the files are, for the terminal. */
 function report(dir: string, summary: Summary): string {
   const over = aggregateTable(summary);
@@ -133,75 +116,25 @@ async function collect(dirs: string[], out: string | undefined): Promise<number>
   return EXIT.ok;
 }
 
-async function main(args: string[]): Promise<number> {
-  const { values: flags, positionals } = parseFlagsAndPositionals(args, SWEEP_FLAGS, Infinity);
-  const out = flags.out === undefined ? undefined : userPath(flags.out);
-  if (flags.collect) {
-    const others = Object.keys(flags).filter((f) => f !== "collect" && f !== "out");
-    if (others.length > 0) {
-      throw new UsageError(`--collect takes folders and --out only, not --${others[0]}`);
-    }
-    return await collect(positionals.map(userPath), out);
-  }
-  if (positionals.length > 0) {
-    throw new UsageError(`unexpected argument '${positionals[0]}' (see --help)`);
-  }
+/** `--plan-only`: writes the plan into `dir` and lists its runs, with the shard's. */
+async function planOnly(dir: string, plan: Plan, shard: Shard | undefined): Promise<number> {
+  await writeFolderPlan(dir, plan);
+  console.log(planTable(plan, shard));
+  console.log(`\n${plan.runs.length} runs planned in ${join(dir, SWEEP_FILES.plan)}`);
+  return EXIT.ok;
+}
 
-  const fixed: Record<string, FlagValue> = {};
-  for (const key of RUN_FLAG_NAMES) {
-    if (flags[key] !== undefined) fixed[key] = flags[key] as FlagValue;
-  }
-  const grid: Record<string, FlagValue[]> = {};
-  for (const text of flags.grid ?? []) {
-    const [key, values] = parseGridFlag(text);
-    if (key in grid) throw new UsageError(`--grid ${key} is given twice`);
-    grid[key] = values;
-  }
-  const cli: PlanSpec = {
-    ...(Object.keys(fixed).length > 0 && { fixed }),
-    ...(Object.keys(grid).length > 0 && { grid }),
-    ...(flags.seeds !== undefined && { seeds: parseSeedsFlag(flags.seeds) }),
-  };
-  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
-  const workers = flags.jobs === undefined
-    ? navigator.hardwareConcurrency
-    : numberFlag("jobs", flags.jobs, { integer: true, min: 1, max: 256 });
-  const dir = out ?? join(Deno.cwd(), "sweeps", new Date().toISOString().replace(/[:.]/g, "-"));
-
-  let plan: Plan;
-  if (flags.plan === undefined && Object.keys(cli).length === 0) {
-    // No plan given: continue the one in --out (that of the shards, for a shard).
-    const there = out === undefined ? undefined : await readFolderPlan(dir) ??
-      (shard ? await readFolderPlan(join(dir, shardFolderName(shard))) : undefined);
-    if (there === undefined) {
-      throw new UsageError(
-        out === undefined
-          ? "nothing to sweep: give --grid, --plan, --seeds or train flags (see --help)"
-          : `--out ${dir} holds no plan to continue; give --grid, --plan or train flags`,
-      );
-    }
-    plan = there;
-  } else {
-    const file = flags.plan === undefined ? {} : await readPlanFile(userPath(flags.plan));
-    plan = await expandPlan(mergeSpecs(file, cli), flags.plan ?? "the command line");
-  }
-
-  if (flags["plan-only"]) {
-    await writeFolderPlan(dir, plan);
-    console.log(planTable(plan, shard));
-    console.log(`\n${plan.runs.length} runs planned in ${join(dir, SWEEP_FILES.plan)}`);
-    return EXIT.ok;
-  }
+/** Runs the plan's runs (the shard's) into `dir` on `workers` processes, until done or stopped. */
+async function sweep(dir: string, plan: Plan, shard: Shard | undefined, workers: number) {
   const checked = await checkPlan(plan, shard);
   const warning = memoryWarning(checked, workers);
   if (warning) console.error(`warning: ${warning}`);
   const folder = await openSweepFolder(dir, plan, shard);
   const share = plan.runs.filter((r) => inShard(r.index, shard)).length;
+  const which = shard ? ` (shard ${shard.index} of ${shard.count})` : "";
   console.log(
-    `Sweep of ${share} run${share === 1 ? "" : "s"}${
-      shard ? ` (shard ${shard.index} of ${shard.count})` : ""
-    } in ` +
-      `${folder.dir}/, ${workers} worker${workers === 1 ? "" : "s"}`,
+    `Sweep of ${share} run${share === 1 ? "" : "s"}${which} in ${folder.dir}/, ` +
+      `${workers} worker${workers === 1 ? "" : "s"}`,
   );
   const stop = stopOnSignals();
   const outcome = await runSweep(folder, { workers, signal: stop.signal, print: console.log });
@@ -216,6 +149,29 @@ async function main(args: string[]): Promise<number> {
     return stop.exitCode() || EXIT.sigint;
   }
   return outcome.summary.runs.some((r) => r.status === "failed") ? EXIT.failed : EXIT.ok;
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values: flags, positionals } = parseFlagsAndPositionals(args, SWEEP_FLAGS, Infinity);
+  const out = flags.out === undefined ? undefined : userPath(flags.out);
+  if (flags.collect) {
+    const others = Object.keys(flags).filter((f) => f !== "collect" && f !== "out");
+    if (others.length > 0) {
+      throw new UsageError(`--collect takes folders and --out only, not --${others[0]}`);
+    }
+    return await collect(positionals.map(userPath), out);
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`unexpected argument '${positionals[0]}' (see --help)`);
+  }
+  const cli = planSpecFromFlags(flags);
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  const workers = workersFromFlags(flags);
+  const dir = out ?? join(Deno.cwd(), "sweeps", new Date().toISOString().replace(/[:.]/g, "-"));
+  const plan = await sweepPlan(cli, flags.plan, dir, { out: out !== undefined, shard });
+  return flags["plan-only"]
+    ? await planOnly(dir, plan, shard)
+    : await sweep(dir, plan, shard, workers);
 }
 
 await runMain(main, USAGE);

@@ -1,37 +1,18 @@
-// Shared test helpers: where the shared folder and the goldens are, and running a task as a user would.
+// The helpers of the tests in test/: running a task as a user would, and a python3 with or without
+// the packages the optional checks need; with what both tiers share (src/testing.ts).
 
 import { delimiter, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
+import { ROOT } from "../src/testing.ts";
 
-/** `../shared/` beside the checkout. */
-export const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
-
-/** The repository root. */
-export const ROOT = fileURLToPath(new URL("../", import.meta.url));
-
-/**
- * A config that trains in a fraction of a second per epoch on cpu: the small preset's loop on 600
- * characters, hidden 8, batch 3 × 5 steps, 2 epochs; `changes` over it.
- */
-export function tinyConfig(changes: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    ...SMALL_PRESET,
-    epochs: 2,
-    corpusChars: 600,
-    hidden: 8,
-    batchSize: 3,
-    numSteps: 5,
-    predLen: 5,
-    prefixes: ["分开"],
-    ...changes,
-  };
-}
-
-/** Reads a JSON file under `golden/`. */
-export function readGolden<T>(name: string): T {
-  return JSON.parse(Deno.readTextFileSync(`${ROOT}golden/${name}`));
-}
+export {
+  chapterText,
+  readGolden,
+  ROOT,
+  SHARED,
+  sharedGrader,
+  tinyConfig,
+  tinyFlags,
+} from "../src/testing.ts";
 
 /** `deno task <name> ...args`'s own command line (deno.json's, with its permissions) for `deno`. */
 function taskArgv(name: string, args: string[]): string[] {
@@ -76,25 +57,6 @@ export function spawnTask(name: string, args: string[]): Deno.ChildProcess {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-/** The chapter's prepared corpus, as the autograder grades with it. */
-export async function chapterText(): Promise<import("../src/grade/exercises/mod.ts").ChapterText> {
-  const { loadCorpus } = await import("../src/data/corpus.ts");
-  const { prepareCorpus } = await import("../src/data/read_corpus.ts");
-  const corpus = await loadCorpus({ searchDirs: [`${SHARED}data`], fetch: null });
-  return { chars: prepareCorpus(corpus.text) };
-}
-
-let grader: Promise<import("../src/grade/grader.ts").Grader> | undefined;
-
-/** One autograder over the chapter's corpus per test process: its expected answers are computed once. */
-export function sharedGrader(): Promise<import("../src/grade/grader.ts").Grader> {
-  grader ??= (async () => {
-    const { Grader } = await import("../src/grade/grader.ts");
-    return new Grader(await chapterText());
-  })();
-  return grader;
 }
 
 /** The first `python3` on `PATH`, or `undefined` when there is none. */

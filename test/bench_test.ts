@@ -13,6 +13,7 @@ import { PyRandom } from "../src/random/py_random.ts";
 import { environment } from "../src/run/environment.ts";
 import { SMALL_PRESET } from "../src/train/config.ts";
 import { ROOT, runTask } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 Deno.test("bench batches are the random sampler's, epoch after epoch, made only as they are taken", async () => {
   const data = await loadTrainingData({ fetch: null }, SMALL_PRESET.corpusChars);
@@ -86,7 +87,7 @@ Deno.test("deno task bench --end-to-end runs the chapter's program as deno task 
     ...["--end-to-end", "--preset", "small", "--epochs", "2", "--backends", "wasm"],
     ...["--torch", "none", "--results", dir, "--json"],
   ]);
-  assert.equal(res.code, 0, res.stderr);
+  assert.equal(res.code, EXIT.ok, res.stderr);
   const result: EndToEndResult = JSON.parse(res.stdout);
   assert.equal(result.config.epochs, 2);
   assert.equal(result.rows.length, 1);
@@ -101,13 +102,13 @@ Deno.test("deno task bench --end-to-end runs the chapter's program as deno task 
     "e2e-*-wasm-small.md",
   ]);
   const bad = await runTask("bench", ["--end-to-end", "--profile"]);
-  assert.equal(bad.code, 2);
+  assert.equal(bad.code, EXIT.usage);
   assert.equal(bad.stderr, "error: --profile times steps, not --end-to-end\n");
   // Checked before any work: the results folder is not made.
   const epochs = await runTask("bench", [
     ...["--end-to-end", "--epochs", "0", "--results", join(dir, "never")],
   ]);
-  assert.equal(epochs.code, 2);
+  assert.equal(epochs.code, EXIT.usage);
   assert.equal(epochs.stderr, "error: --epochs must be in [1, Infinity], got 0\n");
   assert.equal(await Deno.stat(join(dir, "never")).then(() => true, () => false), false);
 });
@@ -122,7 +123,7 @@ Deno.test({
       ...["--end-to-end", "--preset", "small", "--epochs", "1", "--backends", "wasm"],
       ...["--torch-impls", "nn-rnn,eager", "--results", dir, "--json"],
     ]);
-    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.code, EXIT.ok, res.stderr);
     const { rows }: EndToEndResult = JSON.parse(res.stdout);
     assert.equal(rows.length, 3);
     const [rnnlab, nnRnn, eager] = rows;
@@ -146,7 +147,7 @@ Deno.test({
       ...["--preset", "small", "--iters", "1", "--warmup", "0", "--backends", "wasm"],
       ...["--trainers", "batched", "--torch-impls", "nn-rnn,eager", "--results", dir, "--json"],
     ]);
-    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.code, EXIT.ok, res.stderr);
     const result: BenchResult = JSON.parse(res.stdout);
     const [nnRnn, eager] = result.torch;
     assert.equal(eager.impl, "eager");

@@ -1,12 +1,11 @@
-// `--help` on every task: the mechanism in src/cli/, then each task run as a user would.
+// `--help` on every task, run as a user would (the mechanism itself: src/cli/flags_test.ts).
 
 import assert from "node:assert/strict";
-import { UsageError } from "../src/errors.ts";
-import { helpRequested, parseFlags } from "../src/cli/flags.ts";
-import { shellWord } from "../src/cli/flag_values.ts";
 import { PATHS_HELP } from "../src/cli/paths.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
+import { SWEEP_FLAGS } from "../src/sweep/sweep_flags.ts";
 import { ROOT, runTask } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 /** Every `deno task` that runs a script in tasks/, with that script's file. */
 function tasksInDenoJson(): { name: string; file: string }[] {
@@ -18,7 +17,11 @@ function tasksInDenoJson(): { name: string; file: string }[] {
 }
 
 /** Flag tables that tasks share, by the name they import them under. */
-const SHARED_TABLES: Record<string, Record<string, unknown>> = { RUN_FLAGS, TRAIN_FLAGS };
+const SHARED_TABLES: Record<string, Record<string, unknown>> = {
+  RUN_FLAGS,
+  TRAIN_FLAGS,
+  SWEEP_FLAGS,
+};
 
 /** The top-level text of the object literal that starts at `open` in `source`. */
 function topLevel(source: string, open: number): string {
@@ -51,40 +54,6 @@ function flagsInSource(source: string): string[] {
   ];
 }
 
-Deno.test("helpRequested: --help or -h anywhere before --, and nothing else", () => {
-  const cases: [string[], boolean][] = [
-    [["--help"], true],
-    [["-h"], true],
-    [["--epochs", "2", "-h"], true],
-    [["--bogus", "--help"], true],
-    [[], false],
-    [["--prefix=-h"], false],
-    [["--help=yes"], false],
-    [["-H"], false],
-    [["--", "--help"], false],
-    [["-h", "--", "x"], true],
-  ];
-  for (const [args, expected] of cases) assert.equal(helpRequested(args), expected, args.join(" "));
-});
-
-Deno.test("a negative number after a flag is its value, checked against the flag's range", () => {
-  const options = { n: { type: "string" }, x: { type: "boolean" } } as const;
-  assert.deepEqual({ ...parseFlags(["--n", "-1"], options) }, { n: "-1" });
-  assert.deepEqual({ ...parseFlags(["--n", "-0.5", "--x"], options) }, { n: "-0.5", x: true });
-  assert.throws(() => parseFlags(["--x", "-1"], options), UsageError); // a boolean takes no value
-});
-
-Deno.test("parse errors are a UsageError (exit 2) whose one line points to --help", () => {
-  for (const args of [["--bogus"], ["--n"], ["stray"]]) {
-    assert.throws(() => parseFlags(args, { n: { type: "string" } }), (err) => {
-      assert.ok(err instanceof UsageError);
-      assert.equal(err.exitCode, 2);
-      assert.match(err.message, /^[^\n]+ \(see --help\)$/);
-      return true;
-    });
-  }
-});
-
 Deno.test("every task answers --help and -h with its usage, and an unknown flag with one line", async (t) => {
   const tasks = tasksInDenoJson();
   assert.equal(tasks.length, 13, tasks.map((x) => x.name).join(" "));
@@ -93,7 +62,7 @@ Deno.test("every task answers --help and -h with its usage, and an unknown flag 
       const flags = flagsInSource(await Deno.readTextFile(`${ROOT}${file}`));
       assert.ok(flags.length > 0, `no flag table found in ${file}`);
       const help = await runTask(name, ["--help"]);
-      assert.equal(help.code, 0, help.stderr);
+      assert.equal(help.code, EXIT.ok, help.stderr);
       assert.equal(help.stderr, "");
       assert.ok(help.stdout.startsWith(`deno task ${name} `), help.stdout);
       assert.ok(help.stdout.trimEnd().endsWith(PATHS_HELP), `${name} says how paths are taken`);
@@ -107,7 +76,7 @@ Deno.test("every task answers --help and -h with its usage, and an unknown flag 
       const short = await runTask(name, ["--bogus", "-h"]);
       assert.deepEqual(short, help);
       const bad = await runTask(name, ["--bogus"]);
-      assert.equal(bad.code, 2, bad.stderr);
+      assert.equal(bad.code, EXIT.usage, bad.stderr);
       assert.equal(bad.stdout, "");
       assert.match(bad.stderr, /^error: Unknown option '--bogus'[^\n]* \(see --help\)\n$/);
     });
@@ -129,16 +98,6 @@ Deno.test("bench/onnx_eps.ts answers --help too", async () => {
     stderr: "piped",
   }).output();
   const stdout = new TextDecoder().decode(out.stdout);
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.equal(out.code, EXIT.ok, new TextDecoder().decode(out.stderr));
   assert.match(stdout, /^deno run .*\n {2}bench\/onnx_eps\.ts \[--run DIR\] \[--eps /);
-});
-
-Deno.test("shellWord: a path as one word of a command to paste, quoted only where the shell needs it", () => {
-  assert.equal(
-    shellWord("/tmp/runs/2026-12-02T08-36-59-000Z"),
-    "/tmp/runs/2026-12-02T08-36-59-000Z",
-  );
-  assert.equal(shellWord("/tmp/my runs/a"), "'/tmp/my runs/a'");
-  assert.equal(shellWord("/tmp/it's"), "'/tmp/it'\\''s'");
-  assert.equal(shellWord("$HOME/*"), "'$HOME/*'");
 });

@@ -7,6 +7,7 @@ import { loadRuns } from "../src/compare/compare.ts";
 import { differingKeys } from "../src/run/train_flags.ts";
 import { runTraining } from "../src/run/run.ts";
 import { runTask, tinyConfig } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const TINY = tinyConfig();
 
@@ -29,7 +30,7 @@ Deno.test("deno task compare: the settings that differ, the results and the pred
 
   const out = join(dir, "cmp");
   const res = await runTask("compare", [join(dir, "a"), join(dir, "b"), "--out", out]);
-  assert.equal(res.code, 0, res.stderr);
+  assert.equal(res.code, EXIT.ok, res.stderr);
   const [table, predictions] = res.stdout.split("\n\n");
   const lines = table.split("\n");
   assert.match(
@@ -49,7 +50,7 @@ Deno.test("deno task compare: the settings that differ, the results and the pred
   assert.match(html, /aria-label="[^"]*log scale/);
 
   const sweep = await runTask("compare", [join(dir, "sweep")]);
-  assert.equal(sweep.code, 0, sweep.stderr);
+  assert.equal(sweep.code, EXIT.ok, sweep.stderr);
   assert.match(sweep.stdout, /^run +seed +status/);
 
   // A sweep folder whose summary.json is not JSON (over lines), or is not a summary.
@@ -69,7 +70,7 @@ Deno.test("deno task compare: the settings that differ, the results and the pred
   ];
   for (const [args, pattern] of cases) {
     const bad = await runTask("compare", args);
-    assert.equal(bad.code, 2, bad.stderr);
+    assert.equal(bad.code, EXIT.usage, bad.stderr);
     assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
     assert.match(bad.stderr.trim(), pattern);
   }

@@ -14,9 +14,7 @@ import {
   loadTrainingData,
   type Params,
   predictRnn,
-  readRunDir,
   rnn,
-  runTraining,
   selectBackend,
   sequenceLoss,
   sgd,
@@ -24,6 +22,7 @@ import {
   trainAndPredictRnn,
   type TrainConfig,
 } from "../mod.ts";
+import { readRunDir, runTraining } from "../run.ts";
 import { paramList } from "../src/model/params.ts";
 import { predictRnnBatch } from "../src/model/predict.ts";
 import { predictFused } from "../src/train/fused/predict.ts";
@@ -47,7 +46,8 @@ import {
   rowsByToken,
 } from "../src/train/fused/weight_grads.ts";
 import type { CurveCase } from "../src/verify/goldens.ts";
-import { readGolden, runTask } from "./_helpers.ts";
+import { readGolden, runTask, tinyConfig } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const adapter = await probeAdapter();
 const ignore = adapter === undefined;
@@ -223,12 +223,6 @@ Deno.test({
     }),
 });
 
-Deno.test("rowsByToken groups the rows by token, in row order", () => {
-  const { starts, rows } = rowsByToken(Int32Array.from([2, 0, 2, 3, 0, 2]), 5);
-  assert.deepEqual([...starts], [0, 2, 2, 5, 6, 6]);
-  assert.deepEqual([...rows], [1, 4, 0, 2, 5, 3]);
-});
-
 Deno.test({
   name:
     "the tiled product with larger micro-tiles (as on a GPU) equals tf.matMul, transposed operands too",
@@ -321,8 +315,13 @@ Deno.test({
     }),
 });
 
-/** The webgpu comparison's config: the small preset on fewer characters, 7 batches an epoch. */
-const TINY: TrainConfig = { ...SMALL_PRESET, corpusChars: 600, predLen: 10, prefixes: ["分开"] };
+/** The webgpu comparison's config: the tiny config at the small preset's sizes, 7 batches an epoch. */
+const TINY: TrainConfig = tinyConfig({
+  hidden: SMALL_PRESET.hidden,
+  batchSize: SMALL_PRESET.batchSize,
+  numSteps: SMALL_PRESET.numSteps,
+  predLen: 10,
+});
 
 /** A run's curve and predictions. */
 async function curveOf(config: TrainConfig, fused: boolean) {
@@ -454,13 +453,13 @@ Deno.test("deno task train --trainer fused without webgpu is one line and exit c
     "--out",
     out,
   ]);
-  assert.equal(res.code, 2, res.stderr);
+  assert.equal(res.code, EXIT.usage, res.stderr);
   assert.equal(
     res.stderr,
     "error: --trainer fused needs the webgpu backend, but the run would use cpu\n",
   );
   const bad = await runTask("train", ["--trainer", "jit"]);
-  assert.equal(bad.code, 2);
+  assert.equal(bad.code, EXIT.usage);
   assert.equal(
     bad.stderr,
     "error: --trainer must be one of auto, reference, batched, fused, got 'jit'\n",

@@ -20,6 +20,7 @@ import { unzipSafely } from "../src/grade/class/unzip.ts";
 import type { ExerciseName } from "../src/grade/contract.ts";
 import { notebookFromModule } from "../src/grade/notebook.ts";
 import { ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const DATA = { RNNLAB_DATA: `${SHARED}data` };
 const ONLY: ExerciseName[] = ["getInputs", "gradClipping"];
@@ -295,7 +296,7 @@ Deno.test("the CLI grades a zip of a class, unpacking it safely; bad input is on
       "getInputs",
       "--no-type-check",
     ], { env: DATA });
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, EXIT.ok, run.stderr);
     assert.match(
       run.stdout,
       /^wrote .*grades\.csv, summary\.md and 3 feedback files: 3 students, 2 graded, 0 timed out, 1 not graded$/m,
@@ -356,7 +357,7 @@ Deno.test("the CLI grades a zip of a class, unpacking it safely; bad input is on
       ] as const
     ) {
       const bad = await runTask("grade", [...args], { env: DATA });
-      assert.equal(bad.code, 2, `${args}: ${bad.stderr}`);
+      assert.equal(bad.code, EXIT.usage, `${args}: ${bad.stderr}`);
       assert.match(bad.stderr, new RegExp(`^error: ${message.source}[^\\n]*\\n$`));
     }
   } finally {

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { unzipSync } from "fflate";
 import { dirname, join } from "node:path";
 import { chapterText, ROOT, runTask, SHARED } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const DATA = { RNNLAB_DATA: `${SHARED}data` };
 
@@ -43,13 +44,13 @@ Deno.test("grade --init writes the starter, once", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const first = await runTask("grade", ["--init", `${dir}/hw`]);
-    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.code, EXIT.ok, first.stderr);
     assert.equal(
       await Deno.readTextFile(`${dir}/hw/rnn_scratch.ts`),
       await Deno.readTextFile(`${ROOT}src/grade/starter/rnn_scratch.ts`),
     );
     const again = await runTask("grade", ["--init", `${dir}/hw`]);
-    assert.equal(again.code, 2);
+    assert.equal(again.code, EXIT.usage);
     assert.match(again.stderr, /^error: .*rnn_scratch\.ts exists; not overwriting it\n$/);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -68,7 +69,7 @@ Deno.test("grade prints the report and writes Gradescope's results.json; exit 0 
       "--html",
       `${dir}/feedback.html`,
     ], { env: DATA });
-    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.code, EXIT.ok, out.stderr);
     assert.equal(out.stderr, "");
     assert.match(out.stdout, /^rnnlab autograder: .*bug_missing_bias\.ts\n/);
     assert.match(
@@ -116,7 +117,7 @@ Deno.test("grade --json prints Gradescope's results instead of the report", asyn
   ], {
     env: DATA,
   });
-  assert.equal(out.code, 0, out.stderr);
+  assert.equal(out.code, EXIT.ok, out.stderr);
   const results = JSON.parse(out.stdout);
   assertGradescopeSchema(results);
   assert.equal(results.score, 10);
@@ -144,7 +145,7 @@ Deno.test("bad command lines end in one error line and exit code 2", async () =>
     ] as const
   ) {
     const out = await runTask("grade", [...args], { env: DATA });
-    assert.equal(out.code, 2, `${args}: ${out.stderr}`);
+    assert.equal(out.code, EXIT.usage, `${args}: ${out.stderr}`);
     assert.match(out.stderr, new RegExp(`^error: ${message.source}[^\\n]*\\n$`));
   }
 });
@@ -161,7 +162,7 @@ Deno.test("the Gradescope bundle grades a submission in a Gradescope-like folder
       }).output();
     const zip = `${root}/autograder.zip`;
     const built = await runTask("grade:bundle", ["--out", zip], { env: DATA });
-    assert.equal(built.code, 0, built.stderr);
+    assert.equal(built.code, EXIT.ok, built.stderr);
     const files = unzipSync(await Deno.readFile(zip));
     for (
       const name of [
@@ -192,7 +193,7 @@ Deno.test("the Gradescope bundle grades a submission in a Gradescope-like folder
     const setup = await bash("setup.sh");
     assert.equal(setup.code, 0, new TextDecoder().decode(setup.stderr));
     const empty = await bash("run_autograder"); // nothing submitted: a zero, still exit 0
-    assert.equal(empty.code, 0, new TextDecoder().decode(empty.stderr));
+    assert.equal(empty.code, EXIT.ok, new TextDecoder().decode(empty.stderr));
     const none = JSON.parse(await Deno.readTextFile(`${root}/results/results.json`));
     assert.deepEqual([none.score, none.tests], [0, []]);
     assert.match(none.output, /No submission to grade/);
@@ -207,7 +208,7 @@ Deno.test("the Gradescope bundle grades a submission in a Gradescope-like folder
 
     const before = (await Deno.stat(join(root, "source", table))).mtime;
     const run = await bash("run_autograder");
-    assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    assert.equal(run.code, EXIT.ok, new TextDecoder().decode(run.stderr));
     assert.deepEqual(
       (await Deno.stat(join(root, "source", table))).mtime,
       before,

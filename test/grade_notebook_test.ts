@@ -16,6 +16,7 @@ import {
 } from "../src/grade/notebook.ts";
 import { findSubmissionFile } from "../src/grade/submission_file.ts";
 import { ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const DATA = { RNNLAB_DATA: `${SHARED}data` };
 
@@ -61,7 +62,7 @@ Deno.test("grade --init --notebook writes a starter cell per exercise, made from
   const dir = await Deno.makeTempDir();
   try {
     const out = await runTask("grade", ["--init", dir, "--notebook"]);
-    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.code, EXIT.ok, out.stderr);
     const nb: NotebookJson = JSON.parse(await Deno.readTextFile(join(dir, "rnn_scratch.ipynb")));
     const starter = await Deno.readTextFile(`${ROOT}src/grade/starter/rnn_scratch.ts`);
     const code = nb.cells.filter((c) => c.cell_type === "code" && c.metadata.tags);
@@ -90,7 +91,7 @@ Deno.test("grade --init --notebook writes a starter cell per exercise, made from
     assert.deepEqual(report.advice, []); // the starter notebook fits the contract's types
 
     const again = await runTask("grade", ["--init", dir, "--notebook"]);
-    assert.equal(again.code, 2);
+    assert.equal(again.code, EXIT.usage);
     assert.match(again.stderr, /^error: .*rnn_scratch\.ipynb exists; not overwriting it\n$/);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -189,7 +190,7 @@ Deno.test("a notebook is one clear line and exit 2 when it is not one; no graded
     for (const [content, name, message] of cases) {
       await Deno.writeTextFile(join(dir, name), content);
       const out = await runTask("grade", [join(dir, name)], { env: DATA });
-      assert.equal(out.code, 2, out.stderr);
+      assert.equal(out.code, EXIT.usage, out.stderr);
       assert.match(
         out.stderr,
         new RegExp(

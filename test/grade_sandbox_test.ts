@@ -23,6 +23,7 @@ import {
 } from "../src/grade/feedback.ts";
 import { Sandbox } from "../src/grade/sandbox.ts";
 import { chapterText, ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 /** A temporary folder holding `submission/` (a copy of fixtures/) and `outside/` (a canary). */
 interface Stage {
@@ -490,7 +491,7 @@ Deno.test("terminal escapes a submission prints or throws are shown escaped", as
       "--only",
       "getInputs",
     ], { env: { RNNLAB_DATA: `${SHARED}data` } });
-    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(cli.code, EXIT.ok, cli.stderr);
     assert.doesNotMatch(cli.stdout, RAW_CONTROL);
     assert.match(cli.stdout, /\\x1b\[2J/);
   } finally {
@@ -604,7 +605,7 @@ Deno.test("misconfiguration is a usage error; a syntax error is said once; type 
     ] as const
   ) {
     const out = await runTask("grade", [...args], { env: { RNNLAB_DATA: `${SHARED}data` } });
-    assert.equal(out.code, 2, `${args}: ${out.stderr}`);
+    assert.equal(out.code, EXIT.usage, `${args}: ${out.stderr}`);
     assert.match(out.stderr, new RegExp(`^error: ${message.source}[^\\n]*\\n$`));
     assert.equal(out.stdout, "");
   }

@@ -6,13 +6,14 @@ import { hasCudaProvider } from "../src/infer/cuda_setup.ts";
 import { readRnnModel } from "../src/onnx/model.ts";
 import { RUN_FILES, type RunRecord } from "../src/run/record.ts";
 import { pathWithPythonLacking, pythonCanImport, runTask, SHARED } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const hasOnnx = await pythonCanImport("onnx");
 const noOnnx = await pathWithPythonLacking(["onnx"]);
 
 /** Asserts a task failed with exit code 2 and exactly one line on stderr, and returns it. */
 function oneLineError(r: { code: number; stderr: string }): string {
-  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.code, EXIT.usage, r.stderr);
   const lines = r.stderr.trim().split("\n");
   assert.equal(lines.length, 1, r.stderr);
   return lines[0];
@@ -31,14 +32,14 @@ Deno.test("export → generate, end to end from a fresh small training run", asy
     "--out",
     run,
   ]);
-  assert.equal(trained.code, 0, trained.stderr);
+  assert.equal(trained.code, EXIT.ok, trained.stderr);
   const record: RunRecord = JSON.parse(await Deno.readTextFile(join(run, RUN_FILES.record)));
   try {
     await t.step(
       "export: DIR/model.onnx by default, atomically, with the run's metadata",
       async () => {
         const r = await runTask("export", ["--run", run]);
-        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.code, EXIT.ok, r.stderr);
         assert.match(
           r.stdout,
           /^Wrote .*model\.onnx \(\d+ bytes; vocab \d+, hidden 32; ONNX IR 8, opset 17\)/,
@@ -57,7 +58,7 @@ Deno.test("export → generate, end to end from a fresh small training run", asy
 
     await t.step("export → generate: onnxruntime repeats the run's own predictions", async () => {
       const model = join(tmp, "custom.onnx");
-      assert.equal((await runTask("export", ["--run", run, "--out", model])).code, 0);
+      assert.equal((await runTask("export", ["--run", run, "--out", model])).code, EXIT.ok);
       for (const { prefix, text } of record.predictions) {
         const args = [
           "--model",
@@ -68,7 +69,7 @@ Deno.test("export → generate, end to end from a fresh small training run", asy
           String(record.config.predLen),
         ];
         const r = await runTask("generate", [...args, "--ep", "cpu"]);
-        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.code, EXIT.ok, r.stderr);
         assert.deepEqual(r.stdout.split("\n"), ["execution provider: cpu", text, ""]);
       }
     });
@@ -84,7 +85,7 @@ Deno.test("export → generate, end to end from a fresh small training run", asy
           "--chars",
           "5",
         ]);
-        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.code, EXIT.ok, r.stderr);
         const lines = r.stdout.trim().split("\n");
         assert.match(lines[0], /^execution provider: (cuda|webgpu|cpu)$/);
         if (!hasCudaProvider()) {
@@ -170,7 +171,7 @@ Deno.test("export → generate, end to end from a fresh small training run", asy
           join(tmp, "checked.onnx"),
           "--check",
         ]);
-        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.equal(r.code, EXIT.ok, r.stdout + r.stderr);
         const rows = r.stdout.trim().split("\n").filter((l) => l.startsWith("onnx"));
         assert.ok(rows.length >= 1 + 2 + record.config.prefixes.length, r.stdout);
         const checker = hasOnnx ? /\s+ok\s+onnx \d/ : /\s+skip\s+python3 has no onnx package/;
@@ -194,7 +195,7 @@ Deno.test("export → generate, end to end from a fresh small training run", asy
           ["--run", run, "--out", join(tmp, "fresh.onnx"), "--check"],
           { env: { PATH: noOnnx! } },
         );
-        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.equal(r.code, EXIT.ok, r.stdout + r.stderr);
         assert.match(
           r.stdout,
           /^onnx\.checker accepts the export \(dev check\)\s+skip\s+python3 has no onnx package/m,

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { onnxParityChecks } from "../src/verify/parity.ts";
 import { encodeRnnModel } from "../src/onnx/model.ts";
 import { runOnnxChecker } from "../src/onnx/checker.ts";
-import { randomParams, VOCAB } from "./_onnx_fixtures.ts";
+import { randomParams, VOCAB } from "../src/testing.ts";
 import { pathWithoutPython, pathWithPythonLacking } from "./_helpers.ts";
 
 await tf.setBackend("cpu");

@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Chromium, findChromium, pngInk, visit } from "./_chromium.ts";
-import { runTask } from "./_helpers.ts";
+import { SMALL_PRESET } from "../src/train/config.ts";
+import { runTask, tinyFlags } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const chromium = findChromium();
 
@@ -30,13 +32,13 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "rnnlab-browser-" });
     const sweep = join(dir, "sweep");
     const made = await runTask("sweep", [
-      ...["--preset", "small", "--corpus-chars", "600", "--hidden", "8", "--batch-size", "3"],
-      ...["--num-steps", "5", "--pred-len", "8", "--backend", "cpu", "--epochs", "2"],
+      ...tinyFlags({ predLen: 8, prefixes: [...SMALL_PRESET.prefixes] }),
+      ...["--backend", "cpu", "--epochs", "2"],
       ...["--grid", "lr=0.1,0.3", "--jobs", "2", "--out", sweep],
     ]);
-    assert.equal(made.code, 0, made.stderr);
+    assert.equal(made.code, EXIT.ok, made.stderr);
     const compared = await runTask("compare", [sweep, "--out", join(dir, "comparison")]);
-    assert.equal(compared.code, 0, compared.stderr);
+    assert.equal(compared.code, EXIT.ok, compared.stderr);
     const pages = {
       run: join(sweep, "runs", "0_lr=0.1", "report.html"),
       sweep: join(sweep, "report.html"),

@@ -8,6 +8,7 @@ import {
 } from "../src/infer/cuda_setup.ts";
 import { sha256Hex } from "../src/io/sha256.ts";
 import { runTask } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const NAMES = Object.keys(CUDA_PROVIDER_FILES);
 
@@ -51,7 +52,7 @@ Deno.test("setup:cuda copies both provider files beside libonnxruntime.so.1 afte
 Deno.test("setup:cuda: a wrong file, a missing file or a wrong target is one line, exit 2, nothing written", async () => {
   const f = await fixture(); // fake files: their digests are not onnxruntime 1.29.0's
   const oneLine = (r: { code: number; stderr: string }) => {
-    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.code, EXIT.usage, r.stderr);
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
     return r.stderr;
   };
@@ -88,7 +89,7 @@ Deno.test({
   fn: async () => {
     const f = await fixture();
     const r = await runTask("setup:cuda", ["--from", realFiles!, "--to", f.to]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, EXIT.ok, r.stderr);
     assert.match(r.stdout, /LD_LIBRARY_PATH/);
     for (const [name, digest] of Object.entries(CUDA_PROVIDER_FILES)) {
       assert.equal(await sha256Hex(await Deno.readFile(join(f.to, name))), digest);

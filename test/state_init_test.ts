@@ -1,19 +1,16 @@
-// The chapter's second exercise: --state-init batch|epoch. What the loop hands each step, what the
-// run records, and that verify --run gives it no chapter band. (Resuming it bit for bit, on every
-// trainer, is in run_test.ts.)
+// The chapter's second exercise: --state-init batch|epoch. What the loop hands each step and what the
+// run records. (Resuming it bit for bit, on every trainer, is in run_test.ts; that verify --run
+// gives it no chapter band, in src/verify/checks_test.ts.)
 
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadTrainingData, type TrainConfig } from "../mod.ts";
 import { openRunDirToResume, readRunDir } from "../src/run/run_dir.ts";
-import { RUN_FORMAT, type RunRecord } from "../src/run/record.ts";
 import { selectBackend } from "../src/train/backend.ts";
-import { CHAPTER_PRESET } from "../src/train/config.ts";
 import { referenceTrainer, trainAndPredictRnn, type TrainerFactory } from "../src/train/train.ts";
-import { environment } from "../src/run/environment.ts";
-import { runBandCheck } from "../src/verify/checks.ts";
 import { runTask, tinyConfig } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const TINY = tinyConfig({ predPeriod: 10 });
 
@@ -85,7 +82,7 @@ Deno.test("deno task train --state-init: recorded in run.json and the checkpoint
   for (const [i, [args, expected]] of cases.entries()) {
     const out = join(dir, String(i));
     const res = await runTask("train", [...base, ...args, "--out", out]);
-    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.code, EXIT.ok, res.stderr);
     const { record } = await readRunDir(out);
     assert.equal(record.config.stateInit, expected);
     const resumable = await openRunDirToResume(out);
@@ -95,31 +92,4 @@ Deno.test("deno task train --state-init: recorded in run.json and the checkpoint
     assert.match(html, new RegExp(`--state-init</dt><dd>${expected}</dd>`));
   }
   await Deno.remove(dir, { recursive: true });
-});
-
-Deno.test("verify --run: --state-init epoch is a setting of its own, with no chapter band (a skip with the reason)", () => {
-  const record = (stateInit: "batch" | "epoch"): RunRecord => ({
-    format: RUN_FORMAT,
-    status: "complete",
-    config: { ...CHAPTER_PRESET, epochs: 20, stateInit },
-    dataset: { version: "2017", sha256: "", path: "" },
-    vocab: [],
-    environment: environment(),
-    backend: { name: "wasm", adapter: "", reason: "" },
-    trainer: "batched",
-    curve: Array.from({ length: 20 }, (_, i) => ({ epoch: i + 1, perplexity: 300, seconds: 1 })),
-    finalPerplexity: 300,
-    predictions: [],
-    startedAt: "",
-    finishedAt: "",
-    totalSeconds: 20,
-    params: { file: "", sha256: "" },
-  });
-  const own = runBandCheck("runs/x", record("epoch"));
-  assert.equal(own.status, "skip");
-  assert.match(
-    own.expected + own.measured + own.worst + own.name,
-    /--state-init epoch is a setting of its own: the chapter initialises the random sampler's state per batch/,
-  );
-  assert.notEqual(runBandCheck("runs/x", record("batch")).status, "skip");
 });

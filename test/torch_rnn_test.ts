@@ -10,6 +10,7 @@ import { checkClose } from "../src/verify/check.ts";
 import { CONTRACT_TOLERANCE, contractConfig } from "../src/verify/contract.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { pathWithPythonLacking, readGolden, ROOT, runTask } from "./_helpers.ts";
+import { EXIT } from "../src/errors.ts";
 
 const python = await findTorchPython();
 const golden = readGolden<ContractGolden>("contract_curves.json");
@@ -60,7 +61,7 @@ Deno.test({
     const res = await runTask("bench", ["--preset", "small", "--torch", "python3"], {
       env: { PATH: path },
     });
-    assert.equal(res.code, 2, res.stderr);
+    assert.equal(res.code, EXIT.usage, res.stderr);
     assert.equal(res.stderr, "error: --torch python3: that Python cannot import torch\n");
   },
 });

@@ -1,15 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  loadTrainingData,
-  readRunDir,
-  selectBackend,
-  SMALL_PRESET,
-  trainAndPredictRnn,
-} from "../mod.ts";
-import { UsageError } from "../src/errors.ts";
-import { probeAdapter } from "../src/train/backend.ts";
+import { loadTrainingData, selectBackend, SMALL_PRESET, trainAndPredictRnn } from "../mod.ts";
+import { readRunDir } from "../run.ts";
+import { EXIT } from "../src/errors.ts";
 import { runTask } from "./_helpers.ts";
 
 const tempDir = () => Deno.makeTempDir({ prefix: "rnnlab-train-" });
@@ -32,27 +26,6 @@ Deno.test("same seed, backend and config give the same curve bit for bit; tensor
   assert.ok((runs[0][3][0] as number) < (runs[0][0][0] as number), "perplexity falls");
 });
 
-Deno.test("auto never picks a software WebGPU adapter; webgpu without an adapter is a usage error", async () => {
-  const adapter = await probeAdapter();
-  const info = await selectBackend("auto");
-  if (!adapter || adapter.software) {
-    assert.equal(info.name, "wasm");
-    assert.match(info.reason, adapter ? /WebGPU adapter is software/ : /no WebGPU adapter/);
-  } else assert.equal(info.name, "webgpu");
-  const gpu = Object.getOwnPropertyDescriptor(navigator, "gpu");
-  Object.defineProperty(navigator, "gpu", { value: undefined, configurable: true });
-  try {
-    await assert.rejects(selectBackend("webgpu"), (e: Error) => {
-      assert.ok(e instanceof UsageError);
-      assert.equal(e.message, "backend webgpu is unavailable: no WebGPU adapter found");
-      return true;
-    });
-  } finally {
-    if (gpu) Object.defineProperty(navigator, "gpu", gpu);
-    else delete (navigator as { gpu?: unknown }).gpu;
-  }
-});
-
 Deno.test("deno task train writes run.json, params.safetensors and perplexity.svg; --json prints the record", async () => {
   const out = join(await tempDir(), "run");
   const res = await runTask("train", [
@@ -64,7 +37,7 @@ Deno.test("deno task train writes run.json, params.safetensors and perplexity.sv
     out,
     "--json",
   ]);
-  assert.equal(res.code, 0, res.stderr);
+  assert.equal(res.code, EXIT.ok, res.stderr);
   const printed = JSON.parse(res.stdout);
   assert.match(res.stderr, /^Will use cpu/m);
   assert.match(res.stderr, /^Epoch 2\. Perplexity \d+\.\d{6}$/m);
@@ -134,7 +107,7 @@ Deno.test("deno task train: bad flags and inputs are one line and exit 2, before
       ...args,
       ...(args[0] === "--out" ? [] : ["--out", join(dir, "x")]),
     ]);
-    assert.equal(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
+    assert.equal(res.code, EXIT.usage, `${args.join(" ")}: ${res.stderr}`);
     assert.match(res.stderr.trim(), pattern);
     assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
     assert.equal(res.stdout, "");

@@ -15,6 +15,7 @@ import { environment } from "../src/run/environment.ts";
 import { writeRunDir } from "../src/run/run_dir.ts";
 import { RUN_FORMAT } from "../src/run/record.ts";
 import { SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
+import { EXIT } from "../src/errors.ts";
 
 const hasOnnx = await pythonCanImport("onnx");
 
@@ -40,7 +41,7 @@ Deno.test("deno task verify: every golden reproduces (corpus, samplers, model, c
       "python3 has no onnx package",
     );
   }
-  assert.equal(code, 0);
+  assert.equal(code, EXIT.ok);
   const names = checks.map((c) => c.name);
   for (
     const expected of [
@@ -93,7 +94,7 @@ Deno.test("deno task verify --only contract: a curve 2e-6 off the small preset's
     "--golden",
     dir,
   ]);
-  assert.equal(code, 1);
+  assert.equal(code, EXIT.failed);
   assert.deepEqual(
     checks.filter((c) => c.status !== "ok").map((c) => [c.name, c.status]),
     [[`contract ${small[1].name} on wasm, batched trainer`, "FAIL"]],
@@ -104,8 +105,8 @@ Deno.test("deno task verify --only contract: a curve 2e-6 off the small preset's
 
 Deno.test("deno task verify --backend webgpu runs the model golden through tfjs-webgpu (software adapter here)", async () => {
   const { code, checks, stderr } = await verify(["--only", "model", "--backend", "webgpu"]);
-  if (code === 2 && /no WebGPU adapter/.test(stderr)) return; // a machine without any adapter
-  assert.equal(code, 0, stderr);
+  if (code === EXIT.usage && /no WebGPU adapter/.test(stderr)) return; // a machine without any adapter
+  assert.equal(code, EXIT.ok, stderr);
   assert.ok(
     checks.length >= 17 && checks.every((c) => c.status === "ok" && c.name.endsWith("(webgpu)")),
   );
@@ -140,7 +141,7 @@ Deno.test("deno task verify: a changed golden fails with exit 1 and says exactly
     "--backend",
     "cpu",
   ]);
-  assert.equal(code, 1);
+  assert.equal(code, EXIT.failed);
   const failed = checks.filter((c) => c.status === "FAIL");
   assert.deepEqual(failed.map((c) => c.name), [
     "random sampler, length 47, batch 3, steps 4, seed 42",
@@ -150,7 +151,7 @@ Deno.test("deno task verify: a changed golden fails with exit 1 and says exactly
   assert.equal(failed[0].expected, "99");
   assert.match(failed[1].worst, /^rel 9\.90e-3 at \[0\]/);
   const text = await runTask("verify", ["--only", "model", "--golden", dir, "--backend", "cpu"]);
-  assert.equal(text.code, 1);
+  assert.equal(text.code, EXIT.failed);
   assert.match(text.stdout, /model: summed loss \(cpu\)\s+FAIL/);
   assert.match(text.stdout, /^16 passed, 1 failed, 0 skipped$/m);
 });
@@ -160,7 +161,7 @@ Deno.test("deno task verify: bad flags are one line and exit 2", async () => {
     const args of [["--only", "everything"], ["--backend", "tpu"], ["--golden", "/nonexistent"]]
   ) {
     const res = await runTask("verify", args);
-    assert.equal(res.code, 2, args.join(" "));
+    assert.equal(res.code, EXIT.usage, args.join(" "));
     assert.equal(
       res.stderr.trim().split("\n").filter((l) => l.startsWith("error:")).length,
       1,
@@ -177,7 +178,7 @@ Deno.test("deno task verify --full re-trains the recorded long curves and sets t
     .filter((c) => c.name === "chapter-random-2-epochs");
   await Deno.writeTextFile(join(dir, "full_curves.json"), JSON.stringify({ cases: short }));
   const res = await runTask("verify", ["--full", "--only", "iterators", "--golden", dir]);
-  assert.equal(res.code, 1, res.stderr);
+  assert.equal(res.code, EXIT.failed, res.stderr);
   assert.match(res.stdout, /curve chapter-random-2-epochs on wasm: perplexity per epoch\s+ok/);
   assert.match(
     res.stdout,
@@ -196,7 +197,7 @@ Deno.test("deno task verify --full on another backend does not compare a long cu
   const res = await runTask("verify", [
     ...["--full", "--only", "iterators", "--backend", "wasm", "--golden", dir],
   ]);
-  assert.equal(res.code, 1, res.stderr); // the band: 3 epochs reach none of the chapter's
+  assert.equal(res.code, EXIT.failed, res.stderr); // the band: 3 epochs reach none of the chapter's
   assert.match(
     res.stdout,
     /curve small-3-epochs on wasm: perplexity per epoch\s+skip\s+on another backend than cpu, 3 epochs/,
@@ -247,25 +248,25 @@ Deno.test("deno task verify --run sets recorded runs beside the chapter: in the 
   const early = await fakeRun(random.config, random.perplexities.slice(0, 10));
 
   const ok = await verify(["--run", inBand]);
-  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.code, EXIT.ok, ok.stderr);
   assert.deepEqual(ok.checks.map((c) => c.status), ["ok"]); // the runs only, without --only
   assert.match(ok.checks[0].name, /\(random, webgpu, fused\): within ×1\.15/);
 
   const text = await runTask("verify", ["--run", outOfBand, "--run", small]);
-  assert.equal(text.code, 1, text.stderr);
+  assert.equal(text.code, EXIT.failed, text.stderr);
   assert.match(text.stdout, /FAIL\s+epoch 100: /);
   assert.match(text.stdout, /skip\s+not the chapter's setting/);
   assert.match(text.stdout, /^epoch 100 {2}chapter +\S+ +ours +\S+ +ratio 1\.\d+$/m);
 
   const short = await verify(["--run", partial, "--run", early]);
-  assert.equal(short.code, 0, short.stderr);
+  assert.equal(short.code, EXIT.ok, short.stderr);
   assert.deepEqual(short.checks.map((c) => c.status), ["ok", "skip"]);
   assert.match(short.checks[0].name, /printed epochs up to 45\): within/);
   assert.match(short.checks[0].worst, /ratio/);
   assert.equal(short.checks[1].measured, "10 epochs: the chapter prints none before 20");
 
   const missing = await runTask("verify", ["--run", small, "--run", join(small, "nope")]);
-  assert.equal(missing.code, 2);
+  assert.equal(missing.code, EXIT.usage);
   assert.match(
     missing.stderr.trim(),
     /^error: run folder .*nope does not exist$/,

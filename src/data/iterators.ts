@@ -62,6 +62,17 @@ export function consecutiveEpochSize(length: number, batchSize: number, numSteps
  * In [6] `data_iter_random`: cut the corpus into `(len - 1) // numSteps` examples of `numSteps`
  * characters, shuffle their order with `rng.shuffle` (one shuffle per call, i.e. per epoch), and
  * yield them `batchSize` at a time. Arguments are checked before the first batch.
+ *
+ * @example The chapter's In [7]: 0..29 in batches of 2 × 3 steps
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataIterRandom, PyRandom } from "@rnnlab/rnnlab";
+ *
+ * const corpus = Array.from({ length: 30 }, (_, i) => i);
+ * const [first] = dataIterRandom(corpus, 2, 3, new PyRandom(20030));
+ * assert.deepEqual(first.data, [[6, 7, 8], [3, 4, 5]]);
+ * assert.deepEqual(first.label, [[7, 8, 9], [4, 5, 6]]); // one character later
+ * ```
  */
 export function dataIterRandom(
   corpusIndices: readonly number[],
@@ -90,6 +101,17 @@ export function dataIterRandom(
  * In [8] `data_iter_consecutive`: lay the corpus out as `batchSize` rows of `len // batchSize`
  * characters and walk along the rows `numSteps` at a time, so that batch i+1 continues batch i
  * row by row. Arguments are checked before the first batch.
+ *
+ * @example The chapter's In [9]: batch 2 continues batch 1, row by row
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataIterConsecutive } from "@rnnlab/rnnlab";
+ *
+ * const corpus = Array.from({ length: 30 }, (_, i) => i);
+ * const [first, second] = dataIterConsecutive(corpus, 2, 3);
+ * assert.deepEqual(first.data, [[0, 1, 2], [15, 16, 17]]);
+ * assert.deepEqual(second.data, [[3, 4, 5], [18, 19, 20]]);
+ * ```
  */
 export function dataIterConsecutive(
   corpusIndices: readonly number[],

@@ -16,7 +16,21 @@ export interface Vocab {
   charToIdx: Map<string, number>;
 }
 
-/** In [4]: the distinct characters of `chars`, sorted by code point like Python's `sorted(set(s))`. */
+/**
+ * In [4]: the distinct characters of `chars`, sorted by code point like Python's `sorted(set(s))`.
+ *
+ * @example In [4] and [5]: a vocabulary, then the text as indices and back
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildVocab, decode, encode } from "@rnnlab/rnnlab";
+ *
+ * const chars = [..."想要有直升机 想要和你飞到宇宙去"];
+ * const vocab = buildVocab(chars);
+ * assert.equal(vocab.idxToChar[0], " "); // code point order: the space first
+ * const indices = encode(chars, vocab);
+ * assert.equal(decode(indices, vocab), chars.join(""));
+ * ```
+ */
 export function buildVocab(chars: readonly string[]): Vocab {
   return vocabFromList(
     [...new Set(chars)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!),

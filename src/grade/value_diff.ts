@@ -12,16 +12,9 @@
  * @module
  */
 
+import { isClose, type Tolerance } from "../tolerance.ts";
 import type { TensorValue, Value } from "./codec.ts";
 import { ndarrayText, sideBySide } from "./ndarray_text.ts";
-
-/** A float tolerance, as in NumPy's `allclose`; `null` means exact. */
-export interface Tolerance {
-  /** Relative tolerance. */
-  rtol: number;
-  /** Absolute tolerance. */
-  atol: number;
-}
 
 /** Names a place in a result from its list indices, e.g. `[0, 2, 1]` → `epoch 1, batch 3, label`. */
 export type PlaceNamer = (path: number[]) => string;
@@ -55,10 +48,10 @@ function truncate(s: string, n: number): string {
   return chars.length > n ? `${chars.slice(0, n).join("")}…` : s;
 }
 
+/** `got` against `want`: exactly (NaN equal to NaN) when `tol` is `null`, else within it. */
 function close(got: number, want: number, tol: Tolerance | null): boolean {
-  if (Number.isNaN(want)) return Number.isNaN(got);
-  if (tol === null || !Number.isFinite(want)) return got === want;
-  return Math.abs(got - want) <= tol.atol + tol.rtol * Math.abs(want);
+  if (tol === null) return Number.isNaN(want) ? Number.isNaN(got) : got === want;
+  return isClose(got, want, tol, true);
 }
 
 function tolText(tol: Tolerance | null): string {

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import type { TensorValue } from "./codec.ts";
 import { ndarrayText, sideBySide } from "./ndarray_text.ts";
-import { findDifference, type Tolerance } from "./value_diff.ts";
+import type { Tolerance } from "../tolerance.ts";
+import { findDifference } from "./value_diff.ts";
 
 const t = (dtype: string, shape: number[], data: number[]): TensorValue => ({
   kind: "tensor",

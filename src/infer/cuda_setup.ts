@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
+import { exists, statOrNull } from "../io/fs.ts";
 import { sha256Hex } from "../io/sha256.ts";
 
 /** The onnxruntime-node version the provider files belong to (pinned in deno.json). */
@@ -76,11 +77,7 @@ function archName(): string {
 async function findFile(from: string, file: string): Promise<string> {
   for (const layout of LAYOUTS) {
     const path = join(from, layout, file);
-    try {
-      if ((await Deno.stat(path)).isFile) return path;
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
+    if ((await statOrNull(path))?.isFile) return path;
   }
   throw new UsageError(
     `--from ${from} has no ${file} (looked in ${LAYOUTS.map((l) => join(from, l)).join(", ")})`,
@@ -107,9 +104,7 @@ export async function installCudaProviders(
   to: string = ortNativeDir(),
   expected: Readonly<Record<string, string>> = CUDA_PROVIDER_FILES,
 ): Promise<InstalledFile[]> {
-  try {
-    await Deno.stat(join(to, "libonnxruntime.so.1"));
-  } catch {
+  if (!(await exists(join(to, "libonnxruntime.so.1")))) {
     throw new UsageError(`${to} is not onnxruntime-node's native folder (no libonnxruntime.so.1)`);
   }
   const checked = [];

@@ -78,7 +78,21 @@ export function paramsFromArrays(a: ParamArrays): Params {
   return { wXh: v("W_xh"), wHh: v("W_hh"), bH: v("b_h"), wHy: v("W_hy"), bY: v("b_y") };
 }
 
-/** `get_params()`: fresh trainable parameters drawn from `seed`. */
+/**
+ * `get_params()`: fresh trainable parameters drawn from `seed`.
+ *
+ * @example The chapter's shapes: W_xh is vocab × hidden, W_hh hidden × hidden, W_hy hidden × vocab
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initParams, selectBackend } from "@rnnlab/rnnlab";
+ *
+ * await selectBackend("cpu");
+ * const params = initParams(1465, 256, 0);
+ * assert.deepEqual(params.wXh.shape, [1465, 256]);
+ * assert.deepEqual(params.wHy.shape, [256, 1465]);
+ * assert.deepEqual(params.bY.dataSync().every((b) => b === 0), true); // zero biases
+ * ```
+ */
 export function initParams(vocabSize: number, hidden: number, seed: number): Params {
   return paramsFromArrays(initParamArrays(vocabSize, hidden, seed));
 }

@@ -79,6 +79,18 @@ async function greedyStep(
 /**
  * In [15] `predict_rnn`: the prefix followed by `numChars + 1` greedily predicted characters.
  * Asynchronous because reading the argmax back from a GPU is.
+ *
+ * @example `len(prefix) + num_chars + 1` characters, untrained parameters or not
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildVocab, initParams, predictRnn, selectBackend } from "@rnnlab/rnnlab";
+ *
+ * await selectBackend("cpu");
+ * const vocab = buildVocab([..."分开不想你"]);
+ * const text = await predictRnn("分开", 10, initParams(vocab.idxToChar.length, 8, 0), vocab);
+ * assert.equal([...text].length, 2 + 10 + 1);
+ * assert.ok(text.startsWith("分开"));
+ * ```
  */
 export async function predictRnn(
   prefix: string,

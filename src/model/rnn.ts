@@ -32,6 +32,20 @@ export function initState(batchSize: number, hidden: number): tf.Tensor2D {
 /**
  * In [13] `rnn`: runs the recurrence over the steps; returns the `numSteps` outputs
  * (batch × vocab) and the last hidden state (batch × hidden).
+ *
+ * @example In [11] to [13]: one-hot inputs, a zero state, one output per step
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { getInputs, initParams, initState, rnn, selectBackend } from "@rnnlab/rnnlab";
+ *
+ * await selectBackend("cpu");
+ * const params = initParams(30, 8, 0); // vocabulary 30, hidden 8
+ * const inputs = getInputs([[0, 1, 2], [15, 16, 17]], 30); // batch 2 × 3 steps
+ * assert.equal(inputs.length, 3);
+ * const { outputs, state } = rnn(inputs, initState(2, 8), params);
+ * assert.deepEqual(outputs.map((y) => y.shape), [[2, 30], [2, 30], [2, 30]]);
+ * assert.deepEqual(state.shape, [2, 8]);
+ * ```
  */
 export function rnn(
   inputs: tf.Tensor2D[],

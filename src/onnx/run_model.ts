@@ -9,6 +9,7 @@
 
 import { dirname, join } from "node:path";
 import { UsageError } from "../errors.ts";
+import { exists } from "../io/fs.ts";
 import { RUN_FILES } from "../run/record.ts";
 import { METADATA_KEYS } from "./metadata.ts";
 import { type LoadedModel, readRnnModel } from "./model.ts";
@@ -68,11 +69,7 @@ export async function staleModelWarnings(dirs: readonly string[]): Promise<strin
   const warnings: string[] = [];
   for (const dir of dirs) {
     const path = join(dir, RUN_FILES.model);
-    try {
-      await Deno.stat(path);
-    } catch {
-      continue; // no model in this run folder
-    }
+    if (!(await exists(path))) continue; // no model in this run folder
     try {
       const warning = await checkModelAgainstRun(path, await readRnnModel(path));
       if (warning) warnings.push(warning);

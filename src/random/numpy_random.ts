@@ -9,7 +9,22 @@
 
 import { Mt19937 } from "./mt19937.ts";
 
-/** NumPy's legacy `RandomState` for an integer seed in [0, 2^32): normal draws only. */
+/**
+ * NumPy's legacy `RandomState` for an integer seed in [0, 2^32): normal draws only.
+ *
+ * @example `np.random.RandomState(0).normal(0, 0.01, 3)`, bit for bit
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NumpyRandomState } from "@rnnlab/rnnlab";
+ *
+ * const draws = new NumpyRandomState(0).normal(0, 0.01, 3);
+ * assert.deepEqual(Array.from(draws), [
+ *   0.017640523459676642,
+ *   0.004001572083672233,
+ *   0.009787379841057393,
+ * ]);
+ * ```
+ */
 export class NumpyRandomState {
   #mt = new Mt19937();
   #gauss: number | undefined;

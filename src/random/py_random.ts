@@ -22,7 +22,20 @@ function seedWords(seed: bigint): number[] {
   return words;
 }
 
-/** CPython's `random.Random` seeded with an integer: `getrandbits`, `random`, `randbelow`, `shuffle`. */
+/**
+ * CPython's `random.Random` seeded with an integer: `getrandbits`, `random`, `randbelow`, `shuffle`.
+ *
+ * @example The same numbers as `random.Random(0)` and `random.Random(1).shuffle` in Python
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PyRandom } from "@rnnlab/rnnlab";
+ *
+ * assert.equal(new PyRandom(0).getrandbits(32), 3626764237);
+ * const x = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+ * new PyRandom(1).shuffle(x);
+ * assert.deepEqual(x, [6, 8, 9, 7, 5, 3, 0, 4, 1, 2]);
+ * ```
+ */
 export class PyRandom {
   #mt = new Mt19937();
 

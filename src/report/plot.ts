@@ -118,26 +118,15 @@ export function perplexitySvg(input: PlotInput): Promise<string> {
   });
 }
 
-/** Renders curves overlaid on one log-scale plot (runs to compare, say) as an SVG document. */
-export async function curvesSvg(input: CurvesInput): Promise<string> {
-  const { diverged } = input;
-  const lines = input.series.filter((s) => !s.pointsOnly);
-  const lastEpoch = Math.max(
-    input.epochs ?? 0,
-    ...lines.map((s) => s.curve[s.curve.length - 1]?.epoch ?? 0),
-    diverged?.epoch ?? 0,
-    1,
-  );
-  // A curve printed every few epochs shows only the points within the others' epochs.
-  const series = input.series
-    .map((s) => s.pointsOnly ? { ...s, curve: s.curve.filter((p) => p.epoch <= lastEpoch) } : s)
-    .filter((s) => s.curve.length > 0 || !s.pointsOnly);
-  const values = series.flatMap((s) => s.curve.map((p) => ({ ...p, series: s.name })));
+/** A point of a series, as the plot's data. */
+type Datum = CurvePoint & { series: string };
+
+/** The plot's encodings: x the epochs up to `lastEpoch`, y the perplexity (log), colour the series. */
+function encodings(values: Datum[], names: string[], lastEpoch: number, input: CurvesInput) {
+  const narrow = (input.width ?? 560) < 400;
+  const xTicks = epochTicks(lastEpoch, narrow ? 10 : 20);
   // One epoch has no span: centre it. Otherwise from the first epoch to the last, with ticks on
   // whole epochs only, and room for the points at either end.
-  const width = input.width ?? 560;
-  const narrow = width < 400;
-  const xTicks = epochTicks(lastEpoch, narrow ? 10 : 20);
   const x = {
     field: "epoch",
     type: "quantitative",
@@ -156,7 +145,6 @@ export async function curvesSvg(input: CurvesInput): Promise<string> {
     // SI prefixes (1k, 10M) stop at 1e24: a run going astray gets powers of ten (1e+120).
     axis: { values: ticks, format: ticks[ticks.length - 1] < 1e15 ? "~s" : ".0e" },
   } as const;
-  const names = series.map((s) => s.name);
   const color = {
     field: "series",
     type: "nominal",
@@ -169,37 +157,54 @@ export async function curvesSvg(input: CurvesInput): Promise<string> {
       ...((narrow || names.length > 3) && { columns: 1 }),
     },
   } as const;
+  return { x, y, color };
+}
+
+/** The plot's layers: the lines, the points, and what says there is nothing or it diverged. */
+function layers(
+  values: Datum[],
+  series: readonly PlotSeries[],
+  encoding: ReturnType<typeof encodings>,
+  diverged: CurvesInput["diverged"],
+): Extract<vl.TopLevelSpec, { layer: unknown }>["layer"] {
   // A line per curve, with a point on every epoch when there are few; a curve printed every few
   // epochs is points only, drawn over the lines.
+  const lines = new Set(series.filter((s) => !s.pointsOnly).map((s) => s.name));
   const pointed = new Set(
     series.filter((s) => s.pointsOnly || s.curve.length <= 40).map((s) => s.name),
   );
-  const layers: Extract<vl.TopLevelSpec, { layer: unknown }>["layer"] = [
+  const list: Extract<vl.TopLevelSpec, { layer: unknown }>["layer"] = [
     {
-      data: { values: values.filter((v) => lines.some((s) => s.name === v.series)) },
+      data: { values: values.filter((v) => lines.has(v.series)) },
       mark: { type: "line" },
-      encoding: { x, y, color },
+      encoding,
     },
     {
       data: { values: values.filter((v) => pointed.has(v.series)) },
       mark: { type: "point", filled: true, size: 40, opacity: 1 },
-      encoding: { x, y, color },
+      encoding,
     },
   ];
   if (values.length === 0) {
-    layers.push({
+    list.push({
       data: { values: [{ text: "no epoch finished" }] },
       mark: { type: "text", color: "#888", fontSize: 14 },
       encoding: { text: { field: "text" } },
     });
   }
   if (diverged) {
-    layers.push({
+    list.push({
       data: { values: [{ epoch: diverged.epoch }] },
       mark: { type: "rule", color: DIVERGED_COLOUR, strokeDash: [6, 4], strokeWidth: 2 },
-      encoding: { x },
+      encoding: { x: encoding.x },
     });
   }
+  return list;
+}
+
+/** The plot's title and subtitle: what ran, then how it stands (in red when it diverged). */
+function title(input: CurvesInput): vl.TopLevelSpec["title"] | undefined {
+  const { diverged } = input;
   const subtitle = [
     ...(diverged ? [`diverged in epoch ${diverged.epoch}: ${diverged.reason}`] : []),
     ...(input.subtitle ? [input.subtitle] : []),
@@ -207,19 +212,39 @@ export async function curvesSvg(input: CurvesInput): Promise<string> {
   // Without a title (a page that has its own), the subtitle, if any, takes its place.
   const text = [input.title].flat().filter((t) => t !== "");
   const [heading, under] = text.length > 0 ? [text, subtitle] : [subtitle, []];
+  if (heading.length === 0) return undefined;
+  return {
+    text: heading,
+    ...(under.length > 0 && { subtitle: under }),
+    ...(diverged && { [text.length > 0 ? "subtitleColor" : "color"]: DIVERGED_COLOUR }),
+    anchor: "start",
+    fontSize: 12,
+  };
+}
+
+/** Renders curves overlaid on one log-scale plot (runs to compare, say) as an SVG document. */
+export async function curvesSvg(input: CurvesInput): Promise<string> {
+  const { diverged } = input;
+  const lines = input.series.filter((s) => !s.pointsOnly);
+  const lastEpoch = Math.max(
+    input.epochs ?? 0,
+    ...lines.map((s) => s.curve[s.curve.length - 1]?.epoch ?? 0),
+    diverged?.epoch ?? 0,
+    1,
+  );
+  // A curve printed every few epochs shows only the points within the others' epochs.
+  const series = input.series
+    .map((s) => s.pointsOnly ? { ...s, curve: s.curve.filter((p) => p.epoch <= lastEpoch) } : s)
+    .filter((s) => s.curve.length > 0 || !s.pointsOnly);
+  const values = series.flatMap((s) => s.curve.map((p) => ({ ...p, series: s.name })));
+  const encoding = encodings(values, series.map((s) => s.name), lastEpoch, input);
+  const heading = title(input);
+  const width = input.width ?? 560;
   const spec: vl.TopLevelSpec = {
-    ...(heading.length > 0 && {
-      title: {
-        text: heading,
-        ...(under.length > 0 && { subtitle: under }),
-        ...(diverged && { [text.length > 0 ? "subtitleColor" : "color"]: DIVERGED_COLOUR }),
-        anchor: "start",
-        fontSize: 12,
-      },
-    }),
+    ...(heading !== undefined && { title: heading }),
     width,
-    height: narrow ? 220 : 300,
-    layer: layers,
+    height: width < 400 ? 220 : 300,
+    layer: layers(values, series, encoding, diverged),
     config: { font: "sans-serif" },
   };
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" });

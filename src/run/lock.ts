@@ -12,7 +12,7 @@
 
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
-import { fsReason } from "../io/fs.ts";
+import { fsReason, statOrNull } from "../io/fs.ts";
 import { RUN_FILES } from "./record.ts";
 
 /** The lock file's name inside a run folder (and any other folder locked so). */
@@ -71,7 +71,7 @@ export async function lockRunDir(dir: string, what = "run folder"): Promise<RunL
       );
     }
     // Ours, unless the owner removed the file between our open and our lock: then start again.
-    const [held, named] = [await file.stat(), await Deno.stat(path).catch(() => null)];
+    const [held, named] = [await file.stat(), await statOrNull(path)];
     if (named === null || held.ino !== named.ino) {
       file.close();
       continue;

@@ -1,8 +1,8 @@
 /**
  * One whole training run as `deno task train` performs it: check everything that can be checked
- * before training (corpus, prefixes, batch sizes, backend, memory, output folder), train, and
- * record the run in its folder after every epoch, so that it can be stopped and resumed bit for
- * bit. Shared by `deno task train` and `deno task verify`.
+ * before training (corpus, prefixes, batch sizes, backend, memory, output folder), then train and
+ * record the run in its folder after every epoch (a session: `session.ts`), so that it can be
+ * stopped and resumed bit for bit. Shared by `deno task train` and `deno task verify`.
  *
  * - {@linkcode runTraining}: a config in, a new run folder out;
  * - {@linkcode resumeTraining}: a run folder in, continued to its epochs (or more).
@@ -18,57 +18,20 @@ import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import { UsageError } from "../errors.ts";
 import { type CorpusOptions, loadTrainingData } from "../data/corpus.ts";
 import type { TrainingData } from "../data/read_corpus.ts";
-import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
-import { PyRandom, type PyRandomState } from "../random/py_random.ts";
-import { availableMemoryBytes, environment } from "./environment.ts";
-import { plotPair } from "../report/plot.ts";
-import { Progress } from "./progress.ts";
+import { initParamArrays } from "../model/params.ts";
+import { PyRandom } from "../random/py_random.ts";
+import { availableMemoryBytes } from "./environment.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
-import { type TrainerChoice, TRAINERS } from "../train/trainers.ts";
-import {
-  type EpochRecord,
-  trainAndPredictRnn,
-  type TrainEnd,
-  type TrainStart,
-} from "../train/train.ts";
+import type { TrainerChoice } from "../train/trainers.ts";
+import type { TrainStart } from "../train/train.ts";
 import { backendCapacity } from "./limits.ts";
-import type { RunLock } from "./lock.ts";
 import { checkConfigAgainstData, type Engine, engineFor } from "./preflight.ts";
-import {
-  chapterLines,
-  type Checkpoint,
-  endOfRun,
-  engineLine,
-  RUN_FILES,
-  type RunFacts,
-  runPlotInput,
-  type RunRecord,
-  runRecord,
-  type RunStatus,
-  runTitle,
-} from "./record.ts";
-import {
-  openNewRunDir,
-  openRunDirToResume,
-  type RunViews,
-  writeRecord,
-  writeRunDir,
-  writeViews,
-} from "./run_dir.ts";
-import { runReportHtml } from "./run_page.ts";
+import type { Checkpoint, RunStatus } from "./record.ts";
+import { openNewRunDir, openRunDirToResume } from "./run_dir.ts";
+import { type SessionOptions, type TrainedRun, trainSession } from "./session.ts";
 
-/** What any session of a run takes besides its config. */
-export interface SessionOptions {
-  /** Where the chapter's lines go (stdout, or stderr under `--json`; nothing in tests). */
-  print?: (line: string) => void;
-  /** Progress reporting on stderr (off in tests). */
-  progress?: boolean;
-  /** Once aborted, training stops at the next step boundary and the run is `interrupted`. */
-  signal?: AbortSignal;
-  /** After each epoch, once the folder holds it. */
-  onEpoch?: (record: EpochRecord, target: number) => void;
-}
+export type { Engine, SessionOptions, TrainedRun };
 
 /** What a new run needs besides its config. */
 export interface RunOptions extends SessionOptions {
@@ -97,16 +60,6 @@ export interface ResumeOptions extends SessionOptions {
   backend?: BackendChoice;
   /** Must be the run's trainer, or `auto`. */
   trainer?: TrainerChoice;
-}
-
-/** A run as it stands after this call: its record and the parameters its folder keeps. */
-export interface TrainedRun {
-  /** What `run.json` holds (`params.file` is empty when nothing was written). */
-  record: RunRecord;
-  /** The parameters after the last epoch done. */
-  params: ParamArrays;
-  /** How this session ended, with where it stopped. */
-  end: TrainEnd;
 }
 
 /**
@@ -144,7 +97,24 @@ export async function prepareRun(
   return { data, engine };
 }
 
-/** Trains a new run of `config`, written to `opts.out` (when set) after every epoch. */
+/**
+ * Trains a new run of `config`, written to `opts.out` (when set) after every epoch.
+ *
+ * @example A short run recorded in a folder, and read back
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SMALL_PRESET } from "@rnnlab/rnnlab";
+ * import { readRunDir, runTraining } from "@rnnlab/rnnlab/run";
+ *
+ * const out = await Deno.makeTempDir();
+ * const config = { ...SMALL_PRESET, epochs: 1, corpusChars: 600, hidden: 8, predLen: 5 };
+ * const run = await runTraining(config, { corpus: {}, backend: "cpu", out });
+ * assert.equal(run.record.status, "complete");
+ * const { record } = await readRunDir(out); // run.json and params.safetensors
+ * assert.equal(record.curve.length, 1);
+ * assert.deepEqual(record.predictions.map((p) => p.prefix), ["分开", "不分开"]);
+ * ```
+ */
 export async function runTraining(config: TrainConfig, opts: RunOptions): Promise<TrainedRun> {
   const { data, engine } = await prepareRun(config, opts);
   const lock = opts.out === undefined ? undefined : await openNewRunDir(opts.out, opts.force);
@@ -229,121 +199,5 @@ function checkResumable(
           `since another would not repeat its steps bit for bit`,
       );
     }
-  }
-}
-
-/** One process's share of a run: from `start`, epoch by epoch, into `dir` when set. */
-interface Session extends Engine {
-  config: TrainConfig;
-  data: TrainingData;
-  dir?: string;
-  lock?: RunLock;
-  start: TrainStart;
-  /** A resumed run's record, curve and parameters' digest. */
-  earlier?: { record: RunRecord; curve: EpochRecord[]; sha256: string };
-}
-
-/** What the run's record says it is: its config, its corpus, where it trains, the machine. */
-function factsOf({ config, data, backend, trainer, trainerReason }: Session): RunFacts {
-  return {
-    config,
-    backend,
-    trainer,
-    trainerReason,
-    source: data.source,
-    vocab: data.vocab.idxToChar,
-    environment: environment(),
-  };
-}
-
-/** What a session prints before it trains: where, the vocabulary, and what it continues. */
-function startLines(s: Session): string[] {
-  const { config, dir, start, lock } = s;
-  return [
-    engineLine(s),
-    `vocab size: ${s.data.vocab.idxToChar.length}`,
-    ...(s.earlier ? [`Resuming ${dir} after epoch ${start.epochsDone} of ${config.epochs}`] : []),
-    ...(lock?.tookOverFrom
-      ? [`(took over ${RUN_FILES.lock} from process ${lock.tookOverFrom.pid}, which has ended)`]
-      : []),
-  ];
-}
-
-async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRun> {
-  const { config, data, backend, trainer, dir, start } = s;
-  const print = opts.print ?? (() => {});
-  const facts = factsOf(s);
-  const session = {
-    startedAt: new Date().toISOString(),
-    fromEpoch: start.epochsDone,
-    earlier: s.earlier?.record,
-  };
-  const curve = [...s.earlier?.curve ?? []];
-  let kept = { params: start.params, sha256: s.earlier?.sha256 ?? "" }; // what the folder holds
-  const title = runTitle(config, trainer, backend.name);
-  /** The record of the run as it stands. */
-  const recordFor = (status: RunStatus, extra?: Pick<RunRecord, "predictions" | "divergence">) =>
-    runRecord(facts, session, curve, status, extra);
-
-  startLines(s).forEach((line) => print(line));
-  /** The parameters' file as `run.json` names it. */
-  const paramsFile = (sha256: string) => ({ file: dir ? RUN_FILES.params : "", sha256 });
-  /** The plot and the report of `record`. */
-  const views = async (record: Omit<RunRecord, "params">): Promise<RunViews> => {
-    const both = await plotPair(
-      runPlotInput(title, config, curve, record.status, record.divergence),
-    );
-    return { svg: both.wide, html: runReportHtml(record, both, title) };
-  };
-  /** Keeps the state after an epoch (or before the first): in the folder, when there is one. */
-  const keep = async (params: ParamArrays, sampler: PyRandomState | null, withViews: boolean) => {
-    const record = recordFor("running");
-    const written = dir === undefined ? undefined : await writeRunDir(
-      dir,
-      record,
-      params,
-      withViews ? await views(record) : undefined,
-      sampler,
-    );
-    kept = { params, sha256: written?.params.sha256 ?? "" };
-  };
-  const progress = opts.progress
-    ? new Progress(config.epochs, { firstEpoch: start.epochsDone + 1 })
-    : undefined;
-  let trained: Awaited<ReturnType<typeof trainAndPredictRnn>> | undefined;
-  try {
-    if (!s.earlier) await keep(start.params, start.sampler, false);
-    else if (dir !== undefined) {
-      await writeRecord(dir, { ...recordFor("running"), params: paramsFile(kept.sha256) });
-    }
-    trained = await trainAndPredictRnn(config, data.indices, data.vocab, {
-      start,
-      signal: opts.signal,
-      onBatch: (e, b, n) => progress?.batch(e, b, n),
-      onEpoch: async (r, state) => {
-        curve.push(r);
-        progress?.epoch(r.epoch, r.perplexity, r.seconds);
-        if (r.predictions) chapterLines(r).forEach((line) => print(line));
-        await keep(state.params, state.sampler, dir !== undefined);
-        opts.onEpoch?.(r, config.epochs);
-      },
-    }, TRAINERS[trainer]);
-    progress?.clear();
-    const { end } = trained;
-    const extra = await endOfRun(end, curve, config, trained.params, data.vocab);
-    const record = { ...recordFor(end.status, extra), params: paramsFile(kept.sha256) };
-    if (dir !== undefined) {
-      await writeViews(dir, await views(record));
-      await writeRecord(dir, record);
-    }
-    const seconds = record.totalSeconds;
-    if (curve.length > 0) {
-      print(`Elapsed ${seconds.toFixed(1)} s (${(seconds / curve.length).toFixed(2)} s/epoch)`);
-    }
-    return { record, params: kept.params, end };
-  } finally {
-    progress?.clear();
-    if (trained) disposeParams(trained.params);
-    s.lock?.release();
   }
 }

@@ -79,44 +79,9 @@ export function runReportHtml(
   title: string[],
 ): string {
   const { config, curve } = record;
-  const done = curve.length;
-  const best = bestEpoch(curve);
-  const perEpoch = done > 0 ? record.totalSeconds / done : null;
-  const overview: [string, string | Html][] = [
-    ["status", statusCell(record.status)],
-    ["epochs", `${done} of ${config.epochs}`],
-    ["final perplexity", formatPerplexity(record.finalPerplexity)],
-    ["best perplexity", best ? `${formatPerplexity(best.perplexity)} (epoch ${best.epoch})` : "—"],
-    [
-      "time",
-      perEpoch === null
-        ? "—"
-        : `${record.totalSeconds.toFixed(1)} s (${perEpoch.toFixed(2)} s/epoch)`,
-    ],
-    ["backend", `${record.backend.name} (${record.backend.adapter})`],
-    ["trainer", record.trainer],
-  ];
-  if (record.divergence) {
-    overview.push([
-      "diverged",
-      `in epoch ${record.divergence.epoch}: ${record.divergence.reason}`,
-    ]);
-  }
-  const predictions = latestPredictions(record);
   const sections: Section[] = [
-    { heading: "Perplexity", body: [figure(plot), keyValues(overview)] },
-    {
-      heading: predictions === undefined
-        ? "Predictions"
-        : predictions.epoch === "end"
-        ? "Predictions of the trained model"
-        : `Predictions at epoch ${predictions.epoch}`,
-      body: predictions === undefined ? keyValues([["predictions", "none yet"]]) : htmlTable(
-        ["prefix", "prediction"],
-        predictions.pairs.map((p) => [chinese(p.prefix), chinese(p.text)]),
-        { stack: true },
-      ),
-    },
+    { heading: "Perplexity", body: [figure(plot), keyValues(overview(record))] },
+    predictionsSection(record),
     {
       heading: "Config",
       body: keyValues(Object.entries(configFlagValues(config)).map(([k, v]) => [`--${k}`, v])),
@@ -159,4 +124,50 @@ export function runReportHtml(
     subtitle: [...title.slice(1), `started ${record.startedAt}`].join(" · "),
     sections,
   });
+}
+
+/** The run at a glance, beside its plot: status, epochs, perplexities, time, where it ran. */
+function overview(record: Omit<RunRecord, "params">): [string, string | Html][] {
+  const { config, curve } = record;
+  const done = curve.length;
+  const best = bestEpoch(curve);
+  const perEpoch = done > 0 ? record.totalSeconds / done : null;
+  const rows: [string, string | Html][] = [
+    ["status", statusCell(record.status)],
+    ["epochs", `${done} of ${config.epochs}`],
+    ["final perplexity", formatPerplexity(record.finalPerplexity)],
+    ["best perplexity", best ? `${formatPerplexity(best.perplexity)} (epoch ${best.epoch})` : "—"],
+    [
+      "time",
+      perEpoch === null
+        ? "—"
+        : `${record.totalSeconds.toFixed(1)} s (${perEpoch.toFixed(2)} s/epoch)`,
+    ],
+    ["backend", `${record.backend.name} (${record.backend.adapter})`],
+    ["trainer", record.trainer],
+  ];
+  if (record.divergence) {
+    rows.push([
+      "diverged",
+      `in epoch ${record.divergence.epoch}: ${record.divergence.reason}`,
+    ]);
+  }
+  return rows;
+}
+
+/** The latest predictions: the trained model's, or those of the last printed epoch. */
+function predictionsSection(record: Omit<RunRecord, "params">): Section {
+  const predictions = latestPredictions(record);
+  return {
+    heading: predictions === undefined
+      ? "Predictions"
+      : predictions.epoch === "end"
+      ? "Predictions of the trained model"
+      : `Predictions at epoch ${predictions.epoch}`,
+    body: predictions === undefined ? keyValues([["predictions", "none yet"]]) : htmlTable(
+      ["prefix", "prediction"],
+      predictions.pairs.map((p) => [chinese(p.prefix), chinese(p.text)]),
+      { stack: true },
+    ),
+  };
 }

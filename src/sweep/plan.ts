@@ -231,6 +231,37 @@ function gridPoints(
  * axis, a value train refuses, or a conflict is one {@linkcode UsageError}, before anything runs.
  */
 export async function expandPlan(spec: PlanSpec, where = "the plan"): Promise<Plan> {
+  const runs = combine(readSpec(spec, where)).map((flags, index) =>
+    plannedRun(flags, index, where)
+  );
+  // The settings that vary, in flag order with the seed last (it names runs of one setting).
+  const varying = differingKeys(runs).sort((a, b) => Number(a === "seed") - Number(b === "seed"));
+  const width = String(Math.max(runs.length - 1, 0)).length;
+  for (const run of runs) {
+    run.name = [
+      String(run.index).padStart(width, "0"),
+      ...varying.map((k) => `${k}=${nameSafe(run.values[k] ?? "")}`),
+    ].join("_");
+  }
+  return { runs, varying, digest: await sha256Text(planJson(runs)) };
+}
+
+/** A flag and its value as train reads it (`true` for a switch turned on). */
+type ReadValue = readonly [RunFlagName, string | true | undefined];
+
+/** A plan's parts with their keys and values read as train's flags, and checked against each other. */
+interface ReadSpec {
+  fixed: ReadValue[];
+  axes: [RunFlagName, (string | true | undefined)[]][];
+  entries: ReadValue[][];
+  seeds?: number[];
+}
+
+/**
+ * Reads `spec`'s keys and values as train's flags, refusing (with `where` in the one line) an
+ * unknown key, an empty or repeating axis or seed list, and a key both an axis and a set value.
+ */
+function readSpec(spec: PlanSpec, where: string): ReadSpec {
   const read = (obj: Record<string, FlagValue>, what: string) =>
     Object.entries(obj).map(([key, value]) => {
       const flag = checkKey(key, what);
@@ -262,7 +293,11 @@ export async function expandPlan(spec: PlanSpec, where = "the plan"): Promise<Pl
   if (seeds && [fixed, ...entries, axes].some((list) => list.some(([k]) => k === "seed"))) {
     throw new UsageError(`${where}: the seed is set both by seeds and as a value or an axis`);
   }
+  return { fixed, axes, entries, seeds };
+}
 
+/** Every run's flags: each entry, times every point of the grid, times every seed, in that order. */
+function combine({ fixed, axes, entries, seeds }: ReadSpec): PlannedRun["flags"][] {
   const flagSets: PlannedRun["flags"][] = [];
   for (const entry of entries) {
     for (const point of gridPoints(axes)) {
@@ -280,37 +315,29 @@ export async function expandPlan(spec: PlanSpec, where = "the plan"): Promise<Pl
       }
     }
   }
+  return flagSets;
+}
 
-  const runs = flagSets.map((flags, index) => {
-    let config: TrainConfig, choices: RunChoices;
-    try {
-      const parsed = parseTrainFlags(flagsToArgs(flags));
-      config = configFromFlags(parsed);
-      choices = runChoicesFromFlags(parsed);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      const what = Object.entries(flags).map(([k, v]) => shown(k, v)).join(" ");
-      throw new UsageError(`${where}, run ${index} (${what || "defaults"}): ${err.message}`);
-    }
-    const values: Record<string, string> = {
-      ...configFlagValues(config),
-      backend: choices.backend,
-      trainer: choices.trainer ?? "auto",
-      ...(flags.dataset !== undefined && { dataset: String(flags.dataset) }),
-      ...(flags.data !== undefined && { data: String(flags.data) }),
-    };
-    return { index, name: "", flags, config, choices, values };
-  });
-  // The settings that vary, in flag order with the seed last (it names runs of one setting).
-  const varying = differingKeys(runs).sort((a, b) => Number(a === "seed") - Number(b === "seed"));
-  const width = String(Math.max(runs.length - 1, 0)).length;
-  for (const run of runs) {
-    run.name = [
-      String(run.index).padStart(width, "0"),
-      ...varying.map((k) => `${k}=${nameSafe(run.values[k] ?? "")}`),
-    ].join("_");
+/** The run `index` of a plan, its `flags` read by train's own parser (named yet). */
+function plannedRun(flags: PlannedRun["flags"], index: number, where: string): PlannedRun {
+  let config: TrainConfig, choices: RunChoices;
+  try {
+    const parsed = parseTrainFlags(flagsToArgs(flags));
+    config = configFromFlags(parsed);
+    choices = runChoicesFromFlags(parsed);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    const what = Object.entries(flags).map(([k, v]) => shown(k, v)).join(" ");
+    throw new UsageError(`${where}, run ${index} (${what || "defaults"}): ${err.message}`);
   }
-  return { runs, varying, digest: await sha256Text(planJson(runs)) };
+  const values: Record<string, string> = {
+    ...configFlagValues(config),
+    backend: choices.backend,
+    trainer: choices.trainer ?? "auto",
+    ...(flags.dataset !== undefined && { dataset: String(flags.dataset) }),
+    ...(flags.data !== undefined && { data: String(flags.data) }),
+  };
+  return { index, name: "", flags, config, choices, values };
 }
 
 /** `plan.json` for `runs`: a plan file that lists them one by one. */

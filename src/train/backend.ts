@@ -99,6 +99,15 @@ async function activate(name: BackendInfo["name"]): Promise<void> {
 /**
  * Picks and initialises the backend for `choice`. Throws a {@linkcode UsageError} when an explicit
  * choice cannot run here.
+ *
+ * @example tfjs's cpu backend, which runs anywhere
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { selectBackend } from "@rnnlab/rnnlab";
+ *
+ * const backend = await selectBackend("cpu");
+ * assert.equal(backend.name, "cpu");
+ * ```
  */
 export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
   tf.enableProdMode(); // no debug checks, and no "install tfjs-node" notice

@@ -51,7 +51,21 @@ export function sequenceLossStacked(logits: tf.Tensor2D, label: number[][]): tf.
   return loss(logits) as tf.Scalar;
 }
 
-/** `exp(train_loss / num_examples)`: the chapter's perplexity of a summed loss over `count` characters. */
+/**
+ * `exp(train_loss / num_examples)`: the chapter's perplexity of a summed loss over `count` characters.
+ *
+ * @example Uniform guesses over 30 characters: perplexity 30, the chapter's baseline
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { perplexity, selectBackend, sequenceLoss } from "@rnnlab/rnnlab";
+ *
+ * await selectBackend("cpu");
+ * const outputs = [tf.zeros([2, 30]), tf.zeros([2, 30])] as tf.Tensor2D[]; // 2 steps, batch 2
+ * const loss = sequenceLoss(outputs, [[3, 4], [7, 8]]); // summed over the 4 characters
+ * assert.ok(Math.abs(perplexity(loss.dataSync()[0], 4) - 30) < 1e-4);
+ * ```
+ */
 export function perplexity(lossSum: number, count: number): number {
   return Math.exp(lossSum / count);
 }

@@ -10,6 +10,21 @@ import * as tf from "@tensorflow/tfjs";
  * In [16] `grad_clipping`: with g all gradients as one vector,
  * g ← min(θ / ‖g‖, 1) · g. Computed on the device (no readback); returns new gradients and the
  * norm ‖g‖ as a scalar tensor.
+ *
+ * @example One norm over all gradients: [3, 0] and [4] have norm 5, clipped to θ = 1
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { gradClipping, selectBackend } from "@rnnlab/rnnlab";
+ *
+ * await selectBackend("cpu");
+ * const { grads, norm } = gradClipping([tf.tensor([3, 0]), tf.tensor([4])], 1);
+ * assert.equal(norm.dataSync()[0], 5);
+ * assert.deepEqual(grads.map((g) => Array.from(g.dataSync())), [
+ *   [Math.fround(0.6), 0],
+ *   [Math.fround(0.8)],
+ * ]);
+ * ```
  */
 export function gradClipping(
   grads: tf.Tensor[],

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { isClose, type Tolerance } from "../tolerance.ts";
+
 /** One row of the verification table. */
 export interface Check {
   /** What was checked, e.g. `iterators: random, length 30, seed 0`. */
@@ -17,14 +19,6 @@ export interface Check {
   expected: string;
   /** The worst difference, or where the first difference is. */
   worst: string;
-}
-
-/** A float tolerance: |got − want| ≤ atol + rtol·|want|. */
-export interface Tolerance {
-  /** Relative part. */
-  rtol: number;
-  /** Absolute part. */
-  atol: number;
 }
 
 function short(v: unknown): string {
@@ -100,7 +94,7 @@ export function checkClose(
   for (let i = 0; i < want.length; i++) {
     const diff = Math.abs(got[i] - want[i]);
     const rel = diff / Math.max(Math.abs(want[i]), Number.MIN_VALUE);
-    if (!(diff <= tol.atol + tol.rtol * Math.abs(want[i])) && firstBad < 0) firstBad = i;
+    if (!isClose(got[i], want[i], tol) && firstBad < 0) firstBad = i;
     if (rel > worstRel || Number.isNaN(diff)) [worstRel, worstIndex] = [rel, i];
   }
   const at = firstBad >= 0 ? firstBad : Math.max(worstIndex, 0);

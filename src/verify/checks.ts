@@ -40,7 +40,8 @@ import { sequenceLoss } from "../train/loss.ts";
 import { runTraining, type TrainedRun } from "../run/run.ts";
 import { gradClipping } from "../train/sgd.ts";
 import { CHAPTER_PRESET, type TrainConfig } from "../train/config.ts";
-import { type Check, checkClose, checkExact, skipCheck, type Tolerance } from "./check.ts";
+import type { Tolerance } from "../tolerance.ts";
+import { type Check, checkClose, checkExact, skipCheck } from "./check.ts";
 import { CONTRACT_TOLERANCE } from "./contract.ts";
 import {
   type ChapterPrinted,

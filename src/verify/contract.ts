@@ -20,7 +20,8 @@ import { CHAPTER_STATE_INIT, sameSetting, stateInitOf } from "../chapter/chapter
 import { PRESETS, type TrainConfig } from "../train/config.ts";
 import { trainAndPredictRnn } from "../train/train.ts";
 import { type TrainerName, TRAINERS } from "../train/trainers.ts";
-import { type Check, checkClose, type Tolerance } from "./check.ts";
+import type { Tolerance } from "../tolerance.ts";
+import { type Check, checkClose } from "./check.ts";
 import type { ContractCase, ContractGolden, ContractPreset } from "./goldens.ts";
 
 /**

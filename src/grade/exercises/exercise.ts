@@ -7,7 +7,8 @@
  */
 
 import type { Value } from "../codec.ts";
-import type { Difference, PlaceNamer, Tolerance } from "../value_diff.ts";
+import type { Tolerance } from "../../tolerance.ts";
+import type { Difference, PlaceNamer } from "../value_diff.ts";
 import type { ExerciseName } from "../contract.ts";
 
 /** One case: its arguments (sent to the child) and whether students see it before publication. */

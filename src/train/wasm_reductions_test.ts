@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { selectBackend } from "../mod.ts";
-import { initParams } from "../src/model/params.ts";
-import { initState } from "../src/model/rnn.ts";
-import { NumpyRandomState } from "../src/random/numpy_random.ts";
-import { SMALL_PRESET } from "../src/train/config.ts";
-import { TRAINERS } from "../src/train/trainers.ts";
-import { ACCURATE_REDUCTIONS } from "../src/train/wasm_reductions.ts";
+import { selectBackend } from "./backend.ts";
+import { initParams } from "../model/params.ts";
+import { initState } from "../model/rnn.ts";
+import { NumpyRandomState } from "../random/numpy_random.ts";
+import { SMALL_PRESET } from "./config.ts";
+import { TRAINERS } from "./trainers.ts";
+import { ACCURATE_REDUCTIONS } from "./wasm_reductions.ts";
 
 /** `n` float32 values from N(0, scale²), drawn from `seed`. */
 function draws(n: number, seed: number, scale = 1): Float32Array {

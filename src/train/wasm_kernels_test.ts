@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { selectBackend } from "../mod.ts";
+import { selectBackend } from "./backend.ts";
 
 /** Runs `f` on the cpu backend (tfjs's own kernels) and on wasm, and returns both results. */
 async function onBoth(f: () => tf.Tensor[]): Promise<[tf.TypedArray[], tf.TypedArray[]]> {
