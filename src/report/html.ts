@@ -168,8 +168,10 @@ export function statusCell(status: string): Html {
   return raw(escapeHtml(status), `status-${escapeHtml(status)}`);
 }
 
-/** A whole page: a title, a line under it, and its sections. */
-export function htmlPage(page: { title: string; subtitle?: string; sections: Section[] }): string {
+/** A whole page: a title, a line under it, its sections, and any styles of its own. */
+export function htmlPage(
+  page: { title: string; subtitle?: string; sections: Section[]; style?: string },
+): string {
   const body = page.sections.map((s) =>
     `<section><h2>${escapeHtml(s.heading)}</h2>\n${
       [s.body].flat().map((b) => b.html).join("\n")
@@ -181,7 +183,7 @@ export function htmlPage(page: { title: string; subtitle?: string; sections: Sec
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${page.style ?? ""}</style>
 </head>
 <body>
 <main>
