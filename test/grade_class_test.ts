@@ -14,7 +14,7 @@ import { discover, gradescopeMetadata } from "../src/grade/class/layout.ts";
 import { unzipSafely } from "../src/grade/class/unzip.ts";
 import type { ExerciseName } from "../src/grade/contract.ts";
 import { notebookFromModule } from "../src/grade/notebook.ts";
-import { ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
+import { gradesWithoutTime, ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
 
 const DATA = { RNNLAB_DATA: `${SHARED}data` };
 const ONLY: ExerciseName[] = ["getInputs", "gradClipping"];
@@ -113,28 +113,6 @@ const options = (out: string, extra: Partial<ClassOptions> = {}): ClassOptions =
   corpus: "test",
   ...extra,
 });
-
-/** A CSV line's cells, quotes kept. */
-function cells(line: string): string[] {
-  const out: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (const c of line) {
-    if (c === '"') quoted = !quoted;
-    if (c === "," && !quoted) {
-      out.push(cell);
-      cell = "";
-    } else cell += c;
-  }
-  return [...out, cell];
-}
-
-/** grades.csv without its seconds column. */
-async function gradesWithoutTime(out: string): Promise<string[]> {
-  const lines = (await Deno.readTextFile(join(out, "grades.csv"))).trimEnd().split("\r\n");
-  const seconds = cells(lines[0]).indexOf("seconds");
-  return lines.map((line) => cells(line).filter((_, i) => i !== seconds).join(","));
-}
 
 const EXPECTED = [
   "student,name,total,raw,credit,getInputs,gradClipping,status,submitted,late,submission,note," +

@@ -5,8 +5,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Summary } from "../src/sweep/summary.ts";
-import { ROOT, runTask, SHARED } from "./_helpers.ts";
+import { gradesWithoutTime, ROOT, runTask, SHARED, summaryOf, timeless } from "./_helpers.ts";
 import { LocalSlurm, whyNoSlurm } from "./_slurm.ts";
 
 const why = await whyNoSlurm();
@@ -44,22 +43,6 @@ async function arrayJob(slurm: LocalSlurm, dir: string, script: string, n: numbe
   return logs;
 }
 
-/** A summary without what two sweeps of one plan may differ in: times and folders. */
-function timeless(summary: Summary) {
-  return {
-    ...summary,
-    runs: summary.runs.map(({ seconds: _, secondsPerEpoch: __, dir: ___, ...r }) => r),
-    aggregate: summary.aggregate.map(({ secondsPerEpoch: _, ...a }) => a),
-  };
-}
-
-/** grades.csv without its seconds column. */
-async function gradesWithoutTime(out: string): Promise<string[]> {
-  const lines = (await Deno.readTextFile(join(out, "grades.csv"))).trimEnd().split("\r\n");
-  const seconds = lines[0].split(",").indexOf("seconds");
-  return lines.map((line) => line.split(",").filter((_, i) => i !== seconds).join(","));
-}
-
 Deno.test({
   name: why === undefined
     ? "on a real single-node Slurm: an sbatch array of a sweep's shards and of a class's, collected, equal one process"
@@ -88,9 +71,10 @@ Deno.test({
       assert.ok(sweepLogs.some((l) => /\(shard 1 of 3\)/.test(l)), sweepLogs.join("\n"));
       const collected = await runTask("sweep", ["--collect", sweep]);
       assert.equal(collected.code, 0, collected.stderr);
-      const summary = async (d: string) =>
-        timeless(JSON.parse(await Deno.readTextFile(join(d, "summary.json"))));
-      assert.deepEqual(await summary(sweep), await summary(join(dir, "one")));
+      assert.deepEqual(
+        timeless(await summaryOf(sweep)),
+        timeless(await summaryOf(join(dir, "one"))),
+      );
 
       // The class: one process, then two shards as an array job, then --collect.
       const klass = join(dir, "class");

@@ -18,11 +18,10 @@ import {
   aggregate,
   formatSpread,
   spread,
-  type Summary,
   summaryCsv,
   type SummaryRow,
 } from "../src/sweep/summary.ts";
-import { ROOT, runTask } from "./_helpers.ts";
+import { ROOT, runTask, summaryOf, timeless } from "./_helpers.ts";
 
 const tempDir = () => Deno.makeTempDir({ prefix: "rnnlab-sweep-" });
 
@@ -43,20 +42,6 @@ function assertUsageError(res: { code: number; stdout: string; stderr: string },
 /** A sweep report's table of machines: one, on which all 4 runs ran. */
 const MACHINE_OF_4 =
   /<th>machine<\/th><th>runs<\/th><\/tr><\/thead><tbody><tr><td>[^<]+<\/td><td class="num">4<\/td><\/tr><\/tbody>/;
-
-/** summary.json of the sweep folder `dir`. */
-async function summaryOf(dir: string): Promise<Summary> {
-  return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
-}
-
-/** A summary without what may differ between two sweeps of one plan: times and folders. */
-function timeless(summary: Summary) {
-  return {
-    ...summary,
-    runs: summary.runs.map(({ seconds: _, secondsPerEpoch: __, dir: ___, ...r }) => r),
-    aggregate: summary.aggregate.map(({ secondsPerEpoch: _, ...a }) => a),
-  };
-}
 
 Deno.test("plans: the grid, a list and seeds expand in order; a written plan.json is the same plan", async () => {
   const spec: PlanSpec = {
