@@ -16,6 +16,7 @@ import {
   keyValues,
   num,
   raw,
+  type Section,
 } from "../../report/html.ts";
 import { type Finding, percent } from "./findings.ts";
 import type { Compared, SimilarityResult, Span } from "./similarity.ts";
@@ -101,34 +102,61 @@ function histogram(result: SimilarityResult): Html {
   );
 }
 
+/** The summary: what was compared, what is flagged and at what, and what similarity means. */
+function summary(result: SimilarityResult, flagged: number): Section {
+  const { files, options } = result;
+  const compared = files.filter((f) => !f.skipped).length;
+  return {
+    heading: "Summary",
+    body: [
+      keyValues([
+        ["submissions compared", String(compared)],
+        ["pairs screened", String(result.screened)],
+        ["pairs compared token by token", String(result.pairs.length)],
+        ["flagged for a human to read", String(flagged)],
+        [
+          "flag at",
+          `${percent(options.threshold)} similar, or 2 wrong hidden outputs no one else has`,
+        ],
+        ["shortest common run counted", `${options.minMatch} tokens`],
+      ]),
+      raw(
+        `<p>Similarity is the share of both files' own tokens (the starter's excluded) in common ` +
+          `runs. A flag says where to look first; it is not a verdict, and no grade was changed.</p>`,
+      ),
+    ],
+  };
+}
+
+/** The table of the most similar pairs. */
+function pairTable(found: readonly Finding[], name: (i: number) => string): Section {
+  return {
+    heading: "Most similar pairs",
+    body: htmlTable(
+      ["#", "student", "student", "similarity", "same wrong hidden outputs", "flagged"],
+      found.slice(0, TABLE_ROWS).map((f, i) => [
+        num(String(i + 1)),
+        name(f.pair.a),
+        name(f.pair.b),
+        num(percent(f.pair.similarity)),
+        wrongText(f),
+        f.reasons.length > 0
+          ? raw(`<span class="flag">${escapeHtml(f.reasons.join("; "))}</span>`)
+          : "—",
+      ]),
+    ),
+  };
+}
+
 /** The page for `result` and its `found` findings. */
 export function similarityPage(result: SimilarityResult, found: readonly Finding[]): string {
-  const { files, options } = result;
+  const { files } = result;
   const flagged = found.filter((f) => f.reasons.length > 0);
   const shown = [...flagged, ...found.filter((f) => f.reasons.length === 0)].slice(0, SIDE_BY_SIDE);
   const skipped = files.filter((f) => f.skipped);
   const name = (i: number) => files[i].file.student;
-  const sections = [
-    {
-      heading: "Summary",
-      body: [
-        keyValues([
-          ["submissions compared", String(files.length - skipped.length)],
-          ["pairs screened", String(result.screened)],
-          ["pairs compared token by token", String(result.pairs.length)],
-          ["flagged for a human to read", String(flagged.length)],
-          [
-            "flag at",
-            `${percent(options.threshold)} similar, or 2 wrong hidden outputs no one else has`,
-          ],
-          ["shortest common run counted", `${options.minMatch} tokens`],
-        ]),
-        raw(
-          `<p>Similarity is the share of both files' own tokens (the starter's excluded) in common ` +
-            `runs. A flag says where to look first; it is not a verdict, and no grade was changed.</p>`,
-        ),
-      ],
-    },
+  const sections: Section[] = [
+    summary(result, flagged.length),
     {
       heading: "Distribution",
       body: [
@@ -140,32 +168,15 @@ export function similarityPage(result: SimilarityResult, found: readonly Finding
         ),
       ],
     },
-    {
-      heading: "Most similar pairs",
-      body: htmlTable(
-        ["#", "student", "student", "similarity", "same wrong hidden outputs", "flagged"],
-        found.slice(0, TABLE_ROWS).map((f, i) => [
-          num(String(i + 1)),
-          name(f.pair.a),
-          name(f.pair.b),
-          num(percent(f.pair.similarity)),
-          wrongText(f),
-          f.reasons.length > 0
-            ? raw(`<span class="flag">${escapeHtml(f.reasons.join("; "))}</span>`)
-            : "—",
-        ]),
-      ),
-    },
+    pairTable(found, name),
     ...shown.map((f, i) => ({
       heading: `${i + 1}. ${name(f.pair.a)} and ${name(f.pair.b)}: ${percent(f.pair.similarity)}${
         f.reasons.length > 0 ? " (flagged)" : ""
       }`,
       body: [
         raw(
-          `<p>${
-            escapeHtml(f.reasons.join("; ") || "not flagged")
-          }; ${f.pair.matches.length} common runs, ` +
-            `${f.pair.matched} tokens.</p>`,
+          `<p>${escapeHtml(f.reasons.join("; ") || "not flagged")}; ` +
+            `${f.pair.matches.length} common runs, ${f.pair.matched} tokens.</p>`,
         ),
         sideBySide(f, files),
       ],
