@@ -164,7 +164,9 @@ Deno.test("overrides are applied last, shown in the feedback, and survive a regr
       'student,exercise,points,reason,who\nalice,rnn,10,"the bias is added once, as the chapter does",kim\n' +
         "bob,total,0,academic integrity case 14,lee\n",
     );
-    await gradeClass(fakeGrader(), join(dir, "class"), options(out));
+    const first: string[] = [];
+    await gradeClass(fakeGrader(), join(dir, "class"), options(out, { log: (l) => first.push(l) }));
+    assert.ok(!first.some((l) => /graded again/.test(l)), first.join("\n")); // graded once
     const before = await gradesOf(out);
     assert.deepEqual(before.map((r) => [r.student, r.total, r.raw, r.rnn]), [
       ["alice", "100", "96", "10"],

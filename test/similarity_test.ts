@@ -45,6 +45,9 @@ Deno.test("the five independent solutions stay well below the flag threshold, pa
   }
 });
 
+/** Markup a student could put in a file name or a file. */
+const HOSTILE = `<img src=x onerror="document.title='pwned'">`;
+
 /** A generated class of 16 (2 planted copies) in a folder, and who copied whom. */
 async function classFolder(dir: string) {
   const generated = generateClass({ students: 16, copies: 2, seed: 7 }, read);
@@ -58,10 +61,16 @@ async function classFolder(dir: string) {
     [y]: "// grade: rnn=5 gradClipping=5\n// wrong: rnn=0.7313 gradClipping=1.0625\n",
   };
   for (const s of rest.slice(0, 3)) mark[s] = "// grade: perplexity=5\n// wrong: perplexity=3.2\n";
+  // A copier's file and a student's name that would be markup if they were not escaped.
+  const [, copier] = generated.copies[0];
+  mark[copier] = `// </pre><script>document.title = "pwned"</script>${HOSTILE}\n`;
+  const renamed = rest[3];
   for (const [student, text] of generated.files) {
-    await Deno.writeTextFile(join(dir, `${student}.ts`), `${mark[student] ?? ""}${text}`);
+    const name = student === renamed ? HOSTILE : student;
+    await Deno.writeTextFile(join(dir, `${name}.ts`), `${mark[student] ?? ""}${text}`);
   }
-  return { copies: generated.copies, twins: [x, y].sort() };
+  const copies = generated.copies.map((pair) => pair.map((s) => s === renamed ? HOSTILE : s));
+  return { copies, twins: [x, y].sort() };
 }
 
 Deno.test("a generated class: planted copies first and flagged, the same rare wrong outputs flagged, no grade changed; the page in Chromium", async () => {
@@ -132,6 +141,10 @@ const VIEWPORTS = {
 
 /** What the page shows: how many side-by-side views, their panes' widths, and the marks. */
 const SHOWN = `({
+  title: document.title,
+  scripts: document.scripts.length,
+  images: document.images.length,
+  hostile: document.body.textContent.includes(${JSON.stringify(HOSTILE)}),
   views: document.querySelectorAll(".sbs").length,
   panes: [...document.querySelectorAll(".sbs")].slice(0, 1).flatMap((v) =>
     [...v.querySelectorAll("pre.code")].map((p) => Math.round(p.getBoundingClientRect().width))),
@@ -152,11 +165,21 @@ async function inChromium(page: string, flagged: number): Promise<void> {
       assert.deepEqual(visit.requests, [], `${what}: requests`);
       assert.ok(visit.scrollWidth <= visit.innerWidth, `${what}: ${visit.scrollWidth} px wide`);
       const shown = visit.value as {
+        title: string;
+        scripts: number;
+        images: number;
+        hostile: boolean;
         views: number;
         panes: number[];
         marks: number;
         firstMarks: number[][];
       };
+      // What students wrote is shown as text, never run or loaded.
+      assert.deepEqual(
+        [shown.title, shown.scripts, shown.images, shown.hostile],
+        ["Similarity of 16 submissions", 0, 0, true],
+        what,
+      );
       assert.ok(shown.views >= flagged, `${what}: ${shown.views} pairs side by side`);
       assert.ok(shown.marks > 0, `${what}: no highlighted run`);
       const [a, b] = shown.firstMarks[0];

@@ -180,7 +180,7 @@ interface Run {
   /** The class folder the submissions were found in. */
   root: string;
   /** Says how a submission went. */
-  log: (record: StudentRecord, line: string, reused: boolean) => void;
+  log: (record: StudentRecord, line: string, how: "reused" | "graded" | "regraded") => void;
 }
 
 /** Grades a staged submission: its record, and the grader's report when it ran. */
@@ -257,6 +257,7 @@ async function gradeOne(
     hiddenWrong: {},
   };
   let graded: { record: StudentRecord; report: GradeReport | null };
+  let how: "graded" | "regraded" = "graded";
   const started = performance.now();
   try {
     const staged = await stage(submission, run.root, dir);
@@ -274,9 +275,10 @@ async function gradeOne(
       const line =
         `${submission.student}: unchanged, ${points(record.score)}/${points(maxScore)} ` +
         `(${record.status}; not graded again)`;
-      run.log(record, line, true);
+      run.log(record, line, "reused");
       return record;
     }
+    if (previous !== null) how = "regraded";
     graded = await gradeStaged(run, submission, staged, base);
   } catch (err) {
     if (err instanceof SandboxSetupError) throw err;
@@ -297,7 +299,7 @@ async function gradeOne(
     record,
     `${submission.student}: ${points(record.score)}/${points(maxScore)} ${record.status}${note} ` +
       `in ${record.seconds.toFixed(1)} s`,
-    false,
+    how,
   );
   return record;
 }
@@ -411,11 +413,12 @@ export async function gradeClass(
       version,
       maxScore: exercises.reduce((s, e) => s + e.points, 0),
       root: found.root,
-      log: (record, text, reused) => {
+      log: (record, text, how) => {
         const line = `[${++done}/${mine.length}] ${text}`;
+        const reused = how === "reused";
         if (opts.progress) opts.progress({ done, total: mine.length, record, line, reused });
         else log(line);
-        if (!reused && overridden.has(record.student)) {
+        if (how === "regraded" && overridden.has(record.student)) {
           log(
             `note: ${record.student} was graded again; their overrides still apply (see the feedback)`,
           );
