@@ -133,7 +133,7 @@ function pairTable(found: readonly Finding[], name: (i: number) => string): Sect
   return {
     heading: "Most similar pairs",
     body: htmlTable(
-      ["#", "student", "student", "similarity", "same wrong hidden outputs", "flagged"],
+      ["#", "student a", "student b", "similarity", "same wrong hidden outputs", "flagged"],
       found.slice(0, TABLE_ROWS).map((f, i) => [
         num(String(i + 1)),
         name(f.pair.a),
@@ -144,6 +144,7 @@ function pairTable(found: readonly Finding[], name: (i: number) => string): Sect
           ? raw(`<span class="flag">${escapeHtml(f.reasons.join("; "))}</span>`)
           : "—",
       ]),
+      { stack: true },
     ),
   };
 }
