@@ -5,7 +5,8 @@
  * @module
  */
 
-import { numberFlag, parseFlags } from "../src/cli/flags.ts";
+import { numberFlag } from "../src/cli/flag_values.ts";
+import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { ORT_VERSION } from "../src/infer/cuda_setup.ts";
 import { forward } from "../src/infer/forward.ts";

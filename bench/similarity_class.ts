@@ -22,7 +22,8 @@ import { writeSimilarity } from "../src/grade/class/similarity.ts";
 import { discover } from "../src/grade/class/layout.ts";
 import { parseCsv } from "../src/grade/csv.ts";
 import { compareClass, SIMILARITY_DEFAULTS } from "../src/grade/similarity/similarity.ts";
-import { environment, machineDescription } from "../src/run/machine.ts";
+import { environment } from "../src/run/environment.ts";
+import { machineDescription } from "../src/run/machine.ts";
 import { generateClass, INDEPENDENT, STARTER } from "../fixtures/similarity/generate.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;

@@ -6,21 +6,22 @@
 
 import { join, resolve } from "node:path";
 import { UsageError } from "../src/errors.ts";
-import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
+import { choiceFlag, numberFlag } from "../src/cli/flag_values.ts";
+import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import {
   BENCH_BACKENDS,
   type BenchBackend,
-  benchMarkdown,
   runBench,
   writeBenchResult,
 } from "../src/bench/bench.ts";
+import { benchMarkdown } from "../src/bench/result.ts";
 import { endToEndMarkdown, runEndToEnd } from "../src/bench/end_to_end.ts";
 import { findTorchPython, TORCH_IMPLS } from "../src/bench/torch_baseline.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { writableDir } from "../src/io/fs.ts";
-import { environment } from "../src/run/machine.ts";
+import { environment } from "../src/run/environment.ts";
 import { probeAdapter } from "../src/train/backend.ts";
 import { PRESETS } from "../src/train/config.ts";
 import { TRAINER_CHOICES, TRAINER_NAMES } from "../src/train/trainers.ts";

@@ -2,14 +2,15 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { benchMarkdown, type BenchResult, writeBenchResult } from "../src/bench/bench.ts";
+import { writeBenchResult } from "../src/bench/bench.ts";
+import { benchMarkdown, type BenchResult } from "../src/bench/result.ts";
 import type { EndToEndResult } from "../src/bench/end_to_end.ts";
 import { findTorchPython } from "../src/bench/torch_baseline.ts";
 import { benchBatches } from "../src/bench/train_bench.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { dataIterRandom } from "../src/data/iterators.ts";
 import { PyRandom } from "../src/random/py_random.ts";
-import { environment } from "../src/run/machine.ts";
+import { environment } from "../src/run/environment.ts";
 import { SMALL_PRESET } from "../src/train/config.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 

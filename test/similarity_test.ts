@@ -11,7 +11,7 @@ import { gradeClass } from "../src/grade/class/class.ts";
 import { parseCsv } from "../src/grade/csv.ts";
 import { generateClass, INDEPENDENT } from "../fixtures/similarity/generate.ts";
 import { compareClass, SIMILARITY_DEFAULTS } from "../src/grade/similarity/similarity.ts";
-import { Chromium, findChromium, pngInk } from "./_chromium.ts";
+import { Chromium, findChromium, pngInk, visit } from "./_chromium.ts";
 import { fakeGrader } from "./_fake_grader.ts";
 import { ROOT, sharedGrader } from "./_helpers.ts";
 
@@ -159,12 +159,12 @@ async function inChromium(page: string, flagged: number): Promise<void> {
   const browser = await Chromium.launch(chromium!);
   try {
     for (const [name, viewport] of Object.entries(VIEWPORTS)) {
-      const visit = await browser.visit(`file://${page}`, viewport, SHOWN);
+      const seen = await visit(browser, `file://${page}`, viewport, SHOWN);
       const what = `similarity.html at ${name} width`;
-      assert.deepEqual(visit.problems, [], `${what}: console errors`);
-      assert.deepEqual(visit.requests, [], `${what}: requests`);
-      assert.ok(visit.scrollWidth <= visit.innerWidth, `${what}: ${visit.scrollWidth} px wide`);
-      const shown = visit.value as {
+      assert.deepEqual(seen.problems, [], `${what}: console errors`);
+      assert.deepEqual(seen.requests, [], `${what}: requests`);
+      assert.ok(seen.scrollWidth <= seen.innerWidth, `${what}: ${seen.scrollWidth} px wide`);
+      const shown = seen.value as {
         title: string;
         scripts: number;
         images: number;
@@ -188,9 +188,9 @@ async function inChromium(page: string, flagged: number): Promise<void> {
       if (name === "laptop") {
         assert.ok(left > 400 && Math.abs(left - right) < 4, `${what}: ${shown.panes}`);
       } else assert.ok(left > 300 && left <= viewport.width, `${what}: stacked, ${shown.panes}`);
-      const ink = pngInk(visit.png);
+      const ink = pngInk(seen.png);
       assert.ok(ink.ink > 0.02 && ink.colours > 10, `${what}: blank? ${JSON.stringify(ink)}`);
-      if (keep) await Deno.writeFile(join(keep, `similarity-${name}.png`), visit.png);
+      if (keep) await Deno.writeFile(join(keep, `similarity-${name}.png`), seen.png);
     }
   } finally {
     await browser.close();

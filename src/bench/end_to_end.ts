@@ -14,10 +14,11 @@
 import { join } from "node:path";
 import type { Environment } from "../run/machine.ts";
 import { markdownTable } from "../report/markdown.ts";
-import type { RunRecord } from "../run/run_dir.ts";
+import type { RunRecord } from "../run/record.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { TrainerChoice } from "../train/trainers.ts";
-import { type BenchCommon, benchMachine, ratioText } from "./bench.ts";
+import type { BenchCommon } from "./bench.ts";
+import { benchMachine, ratioText } from "./result.ts";
 import { torchEndToEnd, type TorchImpl } from "./torch_baseline.ts";
 
 /** One engine's run of the chapter's program. */

@@ -8,7 +8,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import type { TrainingData } from "../data/corpus.ts";
+import type { TrainingData } from "../data/read_corpus.ts";
 import { type Batch, dataIterRandom, randomEpochSize } from "../data/iterators.ts";
 import { disposeParams, initParams } from "../model/params.ts";
 import { initState } from "../model/rnn.ts";

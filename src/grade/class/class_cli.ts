@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import type { Shard } from "../../cli/shard.ts";
-import { choiceFlag, numberFlag } from "../../cli/flags.ts";
+import { choiceFlag, numberFlag } from "../../cli/flag_values.ts";
 import { userPath } from "../../cli/paths.ts";
 import { CountProgress } from "../../run/progress.ts";
 import type { StudentProgress } from "./class.ts";
