@@ -22,7 +22,6 @@ const CLASS_LINES = 150;
  * WGSL sources, which the rule excepts.
  */
 const ALLOWED: Readonly<Record<string, string>> = {
-  "src/grade/class/class.ts#gradeOne": "issue 21 (the grader's walls) is restructuring grade/",
   "src/grade/class/unzip.ts#unzipSafely": "issue 21 (the grader's walls) is restructuring grade/",
   "src/grade/grader.ts#Grader": "issue 21 splits the plan of substitutions from running it",
   "src/grade/sandbox.ts#Sandbox": "issue 21 (the grader's walls) is restructuring grade/",

@@ -8,7 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { choiceFlag, numberFlag } from "../src/cli/flag_values.ts";
 import { parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
-import { parseShard, type Shard } from "../src/cli/shard.ts";
+import { parseShard } from "../src/cli/shard.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { statOrNull, writableDir } from "../src/io/fs.ts";
 import { UsageError } from "../src/errors.ts";
@@ -17,8 +17,15 @@ import { prepareCorpus } from "../src/data/read_corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
 import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/feedback.ts";
-import { boundJobs, collectShards, gradeClass } from "../src/grade/class/class.ts";
-import { statusCounts, type StudentRecord } from "../src/grade/class/outputs.ts";
+import { boundJobs, gradeClass } from "../src/grade/class/class.ts";
+import { collectShards } from "../src/grade/class/collect.ts";
+import {
+  CLASS_FLAGS,
+  CLASS_USAGE,
+  classOutputOptions,
+  classProgress,
+  written,
+} from "../src/grade/class/class_cli.ts";
 import { writeStarter } from "../src/grade/gradescope.ts";
 import { findSubmissionFile } from "../src/grade/submission_file.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
@@ -43,6 +50,7 @@ deno task grade --batch SUBMISSIONS --out DIR [--jobs N] [--shard I/N | --shard 
                                     SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX
 deno task grade --collect SHARD_DIR... --out DIR
                                     merges the shards' folders into one
+${CLASS_USAGE}
 
 SUBMISSION is a module (.ts) or a notebook (.ipynb) whose tagged cells are graded. Grades in a
 sandbox (see docs/autograder.md). Prints the text report (or, with --json, Gradescope's results);
@@ -72,11 +80,23 @@ async function main(args: string[]) {
     jobs: { type: "string" },
     shard: { type: "string" },
     "no-type-check": { type: "boolean" },
+    ...CLASS_FLAGS,
   }, Infinity);
   const out = flags.out && userPath(flags.out);
   const data = flags.data && userPath(flags.data);
   if (flags.collect !== undefined) {
-    return collect([...flags.collect, ...positionals].map(userPath), out);
+    if (out === undefined) throw new UsageError("--collect needs --out DIR");
+    if (flags.similarity) throw new UsageError("--similarity goes with --batch (see --help)");
+    const dirs = [...flags.collect, ...positionals].map(userPath);
+    const result = await collectShards(dirs, out, await classOutputOptions(flags));
+    for (const line of written(out, result)) console.log(line);
+    return;
+  }
+  if (flags.batch === undefined) {
+    const stray = Object.keys(CLASS_FLAGS).find((k) =>
+      flags[k as keyof typeof flags] !== undefined
+    );
+    if (stray) throw new UsageError(`--${stray} goes with --batch or --collect`);
   }
   if (positionals.length > 1) {
     throw new UsageError(`Unexpected argument '${positionals[1]}' (see --help)`);
@@ -114,7 +134,9 @@ async function main(args: string[]) {
     if (note !== "") console.log(`note: ${note}`);
     const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
     const batch = userPath(flags.batch);
-    const records = await withGrader(
+    const outputs = await classOutputOptions(flags);
+    const display = classProgress(flags);
+    const result = await withGrader(
       data,
       flags.dataset,
       (grader, corpus) =>
@@ -126,10 +148,16 @@ async function main(args: string[]) {
           timeoutScale,
           typeCheck: !flags["no-type-check"],
           corpus,
-          log: (line) => console.log(line),
+          log: (line) => {
+            display.clear();
+            console.log(line);
+          },
+          progress: display.progress,
+          similarity: flags.similarity,
+          ...outputs,
         }),
-    );
-    console.log(written(out, records, shard));
+    ).finally(display.clear);
+    for (const line of written(out, result, shard)) console.log(line);
     return;
   }
   let submission = positionals[0] && userPath(positionals[0]);
@@ -201,19 +229,6 @@ async function withGrader<T>(
   const corpus = await loadCorpus({ data, dataset, fetch: null });
   await using grader = new Grader({ chars: prepareCorpus(corpus.text) });
   return await use(grader, corpus.source.sha256);
-}
-
-/** `--collect DIR... --out DIR`. */
-async function collect(dirs: string[], out: string | undefined): Promise<void> {
-  if (out === undefined) throw new UsageError("--collect needs --out DIR");
-  console.log(written(out, await collectShards(dirs, out)));
-}
-
-/** The line that says what grading a class wrote. */
-function written(out: string, records: StudentRecord[], shard?: Shard): string {
-  return `wrote ${join(out, "grades.csv")}, summary.md and ${records.length} feedback files: ` +
-    `${records.length} students${shard ? ` (shard ${shard.index}/${shard.count})` : ""}, ` +
-    statusCounts(records);
 }
 
 async function isFolder(path: string): Promise<boolean> {

@@ -3,6 +3,7 @@
 
 import { delimiter, join } from "node:path";
 import { ROOT } from "../src/testing.ts";
+import type { Summary } from "../src/sweep/summary.ts";
 
 export {
   chapterText,
@@ -107,4 +108,40 @@ export async function pythonCanImport(module: string): Promise<boolean> {
   })
     .output().catch(() => ({ success: false }));
   return out.success;
+}
+
+/** summary.json of the sweep folder `dir`. */
+export async function summaryOf(dir: string): Promise<Summary> {
+  return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+}
+
+/** A summary without what may differ between two sweeps of one plan: times and folders. */
+export function timeless(summary: Summary) {
+  return {
+    ...summary,
+    runs: summary.runs.map(({ seconds: _, secondsPerEpoch: __, dir: ___, ...r }) => r),
+    aggregate: summary.aggregate.map(({ secondsPerEpoch: _, ...a }) => a),
+  };
+}
+
+/** A CSV line's cells, quotes kept. */
+function csvCells(line: string): string[] {
+  const out: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (const c of line) {
+    if (c === '"') quoted = !quoted;
+    if (c === "," && !quoted) {
+      out.push(cell);
+      cell = "";
+    } else cell += c;
+  }
+  return [...out, cell];
+}
+
+/** grades.csv without its seconds column. */
+export async function gradesWithoutTime(out: string): Promise<string[]> {
+  const lines = (await Deno.readTextFile(join(out, "grades.csv"))).trimEnd().split("\r\n");
+  const seconds = csvCells(lines[0]).indexOf("seconds");
+  return lines.map((line) => csvCells(line).filter((_, i) => i !== seconds).join(","));
 }

@@ -7,19 +7,14 @@
 import assert from "node:assert/strict";
 import { type Zippable, zipSync } from "fflate";
 import { join } from "node:path";
-import {
-  boundJobs,
-  type ClassOptions,
-  collectShards,
-  gradeClass,
-  type Grades,
-} from "../src/grade/class/class.ts";
+import { boundJobs, type ClassOptions, gradeClass, type Grades } from "../src/grade/class/class.ts";
+import { collectShards } from "../src/grade/class/collect.ts";
 import { parseShard } from "../src/cli/shard.ts";
-import { discover, gradescopeSubmitters } from "../src/grade/class/layout.ts";
+import { discover, gradescopeMetadata } from "../src/grade/class/layout.ts";
 import { unzipSafely } from "../src/grade/class/unzip.ts";
 import type { ExerciseName } from "../src/grade/contract.ts";
 import { notebookFromModule } from "../src/grade/notebook.ts";
-import { ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
+import { gradesWithoutTime, ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
 import { EXIT } from "../src/errors.ts";
 
 const DATA = { RNNLAB_DATA: `${SHARED}data` };
@@ -120,44 +115,25 @@ const options = (out: string, extra: Partial<ClassOptions> = {}): ClassOptions =
   ...extra,
 });
 
-/** A CSV line's cells, quotes kept. */
-function cells(line: string): string[] {
-  const out: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (const c of line) {
-    if (c === '"') quoted = !quoted;
-    if (c === "," && !quoted) {
-      out.push(cell);
-      cell = "";
-    } else cell += c;
-  }
-  return [...out, cell];
-}
-
-/** grades.csv without its seconds column. */
-async function gradesWithoutTime(out: string): Promise<string[]> {
-  const lines = (await Deno.readTextFile(join(out, "grades.csv"))).trimEnd().split("\r\n");
-  const seconds = cells(lines[0]).indexOf("seconds");
-  return lines.map((line) => cells(line).filter((_, i) => i !== seconds).join(","));
-}
-
 const EXPECTED = [
-  "student,name,total,getInputs,gradClipping,status,submission,note",
-  "1001,kimlee,20,10,10,graded,kimlee_1001_5001_rnn_scratch.ts,",
-  "2001,Leo Lane,16,10,6,graded,Leo Lane_2001_assignsubmission_file_/rnn_scratch.ts,",
-  "alice,,20,10,10,graded,alice.ts,",
-  "bob,,10,0,10,graded,bob/rnn_scratch.ts,",
-  "carol,,20,10,10,graded,carol.ipynb,",
-  /^dave,,0,0,0,error,dave\.ts,"not run: dave\.ts: SyntaxError: .*"$/,
-  "eve,,20,10,10,graded,eve.ts,",
-  "frank,,0,0,0,graded,frank.ts,",
-  "grace,,0,0,0,error,grace,no .ts or .ipynb file to grade (rnn_scratch.ts or rnn_scratch.ipynb)",
-  "heidi,,0,0,0,error,heidi.ipynb,heidi.ipynb is not a Jupyter notebook: not valid JSON (at position 2)",
-  "ivan,,0,0,0,error,ivan.ts,no .ts or .ipynb file to grade (rnn_scratch.ts or rnn_scratch.ipynb); " +
-  "left out: ivan.ts: 41943040 bytes would pass the copy's bound of 33554432",
-  "judy,,10,0,10,timeout,judy.ts,stopped at the time limit: getInputs",
-  "mallory,,0,0,0,error,mallory.ts,the grading crashed: boom",
+  "student,name,total,raw,credit,getInputs,gradClipping,status,submitted,late,submission,note," +
+  "overrides",
+  "1001,kimlee,20,20,100%,10,10,graded,,,kimlee_1001_5001_rnn_scratch.ts,,",
+  "2001,Leo Lane,16,16,100%,10,6,graded,,,Leo Lane_2001_assignsubmission_file_/rnn_scratch.ts,,",
+  "alice,,20,20,100%,10,10,graded,,,alice.ts,,",
+  "bob,,10,10,100%,0,10,graded,,,bob/rnn_scratch.ts,,",
+  "carol,,20,20,100%,10,10,graded,,,carol.ipynb,,",
+  /^dave,,0,0,100%,0,0,error,,,dave\.ts,"not run: dave\.ts: SyntaxError: .*",$/,
+  "eve,,20,20,100%,10,10,graded,,,eve.ts,,",
+  "frank,,0,0,100%,0,0,graded,,,frank.ts,,",
+  "grace,,0,0,100%,0,0,error,,,grace,no .ts or .ipynb file to grade (rnn_scratch.ts or " +
+  "rnn_scratch.ipynb),",
+  "heidi,,0,0,100%,0,0,error,,,heidi.ipynb,heidi.ipynb is not a Jupyter notebook: not valid JSON " +
+  "(at position 2),",
+  "ivan,,0,0,100%,0,0,error,,,ivan.ts,no .ts or .ipynb file to grade (rnn_scratch.ts or " +
+  "rnn_scratch.ipynb); left out: ivan.ts: 41943040 bytes would pass the copy's bound of 33554432,",
+  "judy,,10,10,100%,0,10,timeout,,,judy.ts,stopped at the time limit: getInputs,",
+  "mallory,,0,0,100%,0,0,error,,,mallory.ts,the grading crashed: boom,",
 ];
 
 function assertGrades(lines: string[]) {
@@ -188,7 +164,11 @@ Deno.test("a class of thirteen submissions of every kind gives the expected grad
     const grader = await crashingGrader();
     const out = join(s.dir, "out");
     const log: string[] = [];
-    const records = await gradeClass(grader, s.classDir, options(out, { log: (l) => log.push(l) }));
+    const { records } = await gradeClass(
+      grader,
+      s.classDir,
+      options(out, { log: (l) => log.push(l) }),
+    );
     assert.equal(records.length, 13);
     const first = await gradesWithoutTime(out);
     assertGrades(first);
@@ -239,7 +219,7 @@ Deno.test("a class of thirteen submissions of every kind gives the expected grad
     assert.deepEqual(regraded.map((l) => l.split(":")[0]).sort(), ["bob", "mallory"]);
     assert.equal(again.filter((l) => /: unchanged, /.test(l)).length, 11);
     const after = await gradesWithoutTime(out);
-    assert.equal(after[4], "bob,,20,10,10,graded,bob/rnn_scratch.ts,");
+    assert.equal(after[4], "bob,,20,20,100%,10,10,graded,,,bob/rnn_scratch.ts,,");
     assert.deepEqual(after.filter((_, i) => i !== 4), first.filter((_, i) => i !== 4));
 
     // Three shards, each graded on its own, collected: the same grades and summary as one run.
@@ -248,7 +228,7 @@ Deno.test("a class of thirteen submissions of every kind gives the expected grad
     for (const [i, shard] of shards.entries()) {
       sizes.push(
         (await gradeClass(grader, s.classDir, options(shard, { shard: { index: i, count: 3 } })))
-          .length,
+          .records.length,
       );
     }
     assert.equal(sizes.reduce((a, b) => a + b), 13);
@@ -303,15 +283,15 @@ Deno.test("the CLI grades a zip of a class, unpacking it safely; bad input is on
     );
     const grades = await gradesWithoutTime(out);
     assert.deepEqual(grades.slice(0, 3), [
-      "student,name,total,getInputs,status,submission,note",
-      "alice,,10,10,graded,alice.ts,",
-      "bob,,10,10,graded,bob.ipynb,",
+      "student,name,total,raw,credit,getInputs,status,submitted,late,submission,note,overrides",
+      "alice,,10,10,100%,10,graded,,,alice.ts,,",
+      "bob,,10,10,100%,10,graded,,,bob.ipynb,,",
     ]);
     // A link stored in the zip is a plain file holding its target's path, never followed.
     assert.equal(
       grades[3],
-      "link,,0,0,error,link.ts,could not be loaded: SyntaxError: Invalid regular expression flags " +
-        "at link.ts:1:1",
+      "link,,0,0,100%,0,error,,,link.ts,could not be loaded: SyntaxError: Invalid regular " +
+        "expression flags at link.ts:1:1,",
     );
     const summary = await Deno.readTextFile(join(out, "summary.md"));
     assert.match(summary, /left out of the zip: class\/\.\.\/\.\.\/evil\.ts: its name climbs out/);
@@ -424,6 +404,11 @@ submission_12:
       "100|Solo Student|gradescope|submission_11>",
       "200+two@example.edu|Pair One & Pair Two|gradescope|submission_12>",
     ]);
+    // The submission's time, from :created_at:, where the metadata has one.
+    assert.deepEqual(
+      (await discover(join(dir, "gs"))).submissions.map((s) => s.submittedAt),
+      ["2024-01-01T10:00:00.000-08:00", undefined],
+    );
     // Canvas: flat files, late ones marked, a student's files grouped.
     await put("cv/smithjane_123_456_rnn_scratch.ts");
     await put("cv/smithjane_123_456_helpers.ts");
@@ -432,6 +417,10 @@ submission_12:
       "123|smithjane|canvas|smithjane_123_456_helpers.ts>helpers.ts;smithjane_123_456_rnn_scratch.ts>rnn_scratch.ts",
       "124|doejohn|canvas|doejohn_LATE_124_457_rnn_scratch-1.ipynb>rnn_scratch-1.ipynb",
     ]);
+    assert.deepEqual(
+      (await discover(join(dir, "cv"))).submissions.map((s) => s.lateMarker),
+      [false, true],
+    );
     // Moodle: a folder per plugin and student, or flat files.
     await put("md/Jane Smith_301_assignsubmission_file_/rnn_scratch.ts");
     await put("md/Jane Smith_301_assignsubmission_onlinetext_/onlinetext.html");
@@ -459,8 +448,8 @@ submission_12:
     ]);
     assert.deepEqual(plain.ignored, ["notes.pdf"]);
     assert.deepEqual(
-      gradescopeSubmitters("submission_1:\n  :submitters: []\n").get("submission_1"),
-      [],
+      gradescopeMetadata("submission_1:\n  :submitters: []\n").get("submission_1"),
+      { submitters: [] },
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

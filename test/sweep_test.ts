@@ -4,8 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readRunDir } from "../src/run/run_dir.ts";
-import type { Summary } from "../src/sweep/summary.ts";
-import { ROOT, runTask, tinyFlags } from "./_helpers.ts";
+import { ROOT, runTask, summaryOf, timeless, tinyFlags } from "./_helpers.ts";
 import { EXIT } from "../src/errors.ts";
 
 const tempDir = () => Deno.makeTempDir({ prefix: "rnnlab-sweep-" });
@@ -24,20 +23,6 @@ function assertUsageError(res: { code: number; stdout: string; stderr: string },
 /** A sweep report's table of machines: one, on which all 4 runs ran. */
 const MACHINE_OF_4 =
   /<th>machine<\/th><th>runs<\/th><\/tr><\/thead><tbody><tr><td>[^<]+<\/td><td class="num">4<\/td><\/tr><\/tbody>/;
-
-/** summary.json of the sweep folder `dir`. */
-async function summaryOf(dir: string): Promise<Summary> {
-  return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
-}
-
-/** A summary without what may differ between two sweeps of one plan: times and folders. */
-function timeless(summary: Summary) {
-  return {
-    ...summary,
-    runs: summary.runs.map(({ seconds: _, secondsPerEpoch: __, dir: ___, ...r }) => r),
-    aggregate: summary.aggregate.map(({ secondsPerEpoch: _, ...a }) => a),
-  };
-}
 
 Deno.test("deno task sweep: bad input is one line and exit 2 before any run starts", async () => {
   // Every mistake the flags and plans can hold is src/sweep/sweep_flags_test.ts, in-process; here,

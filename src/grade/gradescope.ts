@@ -27,7 +27,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DENO_VERSION = "2.9.6";
 
 /** The starter module, which both starters are made from. */
-const STARTER = new URL("./starter/rnn_scratch.ts", import.meta.url);
+export const STARTER = new URL("./starter/rnn_scratch.ts", import.meta.url);
 
 /**
  * Writes the starter into `dir` (created if missing): the module `rnn_scratch.ts`, or with

@@ -12,12 +12,15 @@
  *   grading, and what was graded before stays recorded.
  * - **Shards.** `shard` grades the students whose id hashes to `index` modulo `count`, so that
  *   the shards of a Slurm array, an Indexed Job or a CI matrix split a class without talking to
- *   each other; {@linkcode collectShards} merges their folders into one.
+ *   each other; `collect.ts` merges their folders into one.
+ * - **Written up last.** The final grades (late credit, overrides), grades.csv, summary.md, the
+ *   gradebook file and batch.json are written once every submission is done (`finish.ts`), and
+ *   with `similarity`, the similarity report (`similarity.ts`).
  *
  * @module
  */
 
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../../errors.ts";
 import type { Shard } from "../../cli/shard.ts";
@@ -30,22 +33,35 @@ import { points } from "../feedback.ts";
 import { SandboxSetupError } from "../sandbox.ts";
 import { feedbackPage } from "../feedback_page.ts";
 import { findSubmissionFile } from "../submission_file.ts";
-import { digestTree, discover, type FoundSubmission, stage } from "./layout.ts";
+import {
+  type ClassFolder,
+  digestTree,
+  discover,
+  type FoundSubmission,
+  sourcePath,
+  stage,
+  type Staged,
+} from "./layout.ts";
 import {
   feedbackMarkdown,
+  feedbackPagePath,
   fileName,
-  gradesCsv,
   outcome,
   sortedByStudent,
   type StudentRecord,
-  summaryMarkdown,
 } from "./outputs.ts";
+import { finishClass, loadOverrides } from "./finish.ts";
+import type { Gradebook, GradebookWritten } from "./gradebook.ts";
+import { type LatePolicy, requireTimes } from "./late.ts";
+import {
+  type Manifest,
+  MANIFEST_FORMAT,
+  prepareOut,
+  readManifest,
+  readRecord,
+} from "./out_folder.ts";
+import { writeSimilarity } from "./similarity.ts";
 import { unzipSafely } from "./unzip.ts";
-
-/** A student's feedback page, beside their feedback file: `feedback/<student>.html`. */
-function feedbackPagePath(feedback: string): string {
-  return feedback.replace(/\.md$/, ".html");
-}
 
 /** What grades a submission: a `Grader` (tests hand in stand-ins). */
 export interface Grades {
@@ -73,28 +89,39 @@ export interface ClassOptions {
   corpus: string;
   /** Where submissions are unpacked and staged (default: the system's temporary folder). */
   tempRoot?: string;
-  /** Receives a line per submission, and notes. */
+  /** Receives notes, and a line per submission unless `progress` takes them. */
   log?: (line: string) => void;
+  /** Receives each submission as it is graded (or reused): for a progress display. */
+  progress?: (p: StudentProgress) => void;
+  /** The late policy: `undefined` keeps the folder's (from `batch.json`), `null` drops it. */
+  late?: LatePolicy | null;
+  /** The overrides file (default: `overrides.csv` in `out`, when there is one). */
+  overrides?: string;
+  /** The gradebook file to write, and the assignment's column (Canvas). */
+  gradebook?: Gradebook;
+  assignment?: string;
+  /** Also compare the submissions (`similarity.csv`, `similarity.html`); not with a shard. */
+  similarity?: boolean;
 }
 
-/** The folder's description of its class, `batch.json`: what collecting and resuming read. */
-export interface Manifest {
-  /** Always {@linkcode MANIFEST_FORMAT}. */
-  format: string;
-  /** The grader's version. */
-  grader: string;
-  /** The exercises graded, in order, and their points. */
-  exercises: { name: ExerciseName; points: number }[];
-  /** The share graded, or `null` for the whole class. */
-  shard: Shard | null;
-  /** The record files of the students graded, under `records/`. */
-  records: string[];
-  /** What concerns the class rather than one student (entries left out of a zip, …). */
-  notes: string[];
+/** One submission done, for a progress display. */
+export interface StudentProgress {
+  done: number;
+  total: number;
+  record: StudentRecord;
+  /** Its line: how it went. */
+  line: string;
+  /** Whether its previous record was reused. */
+  reused: boolean;
 }
 
-/** The format tag of `batch.json`. */
-export const MANIFEST_FORMAT = "rnnlab-grade-batch/1";
+/** What grading a class did. */
+export interface ClassResult {
+  /** The records of this shard's students, by student. */
+  records: StudentRecord[];
+  /** The gradebook file written, if one was. */
+  gradebook: GradebookWritten | null;
+}
 
 const CHECKOUT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -144,53 +171,6 @@ async function graderVersion(opts: ClassOptions, exercises: string[]): Promise<s
   return (await sha256Text(parts.join("\n"))).slice(0, 16);
 }
 
-/** Makes `out` and its subfolders; refuses a file, or a folder inside `inside`. */
-async function prepareOut(out: string, inside?: string): Promise<void> {
-  if (inside !== undefined) {
-    const rel = relative(resolve(inside), resolve(out));
-    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) {
-      throw new UsageError(`--out ${out} is inside the submissions folder ${inside}`);
-    }
-  }
-  const info = await statOrNull(out);
-  if (info !== null && !info.isDirectory) throw new UsageError(`--out ${out} is not a folder`);
-  await Deno.mkdir(join(out, "records"), { recursive: true });
-  await Deno.mkdir(join(out, "feedback"), { recursive: true });
-}
-
-/** The JSON file `path`, or `null` when it is missing, unreadable or not JSON: one to redo. */
-async function readJsonOrNull<T>(path: string): Promise<T | null> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch {
-    return null;
-  }
-}
-
-/** The graded file's path in the class folder, for the reports. */
-function sourcePath(submission: FoundSubmission, staged: string): string {
-  const file = submission.sources.find((s) => s.as !== "" && s.as.split("/").at(-1) === staged);
-  if (file) return file.path;
-  const folder = submission.sources.find((s) => s.as === "");
-  return folder ? `${folder.path}/${staged}` : staged;
-}
-
-/** Writes the class's outputs: `grades.csv`, `summary.md`, `batch.json`, each atomically. */
-async function writeOutputs(
-  out: string,
-  records: StudentRecord[],
-  manifest: Manifest,
-): Promise<void> {
-  const names = manifest.exercises.map((e) => e.name);
-  const maxPoints = Object.fromEntries(manifest.exercises.map((e) => [e.name, e.points]));
-  await writeFileAtomic(join(out, "grades.csv"), gradesCsv(records, names));
-  await writeFileAtomic(
-    join(out, "summary.md"),
-    summaryMarkdown(records, names, maxPoints, manifest.notes),
-  );
-  await writeFileAtomic(join(out, "batch.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-}
-
 /** What grading one submission of a class needs. */
 interface Run {
   grader: Grades;
@@ -202,7 +182,46 @@ interface Run {
   /** The class folder the submissions were found in. */
   root: string;
   /** Says how a submission went. */
-  log: (line: string) => void;
+  log: (record: StudentRecord, line: string, how: "reused" | "graded" | "regraded") => void;
+}
+
+/** Grades a staged submission: its record, and the grader's report when it ran. */
+async function gradeStaged(
+  run: Run,
+  submission: FoundSubmission,
+  staged: Staged,
+  base: StudentRecord,
+): Promise<{ record: StudentRecord; report: GradeReport | null }> {
+  const file = await findSubmissionFile(staged.dir);
+  if ("why" in file) {
+    const left = staged.leftOut.map((l) => `${l.path}: ${l.why}`).join("; ");
+    const note = left === "" ? file.why : `${file.why}; left out: ${left}`;
+    return { record: { ...base, status: "error", note }, report: null };
+  }
+  const submissionPath = sourcePath(submission, relative(staged.dir, file.path));
+  try {
+    const report = await run.grader.grade(file.path, {
+      root: staged.dir,
+      only: run.opts.only,
+      timeoutScale: run.opts.timeoutScale,
+      typeCheck: run.opts.typeCheck,
+    });
+    report.submission = submissionPath;
+    report.leftOut = [...staged.leftOut, ...report.leftOut];
+    const record = {
+      ...base,
+      submission: submissionPath,
+      ...outcome(report),
+      seconds: report.seconds,
+    };
+    return { record, report };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err; // a notebook that is not one, say
+    return {
+      record: { ...base, submission: submissionPath, status: "error", note: err.message },
+      report: null,
+    };
+  }
 }
 
 /**
@@ -215,18 +234,20 @@ async function gradeOne(
   submission: FoundSubmission,
   dir: string,
 ): Promise<StudentRecord> {
-  const { grader, opts, version, maxScore } = run;
+  const { opts, version, maxScore } = run;
   const key = await fileName(submission.student);
   const recordPath = join(opts.out, "records", `${key}.json`);
   const feedback = `feedback/${key}.md`;
   const page = feedbackPagePath(feedback);
-  const base = {
+  const base: StudentRecord = {
     student: submission.student,
     name: submission.name,
     layout: submission.layout,
     submission: submission.sources[0].path,
     digest: "",
     grader: version,
+    status: "error",
+    note: "",
     feedback,
     crashed: false,
     score: 0,
@@ -234,59 +255,46 @@ async function gradeOne(
     points: {},
     failed: {},
     seconds: 0,
+    submittedAt: submission.submittedAt ?? null,
+    lateMarker: submission.lateMarker ?? false,
+    hiddenWrong: {},
   };
-  let record: StudentRecord;
-  let report: GradeReport | null = null;
+  let graded: { record: StudentRecord; report: GradeReport | null };
+  let how: "graded" | "regraded" = "graded";
   const started = performance.now();
   try {
     const staged = await stage(submission, run.root, dir);
     base.digest = staged.digest;
-    const previous = await readJsonOrNull<StudentRecord>(recordPath);
+    const previous = await readRecord(recordPath);
     if (
       previous?.digest === staged.digest && previous.grader === version && !previous.crashed &&
       await statOrNull(join(opts.out, feedback)) !== null &&
       await statOrNull(join(opts.out, page)) !== null
     ) {
-      run.log(
-        `${submission.student}: unchanged, ${points(previous.score)}/${points(maxScore)} ` +
-          `(${previous.status}; not graded again)`,
-      );
-      return previous;
-    }
-    const file = await findSubmissionFile(dir);
-    if ("why" in file) {
-      const left = staged.leftOut.map((l) => `${l.path}: ${l.why}`).join("; ");
-      const note = left === "" ? file.why : `${file.why}; left out: ${left}`;
-      record = { ...base, status: "error", note };
-    } else {
-      const submissionPath = sourcePath(submission, relative(dir, file.path));
-      try {
-        report = await grader.grade(file.path, {
-          root: dir,
-          only: opts.only,
-          timeoutScale: opts.timeoutScale,
-          typeCheck: opts.typeCheck,
-        });
-        report.submission = submissionPath;
-        report.leftOut = [...staged.leftOut, ...report.leftOut];
-        record = {
-          ...base,
-          submission: submissionPath,
-          ...outcome(report),
-          seconds: report.seconds,
-        };
-      } catch (err) {
-        if (!(err instanceof UsageError)) throw err; // a notebook that is not one, say
-        record = { ...base, submission: submissionPath, status: "error", note: err.message };
+      // The export's metadata may have changed without the files: it is taken anew.
+      const record = { ...previous, submittedAt: base.submittedAt, lateMarker: base.lateMarker };
+      if (JSON.stringify(record) !== JSON.stringify(previous)) {
+        await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
       }
+      const line =
+        `${submission.student}: unchanged, ${points(record.score)}/${points(maxScore)} ` +
+        `(${record.status}; not graded again)`;
+      run.log(record, line, "reused");
+      return record;
     }
+    if (previous !== null) how = "regraded";
+    graded = await gradeStaged(run, submission, staged, base);
   } catch (err) {
     if (err instanceof SandboxSetupError) throw err;
     const why = `${(err as Error)?.message ?? String(err)}`.split("\n")[0];
-    record = { ...base, status: "error", note: `the grading crashed: ${why}`, crashed: true };
+    graded = {
+      record: { ...base, status: "error", note: `the grading crashed: ${why}`, crashed: true },
+      report: null,
+    };
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+  const { record, report } = graded;
   record.seconds ||= (performance.now() - started) / 1000;
   await writeFileAtomic(join(opts.out, feedback), feedbackMarkdown(record, report));
   const who = record.name === "" ? record.student : `${record.student} (${record.name})`;
@@ -294,41 +302,108 @@ async function gradeOne(
   await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   const note = record.note === "" ? "" : ` (${record.note})`;
   run.log(
+    record,
     `${submission.student}: ${points(record.score)}/${points(maxScore)} ${record.status}${note} ` +
       `in ${record.seconds.toFixed(1)} s`,
+    how,
   );
   return record;
 }
 
+/** The class folder of `input` (a folder, or a zip unpacked into `work`), and notes about it. */
+async function openClass(
+  input: string,
+  isFolder: boolean,
+  work: string,
+): Promise<{ found: ClassFolder; notes: string[] }> {
+  const notes: string[] = [];
+  let classDir = input;
+  if (!isFolder) {
+    classDir = join(work, "class");
+    const unzipped = await unzipSafely(input, classDir);
+    notes.push(...unzipped.leftOut.map((l) => `left out of the zip: ${l.path}: ${l.why}`));
+  }
+  const found = await discover(classDir);
+  notes.push(...found.ignored.map((name) => `not a submission: ${name}`));
+  return { found, notes };
+}
+
+/**
+ * Before any grading: the late policy's files name students of the class, and every student
+ * has a submission time (from the export or the staff's file) the policy can use.
+ */
+function checkLatePolicy(policy: LatePolicy, submissions: FoundSubmission[]): void {
+  const students = new Set(submissions.map((s) => s.student));
+  for (
+    const [flag, table] of [["--extensions", policy.extensions], [
+      "--submitted-at",
+      policy.times,
+    ]] as const
+  ) {
+    const stray = Object.keys(table).filter((s) => !students.has(s));
+    if (stray.length > 0) {
+      throw new UsageError(`${flag}: no student ${stray.slice(0, 5).join(", ")} in the class`);
+    }
+  }
+  requireTimes(
+    policy,
+    submissions.map((s) => ({
+      student: s.student,
+      layout: s.layout,
+      submittedAt: s.submittedAt ?? null,
+      lateMarker: s.lateMarker ?? false,
+    })),
+  );
+}
+
+/** Grades `mine` with `jobs` workers; the first fatal error stops the rest and is thrown. */
+async function gradeAll(run: Run, mine: FoundSubmission[], work: string): Promise<StudentRecord[]> {
+  const records: StudentRecord[] = [];
+  let next = 0;
+  let fatal: unknown = null;
+  const worker = async () => {
+    while (fatal === null && next < mine.length) {
+      const i = next++;
+      try {
+        records[i] = await gradeOne(run, mine[i], join(work, `stage-${i}`));
+      } catch (err) {
+        fatal ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, run.opts.jobs) }, worker));
+  if (fatal !== null) throw fatal;
+  return records;
+}
+
 /**
  * Grades every submission of `input` (a class folder, or a zip of one) with `grader`, and writes
- * the outputs into `opts.out`. Returns the records of the submissions of this shard, by student.
+ * the outputs into `opts.out` (and, with `opts.similarity`, the similarity report). Returns the
+ * records of the submissions of this shard, by student, and the gradebook file written.
  */
 export async function gradeClass(
   grader: Grades,
   input: string,
   opts: ClassOptions,
-): Promise<StudentRecord[]> {
+): Promise<ClassResult> {
   const log = opts.log ?? (() => {});
   const info = await statOrNull(input);
   if (info === null) throw new UsageError(`submissions ${input}: no such file or folder`);
+  if (opts.similarity && opts.shard) {
+    throw new UsageError("--similarity compares the whole class: not with --shard (see --help)");
+  }
   await prepareOut(opts.out, info.isDirectory ? input : undefined);
   const exercises = grader.exercises
     .filter((e) => opts.only === undefined || opts.only.includes(e.name))
     .map((e) => ({ name: e.name, points: e.points }));
-  const maxScore = exercises.reduce((s, e) => s + e.points, 0);
   const version = await graderVersion(opts, exercises.map((e) => e.name));
+  const late = opts.late === undefined ? (await readManifest(opts.out))?.late ?? null : opts.late;
   const work = await Deno.makeTempDir({ dir: opts.tempRoot, prefix: "rnnlab-batch-" });
   try {
-    const notes: string[] = [];
-    let classDir = input;
-    if (!info.isDirectory) {
-      classDir = join(work, "class");
-      const unzipped = await unzipSafely(input, classDir);
-      notes.push(...unzipped.leftOut.map((l) => `left out of the zip: ${l.path}: ${l.why}`));
-    }
-    const found = await discover(classDir);
-    notes.push(...found.ignored.map((name) => `not a submission: ${name}`));
+    const { found, notes } = await openClass(input, info.isDirectory, work);
+    const everyone = new Set(found.submissions.map((s) => s.student));
+    const { overrides } = await loadOverrides(opts.out, opts.overrides, everyone, exercises);
+    if (late !== null) checkLatePolicy(late, found.submissions);
     const mine: FoundSubmission[] = [];
     for (const s of found.submissions) {
       if (!opts.shard || await shardOf(s.student, opts.shard.count) === opts.shard.index) {
@@ -336,121 +411,40 @@ export async function gradeClass(
       }
     }
     for (const note of notes) log(`note: ${note}`);
-    const records: StudentRecord[] = [];
-    let next = 0;
     let done = 0;
-    let fatal: unknown = null;
+    const overridden = new Set(overrides.map((o) => o.student));
     const run: Run = {
       grader,
       opts,
       version,
-      maxScore,
+      maxScore: exercises.reduce((s, e) => s + e.points, 0),
       root: found.root,
-      log: (line) => log(`[${++done}/${mine.length}] ${line}`),
-    };
-    const worker = async () => {
-      while (fatal === null && next < mine.length) {
-        const i = next++;
-        try {
-          records[i] = await gradeOne(run, mine[i], join(work, `stage-${i}`));
-        } catch (err) {
-          fatal ??= err;
+      log: (record, text, how) => {
+        const line = `[${++done}/${mine.length}] ${text}`;
+        const reused = how === "reused";
+        if (opts.progress) opts.progress({ done, total: mine.length, record, line, reused });
+        else log(line);
+        if (how === "regraded" && overridden.has(record.student)) {
+          log(
+            `note: ${record.student} was graded again; their overrides still apply (see the feedback)`,
+          );
         }
-      }
+      },
     };
-    await Promise.all(Array.from({ length: Math.max(1, opts.jobs) }, worker));
-    if (fatal !== null) throw fatal;
-    await writeOutputs(opts.out, records, {
+    const records = await gradeAll(run, mine, work);
+    const manifest: Manifest = {
       format: MANIFEST_FORMAT,
       grader: version,
       exercises,
       shard: opts.shard ?? null,
       records: await Promise.all(records.map(async (r) => `${await fileName(r.student)}.json`)),
       notes,
-    });
-    return sortedByStudent(records);
+      late,
+    };
+    const gradebook = await finishClass(opts.out, records, manifest, { ...opts, overrides });
+    if (opts.similarity) await writeSimilarity(found, records, opts.out, work, log);
+    return { records: sortedByStudent(records), gradebook };
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }
-}
-
-/**
- * Merges the `--out` folders of a class's shards into `out`: their records and feedback files,
- * and one `grades.csv`, `summary.md` and `batch.json` for the whole class, as one run would have
- * written them. The shards must come from the same grader and exercises, and cover every share
- * once. Returns the records, by student.
- */
-export async function collectShards(dirs: string[], out: string): Promise<StudentRecord[]> {
-  const manifests: Manifest[] = [];
-  for (const dir of dirs) {
-    if (resolve(dir) === resolve(out)) throw new UsageError(`--out ${out} is one of the shards`);
-    const manifest = await readJsonOrNull<Manifest>(join(dir, "batch.json"));
-    if (manifest?.format !== MANIFEST_FORMAT) {
-      throw new UsageError(`--collect ${dir}: no batch.json of a batch's --out folder`);
-    }
-    manifests.push(manifest);
-  }
-  if (manifests.length === 0) throw new UsageError("--collect needs the shards' folders");
-  const [first] = manifests;
-  const count = first.shard?.count ?? 1;
-  for (const [i, m] of manifests.entries()) {
-    if (
-      m.grader !== first.grader || JSON.stringify(m.exercises) !== JSON.stringify(first.exercises)
-    ) {
-      throw new UsageError(
-        `--collect ${dirs[i]} was graded by another grader or with other exercises than ${dirs[0]}`,
-      );
-    }
-    if ((m.shard?.count ?? 1) !== count) {
-      throw new UsageError(
-        `--collect ${dirs[i]} is a share of ${m.shard?.count ?? 1}, not ${count}`,
-      );
-    }
-  }
-  const indices = manifests.map((m) => m.shard?.index ?? 0);
-  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !indices.includes(i));
-  const twice = indices.filter((x, i) => indices.indexOf(x) !== i);
-  if (missing.length > 0 || twice.length > 0) {
-    throw new UsageError(
-      `--collect: ${missing.length > 0 ? `shard ${missing.join(", ")} of ${count} missing` : ""}${
-        missing.length > 0 && twice.length > 0 ? "; " : ""
-      }${twice.length > 0 ? `shard ${twice.join(", ")} given twice` : ""}`,
-    );
-  }
-  await prepareOut(out);
-  const records: StudentRecord[] = [];
-  const students = new Set<string>();
-  for (const [i, m] of manifests.entries()) {
-    for (const file of m.records) {
-      const record = await readJsonOrNull<StudentRecord>(join(dirs[i], "records", file));
-      if (record === null) {
-        throw new UsageError(`--collect ${dirs[i]}: records/${file} cannot be read`);
-      }
-      if (students.has(record.student)) {
-        throw new UsageError(`--collect: student ${record.student} is in two shards`);
-      }
-      students.add(record.student);
-      records.push(record);
-      await writeFileAtomic(
-        join(out, "records", file),
-        await Deno.readFile(join(dirs[i], "records", file)),
-      );
-      await writeFileAtomic(
-        join(out, record.feedback),
-        await Deno.readFile(join(dirs[i], record.feedback)),
-      );
-      const page = feedbackPagePath(record.feedback); // shards from before pages have none
-      if (await statOrNull(join(dirs[i], page)) !== null) {
-        await writeFileAtomic(join(out, page), await Deno.readFile(join(dirs[i], page)));
-      }
-    }
-  }
-  const sorted = sortedByStudent(records);
-  await writeOutputs(out, sorted, {
-    ...first,
-    shard: null,
-    records: await Promise.all(sorted.map(async (r) => `${await fileName(r.student)}.json`)),
-    notes: [...new Set(manifests.flatMap((m) => m.notes))],
-  });
-  return sorted;
 }

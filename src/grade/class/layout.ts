@@ -4,10 +4,10 @@
  *
  * - **Gradescope** "Export Submissions": `submission_metadata.yml` beside one `submission_<id>/`
  *   folder per submission; the student is each submitter's `:sid:` (else `:email:`, else `:name:`),
- *   several joined by `+` for a group.
+ *   several joined by `+` for a group; the submission's time is its `:created_at:`.
  * - **Canvas** "Download Submissions": flat files `<name>_<user id>_<submission id>_<file>`
- *   (`<name>_LATE_<user id>_…` when late); the student is the user id, the name `<name>`, and the
- *   files of one user id make one submission, under their own names.
+ *   (`<name>_LATE_<user id>_…` when late: the LATE marker is kept); the student is the user id, the
+ *   name `<name>`, and the files of one user id make one submission, under their own names.
  * - **Moodle** "Download all submissions": folders `<full name>_<participant id>_assignsubmission_
  *   <plugin>_` (or, without "download submissions in folders", flat files
  *   `<full name>_<participant id>_assignsubmission_<plugin>_<file>`); the student is the id.
@@ -32,6 +32,7 @@ import { basename, join } from "node:path";
 import { sha256Hex, sha256Text } from "../../io/sha256.ts";
 import { COPY_LIMITS, copyRegularFile, copyRegularFiles, type LeftOut } from "../private_copy.ts";
 import { isClutter, isGradable } from "../submission_file.ts";
+import { gradescopeTime } from "./late.ts";
 
 /** The layouts {@linkcode discover} recognises. */
 export type Layout = "gradescope" | "canvas" | "moodle" | "github-classroom" | "plain";
@@ -46,6 +47,10 @@ export interface FoundSubmission {
   layout: Layout;
   /** Its files and folders: their path in the class folder, and where they go in the stage. */
   sources: { path: string; as: string }[];
+  /** When it was submitted (ISO 8601), where the export says: Gradescope's `:created_at:`. */
+  submittedAt?: string;
+  /** Canvas's `_LATE_` marker: submitted after Canvas's due date. */
+  lateMarker?: boolean;
 }
 
 /** A class folder's submissions. */
@@ -60,7 +65,7 @@ export interface ClassFolder {
 
 const GRADESCOPE_METADATA = "submission_metadata.yml";
 const MOODLE = /^(.+)_(\d+)_assignsubmission_([a-z]+)(?:_(.*))?$/;
-const CANVAS = /^([^_]+)_(?:late_)?(\d+)_(\d+)_(.+)$/i;
+const CANVAS = /^([^_]+)_(late_)?(\d+)_(\d+)_(.+)$/i;
 
 async function entries(dir: string): Promise<Deno.DirEntry[]> {
   const list: Deno.DirEntry[] = [];
@@ -76,27 +81,42 @@ function scalar(text: string): string {
   return t;
 }
 
+/** A folder's entry in Gradescope's `submission_metadata.yml`. */
+export interface GradescopeEntry {
+  /** Each submitter's `:name:`, `:sid:`, `:email:`. */
+  submitters: Record<string, string>[];
+  /** `:created_at:`, the submission's time, as ISO 8601 (when it reads as a time). */
+  createdAt?: string;
+}
+
 /**
- * The submitters of each folder in Gradescope's `submission_metadata.yml`: the lines
- * `submission_<id>:`, then under `:submitters:` a list of `- :name:`, `:sid:`, `:email:` entries.
+ * Each folder's entry in Gradescope's `submission_metadata.yml`: the lines `submission_<id>:`,
+ * then `:created_at:` and, under `:submitters:`, a list of `- :name:`, `:sid:`, `:email:` entries.
  * Read line by line (the file is Ruby's YAML of a fixed shape); other keys are skipped.
  */
-export function gradescopeSubmitters(yaml: string): Map<string, Record<string, string>[]> {
-  const folders = new Map<string, Record<string, string>[]>();
-  let folder: Record<string, string>[] | null = null;
+export function gradescopeMetadata(yaml: string): Map<string, GradescopeEntry> {
+  const folders = new Map<string, GradescopeEntry>();
+  let entry: GradescopeEntry | null = null;
   let listIndent = -1; // the indentation of `:submitters:`, while inside its list
   for (const line of yaml.split(/\r?\n/)) {
     const indent = line.length - line.trimStart().length;
     const top = /^([^\s:#][^:]*):\s*$/.exec(line);
     if (top) {
-      folder = [];
-      folders.set(scalar(top[1]), folder);
+      entry = { submitters: [] };
+      folders.set(scalar(top[1]), entry);
       listIndent = -1;
       continue;
     }
-    if (folder === null || line.trim() === "") continue;
+    if (entry === null || line.trim() === "") continue;
+    const folder = entry.submitters;
     if (/^\s*:submitters:\s*$/.test(line)) {
       listIndent = indent;
+      continue;
+    }
+    const created = /^\s*:created_at:\s*(.+)$/.exec(line);
+    if (created && (listIndent < 0 || indent <= listIndent)) {
+      entry.createdAt = gradescopeTime(scalar(created[1]));
+      listIndent = -1;
       continue;
     }
     if (listIndent < 0) continue;
@@ -137,24 +157,27 @@ export async function discover(dir: string): Promise<ClassFolder> {
     else {
       known.sources.push({ path, as });
       known.name ||= s.name;
+      if (s.lateMarker) known.lateMarker = true;
     }
   };
   const metadata = list.find((e) => e.isFile && e.name === GRADESCOPE_METADATA);
-  const submitters = metadata
-    ? gradescopeSubmitters(await Deno.readTextFile(join(root, GRADESCOPE_METADATA)))
-    : new Map();
+  const gradescope = metadata
+    ? gradescopeMetadata(await Deno.readTextFile(join(root, GRADESCOPE_METADATA)))
+    : new Map<string, GradescopeEntry>();
   const unmatchedFolders: string[] = [];
   for (const entry of list) {
     if (entry.name === GRADESCOPE_METADATA && metadata) continue;
     const moodle = MOODLE.exec(entry.name);
     if (entry.isDirectory) {
-      const group: Record<string, string>[] | undefined = submitters.get(entry.name);
-      if (group !== undefined && group.length > 0) {
+      const meta = gradescope.get(entry.name);
+      const group = meta?.submitters ?? [];
+      if (group.length > 0) {
         add(
           {
             student: group.map((s) => s.sid || s.email || s.name).join("+"),
             name: group.map((s) => s.name ?? "").filter((n) => n).join(" & "),
             layout: "gradescope",
+            ...(meta?.createdAt && { submittedAt: meta.createdAt }),
           },
           entry.name,
           "",
@@ -167,7 +190,12 @@ export async function discover(dir: string): Promise<ClassFolder> {
       if (moodle && moodle[4]) {
         add({ student: moodle[2], name: moodle[1], layout: "moodle" }, entry.name, moodle[4]);
       } else if (canvas) {
-        add({ student: canvas[2], name: canvas[1], layout: "canvas" }, entry.name, canvas[4]);
+        const late = canvas[2] !== undefined;
+        add(
+          { student: canvas[3], name: canvas[1], layout: "canvas", lateMarker: late },
+          entry.name,
+          canvas[5],
+        );
       } else if (isGradable(entry.name)) {
         const student = entry.name.replace(/\.(ts|ipynb)$/i, "");
         add({ student, name: "", layout: "plain" }, entry.name, entry.name);
@@ -266,4 +294,12 @@ export async function digestTree(dir: string): Promise<string> {
   };
   await walk("");
   return sha256Text(parts.join("\n"));
+}
+
+/** The path in the class folder of the file staged as `staged` (relative to the stage), for the reports. */
+export function sourcePath(submission: FoundSubmission, staged: string): string {
+  const file = submission.sources.find((s) => s.as !== "" && s.as.split("/").at(-1) === staged);
+  if (file) return file.path;
+  const folder = submission.sources.find((s) => s.as === "");
+  return folder ? `${folder.path}/${staged}` : staged;
 }

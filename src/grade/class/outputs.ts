@@ -13,6 +13,9 @@
 import type { ExerciseName } from "../contract.ts";
 import type { GradeReport } from "../grader.ts";
 import { sha256Text } from "../../io/sha256.ts";
+import { csvCell, csvText } from "../csv.ts";
+import type { FinalGrade } from "./final.ts";
+import { formatHours } from "./late.ts";
 import { points, textReport, visible } from "../feedback.ts";
 import { fenced, markdownTable, mdCell } from "../../report/markdown.ts";
 
@@ -51,6 +54,15 @@ export interface StudentRecord {
   feedback: string;
   /** The grading itself crashed: the next run grades it again. */
   crashed: boolean;
+  /** When it was submitted (ISO 8601), where the export says; else `null`. */
+  submittedAt: string | null;
+  /** Canvas's LATE marker. */
+  lateMarker: boolean;
+  /**
+   * The hidden cases failed, each with a digest of what the grader said (which names the wrong
+   * value): the similarity check's behavioural signal.
+   */
+  hiddenWrong: Record<string, string>;
 }
 
 /** A name for `student` that is safe as a file name and unique: the id, or a cleaned one plus a hash. */
@@ -60,16 +72,30 @@ export async function fileName(student: string): Promise<string> {
   return `${clean}-${(await sha256Text(student)).slice(0, 8)}`;
 }
 
+/** A short digest of `text` (FNV-1a, 32 bits): enough to tell two outputs apart. */
+function digest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
 /** The outcome of a graded report: status, note, points and failed cases. */
 export function outcome(
   report: GradeReport,
-): Pick<StudentRecord, "status" | "note" | "score" | "maxScore" | "points" | "failed"> {
+): Pick<
+  StudentRecord,
+  "status" | "note" | "score" | "maxScore" | "points" | "failed" | "hiddenWrong"
+> {
   const points: StudentRecord["points"] = {};
   const failed: StudentRecord["failed"] = {};
+  const hiddenWrong: StudentRecord["hiddenWrong"] = {};
   for (const ex of report.exercises) {
     points[ex.name] = ex.score;
     const names = ex.cases.filter((c) => !c.passed).map((c) => c.name);
     if (names.length > 0) failed[ex.name] = names;
+    for (const c of ex.cases) {
+      if (c.hidden && !c.passed) hiddenWrong[`${ex.name}: ${c.name}`] = digest(c.feedback);
+    }
   }
   const firstLine = (items: string[]) => items[0].split("\n")[0];
   const timedOut = report.exercises.filter((ex) => ex.timedOut).map((ex) => ex.name);
@@ -80,46 +106,77 @@ export function outcome(
     : timedOut.length > 0
     ? ["timeout", `stopped at the time limit: ${timedOut.join(", ")}`]
     : ["graded", ""];
-  return { status, note, score: report.score, maxScore: report.maxScore, points, failed };
+  return {
+    status,
+    note,
+    score: report.score,
+    maxScore: report.maxScore,
+    points,
+    failed,
+    hiddenWrong,
+  };
 }
 
-/** A CSV cell: escaped, quoted when it must be, and never a formula. */
-function cell(text: string): string {
-  let t = visible(text).replaceAll("\n", "\\n");
-  if (/^[=+\-@]/.test(t)) t = `'${t}`;
-  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
-}
-
-/** `grades.csv`: a row per student, sorted by id, points per exercise in `exercises`' order. */
-export function gradesCsv(records: StudentRecord[], exercises: readonly ExerciseName[]): string {
+/**
+ * `grades.csv`: a row per student, sorted by id: the final score, the grader's score and the late
+ * credit, the points per exercise in `exercises`' order (overrides applied), the status, when it
+ * was submitted and how late, and the overrides applied.
+ */
+export function gradesCsv(
+  grades: readonly FinalGrade[],
+  exercises: readonly ExerciseName[],
+): string {
   const header = [
     "student",
     "name",
     "total",
+    "raw",
+    "credit",
     ...exercises,
     "status",
+    "submitted",
+    "late",
     "seconds",
     "submission",
     "note",
+    "overrides",
   ];
-  const rows = sortedByStudent(records).map((r) =>
-    [
-      cell(r.student),
-      cell(r.name),
-      points(r.score),
-      ...exercises.map((e) => points(r.points[e] ?? 0)),
-      r.status,
-      r.seconds.toFixed(1),
-      cell(r.submission),
-      cell(r.note),
-    ].join(",")
+  const rows = [...grades].sort((a, b) => compareIds(a.record.student, b.record.student)).map(
+    (g) => {
+      const r = g.record;
+      const late = g.lateness?.hoursLate ? formatHours(g.lateness.hoursLate) : "";
+      return [
+        csvCell(r.student),
+        csvCell(r.name),
+        points(g.final),
+        points(r.score),
+        `${Math.round(g.credit * 1000) / 10}%`,
+        ...exercises.map((e) => points(g.points[e] ?? 0)),
+        r.status,
+        csvCell(g.lateness?.submitted ?? r.submittedAt ?? ""),
+        late,
+        r.seconds.toFixed(1),
+        csvCell(r.submission),
+        csvCell(r.note),
+        csvCell(
+          g.overrides.map((o) => `${o.exercise} ${points(o.points)} by ${o.who}: ${o.reason}`).join(
+            "; ",
+          ),
+        ),
+      ];
+    },
   );
-  return [header.join(","), ...rows].join("\r\n") + "\r\n";
+  return csvText([header, ...rows]);
 }
 
 /** The records in the order of their student ids. */
 export function sortedByStudent(records: StudentRecord[]): StudentRecord[] {
-  return [...records].sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
+  return [...records].sort((a, b) => compareIds(a.student, b.student));
+}
+
+/** Student ids in code unit order. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Markdown inline text escaped but for pipes and line breaks, which a table's `mdCell` escapes. */
@@ -130,6 +187,11 @@ function escaped(text: string): string {
 /** Markdown inline text: escaped, on one line. */
 function inline(text: string): string {
   return mdCell(escaped(text));
+}
+
+/** A student's feedback page, beside their feedback file: `feedback/<student>.html`. */
+export function feedbackPagePath(feedback: string): string {
+  return feedback.replace(/\.md$/, ".html");
 }
 
 /**
