@@ -5,7 +5,8 @@
  * `auto` never trains on a software WebGPU adapter (llvmpipe, lavapipe, SwiftShader: a few
  * GFLOP/s), though `--backend webgpu` may ask for one explicitly, e.g. to test the kernels.
  * Activating wasm first replaces some of its kernels: three by faster ones with the same results,
- * and its sums by accurate ones (`wasm_kernels.ts`).
+ * its large products by ones that run on every core (`gemm_threads.ts`), and its sums by accurate
+ * ones (`wasm_kernels.ts`).
  *
  * @module
  */
@@ -13,6 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { UsageError } from "../cli/errors.ts";
+import { setGemmThreads } from "./gemm_threads.ts";
 import { installWasmKernels } from "./wasm_kernels.ts";
 
 /** A `--backend` value. */
@@ -89,6 +91,25 @@ async function registerWebGpu(): Promise<void> {
   }, 3);
 }
 
+/** The most threads wasm's large products use by default (beyond, the copies outweigh them). */
+const MAX_WASM_THREADS = 8;
+
+/**
+ * How many threads wasm's large products use: `RNNLAB_WASM_THREADS` when set (and readable: a
+ * sweep sets it for its workers), else the cores, at most {@linkcode MAX_WASM_THREADS}.
+ */
+export function wasmThreadsWanted(): number {
+  const variable = "RNNLAB_WASM_THREADS";
+  const readable = Deno.permissions.querySync({ name: "env", variable }).state === "granted";
+  const value = readable ? Deno.env.get(variable) : undefined;
+  if (value === undefined) return Math.min(navigator.hardwareConcurrency, MAX_WASM_THREADS);
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new UsageError(`${variable}=${value}: give a whole number of threads, 1 or more`);
+  }
+  return threads;
+}
+
 async function activate(name: BackendInfo["name"]): Promise<void> {
   if (name === "webgpu") await registerWebGpu();
   if (name === "wasm") installWasmKernels();
@@ -97,10 +118,14 @@ async function activate(name: BackendInfo["name"]): Promise<void> {
 }
 
 /**
- * Picks and initialises the backend for `choice`. Throws a {@linkcode UsageError} when an explicit
+ * Picks and initialises the backend for `choice` (on wasm, with `threads` for the large products:
+ * by default {@linkcode wasmThreadsWanted}). Throws a {@linkcode UsageError} when an explicit
  * choice cannot run here.
  */
-export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
+export async function selectBackend(
+  choice: BackendChoice,
+  { threads = wasmThreadsWanted() } = {},
+): Promise<BackendInfo> {
   tf.enableProdMode(); // no debug checks, and no "install tfjs-node" notice
   if (choice === "cpu") {
     await activate("cpu");
@@ -118,10 +143,13 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
   }
   await activate("wasm");
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-  const { getThreadsCount } = await import("@tensorflow/tfjs-backend-wasm");
+  const started = await setGemmThreads(threads);
+  const why = started.reason ? ` (${threads} asked: ${started.reason})` : "";
   return {
     name: "wasm",
-    adapter: `wasm${simd ? " simd" : ""}, ${getThreadsCount()} thread(s)`,
+    adapter: `wasm${simd ? " simd" : ""}, large products on ${started.threads} ${
+      started.threads === 1 ? "thread" : "threads"
+    }${why}`,
     reason: choice === "wasm"
       ? "requested"
       : gpu
