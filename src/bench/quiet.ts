@@ -4,9 +4,11 @@
  *
  * On a machine of few cores anything else running changes the times, and not evenly: PyTorch's
  * spinning BLAS threads slow down several times when a core is taken, rnnlab's wasm far less
- * (bench/results/README.md). So a result records its load, and one that started above
- * {@linkcode QUIET_PER_CORE} per core (the load average, or the other processes' CPU over the
- * second before) is marked noisy.
+ * (bench/results/README.md). So a result records its load, and one whose other processes used
+ * more than {@linkcode QUIET_PER_CORE} of a core per core over the seconds before it started (or,
+ * on average, during it) is marked noisy. The load average is recorded beside, but decides only
+ * where the CPU shares cannot be read: it lags by a minute and counts this benchmark's own work,
+ * and the one before it.
  *
  * The CPU shares come from `/proc/stat` and every `/proc/<pid>/stat` (Linux), read through `sh`
  * since Deno reads `/proc` only with `--allow-all`: the machine's busy time minus this process's
@@ -163,7 +165,7 @@ export interface LoadRecord {
   cores: number;
   /** The threshold per core. */
   threshold: number;
-  /** The second before the first measurement. */
+  /** The seconds before the first measurement. */
   before: LoadWindow;
   /** Between consecutive measurements. */
   during: LoadWindow[];
@@ -173,11 +175,15 @@ export interface LoadRecord {
   reasons: string[];
 }
 
-/** Why `w` is above the threshold on `cores` cores, in words (none when it is not). */
+/**
+ * Why `w` is above the threshold on `cores` cores, in words (none when it is not): the other
+ * processes' CPU, or without it the load average.
+ */
 export function busyReasons(w: LoadWindow, cores: number, when: string): string[] {
   const reasons = [];
-  if (w.loadAverage !== null && w.loadAverage / cores > QUIET_PER_CORE) {
-    reasons.push(`load average ${w.loadAverage.toFixed(2)} on ${cores} cores ${when}`);
+  const byLoad = w.otherCores === null && w.loadAverage !== null;
+  if (byLoad && w.loadAverage! / cores > QUIET_PER_CORE) {
+    reasons.push(`load average ${w.loadAverage!.toFixed(2)} on ${cores} cores ${when}`);
   }
   if (w.otherCores !== null && w.otherCores / cores > QUIET_PER_CORE) {
     const who = w.top.slice(0, 3).map((p) => `${p.command}[${p.pid}] ${p.cores.toFixed(2)}`)
@@ -200,7 +206,7 @@ export class LoadGuard {
   }
 
   /** Watches the machine for `seconds` before a benchmark starts. */
-  static async start(seconds = 1): Promise<LoadGuard> {
+  static async start(seconds = 2): Promise<LoadGuard> {
     const a = await cpuSnapshot();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const b = await cpuSnapshot();

@@ -79,14 +79,16 @@ Deno.test("the load line says noisy and why, or quiet", () => {
   );
 });
 
-Deno.test("busy means above 0.3 per core, by the load average or by other processes' CPU", () => {
-  const w = { seconds: 1, loadAverage: 0.6, otherCores: 0.6, ownCores: 0, top: [] };
-  assert.deepEqual(busyReasons(w, 2, "at the start"), []);
-  assert.deepEqual(busyReasons({ ...w, loadAverage: 0.61 }, 2, "at the start"), [
-    "load average 0.61 on 2 cores at the start",
-  ]);
+Deno.test("busy means other processes above 0.3 of a core per core; the load average decides only without them", () => {
+  const w = { seconds: 1, loadAverage: 3, otherCores: 0.6, ownCores: 1, top: [] };
+  assert.deepEqual(busyReasons(w, 2, "at the start"), [], "the load average counts this work too");
   const top = [{ pid: 9, command: "yes", cores: 0.9 }];
-  assert.deepEqual(busyReasons({ ...w, otherCores: 0.9, top, loadAverage: null }, 2, "then"), [
+  assert.deepEqual(busyReasons({ ...w, otherCores: 0.9, top }, 2, "then"), [
     "other processes used 0.90 cores then (yes[9] 0.90)",
+  ]);
+  const blind = { ...w, otherCores: null };
+  assert.deepEqual(busyReasons({ ...blind, loadAverage: 0.6 }, 2, "at the start"), []);
+  assert.deepEqual(busyReasons({ ...blind, loadAverage: 0.61 }, 2, "at the start"), [
+    "load average 0.61 on 2 cores at the start",
   ]);
 });
