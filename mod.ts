@@ -57,4 +57,4 @@ export { readRunDir, type RunRecord } from "./src/run/run_dir.ts";
 export { type CurvePoint, perplexitySvg, type PlotInput } from "./src/report/plot.ts";
 export { type Submission } from "./src/grade/contract.ts";
 export { type GradeOptions, Grader, type GradeReport } from "./src/grade/grader.ts";
-export { gradescopeResults, textReport } from "./src/grade/report.ts";
+export { gradescopeResults, textReport } from "./src/grade/feedback.ts";

@@ -11,7 +11,7 @@ import { runMain } from "../src/cli/main.ts";
 import { ORT_VERSION } from "../src/infer/cuda_setup.ts";
 import { forward } from "../src/infer/forward.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
-import { onnxParityChecks, PARITY_BATCH, parityBatch } from "../src/infer/parity.ts";
+import { onnxParityChecks, PARITY_BATCH, parityBatch } from "../src/verify/parity.ts";
 import { type EpName, openRnnSession } from "../src/infer/session.ts";
 import { initParamArrays } from "../src/model/params.ts";
 import { METADATA_KEYS } from "../src/onnx/metadata.ts";
@@ -29,7 +29,7 @@ const USAGE =
 Latency and parity of the exported model on each onnxruntime execution provider. --note describes
 the machine (CPU, GPU, driver) for the record; --out writes the report as JSON too.
 
-For each provider that can start here: the parity checks of src/infer/parity.ts (max |Δ| of
+For each provider that can start here: the parity checks of src/verify/parity.ts (max |Δ| of
 logits and h_n against the tfjs forward, greedy generation), then the time of one graph call on
 the chapter's batch (seq 35, batch 32) and of one generation step (seq 1, batch 1): median,
 10th and 90th percentile of --runs calls after 5 warm-up calls. Providers that cannot start

@@ -8,7 +8,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { runMain } from "../src/cli/main.ts";
 import { profilePrograms } from "../src/bench/profile.ts";
 import { probeAdapter, selectBackend } from "../src/train/backend.ts";

@@ -19,7 +19,7 @@
 
 import { join } from "node:path";
 import { parseFlagsAndPositionals } from "../src/cli/flags.ts";
-import { environment, machineDescription } from "../src/report/machine.ts";
+import { environment, machineDescription } from "../src/run/machine.ts";
 
 const { values: flags, positionals } = parseFlagsAndPositionals(Deno.args, {
   rounds: { type: "string", default: "2" },

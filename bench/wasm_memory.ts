@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { initParams } from "../src/model/params.ts";
 import { initState } from "../src/model/rnn.ts";
-import { formatBytes } from "../src/report/machine.ts";
+import { formatBytes } from "../src/run/machine.ts";
 import { markdownRow, markdownTable } from "../src/report/markdown.ts";
 import { estimateMemory } from "../src/run/limits.ts";
 import { selectBackend } from "../src/train/backend.ts";

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
-import { machineDescription } from "../src/report/machine.ts";
+import { machineDescription } from "../src/run/machine.ts";
 import type { RunRecord } from "../src/run/run_dir.ts";
 import { CHAPTER_PRESET, SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
 import { runTraining } from "../src/run/run.ts";

@@ -39,11 +39,11 @@ and a fingerprint of what ran (the machine, Deno, V8, tfjs, the commit, the WebG
 PyTorch's version, threads and BLAS, the OPENBLAS_/OMP_ variables).
 
 The machine: above 0.3 load per core at the start (the load average, or other processes' CPU),
-the result is marked noisy; with --require-quiet the bench refuses to start instead (exit code 3).
+the result is marked noisy; with --require-quiet the bench refuses to start instead (exit code 4).
 --baseline FILE compares with an earlier result of the same benchmark and fingerprint: exit code 1
 when an rnnlab time is slower than the baseline's interval, 2 when the fingerprints (or the
 benchmark) differ, checked before anything runs. --save-baseline also writes the result as this
-machine's baseline in DIR, baseline-<kind>-<preset>-<machine>.json (refused when noisy).
+machine's baseline in DIR, baseline-<kind>-<preset>-<machine>.json (refused when noisy: exit 4).
 
 --end-to-end times the chapter's whole program instead, --epochs N of it (default 200) with the
 perplexity and the predictions printed every 20 epochs: deno task train on each backend (by

@@ -5,10 +5,11 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
-import { PATHS_HELP, userPath, writableDir } from "../src/cli/paths.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
+import { writableDir } from "../src/io/fs.ts";
 import {
   comparisonHtml,
   comparisonTable,

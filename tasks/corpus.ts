@@ -7,7 +7,8 @@
 import { numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
-import { CHAPTER_CORPUS_CHARS, loadTrainingData } from "../src/data/corpus.ts";
+import { CHAPTER_CORPUS_CHARS } from "../src/chapter/chapter.ts";
+import { loadTrainingData } from "../src/data/corpus.ts";
 
 /** The usage and description that `--help` prints. */
 const USAGE = `deno task corpus [--data PATH] [--dataset 2017|2018] [--allow-unknown-data]

@@ -4,15 +4,15 @@
  * @module
  */
 
-import { UsageError } from "../src/cli/errors.ts";
+import { EXIT, UsageError } from "../src/errors.ts";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
-import { onnxParityChecks } from "../src/infer/parity.ts";
+import { onnxParityChecks } from "../src/verify/parity.ts";
 import { exportRun } from "../src/onnx/export.ts";
 import { IR_VERSION, OPSET } from "../src/onnx/model.ts";
 import { selectBackend } from "../src/train/backend.ts";
-import { renderTable } from "../src/verify/compare.ts";
+import { renderTable } from "../src/verify/check.ts";
 
 /** The usage and description that `--help` prints. */
 const USAGE = `deno task export --run DIR [--out FILE] [--check]
@@ -44,7 +44,7 @@ async function main(args: string[]) {
     `Wrote ${path} (${bytes} bytes; vocab ${record.vocab.length}, hidden ${record.config.hidden}; ` +
       `ONNX IR ${IR_VERSION}, opset ${OPSET})${partial}`,
   );
-  if (!flags.check) return 0;
+  if (!flags.check) return EXIT.ok;
   await selectBackend("cpu");
   const checks = await onnxParityChecks({
     params,
@@ -52,7 +52,7 @@ async function main(args: string[]) {
     prefixes: record.config.prefixes,
   });
   console.log(renderTable(checks));
-  return checks.some((c) => c.status === "FAIL") ? 1 : 0; // a skipped dev check is no failure
+  return checks.some((c) => c.status === "FAIL") ? EXIT.failed : EXIT.ok; // a skipped dev check is no failure
 }
 
 await runMain(main, USAGE);

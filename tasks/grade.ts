@@ -8,14 +8,15 @@ import { basename, dirname, join } from "node:path";
 import { choiceFlag, numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { parseShard, type Shard } from "../src/cli/shard.ts";
-import { PATHS_HELP, userPath, writableDir } from "../src/cli/paths.ts";
-import { UsageError } from "../src/cli/errors.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
+import { statOrNull, writableDir } from "../src/io/fs.ts";
+import { UsageError } from "../src/errors.ts";
 import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
-import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/report.ts";
-import { boundJobs, collectShards, gradeBatch } from "../src/grade/batch/batch.ts";
-import { type BatchRecord, statusCounts } from "../src/grade/batch/outputs.ts";
+import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/feedback.ts";
+import { boundJobs, collectShards, gradeClass } from "../src/grade/class/class.ts";
+import { statusCounts, type StudentRecord } from "../src/grade/class/outputs.ts";
 import { writeStarter } from "../src/grade/gradescope.ts";
 import { findSubmissionFile } from "../src/grade/submission_file.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
@@ -111,7 +112,7 @@ async function main(args: string[]) {
       data,
       flags.dataset,
       (grader, corpus) =>
-        gradeBatch(grader, batch, {
+        gradeClass(grader, batch, {
           out,
           jobs,
           shard,
@@ -195,15 +196,15 @@ async function collect(dirs: string[], out: string | undefined): Promise<void> {
   console.log(written(out, await collectShards(dirs, out)));
 }
 
-/** The line that says what a batch wrote. */
-function written(out: string, records: BatchRecord[], shard?: Shard): string {
+/** The line that says what grading a class wrote. */
+function written(out: string, records: StudentRecord[], shard?: Shard): string {
   return `wrote ${join(out, "grades.csv")}, summary.md and ${records.length} feedback files: ` +
     `${records.length} students${shard ? ` (shard ${shard.index}/${shard.count})` : ""}, ` +
     statusCounts(records);
 }
 
 async function isFolder(path: string): Promise<boolean> {
-  return (await Deno.stat(path).catch(() => null))?.isDirectory === true;
+  return (await statOrNull(path))?.isDirectory === true;
 }
 
 /**

@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { loadCorpus } from "../src/data/corpus.ts";
 import { buildBundle } from "../src/grade/gradescope.ts";
 

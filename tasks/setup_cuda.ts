@@ -4,7 +4,7 @@
  * @module
  */
 
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";

@@ -5,7 +5,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { UsageError } from "../src/cli/errors.ts";
+import { EXIT, UsageError } from "../src/errors.ts";
 import { numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, shellWord, userPath } from "../src/cli/paths.ts";
@@ -23,7 +23,7 @@ import {
   readPlanFile,
 } from "../src/sweep/plan.ts";
 import { parseShard, type Shard } from "../src/cli/shard.ts";
-import { inShard, shardFolderName } from "../src/sweep/shard.ts";
+import { inShard, shardFolderName } from "../src/sweep/shard_runs.ts";
 import {
   checkPlan,
   collectSweep,
@@ -127,9 +127,9 @@ async function collect(dirs: string[], out: string | undefined): Promise<number>
   const missing = summary.runs.filter((r) => r.status === "missing").length;
   if (missing > 0) {
     console.error(`error: ${missing} of ${summary.runs.length} runs are in none of the folders`);
-    return 1;
+    return EXIT.failed;
   }
-  return 0;
+  return EXIT.ok;
 }
 
 async function main(args: string[]): Promise<number> {
@@ -189,7 +189,7 @@ async function main(args: string[]): Promise<number> {
     await writeFolderPlan(dir, plan);
     console.log(planTable(plan, shard));
     console.log(`\n${plan.runs.length} runs planned in ${join(dir, SWEEP_FILES.plan)}`);
-    return 0;
+    return EXIT.ok;
   }
   const checked = await checkPlan(plan, shard);
   const warning = memoryWarning(checked, workers);
@@ -212,9 +212,9 @@ async function main(args: string[]): Promise<number> {
       `Interrupted; the epochs done are kept. Continue with:\n` +
         `  deno task sweep --out ${shellWord(resolve(dir))}${again}`,
     );
-    return stop.exitCode() || 130;
+    return stop.exitCode() || EXIT.sigint;
   }
-  return outcome.summary.runs.some((r) => r.status === "failed") ? 1 : 0;
+  return outcome.summary.runs.some((r) => r.status === "failed") ? EXIT.failed : EXIT.ok;
 }
 
 await runMain(main, USAGE);

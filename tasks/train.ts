@@ -5,7 +5,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { UsageError } from "../src/cli/errors.ts";
+import { EXIT, UsageError } from "../src/errors.ts";
 import { numberFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, shellWord, userPath } from "../src/cli/paths.ts";
@@ -112,7 +112,7 @@ async function main(args: string[]) {
   if (end.status === "diverged") {
     throw new UsageError(
       `the run diverged in epoch ${end.epoch}: ${end.reason} (try a lower --lr); ${kept}`,
-      3,
+      EXIT.diverged,
     );
   }
   print(`Run recorded in ${dir}/`);

@@ -7,10 +7,11 @@
 import { choiceFlag, parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
+import { EXIT } from "../src/errors.ts";
 import { staleModelWarnings } from "../src/onnx/run_model.ts";
 import { readRunDir } from "../src/run/run_dir.ts";
 import { BACKEND_CHOICES } from "../src/train/backend.ts";
-import { renderTable } from "../src/verify/compare.ts";
+import { renderTable } from "../src/verify/check.ts";
 import { verify, VERIFY_GROUPS } from "../src/verify/verify.ts";
 
 /** The usage and description that `--help` prints. */
@@ -71,7 +72,7 @@ async function main(args: string[]) {
     console.log(renderTable(checks));
     if (chapterComparison.length) console.log(["", ...chapterComparison].join("\n"));
   }
-  return checks.some((c) => c.status === "FAIL") ? 1 : 0;
+  return checks.some((c) => c.status === "FAIL") ? EXIT.failed : EXIT.ok;
 }
 
 await runMain(main, USAGE);

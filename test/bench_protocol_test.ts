@@ -75,7 +75,7 @@ Deno.test("a synthetic load marks the result noisy, and --require-quiet refuses 
     assert.ok(load.some((p) => seen.includes(p.pid)), "the load's processes are named");
     const before = files(dir);
     const refused = await smallBench(dir, ["--require-quiet"]);
-    assert.equal(refused.code, 3);
+    assert.equal(refused.code, 4);
     assert.match(refused.stderr, /^error: the machine is not quiet: .*at the start/m);
     assert.deepEqual(files(dir), before, "nothing written");
   } finally {

@@ -1,7 +1,7 @@
 // `--help` on every task: the mechanism in src/cli/, then each task run as a user would.
 
 import assert from "node:assert/strict";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { helpRequested, parseFlags } from "../src/cli/flags.ts";
 import { PATHS_HELP, shellWord } from "../src/cli/paths.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";

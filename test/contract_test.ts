@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { probeAdapter, selectBackend } from "../src/train/backend.ts";
 import { PRESETS } from "../src/train/config.ts";
-import type { Check } from "../src/verify/compare.ts";
+import type { Check } from "../src/verify/check.ts";
 import {
   CONTRACT_TOLERANCE,
   contractCheck,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { buildVocab, encode, loadCorpus, prepareCorpus } from "../mod.ts";
 import { DATASETS } from "../src/data/registry.ts";
 import { readCorpusZip, resolveCorpus } from "../src/data/corpus.ts";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { chapterCorpusCheck, corpusChecks } from "../src/verify/checks.ts";
 import type { ChapterPrinted, CorpusGolden } from "../src/verify/goldens.ts";
 import { sha256Hex } from "../src/io/sha256.ts";

@@ -20,7 +20,7 @@ import {
   gradescopeResults,
   HIDDEN_VISIBILITIES,
   textReport,
-} from "../src/grade/report.ts";
+} from "../src/grade/feedback.ts";
 import { Sandbox } from "../src/grade/sandbox.ts";
 import { chapterText, ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
 

@@ -5,7 +5,7 @@ import { METADATA_KEYS, vocabFromMetadata } from "../src/onnx/metadata.ts";
 import { decodeRnnModel, encodeRnnModel, IR_VERSION, OPSET } from "../src/onnx/model.ts";
 import { type O, onnx } from "../src/onnx/proto.ts";
 import { runOnnxChecker } from "../src/onnx/checker.ts";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { randomParams, transposed, VOCAB } from "./_onnx_fixtures.ts";
 
 const V = VOCAB.length;

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { vocabFromList } from "../src/data/vocab.ts";
 import { hasCudaProvider } from "../src/infer/cuda_setup.ts";
 import { forward } from "../src/infer/forward.ts";
 import { argmax } from "../src/infer/generate.ts";
-import { compareArrays, onnxParityChecks, parityBatch } from "../src/infer/parity.ts";
+import { compareArrays, onnxParityChecks, parityBatch } from "../src/verify/parity.ts";
 import { AUTO_ORDER, failureReason, openRnnSession } from "../src/infer/session.ts";
 import { greedyFeed } from "../src/model/predict.ts";
 import { METADATA_KEYS } from "../src/onnx/metadata.ts";

@@ -3,7 +3,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { onnxParityChecks } from "../src/infer/parity.ts";
+import { onnxParityChecks } from "../src/verify/parity.ts";
 import { encodeRnnModel } from "../src/onnx/model.ts";
 import { runOnnxChecker } from "../src/onnx/checker.ts";
 import { randomParams, VOCAB } from "./_onnx_fixtures.ts";

@@ -1,9 +1,9 @@
 // What a run shows (src/report/): the progress on a terminal, the plot, the machine it records.
 
 import assert from "node:assert/strict";
-import { environment, formatBytes, machineDescription } from "../src/report/machine.ts";
+import { environment, formatBytes, machineDescription } from "../src/run/machine.ts";
 import { epochTicks, logTicks, perplexitySvg } from "../src/report/plot.ts";
-import { Progress } from "../src/report/progress.ts";
+import { Progress } from "../src/run/progress.ts";
 
 /** What a terminal shows after `text`: `\r` returns to the line's start, `ESC[K` clears to its end. */
 function screen(text: string): string[] {

@@ -10,7 +10,7 @@ import { openRunDirToResume, readRunDir, RUN_FORMAT, type RunRecord } from "../s
 import { selectBackend } from "../src/train/backend.ts";
 import { CHAPTER_PRESET } from "../src/train/config.ts";
 import { referenceTrainer, trainAndPredictRnn, type TrainerFactory } from "../src/train/train.ts";
-import { environment } from "../src/report/machine.ts";
+import { environment } from "../src/run/machine.ts";
 import { runBandCheck } from "../src/verify/checks.ts";
 import { runTask, tinyConfig } from "./_helpers.ts";
 

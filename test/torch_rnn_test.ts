@@ -11,7 +11,7 @@ import {
   torchFingerprint,
   type TorchImpl,
 } from "../src/bench/torch_baseline.ts";
-import { checkClose } from "../src/verify/compare.ts";
+import { checkClose } from "../src/verify/check.ts";
 import { CONTRACT_TOLERANCE, contractConfig } from "../src/verify/contract.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { pathWithPythonLacking, readGolden, ROOT, runTask } from "./_helpers.ts";

@@ -8,7 +8,7 @@ import {
   SMALL_PRESET,
   trainAndPredictRnn,
 } from "../mod.ts";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/errors.ts";
 import { probeAdapter } from "../src/train/backend.ts";
 import { runTask } from "./_helpers.ts";
 

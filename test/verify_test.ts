@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pythonCanImport, readGolden, ROOT, runTask } from "./_helpers.ts";
-import { type Check, checkClose } from "../src/verify/compare.ts";
+import { type Check, checkClose } from "../src/verify/check.ts";
 import {
   CROSS_BACKEND,
   CROSS_BACKEND_CHAPTER,
@@ -11,7 +11,7 @@ import type { CurveGolden } from "../src/verify/goldens.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { initParamArrays } from "../src/model/params.ts";
-import { environment } from "../src/report/machine.ts";
+import { environment } from "../src/run/machine.ts";
 import { RUN_FORMAT, writeRunDir } from "../src/run/run_dir.ts";
 import { SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
 

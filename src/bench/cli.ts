@@ -8,9 +8,10 @@
  */
 
 import { join, resolve } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { EXIT, UsageError } from "../errors.ts";
 import { choiceFlag, numberFlag, parseFlags } from "../cli/flags.ts";
-import { userPath, writableDir } from "../cli/paths.ts";
+import { userPath } from "../cli/paths.ts";
+import { writableDir } from "../io/fs.ts";
 import { loadTrainingData } from "../data/corpus.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { probeAdapter, wasmThreadsWanted } from "../train/backend.ts";
@@ -34,9 +35,6 @@ import {
 import { LoadGuard } from "./quiet.ts";
 import { BENCH_BACKENDS, type BenchBackend, type BenchCommon, writeBenchResult } from "./result.ts";
 import { findTorchPython, TORCH_IMPLS, torchFingerprint } from "./torch_baseline.ts";
-
-/** The exit code when `--require-quiet` finds the machine busy. */
-export const NOT_QUIET_EXIT = 3;
 
 /** The flags `deno task bench` takes. */
 const FLAGS = {
@@ -179,7 +177,7 @@ export async function benchTask(args: string[]): Promise<number> {
   const guard = await LoadGuard.start();
   if (guard.busyAtStart.length > 0) {
     const why = guard.busyAtStart.join("; ");
-    if (plan.requireQuiet) throw new UsageError(`the machine is not quiet: ${why}`, NOT_QUIET_EXIT);
+    if (plan.requireQuiet) throw new UsageError(`the machine is not quiet: ${why}`, EXIT.busy);
     log(`the machine is not quiet (${why}): the result will be marked noisy`);
   }
   const common: BenchCommon = {
@@ -241,7 +239,7 @@ async function saveBaseline(dir: string, result: GatedResult, log: (line: string
   if (result.noisy) {
     throw new UsageError(
       "--save-baseline: a noisy result is not a baseline (kept as a result)",
-      NOT_QUIET_EXIT,
+      EXIT.busy,
     );
   }
   const path = join(dir, `${baselineName(result.kind, result.preset, result.fingerprint)}.json`);

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { type Environment, environment } from "../report/machine.ts";
+import { type Environment, environment } from "../run/machine.ts";
 import { wasmThreadsWanted } from "../train/backend.ts";
 import { gemmModuleBytes } from "../train/wasm_gemm.ts";
 

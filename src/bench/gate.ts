@@ -10,8 +10,8 @@
  * @module
  */
 
-import { UsageError } from "../cli/errors.ts";
-import { readJson } from "../cli/paths.ts";
+import { EXIT, UsageError } from "../errors.ts";
+import { readJson } from "../io/fs.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { BenchResult } from "./bench.ts";
 import type { EndToEndResult } from "./end_to_end.ts";
@@ -22,7 +22,7 @@ import type { Summary } from "./stats.ts";
 export type GatedResult = BenchResult | EndToEndResult;
 
 /** The gate's exit codes. */
-export const GATE_EXIT = { same: 0, slower: 1, notComparable: 2 } as const;
+export const GATE_EXIT = { same: EXIT.ok, slower: EXIT.failed, notComparable: EXIT.usage } as const;
 
 /** Reads a baseline; refuses a file that is not a result of this protocol, with a fingerprint. */
 export async function readBaseline(path: string): Promise<GatedResult> {
@@ -35,7 +35,7 @@ export async function readBaseline(path: string): Promise<GatedResult> {
     );
   }
   if ((baseline.kind !== "train" && baseline.kind !== "e2e") || !Array.isArray(baseline.rows)) {
-    throw new UsageError(`--baseline ${path} is not a deno task bench result`, 2);
+    throw new UsageError(`--baseline ${path} is not a deno task bench result`);
   }
   return baseline as GatedResult;
 }

@@ -7,10 +7,10 @@
  */
 
 import { join } from "node:path";
-import { exists } from "../cli/paths.ts";
+import { exists } from "../io/fs.ts";
 import type { TrainingData } from "../data/corpus.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { machineDescription } from "../report/machine.ts";
+import { machineDescription } from "../run/machine.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { type Fingerprint, torchWarnings } from "./fingerprint.ts";
 import { type LoadGuard, loadLine, type LoadRecord } from "./quiet.ts";

@@ -7,7 +7,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../errors.ts";
 
 /** The option table `parseArgs` takes. */
 export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { UsageError } from "./errors.ts";
+import { EXIT, UsageError } from "../errors.ts";
 import { helpRequested } from "./flags.ts";
 
 /**
@@ -20,10 +20,10 @@ export async function runMain(
 ): Promise<never> {
   if (helpRequested(Deno.args)) {
     console.log(usage);
-    Deno.exit(0);
+    Deno.exit(EXIT.ok);
   }
   try {
-    Deno.exit((await main(Deno.args)) ?? 0);
+    Deno.exit((await main(Deno.args)) ?? EXIT.ok);
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`error: ${err.message}`);
@@ -33,6 +33,6 @@ export async function runMain(
         "granted" && Deno.env.get("RNNLAB_DEBUG");
     console.error(`internal error: ${err instanceof Error ? err.message : String(err)}`);
     if (debug && err instanceof Error) console.error(err.stack);
-    Deno.exit(1);
+    Deno.exit(EXIT.failed);
   }
 }

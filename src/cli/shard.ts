@@ -13,7 +13,7 @@
  * @module
  */
 
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../errors.ts";
 
 /** One share of a job. */
 export interface Shard {

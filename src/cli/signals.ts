@@ -6,8 +6,10 @@
  * @module
  */
 
+import { EXIT } from "../errors.ts";
+
 /** The signals that ask a task to stop, with the exit code each ends it with. */
-const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+const STOP_SIGNALS = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm } as const;
 
 /** A stop request by signal. */
 export interface StopRequest {

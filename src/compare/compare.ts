@@ -9,11 +9,10 @@
  */
 
 import { basename, join, relative, resolve } from "node:path";
-import { UsageError } from "../cli/errors.ts";
-import { exists, readJson } from "../cli/paths.ts";
+import { UsageError } from "../errors.ts";
+import { exists, readJson } from "../io/fs.ts";
 import {
   chinese,
-  environmentList,
   figure,
   htmlPage,
   htmlTable,
@@ -22,9 +21,14 @@ import {
   type Section,
   statusCell,
 } from "../report/html.ts";
-import { machineDescription } from "../report/machine.ts";
 import { plotPair } from "../report/plot.ts";
-import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts";
+import { machineDescription } from "../run/machine.ts";
+import {
+  bestEpoch,
+  environmentList,
+  formatPerplexity,
+  latestPredictions,
+} from "../run/run_page.ts";
 import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
 import { configFlagValues, differingKeys } from "../run/train_flags.ts";
 import { SWEEP_FILES } from "../sweep/sweep.ts";

@@ -13,17 +13,16 @@
 
 import { unzipSync } from "fflate";
 import { join, resolve } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { CHAPTER_CORPUS_CHARS } from "../chapter/chapter.ts";
+import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { sha256Hex } from "../io/sha256.ts";
+import { statOrNull } from "../io/fs.ts";
 import { datasetByDigest, type DatasetInfo, DATASETS, DEFAULT_DATASET } from "./registry.ts";
 import { buildVocab, encode, type Vocab } from "./vocab.ts";
 
 /** The name of the text file inside the zip, as in the chapter. */
 export const CORPUS_ENTRY = "jaychou_lyrics.txt";
-
-/** How many characters the chapter keeps for training (`corpus_chars[0:20000]`). */
-export const CHAPTER_CORPUS_CHARS = 20000;
 
 /** Where the corpus bytes came from and what they are. */
 export interface CorpusSource {
@@ -69,15 +68,6 @@ export const DEFAULT_SEARCH_DIRS: readonly string[] = ["data", join("..", "share
 function readEnvData(): string | undefined {
   const perm = Deno.permissions.querySync({ name: "env", variable: "RNNLAB_DATA" });
   return perm.state === "granted" ? Deno.env.get("RNNLAB_DATA") || undefined : undefined;
-}
-
-async function statOrNull(path: string): Promise<Deno.FileInfo | null> {
-  try {
-    return await Deno.stat(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
-  }
 }
 
 function short(digest: string): string {

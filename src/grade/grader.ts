@@ -19,8 +19,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { UsageError } from "../cli/errors.ts";
-import { compareValues } from "./compare.ts";
+import { UsageError } from "../errors.ts";
+import { compareValues } from "./value_diff.ts";
 import { type ExerciseName, type Primitive, PRIMITIVES, TAKES_PRIMITIVES } from "./contract.ts";
 import { buildExercises, type Case, type ChapterText, type Exercise } from "./exercises/mod.ts";
 import { relativeToCopy } from "./imports.ts";

@@ -14,7 +14,7 @@
 import { type Zippable, zipSync } from "fflate";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { notebookFromModule, STARTER_NOTEBOOK } from "./notebook.ts";
 import { STARTER_NAMES } from "./submission_file.ts";
@@ -72,6 +72,9 @@ cd "$ROOT/source"
 exec deno task --quiet grade --gradescope "$ROOT"
 `;
 
+/** The one file outside `src/` that the grader's sources import. */
+const CHAPTER_PRINTED = "golden/chapter_printed.json";
+
 async function addTree(files: Zippable, dir: string): Promise<void> {
   for await (const entry of Deno.readDir(join(ROOT, dir))) {
     const path = join(dir, entry.name);
@@ -82,7 +85,8 @@ async function addTree(files: Zippable, dir: string): Promise<void> {
 
 /**
  * Writes the Gradescope autograder zip to `out`: `setup.sh` and `run_autograder` at its root, the
- * grader's sources (the staff solution among them), and the corpus zip at `corpusPath` as
+ * grader's sources (the staff solution among them) and the chapter's printed results they import
+ * (the corpus's defaults come from `src/chapter/`), and the corpus zip at `corpusPath` as
  * `data/jaychou_lyrics-<version>.txt.zip`, where the grader looks for it. Returns the names of the
  * files in it.
  */
@@ -94,7 +98,7 @@ export async function buildBundle(
   const mtime = new Date("2017-12-01T00:00:00Z"); // a fixed date: the same inputs give the same zip
   const executable = { os: 3, attrs: (0o100755 << 16) >>> 0, mtime };
   const files: Zippable = {};
-  for (const name of ["deno.json", "deno.lock", "tasks/grade.ts"]) {
+  for (const name of ["deno.json", "deno.lock", "tasks/grade.ts", CHAPTER_PRINTED]) {
     files[name] = await Deno.readFile(join(ROOT, name));
   }
   await addTree(files, "src");

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { EXERCISES } from "./contract.ts";
 import { ALLOWED_PACKAGES } from "./imports.ts";
 

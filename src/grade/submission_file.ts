@@ -1,6 +1,6 @@
 /**
  * Which file of a student's folder is the submission: the rule that Gradescope's
- * `submission/` folder and every student of a batch are graded by.
+ * `submission/` folder and every student of a class are graded by.
  *
  * @module
  */

@@ -12,7 +12,7 @@
 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { sha256Hex } from "../io/sha256.ts";
 

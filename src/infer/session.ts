@@ -11,7 +11,7 @@
  */
 
 import * as ort from "onnxruntime-node";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { GRAPH_IO } from "../onnx/rnn_graph.ts";
 import { cudaHint } from "./cuda_setup.ts";
 import { forward } from "./forward.ts";

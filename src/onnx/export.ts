@@ -5,10 +5,10 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { ParamArrays } from "../model/params.ts";
-import { fsReason } from "../cli/paths.ts";
+import { fsReason } from "../io/fs.ts";
 import { checkUsable, readRunDir, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
 import { runMetadata } from "./metadata.ts";
 import { encodeRnnModel } from "./model.ts";

@@ -6,7 +6,7 @@
  */
 
 import denoJson from "../../deno.json" with { type: "json" };
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import type { ParamArrays } from "../model/params.ts";
 import { vocabFromMetadata } from "./metadata.ts";
 import { type O, onnx } from "./proto.ts";

@@ -8,7 +8,7 @@
  */
 
 import { dirname, join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { RUN_FILES } from "../run/run_dir.ts";
 import { METADATA_KEYS } from "./metadata.ts";
 import { type LoadedModel, readRnnModel } from "./model.ts";

@@ -5,12 +5,10 @@
  * scrolls sideways inside its own box.
  *
  * The pages themselves (a run, a sweep, a comparison) are composed where their data lives; this
- * module holds what they share: the page, tables, key-value lists, and the machine and software.
+ * module holds what they share: the page, tables, key-value lists and figures.
  *
  * @module
  */
-
-import { type Environment, formatBytes } from "./machine.ts";
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -101,24 +99,6 @@ export function figure(plot: Plot, caption?: string): Html {
       `<div class="plot-narrow">${inline(plot.narrow)}</div>` +
       `${caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : ""}</figure>`,
   );
-}
-
-/** The machine and the software a run recorded, as a list. */
-export function environmentList(env: Environment): Html {
-  return keyValues([
-    ["CPU", env.cpu === null ? `${env.cores} cores` : `${env.cpu}, ${env.cores} cores`],
-    ["memory", env.memoryBytes === null ? null : formatBytes(env.memoryBytes)],
-    ["OS", `${env.os} ${env.arch}${env.osRelease ? ` (${env.osRelease})` : ""}`],
-    [
-      "rnnlab",
-      `${env.rnnlab}${env.commit ? ` at ${env.commit.slice(0, 12)}` : ""}${
-        env.dirty ? " (with uncommitted changes)" : ""
-      }`,
-    ],
-    ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
-    ["tfjs", env.tfjs],
-    ["onnxruntime-node", env.onnxruntime],
-  ]);
 }
 
 /** A section of a page: a heading and its content. */

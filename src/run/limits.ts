@@ -17,8 +17,8 @@
  * @module
  */
 
-import { UsageError } from "../cli/errors.ts";
-import { formatBytes } from "../report/machine.ts";
+import { UsageError } from "../errors.ts";
+import { formatBytes } from "./machine.ts";
 import type { BackendInfo } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { TrainerName } from "../train/trainers.ts";

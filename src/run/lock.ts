@@ -11,8 +11,8 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
-import { fsReason } from "../cli/paths.ts";
+import { UsageError } from "../errors.ts";
+import { fsReason } from "../io/fs.ts";
 
 /** The lock file's name inside a run folder. */
 export const LOCK_FILE = "run.lock";

@@ -15,18 +15,19 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { type CorpusOptions, loadTrainingData, type TrainingData } from "../data/corpus.ts";
 import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
 import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
 import { checkPrefix, MAX_PREDICT_CHARS, predictRnnBatch } from "../model/predict.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
-import { readChapterCurve, sameSetting, stateInitMismatch } from "../report/chapter.ts";
-import { environment, machineDescription } from "../report/machine.ts";
+import { readChapterCurve, sameSetting, stateInitMismatch } from "../chapter/chapter.ts";
+import { environment, machineDescription } from "./machine.ts";
 import { plotPair } from "../report/plot.ts";
-import { Progress } from "../report/progress.ts";
+import { Progress } from "./progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
-import { PRESETS, stateInitOf, type TrainConfig } from "../train/config.ts";
+import { PRESETS, type TrainConfig } from "../train/config.ts";
+import { stateInitOf } from "../chapter/chapter.ts";
 import {
   chooseTrainer,
   TRAINER_BACKENDS,
@@ -56,7 +57,7 @@ import {
   writeRunDir,
   writeViews,
 } from "./run_dir.ts";
-import { runReportHtml } from "./report.ts";
+import { runReportHtml } from "./run_page.ts";
 
 /** What any session of a run takes besides its config. */
 export interface SessionOptions {

@@ -7,7 +7,7 @@
  *   corpus digest), so this one file is what `--resume` continues from;
  * - `perplexity.svg`: the curve, log scale, beside the chapter's printed points;
  * - `report.html`: a self-contained page with the curve, the numbers, the predictions, the config,
- *   the machine and the software (`report.ts`);
+ *   the machine and the software (`run_page.ts`);
  * - `run.json`: the {@linkcode RunRecord}, with the run's `status`;
  * - `run.lock` while a process trains in it (`lock.ts`); `model.onnx` once exported.
  *
@@ -18,14 +18,14 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
-import { fsReason, makeDir } from "../cli/paths.ts";
+import { UsageError } from "../errors.ts";
+import { fsReason, makeDir } from "../io/fs.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 import { sha256Hex } from "../io/sha256.ts";
 import { PARAM_NAMES, type ParamArrays, paramsFinite } from "../model/params.ts";
 import type { PyRandomState } from "../random/py_random.ts";
-import type { Environment } from "../report/machine.ts";
+import type { Environment } from "./machine.ts";
 import type { BackendInfo } from "../train/backend.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { TrainerName } from "../train/trainers.ts";

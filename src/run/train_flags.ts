@@ -12,14 +12,8 @@ import { userPath } from "../cli/paths.ts";
 import type { CorpusOptions } from "../data/corpus.ts";
 import { MAX_PREDICT_CHARS } from "../model/predict.ts";
 import { BACKEND_CHOICES, type BackendChoice } from "../train/backend.ts";
-import {
-  CHAPTER_STATE_INIT,
-  type IterKind,
-  PRESETS,
-  STATE_INITS,
-  stateInitOf,
-  type TrainConfig,
-} from "../train/config.ts";
+import { PRESETS, type TrainConfig } from "../train/config.ts";
+import { CHAPTER_STATE_INIT, type IterKind, STATE_INITS, stateInitOf } from "../chapter/chapter.ts";
 import { TRAINER_CHOICES, type TrainerChoice } from "../train/trainers.ts";
 
 const s = { type: "string" } as const;

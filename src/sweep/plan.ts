@@ -15,8 +15,8 @@
  * @module
  */
 
-import { UsageError } from "../cli/errors.ts";
-import { readJson } from "../cli/paths.ts";
+import { UsageError } from "../errors.ts";
+import { readJson } from "../io/fs.ts";
 import { sha256Text } from "../io/sha256.ts";
 import {
   configFlagValues,

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import denoJson from "../../deno.json" with { type: "json" };
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { formatDuration } from "../report/progress.ts";
+import { formatDuration } from "../run/progress.ts";
 import type { WorkerEvent, WorkerJob } from "./worker.ts";
 
 /** A run to train, with what the display needs to know about it. */

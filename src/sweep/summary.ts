@@ -11,7 +11,7 @@
  */
 
 import { markdownTable } from "../report/markdown.ts";
-import { bestEpoch, formatPerplexity, latestPredictions } from "../run/report.ts";
+import { bestEpoch, formatPerplexity, latestPredictions } from "../run/run_page.ts";
 import type { RunRecord, RunStatus } from "../run/run_dir.ts";
 
 /** The value of `summary.json`'s `format` field. */

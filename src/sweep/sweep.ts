@@ -19,15 +19,16 @@
  */
 
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { UsageError } from "../cli/errors.ts";
-import { exists, fsReason, makeDir, readJson, shellWord } from "../cli/paths.ts";
+import { EXIT, UsageError } from "../errors.ts";
+import { shellWord } from "../cli/paths.ts";
+import { exists, fsReason, makeDir, readJson } from "../io/fs.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { formatBytes } from "../report/machine.ts";
+import { formatBytes } from "../run/machine.ts";
 import { estimateMemory } from "../run/limits.ts";
 import { lockRunDir, type RunLock } from "../run/lock.ts";
 import { prepareRun } from "../run/run.ts";
 import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
-import type { Environment } from "../report/machine.ts";
+import type { Environment } from "../run/machine.ts";
 import { selectBackend } from "../train/backend.ts";
 import {
   expandPlan,
@@ -38,9 +39,9 @@ import {
   readPlanFile,
 } from "./plan.ts";
 import { type PoolJob, type PoolResult, runPool, SweepDisplay } from "./pool.ts";
-import { sweepPlot, sweepReportHtml } from "./report.ts";
+import { sweepPlot, sweepReportHtml } from "./sweep_page.ts";
 import type { Shard } from "../cli/shard.ts";
-import { inShard, shardFolderName } from "./shard.ts";
+import { inShard, shardFolderName } from "./shard_runs.ts";
 import {
   makeSummary,
   type Summary,
@@ -383,8 +384,8 @@ export async function runSweep(
     );
     const onResult = async (result: PoolResult) => {
       const run = plan.runs.find((r) => r.name === result.name)!;
-      const failed = result.code !== 0 && result.code !== 3 && result.code !== 130 &&
-        result.code !== 143;
+      const ended: number[] = [EXIT.ok, EXIT.diverged, EXIT.sigint, EXIT.sigterm];
+      const failed = !ended.includes(result.code);
       if (failed) state.failures[run.name] = result.error ?? `exit code ${result.code}`;
       else delete state.failures[run.name];
       await writeFileAtomic(join(dir, SWEEP_FILES.state), JSON.stringify(state, null, 2) + "\n");

@@ -3,7 +3,7 @@
  * `deno run … worker.ts '<job as JSON>'`. It trains or resumes the run in its folder exactly as
  * `deno task train` would, reports each epoch on stdout as a JSON line, writes the chapter's lines
  * and any error on stderr (the sweep keeps them in `logs/`), and exits as train does: 0 complete,
- * 2 bad input, 3 diverged, 130/143 interrupted, 1 anything else.
+ * 2 bad input, 3 diverged, 130/143 interrupted, 1 anything else (`EXIT`, `src/errors.ts`).
  *
  * It stops cleanly, at a step boundary with the epochs done kept, on SIGINT or SIGTERM, and when
  * its stdin closes: the sweep closes it to stop its workers, and it closes by itself when the
@@ -14,6 +14,7 @@
 
 import { runMain } from "../cli/main.ts";
 import { stopOnSignals } from "../cli/signals.ts";
+import { EXIT } from "../errors.ts";
 import { resumeTraining, runTraining } from "../run/run.ts";
 import { configFromFlags, parseTrainFlags, runChoicesFromFlags } from "../run/train_flags.ts";
 
@@ -77,12 +78,12 @@ async function work(args: string[]): Promise<number> {
       out: job.dir,
       force: job.mode === "fresh",
     });
-  if (run.end.status === "interrupted") return stop.exitCode() || 130;
+  if (run.end.status === "interrupted") return stop.exitCode() || EXIT.sigint;
   if (run.end.status === "diverged") {
     console.error(`error: the run diverged in epoch ${run.end.epoch}: ${run.end.reason}`);
-    return 3;
+    return EXIT.diverged;
   }
-  return 0;
+  return EXIT.ok;
 }
 
 if (import.meta.main) await runMain(work, "(the worker of deno task sweep; see its --help)");

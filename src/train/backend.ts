@@ -13,7 +13,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import { setGemmThreads } from "./gemm_threads.ts";
 import { installWasmKernels } from "./wasm_kernels.ts";
 

@@ -1,33 +1,16 @@
 /**
- * A training run's settings: the chapter's values (In [18] and [19]) are the `chapter` preset, and
- * every one can be changed by a flag of `deno task train`.
+ * A training run's settings: the chapter's values (In [18] and [19], `src/chapter/chapter.ts`)
+ * are the `chapter` preset, and every one can be changed by a flag of `deno task train`.
  *
  * @module
  */
 
-import { CHAPTER_CORPUS_CHARS } from "../data/corpus.ts";
-
-/** Which of the chapter's two samplers feeds the training. */
-export type IterKind = "random" | "consecutive";
-
-/**
- * When the hidden state is initialised: before every minibatch (`batch`), or at the start of each
- * epoch and then carried, detached, from one minibatch to the next (`epoch`).
- */
-export type StateInit = "batch" | "epoch";
-
-/** The `--state-init` values. */
-export const STATE_INITS: readonly StateInit[] = ["batch", "epoch"];
-
-/**
- * The chapter's state initialisation for each sampler: the random sampler's minibatches are
- * unrelated, so it starts each from zeros; the consecutive sampler's continue one another, so it
- * carries the state through the epoch.
- */
-export const CHAPTER_STATE_INIT: Readonly<Record<IterKind, StateInit>> = {
-  random: "batch",
-  consecutive: "epoch",
-};
+import {
+  CHAPTER_CORPUS_CHARS,
+  CHAPTER_SETTINGS,
+  type IterKind,
+  type StateInit,
+} from "../chapter/chapter.ts";
 
 /** Everything that determines a training run, given the corpus. */
 export interface TrainConfig {
@@ -35,7 +18,7 @@ export interface TrainConfig {
   iter: IterKind;
   /**
    * When the state is initialised (the chapter's second exercise); absent means the chapter's for
-   * the sampler ({@linkcode CHAPTER_STATE_INIT}), as in records made before it could be chosen.
+   * the sampler (`CHAPTER_STATE_INIT`), as in records made before it could be chosen.
    */
   stateInit?: StateInit;
   /** `epochs`. */
@@ -62,25 +45,20 @@ export interface TrainConfig {
   prefixes: string[];
 }
 
-/** When `config` initialises the hidden state: its own setting, else the chapter's for its sampler. */
-export function stateInitOf(config: Pick<TrainConfig, "iter" | "stateInit">): StateInit {
-  return config.stateInit ?? CHAPTER_STATE_INIT[config.iter];
-}
-
-/** The chapter's run: In [19] (and In [20] with `iter: "consecutive"`). */
+/** The chapter's run: In [19] (and In [20] with `iter: "consecutive"`), its settings on our seed. */
 export const CHAPTER_PRESET: Readonly<TrainConfig> = Object.freeze({
   iter: "random",
-  epochs: 200,
+  epochs: CHAPTER_SETTINGS.epochs,
   seed: 0,
   corpusChars: CHAPTER_CORPUS_CHARS,
-  hidden: 256,
-  batchSize: 32,
-  numSteps: 35,
-  lr: 0.2,
-  theta: 5,
-  predPeriod: 20,
-  predLen: 100,
-  prefixes: ["分开", "不分开", "战争中部队"],
+  hidden: CHAPTER_SETTINGS.hidden,
+  batchSize: CHAPTER_SETTINGS.batchSize,
+  numSteps: CHAPTER_SETTINGS.numSteps,
+  lr: CHAPTER_SETTINGS.lr,
+  theta: CHAPTER_SETTINGS.theta,
+  predPeriod: CHAPTER_SETTINGS.predPeriod,
+  predLen: CHAPTER_SETTINGS.predLen,
+  prefixes: [...CHAPTER_SETTINGS.prefixes],
 });
 
 /** A small configuration for tests and CI: the chapter's loop at a size the cpu backend runs in seconds. */

@@ -23,7 +23,8 @@ import {
 import { predictRnnBatch } from "../model/predict.ts";
 import { getInputs, initState, rnn } from "../model/rnn.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
-import { stateInitOf, type TrainConfig } from "./config.ts";
+import { stateInitOf } from "../chapter/chapter.ts";
+import type { TrainConfig } from "./config.ts";
 import { perplexity, sequenceLoss } from "./loss.ts";
 import { gradClipping, sgd } from "./sgd.ts";
 

@@ -26,14 +26,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { gemmThreads, parallelMatMul } from "./gemm_threads.ts";
+import type { KernelArgs, KernelPath, Outputs } from "./wasm_kernel_types.ts";
 import { ACCURATE_REDUCTIONS } from "./wasm_reductions.ts";
-
-/** What tfjs passes a kernel. */
-export type KernelArgs = Parameters<tf.KernelFunc>[0];
-/** What a kernel returns. */
-export type Outputs = tf.TensorInfo | tf.TensorInfo[];
-/** A replacement for a kernel, given tfjs's own; `undefined` hands the case to tfjs's. */
-export type KernelPath = (args: KernelArgs, original: tf.KernelFunc) => Outputs | undefined;
 
 /** `SplitV` along axis 0: each piece is a run of whole rows, copied once. */
 function splitFirstAxis({ inputs, attrs, backend }: KernelArgs): Outputs | undefined {

@@ -26,7 +26,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import type { KernelArgs, KernelPath, Outputs } from "./wasm_kernels.ts";
+import type { KernelArgs, KernelPath, Outputs } from "./wasm_kernel_types.ts";
 
 /**
  * `dst[o·inner + i] = Σ_k src[(o·size + k)·inner + i] / divisor` for every o < outer, i < inner,

@@ -27,18 +27,20 @@ import { predictRnn } from "../model/predict.ts";
 import { getInputs, rnn } from "../model/rnn.ts";
 import { PyRandom } from "../random/py_random.ts";
 import {
+  CHAPTER_BAND,
   chapterCurve,
   chapterSettingText,
+  type IterKind,
   readChapterCurve,
   stateInitMismatch,
-} from "../report/chapter.ts";
+} from "../chapter/chapter.ts";
 import type { RunRecord } from "../run/run_dir.ts";
 import type { BackendChoice } from "../train/backend.ts";
 import { sequenceLoss } from "../train/loss.ts";
 import { runTraining, type TrainedRun } from "../run/run.ts";
 import { gradClipping } from "../train/sgd.ts";
 import { CHAPTER_PRESET, type TrainConfig } from "../train/config.ts";
-import { type Check, checkClose, checkExact, skipCheck, type Tolerance } from "./compare.ts";
+import { type Check, checkClose, checkExact, skipCheck, type Tolerance } from "./check.ts";
 import { CONTRACT_TOLERANCE } from "./contract.ts";
 import {
   type ChapterPrinted,
@@ -244,17 +246,8 @@ export async function curveChecks(
   return { checks, perplexities, run };
 }
 
-/**
- * How far a 200-epoch curve may sit from the chapter's printed one at each printed epoch: within
- * a factor of 1.15 either way. Same semantics, different random numbers (MXNet's generator and
- * initialisation draws are not reproducible), so the curves are not equal; how close the recorded
- * runs and a PyTorch port land is in golden/README.md. A wrong loss reduction, learning rate or
- * clipping misses by far more.
- */
-export const CHAPTER_BAND = 1.15;
-
 /** The ratio ours/chapter at each of the chapter's printed epochs. */
-export function chapterRatios(iter: CurveCase["config"]["iter"], perplexities: number[]) {
+export function chapterRatios(iter: IterKind, perplexities: number[]) {
   return chapterCurve(iter).map(({ epoch, perplexity }) => ({
     epoch,
     chapter: perplexity,
@@ -270,7 +263,7 @@ export function chapterRatios(iter: CurveCase["config"]["iter"], perplexities: n
  */
 export function chapterBandCheck(
   what: string,
-  iter: CurveCase["config"]["iter"],
+  iter: IterKind,
   perplexities: number[],
   throughEpoch = Infinity,
 ): Check {
@@ -294,7 +287,7 @@ export function chapterBandCheck(
 
 /** Ours beside the chapter's printed perplexities, one line per printed epoch (for `--full`). */
 export function chapterComparison(
-  iter: CurveCase["config"]["iter"],
+  iter: IterKind,
   perplexities: number[],
 ): string[] {
   return chapterRatios(iter, perplexities).map(({ epoch, chapter, ours, ratio }) =>

@@ -30,7 +30,7 @@ import {
   trainerRunsOn,
   TRAINERS,
 } from "../train/trainers.ts";
-import { type Check, checkClose, skipCheck, type Tolerance } from "./compare.ts";
+import { type Check, checkClose, skipCheck, type Tolerance } from "./check.ts";
 import type { ContractCase, ContractGolden, ContractPreset } from "./goldens.ts";
 
 /**

@@ -6,10 +6,11 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../errors.ts";
 import type { Batch } from "../data/iterators.ts";
 import { PARAM_NAMES, type ParamArrays } from "../model/params.ts";
-import type { IterKind, TrainConfig } from "../train/config.ts";
+import type { IterKind } from "../chapter/chapter.ts";
+import type { TrainConfig } from "../train/config.ts";
 import type { TrainerName } from "../train/trainers.ts";
 
 /** `corpus.json`: per version, what CPython computes from the zip. */

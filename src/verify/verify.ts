@@ -6,11 +6,11 @@
  */
 
 import type { CorpusOptions } from "../data/corpus.ts";
-import { UsageError } from "../cli/errors.ts";
-import { onnxParityChecks } from "../infer/parity.ts";
+import { UsageError } from "../errors.ts";
+import { onnxParityChecks } from "./parity.ts";
 import type { RunRecord } from "../run/run_dir.ts";
 import { type BackendChoice, selectBackend } from "../train/backend.ts";
-import type { TrainConfig } from "../train/config.ts";
+import type { IterKind } from "../chapter/chapter.ts";
 import type { TrainedRun } from "../run/run.ts";
 import {
   chapterBandCheck,
@@ -24,7 +24,7 @@ import {
   modelChecks,
   runBandCheck,
 } from "./checks.ts";
-import { type Check, skipCheck } from "./compare.ts";
+import { type Check, skipCheck } from "./check.ts";
 import { contractChecks } from "./contract.ts";
 import {
   type ChapterPrinted,
@@ -110,7 +110,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   }
   const comparisons: string[] = [];
   /** Sets a curve beside the chapter's printed one, in the lines after the table. */
-  const beside = (label: string, iter: TrainConfig["iter"], perplexities: number[]) =>
+  const beside = (label: string, iter: IterKind, perplexities: number[]) =>
     comparisons.push(
       `${label}: the chapter (MXNet, 2017) beside this run`,
       ...chapterComparison(iter, perplexities),

@@ -7,7 +7,7 @@
  */
 
 import type { Value } from "../codec.ts";
-import type { PlaceNamer, Tolerance } from "../compare.ts";
+import type { PlaceNamer, Tolerance } from "../value_diff.ts";
 import type { ExerciseName } from "../contract.ts";
 
 /** One case: its arguments (sent to the child) and whether students see it before publication. */

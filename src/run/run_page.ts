@@ -8,7 +8,6 @@
 
 import {
   chinese,
-  environmentList,
   figure,
   type Html,
   htmlPage,
@@ -20,8 +19,27 @@ import {
   statusCell,
 } from "../report/html.ts";
 import type { EpochRecord } from "../train/train.ts";
+import { type Environment, formatBytes } from "./machine.ts";
 import type { RunRecord } from "./run_dir.ts";
 import { configFlagValues } from "./train_flags.ts";
+
+/** The machine and the software a run recorded, as a list. */
+export function environmentList(env: Environment): Html {
+  return keyValues([
+    ["CPU", env.cpu === null ? `${env.cores} cores` : `${env.cpu}, ${env.cores} cores`],
+    ["memory", env.memoryBytes === null ? null : formatBytes(env.memoryBytes)],
+    ["OS", `${env.os} ${env.arch}${env.osRelease ? ` (${env.osRelease})` : ""}`],
+    [
+      "rnnlab",
+      `${env.rnnlab}${env.commit ? ` at ${env.commit.slice(0, 12)}` : ""}${
+        env.dirty ? " (with uncommitted changes)" : ""
+      }`,
+    ],
+    ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
+    ["tfjs", env.tfjs],
+    ["onnxruntime-node", env.onnxruntime],
+  ]);
+}
 
 /** The lowest perplexity of a curve and its epoch, or `undefined` for an empty curve. */
 export function bestEpoch(curve: readonly EpochRecord[]): EpochRecord | undefined {

@@ -1,4 +1,4 @@
-// A class in one command: a batch of thirteen submissions of every kind (modules, folders, a
+// A class in one command: a class of thirteen submissions of every kind (modules, folders, a
 // notebook, course tools' file names, a broken file, a broken notebook, a huge file, an endless
 // loop, a hostile submission, a crashing grading) gives the expected grades.csv; a rerun grades
 // only what changed; three shards collected equal one run; the CLI takes a zip safely; course
@@ -8,15 +8,15 @@ import assert from "node:assert/strict";
 import { type Zippable, zipSync } from "fflate";
 import { join } from "node:path";
 import {
-  type BatchOptions,
   boundJobs,
+  type ClassOptions,
   collectShards,
-  gradeBatch,
+  gradeClass,
   type Grades,
-} from "../src/grade/batch/batch.ts";
+} from "../src/grade/class/class.ts";
 import { parseShard } from "../src/cli/shard.ts";
-import { discover, gradescopeSubmitters } from "../src/grade/batch/layout.ts";
-import { unzipSafely } from "../src/grade/batch/unzip.ts";
+import { discover, gradescopeSubmitters } from "../src/grade/class/layout.ts";
+import { unzipSafely } from "../src/grade/class/unzip.ts";
 import type { ExerciseName } from "../src/grade/contract.ts";
 import { notebookFromModule } from "../src/grade/notebook.ts";
 import { ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
@@ -109,7 +109,7 @@ async function crashingGrader(): Promise<Grades> {
   };
 }
 
-const options = (out: string, extra: Partial<BatchOptions> = {}): BatchOptions => ({
+const options = (out: string, extra: Partial<ClassOptions> = {}): ClassOptions => ({
   out,
   jobs: 2,
   only: ONLY,
@@ -187,7 +187,7 @@ Deno.test("a class of thirteen submissions of every kind gives the expected grad
     const grader = await crashingGrader();
     const out = join(s.dir, "out");
     const log: string[] = [];
-    const records = await gradeBatch(grader, s.classDir, options(out, { log: (l) => log.push(l) }));
+    const records = await gradeClass(grader, s.classDir, options(out, { log: (l) => log.push(l) }));
     assert.equal(records.length, 13);
     const first = await gradesWithoutTime(out);
     assertGrades(first);
@@ -221,7 +221,7 @@ Deno.test("a class of thirteen submissions of every kind gives the expected grad
       read("src/grade/staff_solution.ts"),
     );
     const again: string[] = [];
-    await gradeBatch(grader, s.classDir, options(out, { log: (l) => again.push(l) }));
+    await gradeClass(grader, s.classDir, options(out, { log: (l) => again.push(l) }));
     const regraded = again.filter((l) => !/unchanged|^note: /.test(l)).map((l) =>
       l.replace(/^\[\d+\/13\] /, "")
     );
@@ -236,7 +236,7 @@ Deno.test("a class of thirteen submissions of every kind gives the expected grad
     const sizes: number[] = [];
     for (const [i, shard] of shards.entries()) {
       sizes.push(
-        (await gradeBatch(grader, s.classDir, options(shard, { shard: { index: i, count: 3 } })))
+        (await gradeClass(grader, s.classDir, options(shard, { shard: { index: i, count: 3 } })))
           .length,
       );
     }

@@ -11,7 +11,7 @@
 
 import { Unzip, UnzipInflate } from "fflate";
 import { join } from "node:path";
-import { UsageError } from "../../cli/errors.ts";
+import { UsageError } from "../../errors.ts";
 import type { LeftOut } from "../private_copy.ts";
 
 /** How much a zip of submissions may unpack to. */

@@ -9,7 +9,7 @@
  * - **Failures stay local.** Whatever one submission does or is (missing, broken, huge, hostile, a
  *   notebook that is not one), and whatever goes wrong while grading it, ends as that student's
  *   row with its status; only a grader that cannot run at all (`SandboxSetupError`) stops the
- *   batch, and what was graded before stays recorded.
+ *   grading, and what was graded before stays recorded.
  * - **Shards.** `shard` grades the students whose id hashes to `index` modulo `count`, so that
  *   the shards of a Slurm array, an Indexed Job or a CI matrix split a class without talking to
  *   each other; {@linkcode collectShards} merges their folders into one.
@@ -19,23 +19,24 @@
 
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../../cli/errors.ts";
+import { UsageError } from "../../errors.ts";
 import type { Shard } from "../../cli/shard.ts";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
 import { sha256Hex, sha256Text } from "../../io/sha256.ts";
+import { statOrNull } from "../../io/fs.ts";
 import type { ExerciseName } from "../contract.ts";
 import { type GradeOptions, type GradeReport, LIMITS } from "../grader.ts";
-import { points } from "../report.ts";
+import { points } from "../feedback.ts";
 import { SandboxSetupError } from "../sandbox.ts";
 import { findSubmissionFile } from "../submission_file.ts";
 import { digestTree, discover, type FoundSubmission, stage } from "./layout.ts";
 import {
-  type BatchRecord,
   feedbackMarkdown,
   fileName,
   gradesCsv,
   outcome,
   sortedByStudent,
+  type StudentRecord,
   summaryMarkdown,
 } from "./outputs.ts";
 import { unzipSafely } from "./unzip.ts";
@@ -48,8 +49,8 @@ export interface Grades {
   grade(path: string, opts: GradeOptions): Promise<GradeReport>;
 }
 
-/** How to grade a batch. */
-export interface BatchOptions {
+/** How to grade a class. */
+export interface ClassOptions {
   /** The folder the outputs go to (created if missing). */
   out: string;
   /** How many submissions are graded at once (see {@linkcode boundJobs}). */
@@ -70,7 +71,7 @@ export interface BatchOptions {
   log?: (line: string) => void;
 }
 
-/** The folder's description of its batch, `batch.json`: what collecting and resuming read. */
+/** The folder's description of its class, `batch.json`: what collecting and resuming read. */
 export interface Manifest {
   /** Always {@linkcode MANIFEST_FORMAT}. */
   format: string;
@@ -122,7 +123,7 @@ async function shardOf(student: string, count: number): Promise<number> {
 }
 
 /** The grader's version: its sources, the lockfile, Deno, the corpus and the options that grade. */
-async function graderVersion(opts: BatchOptions, exercises: string[]): Promise<string> {
+async function graderVersion(opts: ClassOptions, exercises: string[]): Promise<string> {
   const parts = [
     `src ${await digestTree(join(CHECKOUT, "src"))}`,
     `deno.lock ${await sha256Hex(await Deno.readFile(join(CHECKOUT, "deno.lock")))}`,
@@ -137,10 +138,6 @@ async function graderVersion(opts: BatchOptions, exercises: string[]): Promise<s
   return (await sha256Text(parts.join("\n"))).slice(0, 16);
 }
 
-async function stat(path: string): Promise<Deno.FileInfo | null> {
-  return await Deno.stat(path).catch(() => null);
-}
-
 /** Makes `out` and its subfolders; refuses a file, or a folder inside `inside`. */
 async function prepareOut(out: string, inside?: string): Promise<void> {
   if (inside !== undefined) {
@@ -149,13 +146,14 @@ async function prepareOut(out: string, inside?: string): Promise<void> {
       throw new UsageError(`--out ${out} is inside the submissions folder ${inside}`);
     }
   }
-  const info = await stat(out);
+  const info = await statOrNull(out);
   if (info !== null && !info.isDirectory) throw new UsageError(`--out ${out} is not a folder`);
   await Deno.mkdir(join(out, "records"), { recursive: true });
   await Deno.mkdir(join(out, "feedback"), { recursive: true });
 }
 
-async function readJson<T>(path: string): Promise<T | null> {
+/** The JSON file `path`, or `null` when it is missing, unreadable or not JSON: one to redo. */
+async function readJsonOrNull<T>(path: string): Promise<T | null> {
   try {
     return JSON.parse(await Deno.readTextFile(path));
   } catch {
@@ -174,7 +172,7 @@ function sourcePath(submission: FoundSubmission, staged: string): string {
 /** Writes the class's outputs: `grades.csv`, `summary.md`, `batch.json`, each atomically. */
 async function writeOutputs(
   out: string,
-  records: BatchRecord[],
+  records: StudentRecord[],
   manifest: Manifest,
 ): Promise<void> {
   const names = manifest.exercises.map((e) => e.name);
@@ -187,10 +185,10 @@ async function writeOutputs(
   await writeFileAtomic(join(out, "batch.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** What grading one submission of a batch needs. */
+/** What grading one submission of a class needs. */
 interface Run {
   grader: Grades;
-  opts: BatchOptions;
+  opts: ClassOptions;
   /** The grader's version. */
   version: string;
   /** The points possible. */
@@ -202,11 +200,15 @@ interface Run {
 }
 
 /**
- * One submission of a batch: staged into `dir` (removed after), its previous record reused when
+ * One submission of a class: staged into `dir` (removed after), its previous record reused when
  * nothing changed, else graded; its feedback and then its record written. Whatever goes wrong
  * becomes the record's status, but a grader that cannot run at all.
  */
-async function gradeOne(run: Run, submission: FoundSubmission, dir: string): Promise<BatchRecord> {
+async function gradeOne(
+  run: Run,
+  submission: FoundSubmission,
+  dir: string,
+): Promise<StudentRecord> {
   const { grader, opts, version, maxScore } = run;
   const key = await fileName(submission.student);
   const recordPath = join(opts.out, "records", `${key}.json`);
@@ -226,16 +228,16 @@ async function gradeOne(run: Run, submission: FoundSubmission, dir: string): Pro
     failed: {},
     seconds: 0,
   };
-  let record: BatchRecord;
+  let record: StudentRecord;
   let report: GradeReport | null = null;
   const started = performance.now();
   try {
     const staged = await stage(submission, run.root, dir);
     base.digest = staged.digest;
-    const previous = await readJson<BatchRecord>(recordPath);
+    const previous = await readJsonOrNull<StudentRecord>(recordPath);
     if (
       previous?.digest === staged.digest && previous.grader === version && !previous.crashed &&
-      await stat(join(opts.out, feedback)) !== null
+      await statOrNull(join(opts.out, feedback)) !== null
     ) {
       run.log(
         `${submission.student}: unchanged, ${points(previous.score)}/${points(maxScore)} ` +
@@ -292,13 +294,13 @@ async function gradeOne(run: Run, submission: FoundSubmission, dir: string): Pro
  * Grades every submission of `input` (a class folder, or a zip of one) with `grader`, and writes
  * the outputs into `opts.out`. Returns the records of the submissions of this shard, by student.
  */
-export async function gradeBatch(
+export async function gradeClass(
   grader: Grades,
   input: string,
-  opts: BatchOptions,
-): Promise<BatchRecord[]> {
+  opts: ClassOptions,
+): Promise<StudentRecord[]> {
   const log = opts.log ?? (() => {});
-  const info = await stat(input);
+  const info = await statOrNull(input);
   if (info === null) throw new UsageError(`submissions ${input}: no such file or folder`);
   await prepareOut(opts.out, info.isDirectory ? input : undefined);
   const exercises = grader.exercises
@@ -324,7 +326,7 @@ export async function gradeBatch(
       }
     }
     for (const note of notes) log(`note: ${note}`);
-    const records: BatchRecord[] = [];
+    const records: StudentRecord[] = [];
     let next = 0;
     let done = 0;
     let fatal: unknown = null;
@@ -363,16 +365,16 @@ export async function gradeBatch(
 }
 
 /**
- * Merges the `--out` folders of a batch's shards into `out`: their records and feedback files,
+ * Merges the `--out` folders of a class's shards into `out`: their records and feedback files,
  * and one `grades.csv`, `summary.md` and `batch.json` for the whole class, as one run would have
  * written them. The shards must come from the same grader and exercises, and cover every share
  * once. Returns the records, by student.
  */
-export async function collectShards(dirs: string[], out: string): Promise<BatchRecord[]> {
+export async function collectShards(dirs: string[], out: string): Promise<StudentRecord[]> {
   const manifests: Manifest[] = [];
   for (const dir of dirs) {
     if (resolve(dir) === resolve(out)) throw new UsageError(`--out ${out} is one of the shards`);
-    const manifest = await readJson<Manifest>(join(dir, "batch.json"));
+    const manifest = await readJsonOrNull<Manifest>(join(dir, "batch.json"));
     if (manifest?.format !== MANIFEST_FORMAT) {
       throw new UsageError(`--collect ${dir}: no batch.json of a batch's --out folder`);
     }
@@ -406,11 +408,11 @@ export async function collectShards(dirs: string[], out: string): Promise<BatchR
     );
   }
   await prepareOut(out);
-  const records: BatchRecord[] = [];
+  const records: StudentRecord[] = [];
   const students = new Set<string>();
   for (const [i, m] of manifests.entries()) {
     for (const file of m.records) {
-      const record = await readJson<BatchRecord>(join(dirs[i], "records", file));
+      const record = await readJsonOrNull<StudentRecord>(join(dirs[i], "records", file));
       if (record === null) {
         throw new UsageError(`--collect ${dirs[i]}: records/${file} cannot be read`);
       }

@@ -9,7 +9,6 @@
 import {
   type Cell,
   chinese,
-  environmentList,
   escapeHtml,
   figure,
   type Html,
@@ -22,8 +21,9 @@ import {
   type Section,
   statusCell,
 } from "../report/html.ts";
-import { type Environment, machineDescription } from "../report/machine.ts";
 import { plotPair, type PlotSeries } from "../report/plot.ts";
+import { type Environment, machineDescription } from "../run/machine.ts";
+import { environmentList } from "../run/run_page.ts";
 import {
   aggregateTable,
   countStatuses,

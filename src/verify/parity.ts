@@ -22,10 +22,10 @@ import { getInputs, rnn } from "../model/rnn.ts";
 import { runOnnxChecker } from "../onnx/checker.ts";
 import { METADATA_KEYS } from "../onnx/metadata.ts";
 import { encodeRnnModel } from "../onnx/model.ts";
-import { forward } from "./forward.ts";
-import { generateText } from "./generate.ts";
-import { type EpName, openRnnSession, type RnnSession } from "./session.ts";
-import { type Check, skipCheck } from "../verify/compare.ts";
+import { forward } from "../infer/forward.ts";
+import { generateText } from "../infer/generate.ts";
+import { type EpName, openRnnSession, type RnnSession } from "../infer/session.ts";
+import { type Check, skipCheck } from "./check.ts";
 
 /** The largest absolute difference allowed between the engines' logits and states. */
 export const PARITY_TOLERANCE = 1e-5;

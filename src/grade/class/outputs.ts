@@ -1,6 +1,6 @@
 /**
- * What a batch writes: one record per submission (what resuming and collecting read back), the
- * class's `grades.csv`, a feedback file per student, and `summary.md`.
+ * What grading a class writes: one record per submission (what resuming and collecting read
+ * back), the class's `grades.csv`, a feedback file per student, and `summary.md`.
  *
  * Everything a student chose (ids from file names, names, their program's output) is shown with
  * control characters escaped; a CSV cell that a spreadsheet would read as a formula (`=`, `+`,
@@ -13,14 +13,14 @@
 import type { ExerciseName } from "../contract.ts";
 import type { GradeReport } from "../grader.ts";
 import { sha256Text } from "../../io/sha256.ts";
-import { points, textReport, visible } from "../report.ts";
+import { points, textReport, visible } from "../feedback.ts";
 import { markdownTable, mdCell } from "../../report/markdown.ts";
 
 /** How a submission's grading ended. */
 export type Status = "graded" | "error" | "timeout";
 
-/** One submission's outcome, as a batch keeps it (`records/<student>.json`). */
-export interface BatchRecord {
+/** One submission's outcome, as grading a class keeps it (`records/<student>.json`). */
+export interface StudentRecord {
   /** The student's id. */
   student: string;
   /** The student's name, where the layout gives one. */
@@ -47,7 +47,7 @@ export interface BatchRecord {
   failed: Partial<Record<ExerciseName, string[]>>;
   /** Wall-clock seconds the grading took. */
   seconds: number;
-  /** The feedback file, relative to the batch's folder. */
+  /** The feedback file, relative to the class's `--out` folder. */
   feedback: string;
   /** The grading itself crashed: the next run grades it again. */
   crashed: boolean;
@@ -63,9 +63,9 @@ export async function fileName(student: string): Promise<string> {
 /** The outcome of a graded report: status, note, points and failed cases. */
 export function outcome(
   report: GradeReport,
-): Pick<BatchRecord, "status" | "note" | "score" | "maxScore" | "points" | "failed"> {
-  const points: BatchRecord["points"] = {};
-  const failed: BatchRecord["failed"] = {};
+): Pick<StudentRecord, "status" | "note" | "score" | "maxScore" | "points" | "failed"> {
+  const points: StudentRecord["points"] = {};
+  const failed: StudentRecord["failed"] = {};
   for (const ex of report.exercises) {
     points[ex.name] = ex.score;
     const names = ex.cases.filter((c) => !c.passed).map((c) => c.name);
@@ -91,7 +91,7 @@ function cell(text: string): string {
 }
 
 /** `grades.csv`: a row per student, sorted by id, points per exercise in `exercises`' order. */
-export function gradesCsv(records: BatchRecord[], exercises: readonly ExerciseName[]): string {
+export function gradesCsv(records: StudentRecord[], exercises: readonly ExerciseName[]): string {
   const header = [
     "student",
     "name",
@@ -118,7 +118,7 @@ export function gradesCsv(records: BatchRecord[], exercises: readonly ExerciseNa
 }
 
 /** The records in the order of their student ids. */
-export function sortedByStudent(records: BatchRecord[]): BatchRecord[] {
+export function sortedByStudent(records: StudentRecord[]): StudentRecord[] {
   return [...records].sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
 }
 
@@ -143,7 +143,7 @@ function inline(text: string): string {
  * A student's feedback file: the verdict, then the full text report (hidden cases included:
  * hand it out once grades are published), or why there is none.
  */
-export function feedbackMarkdown(record: BatchRecord, report: GradeReport | null): string {
+export function feedbackMarkdown(record: StudentRecord, report: GradeReport | null): string {
   const who = record.name === "" ? record.student : `${record.student} (${record.name})`;
   const lines = [
     `# rnnlab autograder: ${inline(who)}`,
@@ -165,7 +165,7 @@ function median(xs: number[]): number {
 }
 
 /** How many of `records` have each status: `7 graded, 1 timed out, 5 not graded`. */
-export function statusCounts(records: readonly BatchRecord[]): string {
+export function statusCounts(records: readonly StudentRecord[]): string {
   const by = (s: Status) => records.filter((r) => r.status === s).length;
   return `${by("graded")} graded, ${by("timeout")} timed out, ${by("error")} not graded`;
 }
@@ -176,7 +176,7 @@ export function statusCounts(records: readonly BatchRecord[]): string {
  * students with full marks and the case failed most often (among those graded).
  */
 export function summaryMarkdown(
-  records: BatchRecord[],
+  records: StudentRecord[],
   exercises: readonly ExerciseName[],
   maxPoints: Partial<Record<ExerciseName, number>>,
   notes: string[],
