@@ -4,7 +4,8 @@
  * @module
  */
 
-import { benchTask } from "../src/bench/cli.ts";
+import { BENCH_FLAGS, benchTask } from "../src/bench/cli.ts";
+import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP } from "../src/cli/paths.ts";
 
@@ -53,4 +54,4 @@ one run; named e2e-<date>-<time>-<backends>-<preset>. The run folders go to a te
 
 ${PATHS_HELP}`;
 
-await runMain(benchTask, USAGE);
+await runMain((args) => benchTask(parseFlags(args, BENCH_FLAGS)), USAGE);

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { UsageError } from "../src/errors.ts";
 import { helpRequested, parseFlags } from "../src/cli/flags.ts";
 import { PATHS_HELP, shellWord } from "../src/cli/paths.ts";
+import { BENCH_FLAGS } from "../src/bench/cli.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 
@@ -17,7 +18,11 @@ function tasksInDenoJson(): { name: string; file: string }[] {
 }
 
 /** Flag tables that tasks share, by the name they import them under. */
-const SHARED_TABLES: Record<string, Record<string, unknown>> = { RUN_FLAGS, TRAIN_FLAGS };
+const SHARED_TABLES: Record<string, Record<string, unknown>> = {
+  BENCH_FLAGS,
+  RUN_FLAGS,
+  TRAIN_FLAGS,
+};
 
 /** The top-level text of the object literal that starts at `open` in `source`. */
 function topLevel(source: string, open: number): string {

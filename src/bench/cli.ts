@@ -36,8 +36,8 @@ import { LoadGuard } from "./quiet.ts";
 import { BENCH_BACKENDS, type BenchBackend, type BenchCommon, writeBenchResult } from "./result.ts";
 import { findTorchPython, TORCH_IMPLS, torchFingerprint } from "./torch_baseline.ts";
 
-/** The flags `deno task bench` takes. */
-const FLAGS = {
+/** The flags `deno task bench` takes (for `parseFlags`). */
+export const BENCH_FLAGS = {
   preset: { type: "string", default: "chapter" },
   iters: { type: "string", default: "5" },
   warmup: { type: "string", default: "1" },
@@ -83,9 +83,11 @@ function list<T>(raw: string | undefined, fallback: readonly T[], check: (v: str
   return raw === undefined ? [...fallback] : raw.split(",").map(check);
 }
 
-/** Reads and checks the flags; nothing runs and nothing is written. */
-export function parseBenchArgs(args: string[]): BenchPlan {
-  const flags = parseFlags(args, FLAGS);
+/** What `parseFlags` makes of {@linkcode BENCH_FLAGS}. */
+export type BenchFlags = ReturnType<typeof parseFlags<typeof BENCH_FLAGS>>;
+
+/** Checks the flags and reads them into a plan; nothing runs and nothing is written. */
+function benchPlan(flags: BenchFlags): BenchPlan {
   const endToEnd = flags["end-to-end"] ?? false;
   if (!endToEnd && flags.epochs !== undefined) {
     throw new UsageError("--epochs goes with --end-to-end (steps are timed by --iters)");
@@ -160,9 +162,9 @@ function baselineName(kind: string, preset: string, f: Fingerprint): string {
   return `baseline-${kind}-${preset}-${f.os}-${f.arch}-${f.cores}c-${cpu}`;
 }
 
-/** Runs `deno task bench` with `args`; returns the exit code (the gate's, with --baseline). */
-export async function benchTask(args: string[]): Promise<number> {
-  const plan = parseBenchArgs(args);
+/** Runs `deno task bench` with `flags`; returns the exit code (the gate's, with --baseline). */
+export async function benchTask(flags: BenchFlags): Promise<number> {
+  const plan = benchPlan(flags);
   const log = (line: string) => console.error(line);
   const baseline = plan.baseline ? await readBaseline(plan.baseline) : undefined;
   const config = { ...PRESETS[plan.preset], ...(plan.epochs && { epochs: plan.epochs }) };

@@ -1,8 +1,8 @@
 /**
  * Three kernels of tfjs-backend-wasm 4.22 that do far more work than they need (or, for the large
  * products, run on one thread only), replaced on the cases the trainers use (bit for bit the same
- * results; what each cost before and after is in bench/results/README.md, from `deno task bench
- * --profile`):
+ * results; what each cost before and after is in bench/results/README.md, from `deno task
+ * bench`'s profiled step):
  *
  * - `SplitV` along the first axis: tfjs cuts each piece with its `Slice`, which first copies the
  *   whole input out of the wasm heap (`readSync`), so N pieces copy the input N times. The
