@@ -25,14 +25,8 @@
  * @module
  */
 
-export {
-  type Corpus,
-  type CorpusOptions,
-  loadCorpus,
-  loadTrainingData,
-  prepareCorpus,
-  type TrainingData,
-} from "./src/data/corpus.ts";
+export { type CorpusOptions, loadCorpus, loadTrainingData } from "./src/data/corpus.ts";
+export { type Corpus, prepareCorpus, type TrainingData } from "./src/data/read_corpus.ts";
 export { buildVocab, decode, encode, type Vocab } from "./src/data/vocab.ts";
 export { type Batch, dataIterConsecutive, dataIterRandom } from "./src/data/iterators.ts";
 export { PyRandom } from "./src/random/py_random.ts";
@@ -53,7 +47,8 @@ export {
   runTraining,
   type TrainedRun,
 } from "./src/run/run.ts";
-export { readRunDir, type RunRecord } from "./src/run/run_dir.ts";
+export { readRunDir } from "./src/run/run_dir.ts";
+export { type RunRecord } from "./src/run/record.ts";
 export { type CurvePoint, perplexitySvg, type PlotInput } from "./src/report/plot.ts";
 export { type Submission } from "./src/grade/contract.ts";
 export { type GradeOptions, Grader, type GradeReport } from "./src/grade/grader.ts";

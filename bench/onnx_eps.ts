@@ -5,8 +5,9 @@
  * @module
  */
 
-import { fingerprint } from "../src/bench/fingerprint.ts";
-import { numberFlag, parseFlags } from "../src/cli/flags.ts";
+import { takeFingerprint } from "../src/bench/take_fingerprint.ts";
+import { numberFlag } from "../src/cli/flag_values.ts";
+import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { ORT_VERSION } from "../src/infer/cuda_setup.ts";
 import { forward } from "../src/infer/forward.ts";
@@ -100,7 +101,7 @@ async function main(args: string[]) {
     shapes: { vocab: vocab.length, hidden: params.W_xh.shape[1], ...PARITY_BATCH },
     machine: { note: flags.note ?? "", onnxruntime: ORT_VERSION },
     // The providers that really ran, after onnxruntime's fallbacks, and what they ran on.
-    fingerprint: await fingerprint({
+    fingerprint: await takeFingerprint({
       onnxruntimeEp: results.flatMap((r) => r.available ? [r.ranOn] : []).join(",") || null,
     }),
     results,

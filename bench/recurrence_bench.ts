@@ -7,7 +7,8 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
+import { choiceFlag, numberFlag } from "../src/cli/flag_values.ts";
+import { parseFlags } from "../src/cli/flags.ts";
 import { UsageError } from "../src/errors.ts";
 import { runMain } from "../src/cli/main.ts";
 import { profilePrograms } from "../src/bench/profile.ts";

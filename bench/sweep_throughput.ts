@@ -19,7 +19,8 @@
 
 import { join } from "node:path";
 import { parseFlagsAndPositionals } from "../src/cli/flags.ts";
-import { environment, machineDescription } from "../src/run/machine.ts";
+import { environment } from "../src/run/environment.ts";
+import { machineDescription } from "../src/run/machine.ts";
 
 const { values: flags, positionals } = parseFlagsAndPositionals(Deno.args, {
   rounds: { type: "string", default: "2" },

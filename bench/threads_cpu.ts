@@ -10,12 +10,14 @@ import { summarize } from "../src/bench/stats.ts";
 import { timeTrainer } from "../src/bench/train_bench.ts";
 import { LoadGuard } from "../src/bench/quiet.ts";
 import { interleave } from "../src/bench/rounds.ts";
-import { numberFlag, parseFlags } from "../src/cli/flags.ts";
+import { numberFlag } from "../src/cli/flag_values.ts";
+import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { CHAPTER_PRESET } from "../src/train/config.ts";
+import "../src/train/wasm_threads.ts"; // wasm's large products on every core
 
 const USAGE = `deno run --allow-read --allow-write --allow-env --allow-run --allow-sys=loadavg \\
   bench/threads_cpu.ts [--rounds 3] [--iters 6] [--out FILE.json]

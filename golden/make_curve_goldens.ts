@@ -13,8 +13,9 @@ import { join } from "node:path";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
+import { environment } from "../src/run/environment.ts";
 import { machineDescription } from "../src/run/machine.ts";
-import type { RunRecord } from "../src/run/run_dir.ts";
+import type { RunRecord } from "../src/run/record.ts";
 import { CHAPTER_PRESET, SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
 import { runTraining } from "../src/run/run.ts";
 import type { CurveCase } from "../src/verify/goldens.ts";
@@ -43,7 +44,7 @@ function toCase(name: string, record: RunRecord, command: string): CurveCase {
     ),
     secondsPerEpoch: record.totalSeconds / record.curve.length,
     command,
-    machine: machineDescription(),
+    machine: machineDescription(environment()),
   };
 }
 

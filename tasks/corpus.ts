@@ -4,7 +4,8 @@
  * @module
  */
 
-import { numberFlag, parseFlags } from "../src/cli/flags.ts";
+import { numberFlag } from "../src/cli/flag_values.ts";
+import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { CHAPTER_CORPUS_CHARS } from "../src/chapter/chapter.ts";

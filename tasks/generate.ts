@@ -5,7 +5,8 @@
  */
 
 import { UsageError } from "../src/errors.ts";
-import { choiceFlag, numberFlag, parseFlags } from "../src/cli/flags.ts";
+import { choiceFlag, numberFlag } from "../src/cli/flag_values.ts";
+import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { vocabFromList } from "../src/data/vocab.ts";

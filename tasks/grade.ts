@@ -5,13 +5,15 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { choiceFlag, numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
+import { choiceFlag, numberFlag } from "../src/cli/flag_values.ts";
+import { parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { parseShard, type Shard } from "../src/cli/shard.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { statOrNull, writableDir } from "../src/io/fs.ts";
 import { UsageError } from "../src/errors.ts";
-import { loadCorpus, prepareCorpus } from "../src/data/corpus.ts";
+import { loadCorpus } from "../src/data/corpus.ts";
+import { prepareCorpus } from "../src/data/read_corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
 import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/feedback.ts";

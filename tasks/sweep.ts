@@ -6,9 +6,10 @@
 
 import { join, resolve } from "node:path";
 import { EXIT, UsageError } from "../src/errors.ts";
-import { numberFlag, parseFlagsAndPositionals } from "../src/cli/flags.ts";
+import { numberFlag, shellWord } from "../src/cli/flag_values.ts";
+import { parseFlagsAndPositionals } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
-import { PATHS_HELP, shellWord, userPath } from "../src/cli/paths.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { stopOnSignals } from "../src/cli/signals.ts";
 import { textTable } from "../src/report/text_table.ts";
 import { RUN_FLAG_NAMES, RUN_FLAGS } from "../src/run/train_flags.ts";

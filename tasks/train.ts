@@ -6,16 +6,17 @@
 
 import { join, resolve } from "node:path";
 import { EXIT, UsageError } from "../src/errors.ts";
-import { numberFlag, parseFlags } from "../src/cli/flags.ts";
+import { numberFlag, shellWord } from "../src/cli/flag_values.ts";
+import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
-import { PATHS_HELP, shellWord, userPath } from "../src/cli/paths.ts";
+import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { stopOnSignals } from "../src/cli/signals.ts";
 import { resumeTraining, runTraining, type TrainedRun } from "../src/run/run.ts";
+import { runChoicesFromFlags } from "../src/run/train_args.ts";
 import {
   CONFIG_FLAGS,
   configFromFlags,
   POSITIVE_INT,
-  runChoicesFromFlags,
   TRAIN_FLAGS,
 } from "../src/run/train_flags.ts";
 

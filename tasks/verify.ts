@@ -4,7 +4,8 @@
  * @module
  */
 
-import { choiceFlag, parseFlags } from "../src/cli/flags.ts";
+import { choiceFlag } from "../src/cli/flag_values.ts";
+import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
 import { PATHS_HELP, userPath } from "../src/cli/paths.ts";
 import { EXIT } from "../src/errors.ts";

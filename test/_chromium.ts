@@ -1,6 +1,7 @@
-// Headless Chromium for the report tests, driven over the DevTools protocol on a pipe (no network
-// port, so no --allow-net): what the page logged, what it requested, what its DOM holds, and a
-// screenshot at a given width. Also a PNG reader to tell a blank screenshot from a page.
+// Headless Chromium for the browser tests, driven over the DevTools protocol on a pipe (no network
+// port, so no --allow-net): what a page logged, what it requested, what its DOM holds, a
+// screenshot at a given width, and a page driven as a reader would (keys, picked files, downloads),
+// on the browser's WebGPU when asked. Also a PNG reader to tell a blank screenshot from a page.
 
 import { unzlibSync } from "fflate";
 
@@ -41,6 +42,13 @@ type Message = {
   sessionId?: string;
 };
 
+/** A viewport: CSS pixels, and whether it is a phone's. */
+export interface Viewport {
+  width: number;
+  height: number;
+  mobile: boolean;
+}
+
 /** One headless Chromium, with a fresh profile, closed by `close()`. */
 export class Chromium {
   #writer: Deno.FsFile;
@@ -67,8 +75,11 @@ export class Chromium {
     this.#read(reader);
   }
 
-  /** Starts Chromium headless with the flags this closed machine needs. */
-  static async launch(path: string): Promise<Chromium> {
+  /**
+   * Starts Chromium headless with the flags this closed machine needs; with `webgpu`, with its
+   * WebGPU on (SwiftShader where there is no GPU), else with the GPU off.
+   */
+  static async launch(path: string, { webgpu = false } = {}): Promise<Chromium> {
     const dir = await Deno.makeTempDir({ prefix: "rnnlab-chromium-" });
     const [to, from] = [`${dir}/to-browser`, `${dir}/from-browser`];
     for (const fifo of [to, from]) {
@@ -78,7 +89,7 @@ export class Chromium {
     const flags = [
       "--headless",
       "--no-sandbox",
-      "--disable-gpu",
+      webgpu ? "--enable-unsafe-webgpu" : "--disable-gpu",
       "--disable-quic",
       "--no-first-run",
       "--disable-background-networking",
@@ -140,83 +151,25 @@ export class Chromium {
     return reply;
   }
 
-  /**
-   * Opens `url` in a new tab `width` × `height` CSS pixels wide (`mobile` for a phone), waits for
-   * it to load, evaluates `expression`, and takes a screenshot of the whole page (or of the
-   * viewport only, with `fullPage` false).
-   */
-  async visit(
-    url: string,
-    viewport: { width: number; height: number; mobile: boolean },
-    expression = "null",
-    fullPage = true,
-  ): Promise<PageVisit> {
+  /** Calls `listener` with every event until the returned function is called. */
+  listen(listener: (m: Message) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Opens `url` in a new tab `viewport` wide and waits for it to load. */
+  async open(url: string, viewport: Viewport): Promise<Tab> {
     const { targetId } = await this.send("Target.createTarget", { url: "about:blank" });
     const { sessionId } = await this.send("Target.attachToTarget", { targetId, flatten: true }) as {
       sessionId: string;
     };
-    const problems: string[] = [];
-    const requests: string[] = [];
-    let loaded!: () => void;
-    const load = new Promise<void>((resolve) => loaded = resolve);
-    const listener = (m: Message) => {
-      if (m.sessionId !== sessionId) return;
-      const p = m.params ?? {};
-      if (m.method === "Page.loadEventFired") loaded();
-      if (m.method === "Runtime.exceptionThrown") {
-        const details = p.exceptionDetails as {
-          text: string;
-          exception?: { description?: string };
-        };
-        problems.push(`exception: ${details.exception?.description ?? details.text}`);
-      }
-      if (
-        m.method === "Runtime.consoleAPICalled" &&
-        ["error", "warning", "assert"].includes(p.type as string)
-      ) {
-        const args = (p.args as { value?: unknown; description?: string }[]).map((a) =>
-          a.value ?? a.description
-        );
-        problems.push(`console.${p.type}: ${args.join(" ")}`);
-      }
-      if (m.method === "Log.entryAdded") {
-        const entry = p.entry as { level: string; text: string; url?: string };
-        if (entry.level === "error" || entry.level === "warning") {
-          problems.push(`${entry.level}: ${entry.text}${entry.url ? ` (${entry.url})` : ""}`);
-        }
-      }
-      if (m.method === "Network.requestWillBeSent") {
-        const request = (p.request as { url: string }).url;
-        if (request !== url) requests.push(request);
-      }
-    };
-    this.#listeners.add(listener);
-    try {
-      for (const domain of ["Page", "Runtime", "Log", "Network"]) {
-        await this.send(`${domain}.enable`, {}, sessionId);
-      }
-      await this.send(
-        "Emulation.setDeviceMetricsOverride",
-        { ...viewport, deviceScaleFactor: 1 },
-        sessionId,
-      );
-      await this.send("Page.navigate", { url }, sessionId);
-      await load;
-      const evaluated = await this.send("Runtime.evaluate", {
-        expression: `[(${expression}), document.documentElement.scrollWidth, window.innerWidth]`,
-        returnByValue: true,
-      }, sessionId) as { result: { value: [unknown, number, number] } };
-      const [value, scrollWidth, innerWidth] = evaluated.result.value;
-      const shot = await this.send("Page.captureScreenshot", {
-        format: "png",
-        captureBeyondViewport: fullPage,
-      }, sessionId) as { data: string };
-      const png = Uint8Array.from(atob(shot.data), (c) => c.charCodeAt(0));
-      return { problems, requests, value, scrollWidth, innerWidth, png };
-    } finally {
-      this.#listeners.delete(listener);
-      await this.send("Target.closeTarget", { targetId }).catch(() => {});
-    }
+    const tab = new Tab(this, targetId as string, sessionId, url);
+    for (const domain of ["Page", "Runtime", "Log", "Network"]) await tab.send(`${domain}.enable`);
+    await tab.send("Emulation.setDeviceMetricsOverride", { ...viewport, deviceScaleFactor: 1 });
+    const loaded = tab.event("Page.loadEventFired");
+    await tab.send("Page.navigate", { url });
+    await loaded;
+    return tab;
   }
 
   /** Closes the browser and removes its profile; returns what it wrote on stderr. */
@@ -230,6 +183,180 @@ export class Chromium {
     await this.#child.status;
     await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
     return await this.#stderr;
+  }
+}
+
+/** One tab: what it logged and requested, and ways to read and drive it. */
+export class Tab {
+  /** Console errors and warnings, uncaught exceptions, and log entries of level error. */
+  readonly problems: string[] = [];
+  /** Every URL the tab requested besides its page. */
+  readonly requests: string[] = [];
+  #browser: Chromium;
+  #targetId: string;
+  #sessionId: string;
+  #stop: () => void;
+
+  constructor(browser: Chromium, targetId: string, sessionId: string, url: string) {
+    this.#browser = browser;
+    this.#targetId = targetId;
+    this.#sessionId = sessionId;
+    this.#stop = browser.listen((m) => {
+      if (m.sessionId === sessionId) this.#record(m, url);
+    });
+  }
+
+  #record(m: Message, url: string): void {
+    const p = m.params ?? {};
+    if (m.method === "Runtime.exceptionThrown") {
+      const details = p.exceptionDetails as { text: string; exception?: { description?: string } };
+      this.problems.push(`exception: ${details.exception?.description ?? details.text}`);
+    }
+    if (
+      m.method === "Runtime.consoleAPICalled" &&
+      ["error", "warning", "assert"].includes(p.type as string)
+    ) {
+      const args = (p.args as { value?: unknown; description?: string }[]).map((a) =>
+        a.value ?? a.description
+      );
+      this.problems.push(`console.${p.type}: ${args.join(" ")}`);
+    }
+    if (m.method === "Log.entryAdded") {
+      const entry = p.entry as { level: string; text: string; url?: string };
+      if (entry.level === "error" || entry.level === "warning") {
+        this.problems.push(`${entry.level}: ${entry.text}${entry.url ? ` (${entry.url})` : ""}`);
+      }
+    }
+    if (m.method === "Network.requestWillBeSent") {
+      const request = (p.request as { url: string }).url;
+      if (request !== url) this.requests.push(request);
+    }
+  }
+
+  /** Sends a protocol command to this tab. */
+  send(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    return this.#browser.send(method, params, this.#sessionId);
+  }
+
+  /** Resolves with the parameters of this tab's next `method` event. */
+  event(method: string): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => {
+      const stop = this.#browser.listen((m) => {
+        if (m.sessionId === this.#sessionId && m.method === method) {
+          stop();
+          resolve(m.params ?? {});
+        }
+      });
+    });
+  }
+
+  /** Evaluates `expression` in the page (awaiting a promise) and returns its value. */
+  async evaluate<T = unknown>(expression: string): Promise<T> {
+    const { result, exceptionDetails } = await this.send("Runtime.evaluate", {
+      expression,
+      awaitPromise: true,
+      returnByValue: true,
+    }) as { result: { value: T }; exceptionDetails?: { exception?: { description?: string } } };
+    if (exceptionDetails) {
+      throw new Error(`${expression}: ${exceptionDetails.exception?.description ?? "threw"}`);
+    }
+    return result.value;
+  }
+
+  /** Polls `expression` until it is truthy, then returns it; fails after `seconds`. */
+  async waitFor<T = unknown>(expression: string, seconds: number): Promise<T> {
+    const until = Date.now() + seconds * 1000;
+    for (;;) {
+      const value = await this.evaluate<T>(expression);
+      if (value) return value;
+      if (Date.now() > until) throw new Error(`waited ${seconds} s for ${expression}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Presses `key` (`Enter`, `Tab`, ` `) on the focused element, as a keyboard does. */
+  async press(key: "Enter" | "Tab" | " "): Promise<void> {
+    const code = { "Enter": 13, "Tab": 9, " ": 32 }[key];
+    const text = key === "Enter" ? "\r" : key === " " ? " " : undefined;
+    const common = { key, code: key === " " ? "Space" : key, windowsVirtualKeyCode: code };
+    await this.send("Input.dispatchKeyEvent", { type: "keyDown", ...common, text });
+    await this.send("Input.dispatchKeyEvent", { type: "keyUp", ...common });
+  }
+
+  /** Sets the files of the `<input type=file>` that `selector` finds, as if picked. */
+  async setFiles(selector: string, files: string[]): Promise<void> {
+    const { root } = await this.send("DOM.getDocument") as { root: { nodeId: number } };
+    const { nodeId } = await this.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+    await this.send("DOM.setFileInputFiles", { nodeId, files });
+  }
+
+  /** A screenshot of the whole page (or of the viewport only). */
+  async screenshot(fullPage = true): Promise<Uint8Array> {
+    const shot = await this.send("Page.captureScreenshot", {
+      format: "png",
+      captureBeyondViewport: fullPage,
+    }) as { data: string };
+    return Uint8Array.from(atob(shot.data), (c) => c.charCodeAt(0));
+  }
+
+  /** Closes the tab. */
+  async close(): Promise<void> {
+    this.#stop();
+    await this.#browser.send("Target.closeTarget", { targetId: this.#targetId }).catch(() => {});
+  }
+}
+
+/**
+ * Runs `click` (which starts one download in `browser`), saves the file into `dir` under the name the page
+ * gave it, and returns its path.
+ */
+export async function download(
+  browser: Chromium,
+  dir: string,
+  click: () => Promise<unknown>,
+): Promise<string> {
+  await browser.send("Browser.setDownloadBehavior", {
+    behavior: "allowAndName",
+    downloadPath: dir,
+    eventsEnabled: true,
+  });
+  let name = "";
+  const done = new Promise<string>((resolve, reject) => {
+    const stop = browser.listen((m) => {
+      const p = m.params ?? {};
+      if (m.method === "Browser.downloadWillBegin") name = p.suggestedFilename as string;
+      if (m.method !== "Browser.downloadProgress" || p.state === "inProgress") return;
+      stop();
+      if (p.state === "completed") resolve(p.guid as string);
+      else reject(new Error(`download ${name} ${p.state}`));
+    });
+  });
+  await click();
+  const guid = await done;
+  await Deno.rename(`${dir}/${guid}`, `${dir}/${name}`);
+  return `${dir}/${name}`;
+}
+
+/**
+ * Opens `url` in a new tab `viewport` wide, evaluates `expression` once it loaded, and takes a
+ * screenshot of the whole page (or of the viewport only, with `fullPage` false).
+ */
+export async function visit(
+  browser: Chromium,
+  url: string,
+  viewport: Viewport,
+  expression = "null",
+  fullPage = true,
+): Promise<PageVisit> {
+  const tab = await browser.open(url, viewport);
+  try {
+    const [value, scrollWidth, innerWidth] = await tab.evaluate<[unknown, number, number]>(
+      `[(${expression}), document.documentElement.scrollWidth, window.innerWidth]`,
+    );
+    const png = await tab.screenshot(fullPage);
+    return { problems: tab.problems, requests: tab.requests, value, scrollWidth, innerWidth, png };
+  } finally {
+    await tab.close();
   }
 }
 

@@ -33,6 +33,16 @@ export function readGolden<T>(name: string): T {
   return JSON.parse(Deno.readTextFileSync(`${ROOT}golden/${name}`));
 }
 
+/** `deno task <name> ...args`'s own command line (deno.json's, with its permissions) for `deno`. */
+function taskArgv(name: string, args: string[]): string[] {
+  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
+  return tasks[name]
+    .replace(/^deno run /, `run --config ${ROOT}deno.json `)
+    .replace(/ tasks\//, ` ${ROOT}tasks/`)
+    .split(" ")
+    .concat(args);
+}
+
 /**
  * Runs `deno task <name> ...args` as a user would and returns its exit code and output. With `cwd`,
  * the task's own command line (from deno.json, with its permissions) runs in that folder instead.
@@ -42,12 +52,7 @@ export async function runTask(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
-  const argv: string[] = opts.cwd === undefined ? ["task", "--quiet", name, ...args] : tasks[name]
-    .replace(/^deno run /, `run --config ${ROOT}deno.json `)
-    .replace(/ tasks\//, ` ${ROOT}tasks/`)
-    .split(" ")
-    .concat(args);
+  const argv = opts.cwd === undefined ? ["task", "--quiet", name, ...args] : taskArgv(name, args);
   const out = await new Deno.Command(Deno.execPath(), {
     args: argv,
     cwd: opts.cwd ?? ROOT,
@@ -59,9 +64,24 @@ export async function runTask(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/**
+ * Starts the task `name`'s own command line (no `deno task` process between, so that a signal
+ * sent to it reaches the task) in the project's root, its output piped.
+ */
+export function spawnTask(name: string, args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: taskArgv(name, args),
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
 /** The chapter's prepared corpus, as the autograder grades with it. */
 export async function chapterText(): Promise<import("../src/grade/exercises/mod.ts").ChapterText> {
-  const { loadCorpus, prepareCorpus } = await import("../src/data/corpus.ts");
+  const { loadCorpus } = await import("../src/data/corpus.ts");
+  const { prepareCorpus } = await import("../src/data/read_corpus.ts");
   const corpus = await loadCorpus({ searchDirs: [`${SHARED}data`], fetch: null });
   return { chars: prepareCorpus(corpus.text) };
 }

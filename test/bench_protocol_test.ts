@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { BenchResult } from "../src/bench/bench.ts";
+import type { BenchResult } from "../src/bench/step_result.ts";
 import { runTask } from "./_helpers.ts";
 
 /** A small, quick step benchmark on wasm without PyTorch, into `dir`, with `more` flags. */
@@ -42,8 +42,8 @@ Deno.test("--repeat 3 runs every engine once a round, interleaved, and keeps eve
     assert.ok(row.stepMs.p50 <= row.stepMs.p90 && row.stepMs.p90 <= row.stepMs.p99);
     assert.ok(row.profile!.byKernel.length > 0, "the last round profiles a step");
   }
-  assert.equal(result.load.during.length, 6, "the load after each of 2 engines × 3 rounds");
-  assert.equal(result.noisy, result.load.noisy);
+  assert.equal(result.load!.during.length, 6, "the load after each of 2 engines × 3 rounds");
+  assert.equal(result.noisy, result.load!.noisy);
   assert.equal(result.fingerprint.deno, Deno.version.deno);
   const md = await Deno.readTextFile(join(dir, files(dir)[1]));
   assert.match(md, /^\*\*(NOISY: .*|quiet: .*)\*\*$/m);
@@ -68,8 +68,8 @@ Deno.test("a synthetic load marks the result noisy, and --require-quiet refuses 
     assert.match(res.stderr, /^the machine is not quiet \(.*\): the result will be marked noisy$/m);
     const result: BenchResult = JSON.parse(res.stdout);
     assert.equal(result.noisy, true);
-    assert.ok(result.load.reasons.length > 0);
-    const seen = [result.load.before, ...result.load.during].flatMap((w) =>
+    assert.ok(result.load!.reasons.length > 0);
+    const seen = [result.load!.before, ...result.load!.during].flatMap((w) =>
       w.top.map((p) => p.pid)
     );
     assert.ok(load.some((p) => seen.includes(p.pid)), "the load's processes are named");

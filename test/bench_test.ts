@@ -2,9 +2,9 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { BenchResult } from "../src/bench/bench.ts";
+import type { BenchResult } from "../src/bench/step_result.ts";
 import type { EndToEndResult } from "../src/bench/end_to_end.ts";
-import { writeBenchResult } from "../src/bench/result.ts";
+import { writeBenchResult } from "../src/bench/cli.ts";
 import { findTorchPython } from "../src/bench/torch_baseline.ts";
 import { benchBatches } from "../src/bench/train_bench.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";

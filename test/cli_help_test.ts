@@ -3,8 +3,9 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../src/errors.ts";
 import { helpRequested, parseFlags } from "../src/cli/flags.ts";
-import { PATHS_HELP, shellWord } from "../src/cli/paths.ts";
 import { BENCH_FLAGS } from "../src/bench/cli.ts";
+import { shellWord } from "../src/cli/flag_values.ts";
+import { PATHS_HELP } from "../src/cli/paths.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 
@@ -91,7 +92,7 @@ Deno.test("parse errors are a UsageError (exit 2) whose one line points to --hel
 
 Deno.test("every task answers --help and -h with its usage, and an unknown flag with one line", async (t) => {
   const tasks = tasksInDenoJson();
-  assert.equal(tasks.length, 11, tasks.map((x) => x.name).join(" "));
+  assert.equal(tasks.length, 13, tasks.map((x) => x.name).join(" "));
   for (const { name, file } of tasks) {
     await t.step(name, async () => {
       const flags = flagsInSource(await Deno.readTextFile(`${ROOT}${file}`));

@@ -7,12 +7,8 @@ import { loadTrainingData } from "../src/data/corpus.ts";
 import { probeAdapter, selectBackend } from "../src/train/backend.ts";
 import { PRESETS } from "../src/train/config.ts";
 import type { Check } from "../src/verify/check.ts";
-import {
-  CONTRACT_TOLERANCE,
-  contractCheck,
-  contractChecks,
-  contractConfig,
-} from "../src/verify/contract.ts";
+import { CONTRACT_TOLERANCE, contractCheck, contractConfig } from "../src/verify/contract.ts";
+import { contractChecks } from "../src/verify/contract_checks.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { readGolden } from "./_helpers.ts";
 

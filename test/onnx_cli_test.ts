@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { hasCudaProvider } from "../src/infer/cuda_setup.ts";
 import { readRnnModel } from "../src/onnx/model.ts";
-import { RUN_FILES, type RunRecord } from "../src/run/run_dir.ts";
+import { RUN_FILES, type RunRecord } from "../src/run/record.ts";
 import { pathWithPythonLacking, pythonCanImport, runTask, SHARED } from "./_helpers.ts";
 
 const hasOnnx = await pythonCanImport("onnx");

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Chromium, findChromium, pngInk } from "./_chromium.ts";
+import { Chromium, findChromium, pngInk, visit } from "./_chromium.ts";
 import { runTask } from "./_helpers.ts";
 
 const chromium = findChromium();
@@ -52,7 +52,7 @@ Deno.test({
         `<!doctype html><link rel="stylesheet" href="https://example.invalid/x.css">` +
           `<script>console.error("boom"); missing();</script><p>x</p>`,
       );
-      const control = await browser.visit(`file://${bad}`, VIEWPORTS.laptop);
+      const control = await visit(browser, `file://${bad}`, VIEWPORTS.laptop);
       assert.ok(control.problems.some((p) => p.includes("boom")), control.problems.join("\n"));
       assert.ok(control.problems.some((p) => p.includes("missing is not defined")));
       assert.deepEqual(control.requests, ["https://example.invalid/x.css"]);
@@ -60,21 +60,21 @@ Deno.test({
       for (const [page, path] of Object.entries(pages)) {
         for (const [name, viewport] of Object.entries(VIEWPORTS)) {
           const what = `${page} at ${name} width`;
-          const visit = await browser.visit(`file://${path}`, viewport, PLOTS);
-          assert.deepEqual(visit.problems, [], `${what}: console errors`);
-          assert.deepEqual(visit.requests, [], `${what}: requests`);
-          const plots = visit.value as { width: number; lines: number }[];
+          const seen = await visit(browser, `file://${path}`, viewport, PLOTS);
+          assert.deepEqual(seen.problems, [], `${what}: console errors`);
+          assert.deepEqual(seen.requests, [], `${what}: requests`);
+          const plots = seen.value as { width: number; lines: number }[];
           assert.equal(plots.length, 1, `${what}: one plot shown, the one for this width`);
           assert.ok(plots[0].lines >= 1, `${what}: the curve is drawn`);
           assert.ok(plots[0].width <= viewport.width, `${what}: the plot fits`);
           assert.ok(
-            visit.scrollWidth <= visit.innerWidth,
-            `${what}: the page is ${visit.scrollWidth} px wide in a ${visit.innerWidth} px window`,
+            seen.scrollWidth <= seen.innerWidth,
+            `${what}: the page is ${seen.scrollWidth} px wide in a ${seen.innerWidth} px window`,
           );
-          const ink = pngInk(visit.png);
+          const ink = pngInk(seen.png);
           assert.equal(ink.width, viewport.width, `${what}: screenshot width`);
           assert.ok(ink.ink > 0.02 && ink.colours > 10, `${what}: blank? ${JSON.stringify(ink)}`);
-          if (keep) await Deno.writeFile(join(keep, `${page}-${name}.png`), visit.png);
+          if (keep) await Deno.writeFile(join(keep, `${page}-${name}.png`), seen.png);
         }
       }
     } finally {

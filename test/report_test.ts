@@ -1,7 +1,8 @@
 // What a run shows (src/report/): the progress on a terminal, the plot, the machine it records.
 
 import assert from "node:assert/strict";
-import { environment, formatBytes, machineDescription } from "../src/run/machine.ts";
+import { environment } from "../src/run/environment.ts";
+import { formatBytes, machineDescription } from "../src/run/machine.ts";
 import { epochTicks, logTicks, perplexitySvg } from "../src/report/plot.ts";
 import { Progress } from "../src/run/progress.ts";
 

@@ -11,7 +11,8 @@ import { checkModelAgainstRun } from "../src/onnx/run_model.ts";
 import { readRnnModel } from "../src/onnx/model.ts";
 import { estimateMemory, WASM_HEAP_BYTES } from "../src/run/limits.ts";
 import { resumeTraining, runTraining } from "../src/run/run.ts";
-import { readRunDir, RUN_FILES, type RunRecord, writeRunDir } from "../src/run/run_dir.ts";
+import { readRunDir, writeRunDir } from "../src/run/run_dir.ts";
+import { RUN_FILES, type RunRecord } from "../src/run/record.ts";
 import { type BackendChoice, probeAdapter, selectBackend } from "../src/train/backend.ts";
 import { trainAndPredictRnn, type TrainerFactory } from "../src/train/train.ts";
 import { referenceTrainer } from "../src/train/train.ts";
@@ -557,6 +558,11 @@ Deno.test("outputs that cannot be written are one plain line and exit 2, for eve
       "bench",
       ["--torch", "none", "--results", "/proc/rnnlab"],
       /^error: --results \/proc\/rnnlab cannot be written: /,
+    ],
+    [
+      "site",
+      ["--no-corpus", "--out", "/proc/rnnlab"],
+      /^error: --out \/proc\/rnnlab cannot be written: that place/,
     ],
     [
       "sweep",

@@ -6,11 +6,12 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadTrainingData, type TrainConfig } from "../mod.ts";
-import { openRunDirToResume, readRunDir, RUN_FORMAT, type RunRecord } from "../src/run/run_dir.ts";
+import { openRunDirToResume, readRunDir } from "../src/run/run_dir.ts";
+import { RUN_FORMAT, type RunRecord } from "../src/run/record.ts";
 import { selectBackend } from "../src/train/backend.ts";
 import { CHAPTER_PRESET } from "../src/train/config.ts";
 import { referenceTrainer, trainAndPredictRnn, type TrainerFactory } from "../src/train/train.ts";
-import { environment } from "../src/run/machine.ts";
+import { environment } from "../src/run/environment.ts";
 import { runBandCheck } from "../src/verify/checks.ts";
 import { runTask, tinyConfig } from "./_helpers.ts";
 

@@ -11,8 +11,9 @@ import type { CurveGolden } from "../src/verify/goldens.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { initParamArrays } from "../src/model/params.ts";
-import { environment } from "../src/run/machine.ts";
-import { RUN_FORMAT, writeRunDir } from "../src/run/run_dir.ts";
+import { environment } from "../src/run/environment.ts";
+import { writeRunDir } from "../src/run/run_dir.ts";
+import { RUN_FORMAT } from "../src/run/record.ts";
 import { SMALL_PRESET, type TrainConfig } from "../src/train/config.ts";
 
 const hasOnnx = await pythonCanImport("onnx");

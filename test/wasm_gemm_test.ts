@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { selectBackend } from "../mod.ts";
 import { gemmThreads, setGemmThreads, tileCounts } from "../src/train/gemm_threads.ts";
+import "../src/train/wasm_threads.ts"; // wasm's large products on every core
 
 /**
  * The largest |got − want| over the scale of the sum, Σ_k |A[i][k]·B[k][j]| (the bound a float

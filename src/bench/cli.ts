@@ -9,12 +9,14 @@
 
 import { join, resolve } from "node:path";
 import { EXIT, UsageError } from "../errors.ts";
-import { choiceFlag, numberFlag, parseFlags } from "../cli/flags.ts";
+import { choiceFlag, numberFlag } from "../cli/flag_values.ts";
+import type { parseFlags } from "../cli/flags.ts";
 import { userPath } from "../cli/paths.ts";
-import { writableDir } from "../io/fs.ts";
+import { exists, writableDir } from "../io/fs.ts";
 import { loadTrainingData } from "../data/corpus.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { probeAdapter, wasmThreadsWanted } from "../train/backend.ts";
+import { probeAdapter } from "../train/backend.ts";
+import { wasmThreadsWanted } from "../train/gemm_threads.ts";
 import { PRESETS } from "../train/config.ts";
 import {
   TRAINER_CHOICES,
@@ -22,9 +24,11 @@ import {
   type TrainerChoice,
   type TrainerName,
 } from "../train/trainers.ts";
-import { benchMarkdown, runBench } from "./bench.ts";
+import { runBench } from "./bench.ts";
+import { benchMarkdown } from "./step_result.ts";
 import { endToEndMarkdown, runEndToEnd } from "./end_to_end.ts";
-import { type Fingerprint, fingerprint } from "./fingerprint.ts";
+import type { Fingerprint } from "./fingerprint.ts";
+import { takeFingerprint } from "./take_fingerprint.ts";
 import {
   baselineMismatch,
   GATE_EXIT,
@@ -33,7 +37,7 @@ import {
   readBaseline,
 } from "./gate.ts";
 import { LoadGuard } from "./quiet.ts";
-import { BENCH_BACKENDS, type BenchBackend, type BenchCommon, writeBenchResult } from "./result.ts";
+import { BENCH_BACKENDS, type BenchBackend, type BenchCommon } from "./result.ts";
 import { findTorchPython, TORCH_IMPLS, torchFingerprint } from "./torch_baseline.ts";
 
 /** The flags `deno task bench` takes (for `parseFlags`). */
@@ -141,7 +145,7 @@ async function fingerprintAgainst(
 ): Promise<Fingerprint> {
   const { python, torchDevice } = common;
   const torch = python ? await torchFingerprint(python, torchDevice, ".") : null;
-  const now = await fingerprint({ torch });
+  const now = await takeFingerprint({ torch });
   const kind = plan.endToEnd ? "e2e" : "train";
   const differences = baseline
     ? baselineMismatch(baseline, { kind, config: common.config, fingerprint: now })
@@ -247,4 +251,26 @@ async function saveBaseline(dir: string, result: GatedResult, log: (line: string
   const path = join(dir, `${baselineName(result.kind, result.preset, result.fingerprint)}.json`);
   await writeFileAtomic(path, JSON.stringify(result, null, 2) + "\n");
   log(`wrote the baseline ${path}`);
+}
+
+/**
+ * Writes `result` into `dir` as `<kind>-<date>-<time>-<backends>-<preset>.json` and its Markdown
+ * as `.md`, with a suffix when those exist: a result is never overwritten. Returns the path
+ * without the extension.
+ */
+export async function writeBenchResult(
+  dir: string,
+  result: { date: string },
+  markdown: string,
+  name: { kind: string; backends: readonly string[]; preset: string },
+): Promise<string> {
+  const stamp = result.date.slice(0, 19).replace("T", "-").replaceAll(":", "");
+  const base = join(dir, `${name.kind}-${stamp}-${name.backends.join("-")}-${name.preset}`);
+  let path = base;
+  for (let n = 2; await exists(`${path}.json`) || await exists(`${path}.md`); n++) {
+    path = `${base}-${n}`;
+  }
+  await writeFileAtomic(`${path}.json`, JSON.stringify(result, null, 2) + "\n");
+  await writeFileAtomic(`${path}.md`, markdown);
+  return path;
 }

@@ -13,7 +13,7 @@
 
 import { join } from "node:path";
 import { markdownTable } from "../report/markdown.ts";
-import type { RunRecord } from "../run/run_dir.ts";
+import type { RunRecord } from "../run/record.ts";
 import type { TrainerChoice } from "../train/trainers.ts";
 import {
   type BenchCommon,
@@ -213,7 +213,7 @@ export async function runEndToEnd(opts: EndToEndOptions): Promise<EndToEndResult
     `rounds or fewer, the range); "× PyTorch eager" is the median of the ratios taken round by ` +
     `round, with its interval (lower is faster).`;
   return {
-    ...resultHeader("e2e", opts, note),
+    ...resultHeader("e2e", { ...opts, load: opts.guard.record() }, note),
     kind: "e2e",
     rows: engines.map((e) => programRow(e.key, results.get(e.key)!, eager)),
   };

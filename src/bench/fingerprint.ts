@@ -8,14 +8,13 @@
  *
  * Two results compare only when their fingerprints agree apart from the provenance (the commit,
  * whether the tree was dirty, rnnlab's version): that is the point of a regression gate, and a
- * result without a fingerprint is refused (`gate.ts`).
+ * result without a fingerprint is refused (`gate.ts`). Taking one here and now is
+ * `take_fingerprint.ts`'s; this module describes and compares them, in Deno or a web page.
  *
  * @module
  */
 
-import { type Environment, environment } from "../run/machine.ts";
-import { wasmThreadsWanted } from "../train/backend.ts";
-import { gemmModuleBytes } from "../train/wasm_gemm.ts";
+import type { Environment } from "../run/machine.ts";
 
 /** The WebGPU adapter, as it describes itself. */
 export interface AdapterFingerprint {
@@ -67,10 +66,6 @@ export interface Fingerprint extends Environment {
 /** The fields that say where a result came from, not what it ran on: not compared. */
 const PROVENANCE = new Set(["commit", "dirty", "rnnlab"]);
 
-/** Environment variables that change how the engines run. */
-const STEERING =
-  /^(OPENBLAS_|GOTO_|OMP_|GOMP_|KMP_|MKL_|CUDA_VISIBLE_DEVICES$|RNNLAB_WASM_THREADS$)/;
-
 /** The adapter `navigator.gpu` gives, described in full, or `null`. */
 export async function adapterFingerprint(): Promise<AdapterFingerprint | null> {
   const adapter = await navigator.gpu?.requestAdapter({ powerPreference: "high-performance" });
@@ -89,31 +84,6 @@ export async function adapterFingerprint(): Promise<AdapterFingerprint | null> {
     isFallbackAdapter: fallback ?? null,
     features: [...adapter.features].sort(),
     limits,
-  };
-}
-
-/** The steering variables set now (none readable without `--allow-env`). */
-function steeringVariables(): Record<string, string> {
-  if (Deno.permissions.querySync({ name: "env" }).state !== "granted") return {};
-  return Object.fromEntries(
-    Object.entries(Deno.env.toObject()).filter(([k]) => STEERING.test(k)).sort(),
-  );
-}
-
-/** The fingerprint now, with PyTorch's and onnxruntime's as they ran (or `null`). */
-export async function fingerprint(
-  { torch = null, onnxruntimeEp = null }: {
-    torch?: TorchFingerprint | null;
-    onnxruntimeEp?: string | null;
-  } = {},
-): Promise<Fingerprint> {
-  return {
-    ...environment(),
-    webgpu: await adapterFingerprint(),
-    wasm: { simd: WebAssembly.validate(gemmModuleBytes()), threads: wasmThreadsWanted() },
-    onnxruntimeEp,
-    torch,
-    variables: steeringVariables(),
   };
 }
 

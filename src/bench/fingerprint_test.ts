@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
-import {
-  type Fingerprint,
-  fingerprint,
-  fingerprintDifferences,
-  torchWarnings,
-} from "./fingerprint.ts";
+import { type Fingerprint, fingerprintDifferences, torchWarnings } from "./fingerprint.ts";
+import { takeFingerprint } from "./take_fingerprint.ts";
 
 Deno.test("the fingerprint names the software, the machine, wasm, the adapter and the steering variables", async () => {
   Deno.env.set("OPENBLAS_NUM_THREADS", "1");
   try {
-    const f = await fingerprint();
+    const f = await takeFingerprint();
     for (
       const key of ["deno", "v8", "typescript", "tfjs", "rnnlab", "commit", "os", "arch", "cores"]
     ) {
@@ -32,7 +28,7 @@ Deno.test("the fingerprint names the software, the machine, wasm, the adapter an
 });
 
 Deno.test("fingerprints differ by what ran, not by the commit: each difference is a dotted key", async () => {
-  const was = await fingerprint();
+  const was = await takeFingerprint();
   const now: Fingerprint = {
     ...was,
     commit: "0000000",

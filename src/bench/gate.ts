@@ -13,7 +13,7 @@
 import { EXIT, UsageError } from "../errors.ts";
 import { readJson } from "../io/fs.ts";
 import type { TrainConfig } from "../train/config.ts";
-import type { BenchResult } from "./bench.ts";
+import type { BenchResult } from "./step_result.ts";
 import type { EndToEndResult } from "./end_to_end.ts";
 import { type Fingerprint, fingerprintDifferences } from "./fingerprint.ts";
 import type { Summary } from "./stats.ts";

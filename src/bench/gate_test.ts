@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { SMALL_PRESET } from "../train/config.ts";
-import type { BenchResult } from "./bench.ts";
+import type { BenchResult } from "./step_result.ts";
 import type { EndToEndResult } from "./end_to_end.ts";
-import { fingerprint } from "./fingerprint.ts";
+import { takeFingerprint } from "./take_fingerprint.ts";
 import { baselineMismatch, GATE_EXIT, gateVerdict, readBaseline } from "./gate.ts";
 import { summarize } from "./stats.ts";
 
@@ -19,7 +19,7 @@ async function stepResult(rnnlab: number[], eager: number[], noisy = false): Pro
   return {
     kind: "train",
     config: SMALL_PRESET,
-    fingerprint: await fingerprint(),
+    fingerprint: await takeFingerprint(),
     noisy,
     rows: [{ ...row("wasm/batched/2", "tfjs wasm", rnnlab), backend: "wasm", trainer: "batched" }],
     torch: [{ ...row("torch/eager", "PyTorch eager", eager), impl: "eager" }],

@@ -1,19 +1,18 @@
 /**
  * What both kinds of benchmark share (steps timed, `bench.ts`; whole programs, `end_to_end.ts`):
  * their options, the header of their results (the machine, its fingerprint, the load it ran
- * under, the rounds), the Markdown around their tables, and writing them to disk.
+ * under, the rounds) and the Markdown around their tables. No file access here: the web page's
+ * benchmark mode builds its results with it too.
  *
  * @module
  */
 
-import { join } from "node:path";
-import { exists } from "../io/fs.ts";
-import type { TrainingData } from "../data/corpus.ts";
-import { writeFileAtomic } from "../io/atomic_write.ts";
+import type { TrainingData } from "../data/read_corpus.ts";
 import { machineDescription } from "../run/machine.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { type Fingerprint, torchWarnings } from "./fingerprint.ts";
-import { type LoadGuard, loadLine, type LoadRecord } from "./quiet.ts";
+import { loadLine, type LoadRecord } from "./load.ts";
+import type { LoadGuard } from "./quiet.ts";
 import type { Summary } from "./stats.ts";
 import type { TorchImpl } from "./torch_baseline.ts";
 
@@ -96,10 +95,10 @@ export interface ResultHeader {
   date: string;
   /** What ran, in full. */
   fingerprint: Fingerprint;
-  /** The load it ran under. */
-  load: LoadRecord;
-  /** Whether the load makes it noisy (as `load.noisy`). */
-  noisy: boolean;
+  /** The load it ran under; `null` where it cannot be read (a web page). */
+  load: LoadRecord | null;
+  /** Whether the load makes it noisy (as `load.noisy`); `null` when the load is unknown. */
+  noisy: boolean | null;
   /** Rounds. */
   repeat: number;
   /** The preset's name. */
@@ -112,26 +111,36 @@ export interface ResultHeader {
   note: string;
 }
 
-/** The header of a result of `kind`, its load read now, with `note`. */
+/** What a result's header says besides its kind and note. */
+export interface HeaderInput {
+  fingerprint: Fingerprint;
+  backends: readonly string[];
+  preset: string;
+  config: TrainConfig;
+  repeat: number;
+  /** The load, or `null` where it cannot be read. */
+  load: LoadRecord | null;
+}
+
+/** The header of a result of `kind`, dated now, with `note`. */
 export function resultHeader(
   kind: ResultHeader["kind"],
-  opts: BenchCommon,
+  h: HeaderInput,
   note: string,
 ): ResultHeader {
-  const { fingerprint, config, repeat } = opts;
-  const gpu = fingerprint.webgpu && opts.backends.includes("webgpu")
+  const { fingerprint, config, repeat, load } = h;
+  const gpu = fingerprint.webgpu && h.backends.includes("webgpu")
     ? `, GPU ${fingerprint.webgpu.description || fingerprint.webgpu.vendor}`
     : "";
-  const load = opts.guard.record();
   return {
     kind,
     machine: machineDescription(fingerprint) + gpu,
     date: new Date().toISOString(),
     fingerprint,
     load,
-    noisy: load.noisy,
+    noisy: load?.noisy ?? null,
     repeat,
-    preset: opts.preset,
+    preset: h.preset,
     config,
     warnings: torchWarnings(fingerprint.torch),
     note,
@@ -166,37 +175,18 @@ export function headerMarkdown(h: ResultHeader): string {
       `${f.torch.openblas ? `OpenBLAS ${f.torch.openblas.core} kernels` : f.torch.blasInfo})`
     : "no PyTorch";
   const variables = Object.entries(f.variables).map(([k, v]) => `${k}=${v}`).join(" ");
+  const load = h.load ? loadLine(h.load) : "load unknown: this machine's load could not be read";
   return [
-    `**${loadLine(h.load)}**`,
+    `**${load}**`,
     "",
     `Machine: ${h.machine}. Software: rnnlab ${f.commit?.slice(0, 7) ?? "(no commit)"}` +
-    `${f.dirty ? " (dirty)" : ""}, Deno ${f.deno}, V8 ${f.v8}, tfjs ${f.tfjs}, wasm ` +
+    `${f.dirty ? " (dirty)" : ""}, ${
+      f.browser ?? `Deno ${f.deno}, V8 ${f.v8}`
+    }, tfjs ${f.tfjs}, wasm ` +
     `${f.wasm.simd ? "SIMD" : "no SIMD"}; ${torch}${variables ? `; ${variables}` : ""}.`,
     ...h.warnings.map((w) => `\n**Note:** ${w}.`),
     "",
     h.note,
     "",
   ].join("\n");
-}
-
-/**
- * Writes `result` into `dir` as `<kind>-<date>-<time>-<backends>-<preset>.json` and its Markdown
- * as `.md`, with a suffix when those exist: a result is never overwritten. Returns the path
- * without the extension.
- */
-export async function writeBenchResult(
-  dir: string,
-  result: { date: string },
-  markdown: string,
-  name: { kind: string; backends: readonly string[]; preset: string },
-): Promise<string> {
-  const stamp = result.date.slice(0, 19).replace("T", "-").replaceAll(":", "");
-  const base = join(dir, `${name.kind}-${stamp}-${name.backends.join("-")}-${name.preset}`);
-  let path = base;
-  for (let n = 2; await exists(`${path}.json`) || await exists(`${path}.md`); n++) {
-    path = `${base}-${n}`;
-  }
-  await writeFileAtomic(`${path}.json`, JSON.stringify(result, null, 2) + "\n");
-  await writeFileAtomic(`${path}.md`, markdown);
-  return path;
 }

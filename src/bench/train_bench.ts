@@ -13,13 +13,13 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import type { TrainingData } from "../data/corpus.ts";
+import type { TrainingData } from "../data/read_corpus.ts";
 import { type Batch, dataIterRandom, randomEpochSize } from "../data/iterators.ts";
 import { disposeParams, initParams } from "../model/params.ts";
 import { initState } from "../model/rnn.ts";
 import { PyRandom } from "../random/py_random.ts";
 import type { TrainConfig } from "../train/config.ts";
-import { gemmThreads, tileCounts } from "../train/gemm_threads.ts";
+import { threadedProducts } from "../train/wasm_kernels.ts";
 import { type TrainerName, TRAINERS } from "../train/trainers.ts";
 import { type KernelProfile, profilePrograms, profileStep } from "./profile.ts";
 
@@ -110,6 +110,7 @@ export async function timeTrainer(
   const firstStepMs = performance.now() - first;
   await run(warmup);
   [hostMs, readbackMs] = [[], 0];
+  const tileCounts = () => threadedProducts()?.tileCounts() ?? { tiles: 0, here: 0 };
   const tilesBefore = tileCounts();
   const start = performance.now();
   const lossSum = await run(iters);
@@ -128,7 +129,7 @@ export async function timeTrainer(
   return {
     backend: tf.getBackend(),
     trainer,
-    ...(tf.getBackend() === "wasm" && { threads: gemmThreads() }),
+    ...(tf.getBackend() === "wasm" && { threads: threadedProducts()?.threads() ?? 1 }),
     msPerIteration: ms,
     hostMs,
     readbackMsPerIteration: readbackMs / iters,

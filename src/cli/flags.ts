@@ -1,7 +1,7 @@
 /**
  * Flag parsing for the tasks, on `node:util`'s `parseArgs`, with every mistake turned into a
- * one-line {@linkcode UsageError}: unknown flags, missing values, and numbers out of range; and
- * the test for `--help`, which every task answers (see `runMain`).
+ * one-line {@linkcode UsageError}: unknown flags and missing values (a value's range is
+ * `flag_values.ts`'s); and the test for `--help`, which every task answers (see `runMain`).
  *
  * @module
  */
@@ -68,28 +68,4 @@ export function parseFlagsAndPositionals<T extends FlagSpec>(
 export function helpRequested(args: readonly string[]): boolean {
   const end = args.indexOf("--");
   return args.slice(0, end === -1 ? undefined : end).some((a) => a === "--help" || a === "-h");
-}
-
-/** Reads a numeric flag: a finite number within [min, max], an integer when `integer` is set. */
-export function numberFlag(
-  name: string,
-  raw: string,
-  { min = -Infinity, max = Infinity, integer = false } = {},
-): number {
-  const value = raw.trim() === "" ? NaN : Number(raw);
-  if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`--${name} must be ${integer ? "an integer" : "a number"}, got '${raw}'`);
-  }
-  if (value < min || value > max) {
-    throw new UsageError(`--${name} must be in [${min}, ${max}], got ${value}`);
-  }
-  return value;
-}
-
-/** Reads a flag whose value must be one of `choices`. */
-export function choiceFlag<C extends string>(name: string, raw: string, choices: readonly C[]): C {
-  if (!(choices as readonly string[]).includes(raw)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got '${raw}'`);
-  }
-  return raw as C;
 }

@@ -27,8 +27,3 @@ export function userPath(path: string): string {
   const dir = userDir();
   return isAbsolute(path) || resolve(dir) === resolve(Deno.cwd()) ? path : resolve(dir, path);
 }
-
-/** `text` as one word of a shell command: as it is when it can be, else single-quoted. */
-export function shellWord(text: string): string {
-  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
-}

@@ -29,7 +29,8 @@ import {
   formatPerplexity,
   latestPredictions,
 } from "../run/run_page.ts";
-import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
+import { readRecord } from "../run/run_dir.ts";
+import { RUN_FILES, type RunRecord } from "../run/record.ts";
 import { configFlagValues, differingKeys } from "../run/train_flags.ts";
 import { SWEEP_FILES } from "../sweep/sweep.ts";
 import { type Summary, SUMMARY_FORMAT } from "../sweep/summary.ts";

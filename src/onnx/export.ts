@@ -9,7 +9,8 @@ import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { ParamArrays } from "../model/params.ts";
 import { fsReason } from "../io/fs.ts";
-import { checkUsable, readRunDir, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
+import { checkUsable, readRunDir } from "../run/run_dir.ts";
+import { RUN_FILES, type RunRecord } from "../run/record.ts";
 import { runMetadata } from "./metadata.ts";
 import { encodeRnnModel } from "./model.ts";
 

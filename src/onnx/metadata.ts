@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RunRecord } from "../run/run_dir.ts";
+import type { RunRecord } from "../run/record.ts";
 
 /** The metadata keys an rnnlab export writes. */
 export const METADATA_KEYS = {

@@ -9,7 +9,7 @@
 
 import { dirname, join } from "node:path";
 import { UsageError } from "../errors.ts";
-import { RUN_FILES } from "../run/run_dir.ts";
+import { RUN_FILES } from "../run/record.ts";
 import { METADATA_KEYS } from "./metadata.ts";
 import { type LoadedModel, readRnnModel } from "./model.ts";
 import { FLOAT } from "./proto.ts";

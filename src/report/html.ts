@@ -109,7 +109,8 @@ export interface Section {
   body: Html | Html[];
 }
 
-const STYLE = `
+/** The look of every page rnnlab writes (reports, comparisons, the web page), as CSS. */
+export const PAGE_STYLE = `
 :root { color-scheme: light; --fg: #1b1b1b; --muted: #5f6368; --line: #d9dce0; --bg: #fff;
   --head: #f3f4f6; --ok: #1a7f37; --bad: #b42318; }
 * { box-sizing: border-box; }
@@ -181,7 +182,7 @@ export function htmlPage(page: { title: string; subtitle?: string; sections: Sec
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)}</title>
-<style>${STYLE}</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <main>

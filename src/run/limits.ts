@@ -63,18 +63,25 @@ export interface BackendCapacity {
   tensorWhat?: string;
 }
 
-/** What the backend `info` can hold here: wasm's heap, free memory, the adapter's buffer size. */
-export function backendCapacity(info: BackendInfo, device?: GPUDevice): BackendCapacity {
+/**
+ * What the backend `info` can hold: wasm's heap, the adapter's buffer size (given its `device`),
+ * the memory available to the cpu backend (`availableBytes`, when it could be read).
+ */
+export function backendCapacity(
+  info: BackendInfo,
+  { device, availableBytes }: { device?: GPUDevice; availableBytes?: number } = {},
+): BackendCapacity {
   if (info.name === "wasm") return { totalBytes: WASM_HEAP_BYTES, totalWhat: "wasm's 4 GiB heap" };
   if (info.name === "webgpu") {
     if (!device) return {};
     const bytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
     return { tensorBytes: bytes, tensorWhat: `the adapter's ${formatBytes(bytes)} buffer limit` };
   }
-  const sys = Deno.permissions.querySync({ name: "sys", kind: "systemMemoryInfo" }).state;
-  if (sys !== "granted") return {};
-  const free = Deno.systemMemoryInfo().available;
-  return { totalBytes: free, totalWhat: `the ${formatBytes(free)} of memory available` };
+  if (availableBytes === undefined) return {};
+  return {
+    totalBytes: availableBytes,
+    totalWhat: `the ${formatBytes(availableBytes)} of memory available`,
+  };
 }
 
 /**

@@ -13,9 +13,10 @@
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
 import { fsReason } from "../io/fs.ts";
+import { RUN_FILES } from "./record.ts";
 
-/** The lock file's name inside a run folder. */
-export const LOCK_FILE = "run.lock";
+/** The lock file's name inside a run folder (and any other folder locked so). */
+export const LOCK_FILE = RUN_FILES.lock;
 
 /** What the lock file says about its owner. */
 export interface LockOwner {

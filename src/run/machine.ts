@@ -1,15 +1,13 @@
 /**
  * What a run or a measurement was made on, for run records, goldens and benchmarks: the machine
- * (CPU, cores, memory, OS) and the software (rnnlab and its git commit, Deno, tfjs, onnxruntime).
- *
- * Each part is read where the task's permissions allow, and left `null` where they do not.
- Sizes in bytes are written as {@linkcode formatBytes} writes them.
+ * (CPU, cores, memory, OS) and the software (rnnlab and its git commit, Deno or the browser, tfjs,
+ * onnxruntime), and how it is written. Reading it is `environment.ts`'s in Deno, and the web page's
+ * own in a browser. Sizes in bytes are written as {@linkcode formatBytes} writes them.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { fileURLToPath } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The machine and the software, as `run.json` and `deno task bench` record them. */
@@ -20,12 +18,14 @@ export interface Environment {
   commit: string | null;
   /** Whether tracked files differed from that commit; `null` when `commit` is. */
   dirty: boolean | null;
-  /** Deno's version. */
-  deno: string;
-  /** V8's version. */
-  v8: string;
-  /** TypeScript's version. */
-  typescript: string;
+  /** Deno's version; `null` in a browser. */
+  deno: string | null;
+  /** V8's version; `null` in a browser. */
+  v8: string | null;
+  /** TypeScript's version; `null` in a browser. */
+  typescript: string | null;
+  /** The browser and its version (`Chromium 131.0.6778.85`), when a web page ran. */
+  browser?: string;
   /** tfjs's version. */
   tfjs: string;
   /** onnxruntime-node's version (as deno.json pins it). */
@@ -44,64 +44,18 @@ export interface Environment {
   memoryBytes: number | null;
 }
 
-function granted(descriptor: Deno.PermissionDescriptor): boolean {
-  return Deno.permissions.querySync(descriptor).state === "granted";
-}
-
-/** Runs a command and returns its standard output, or `null` when it cannot run or fails. */
-function output(command: string, args: string[]): string | null {
-  if (!granted({ name: "run", command })) return null;
-  try {
-    const out = new Deno.Command(command, { args, stdout: "piped", stderr: "null" }).outputSync();
-    return out.success ? new TextDecoder().decode(out.stdout) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The CPU model: from /proc/cpuinfo (Deno grants it only with --allow-all), else from `lscpu`. */
-function cpuModel(): string | null {
-  try {
-    return Deno.readTextFileSync("/proc/cpuinfo").match(/^model name\s*:\s*(.+)$/m)?.[1] ?? null;
-  } catch {
-    // not readable under these permissions: ask lscpu, when running it is allowed
-  }
-  return output("lscpu", [])?.match(/^Model name:\s*(.+)$/m)?.[1]?.trim() ?? null;
-}
-
-/** The commit of the checkout this module lives in, and whether tracked files differ from it. */
-function gitState(): { commit: string | null; dirty: boolean | null } {
-  if (!import.meta.url.startsWith("file:")) return { commit: null, dirty: null };
-  const root = fileURLToPath(new URL("../../", import.meta.url));
-  const commit = output("git", ["-C", root, "rev-parse", "HEAD"])?.trim() || null;
-  if (commit === null) return { commit, dirty: null };
-  const status = output("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"]);
-  return { commit, dirty: status === null ? null : status.trim() !== "" };
-}
-
 /** The npm version deno.json pins for `name`. */
 function pinned(name: string): string {
   const spec = (denoJson.imports as Record<string, string>)[name] ?? "";
   return spec.slice(spec.lastIndexOf("@") + 1);
 }
 
-/** Reads the machine and the software now. */
-export function environment(): Environment {
-  const sys = (name: "systemMemoryInfo" | "osRelease") => granted({ name: "sys", kind: name });
+/** The versions of rnnlab and of the libraries it pins, wherever it runs. */
+export function softwareVersions(): Pick<Environment, "rnnlab" | "tfjs" | "onnxruntime"> {
   return {
     rnnlab: denoJson.version,
-    ...gitState(),
-    deno: Deno.version.deno,
-    v8: Deno.version.v8,
-    typescript: Deno.version.typescript,
     tfjs: tf.version.tfjs,
     onnxruntime: pinned("onnxruntime-node"),
-    os: Deno.build.os,
-    osRelease: sys("osRelease") ? Deno.osRelease() : null,
-    arch: Deno.build.arch,
-    cpu: cpuModel()?.trim() || null,
-    cores: navigator.hardwareConcurrency,
-    memoryBytes: sys("systemMemoryInfo") ? Deno.systemMemoryInfo().total : null,
   };
 }
 
@@ -114,10 +68,10 @@ export function formatBytes(bytes: number, gibDigits = 1): string {
 
 /**
  * `linux x86_64, 2 cores (AMD EPYC), 24 GiB, Deno 2.9.6`: OS, cores and CPU model where readable,
- * memory where readable, Deno version.
+ * memory where readable, Deno's version (or the browser's).
  */
-export function machineDescription(env: Environment = environment()): string {
+export function machineDescription(env: Environment): string {
   const cores = `${env.cores} cores${env.cpu ? ` (${env.cpu})` : ""}`;
   const memory = env.memoryBytes ? `, ${formatBytes(env.memoryBytes, 0)}` : "";
-  return `${env.os} ${env.arch}, ${cores}${memory}, Deno ${env.deno}`;
+  return `${env.os} ${env.arch}, ${cores}${memory}, ${env.browser ?? `Deno ${env.deno}`}`;
 }

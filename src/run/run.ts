@@ -16,48 +16,48 @@
 import * as tf from "@tensorflow/tfjs";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import { UsageError } from "../errors.ts";
-import { type CorpusOptions, loadTrainingData, type TrainingData } from "../data/corpus.ts";
-import { consecutiveEpochSize, randomEpochSize } from "../data/iterators.ts";
+import { type CorpusOptions, loadTrainingData } from "../data/corpus.ts";
+import type { TrainingData } from "../data/read_corpus.ts";
 import { disposeParams, initParamArrays, type ParamArrays } from "../model/params.ts";
-import { checkPrefix, MAX_PREDICT_CHARS, predictRnnBatch } from "../model/predict.ts";
 import { PyRandom, type PyRandomState } from "../random/py_random.ts";
-import { readChapterCurve, sameSetting, stateInitMismatch } from "../chapter/chapter.ts";
-import { environment, machineDescription } from "./machine.ts";
+import { availableMemoryBytes, environment } from "./environment.ts";
 import { plotPair } from "../report/plot.ts";
 import { Progress } from "./progress.ts";
 import { type BackendChoice, type BackendInfo, selectBackend } from "../train/backend.ts";
-import { PRESETS, type TrainConfig } from "../train/config.ts";
-import { stateInitOf } from "../chapter/chapter.ts";
-import {
-  chooseTrainer,
-  TRAINER_BACKENDS,
-  type TrainerChoice,
-  type TrainerName,
-  trainerRunsOn,
-  TRAINERS,
-} from "../train/trainers.ts";
+import type { TrainConfig } from "../train/config.ts";
+import { type TrainerChoice, TRAINERS } from "../train/trainers.ts";
 import {
   type EpochRecord,
   trainAndPredictRnn,
   type TrainEnd,
   type TrainStart,
 } from "../train/train.ts";
-import { backendCapacity, checkFits } from "./limits.ts";
+import { backendCapacity } from "./limits.ts";
 import type { RunLock } from "./lock.ts";
+import { checkConfigAgainstData, type Engine, engineFor } from "./preflight.ts";
 import {
+  chapterLines,
   type Checkpoint,
+  endOfRun,
+  engineLine,
+  RUN_FILES,
+  type RunFacts,
+  runPlotInput,
+  type RunRecord,
+  runRecord,
+  type RunStatus,
+  runTitle,
+} from "./record.ts";
+import {
   openNewRunDir,
   openRunDirToResume,
-  RUN_FILES,
-  RUN_FORMAT,
-  type RunRecord,
-  type RunStatus,
   type RunViews,
   writeRecord,
   writeRunDir,
   writeViews,
 } from "./run_dir.ts";
 import { runReportHtml } from "./run_page.ts";
+import "../train/wasm_threads.ts"; // wasm's large products on every core
 
 /** What any session of a run takes besides its config. */
 export interface SessionOptions {
@@ -110,47 +110,6 @@ export interface TrainedRun {
   end: TrainEnd;
 }
 
-/** Checks the parts of a config that depend on the data, as one-line usage errors. */
-function checkConfigAgainstData(config: TrainConfig, data: TrainingData): void {
-  if (config.predLen > MAX_PREDICT_CHARS) {
-    throw new UsageError(`--pred-len must be in [0, ${MAX_PREDICT_CHARS}], got ${config.predLen}`);
-  }
-  try {
-    const size = config.iter === "random" ? randomEpochSize : consecutiveEpochSize;
-    size(data.indices.length, config.batchSize, config.numSteps);
-    for (const prefix of config.prefixes) checkPrefix(prefix, data.vocab);
-  } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
-/** The chapter's line for a printed epoch: `Epoch 20. Perplexity 219.426268`, then ` -  <text>`. */
-function chapterLines(record: EpochRecord): string[] {
-  return [
-    `Epoch ${record.epoch}. Perplexity ${record.perplexity.toFixed(6)}`,
-    ...(record.predictions ?? []).map((p) => ` -  ${p}`),
-    "",
-  ];
-}
-
-/**
- * The plot's title: the config (the preset it is, when only the epochs, the sampler, the seed or
- * what is printed differ from one), then the sampler, the trainer, the backend and the seed.
- */
-function runTitle(config: TrainConfig, trainer: TrainerName, backend: string): string[] {
-  const preset = Object.entries(PRESETS).find(([, p]) => sameSetting(p, config))?.[0];
-  return [
-    preset !== undefined
-      ? `${preset} preset`
-      : `hidden ${config.hidden}, batch ${config.batchSize} × ${config.numSteps} steps, ` +
-        `lr ${config.lr}, θ ${config.theta}, ${config.corpusChars} chars`,
-    `${config.iter} sampler${
-      stateInitMismatch(config) ? `, state per ${stateInitOf(config)}` : ""
-    }, ${trainer} trainer, ${backend}, seed ${config.seed}`,
-  ];
-}
-
 /**
  * Starts the backend for `choice` (unless `started`, the backend already active for it, is given),
  * picks the trainer `trainerChoice` names there, and checks that it can run `config`: the trainer
@@ -164,29 +123,9 @@ async function startBackend(
   started?: BackendInfo,
 ): Promise<Engine> {
   const backend = started ?? await selectBackend(choice);
-  const { name: trainer, reason: trainerReason } = chooseTrainer(trainerChoice, backend.name);
-  if (!trainerRunsOn(trainer, backend.name)) {
-    const needs = TRAINER_BACKENDS[trainer].join(" or ");
-    throw new UsageError(
-      `--trainer ${trainer} needs the ${needs} backend, but the run would use ${backend.name}`,
-    );
-  }
   const device = backend.name === "webgpu" ? (tf.backend() as WebGPUBackend).device : undefined;
-  checkFits(
-    config,
-    data.vocab.idxToChar.length,
-    trainer,
-    backend,
-    backendCapacity(backend, device),
-  );
-  return { backend, trainer, trainerReason };
-}
-
-/** The backend a run trains on, its trainer, and why that trainer (`requested`, or `auto`'s pick). */
-export interface Engine {
-  backend: BackendInfo;
-  trainer: TrainerName;
-  trainerReason: string;
+  const capacity = backendCapacity(backend, { device, availableBytes: availableMemoryBytes() });
+  return engineFor(backend, trainerChoice, config, data, capacity);
 }
 
 /**
@@ -305,81 +244,56 @@ interface Session extends Engine {
   earlier?: { record: RunRecord; curve: EpochRecord[]; sha256: string };
 }
 
-async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRun> {
-  const { config, data, backend, trainer, trainerReason, dir, start } = s;
-  const print = opts.print ?? (() => {});
-  const env = environment();
-  const startedAt = new Date().toISOString();
-  const curve = [...s.earlier?.curve ?? []];
-  let kept = { params: start.params, sha256: s.earlier?.sha256 ?? "" }; // what the folder holds
-  const chapter = readChapterCurve(config);
-  const title = runTitle(config, trainer, backend.name);
-
-  /** The record of the run as it stands. */
-  const recordFor = (
-    status: RunStatus,
-    extra: Pick<RunRecord, "predictions" | "divergence"> = { predictions: [] },
-  ): Omit<RunRecord, "params"> => ({
-    format: RUN_FORMAT,
-    status,
+/** What the run's record says it is: its config, its corpus, where it trains, the machine. */
+function factsOf({ config, data, backend, trainer, trainerReason }: Session): RunFacts {
+  return {
     config,
-    dataset: {
-      version: data.source.dataset?.version ?? null,
-      sha256: data.source.sha256,
-      path: data.source.path,
-    },
-    vocab: data.vocab.idxToChar,
-    environment: env,
     backend,
     trainer,
     trainerReason,
-    curve,
-    finalPerplexity: curve[curve.length - 1]?.perplexity ?? null,
-    ...extra,
-    startedAt: s.earlier?.record.startedAt ?? startedAt,
-    finishedAt: status === "running" ? null : new Date().toISOString(),
-    totalSeconds: curve.reduce((sum, r) => sum + r.seconds, 0),
-    sessions: [...s.earlier?.record.sessions ?? [], {
-      startedAt,
-      endedAt: status === "running" ? null : new Date().toISOString(),
-      fromEpoch: start.epochsDone,
-      toEpoch: curve[curve.length - 1]?.epoch ?? 0,
-      status,
-      machine: machineDescription(env),
-    }],
-  });
-  /** The curve as it stands, for a laptop and for a phone. */
-  const plot = (status: RunStatus, diverged?: RunRecord["divergence"]) => {
-    const done = curve[curve.length - 1]?.epoch ?? 0;
-    const subtitle = status === "running"
-      ? `running: ${done} of ${config.epochs} epochs done`
-      : status === "interrupted"
-      ? `interrupted after ${done} of ${config.epochs} epochs`
-      : undefined;
-    return plotPair({
-      title,
-      curve,
-      chapter,
-      epochs: status === "running" ? config.epochs : undefined,
-      diverged,
-      subtitle,
-    });
+    source: data.source,
+    vocab: data.vocab.idxToChar,
+    environment: environment(),
   };
+}
 
-  print(
-    `Will use ${backend.name} (${backend.adapter}; ${backend.reason}), ` +
-      `${trainer} trainer (${trainerReason})`,
-  );
-  print(`vocab size: ${data.vocab.idxToChar.length}`);
-  if (s.earlier) print(`Resuming ${dir} after epoch ${start.epochsDone} of ${config.epochs}`);
-  if (s.lock?.tookOverFrom) {
-    print(`(took over ${RUN_FILES.lock} from process ${s.lock.tookOverFrom.pid}, which has ended)`);
-  }
+/** What a session prints before it trains: where, the vocabulary, and what it continues. */
+function startLines(s: Session): string[] {
+  const { config, dir, start, lock } = s;
+  return [
+    engineLine(s),
+    `vocab size: ${s.data.vocab.idxToChar.length}`,
+    ...(s.earlier ? [`Resuming ${dir} after epoch ${start.epochsDone} of ${config.epochs}`] : []),
+    ...(lock?.tookOverFrom
+      ? [`(took over ${RUN_FILES.lock} from process ${lock.tookOverFrom.pid}, which has ended)`]
+      : []),
+  ];
+}
+
+async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRun> {
+  const { config, data, backend, trainer, dir, start } = s;
+  const print = opts.print ?? (() => {});
+  const facts = factsOf(s);
+  const session = {
+    startedAt: new Date().toISOString(),
+    fromEpoch: start.epochsDone,
+    earlier: s.earlier?.record,
+  };
+  const curve = [...s.earlier?.curve ?? []];
+  let kept = { params: start.params, sha256: s.earlier?.sha256 ?? "" }; // what the folder holds
+  const title = runTitle(config, trainer, backend.name);
+  /** The record of the run as it stands. */
+  const recordFor = (status: RunStatus, extra?: Pick<RunRecord, "predictions" | "divergence">) =>
+    runRecord(facts, session, curve, status, extra);
+
+  startLines(s).forEach((line) => print(line));
   /** The parameters' file as `run.json` names it. */
   const paramsFile = (sha256: string) => ({ file: dir ? RUN_FILES.params : "", sha256 });
   /** The plot and the report of `record`. */
   const views = async (record: Omit<RunRecord, "params">): Promise<RunViews> => {
-    const both = await plot(record.status, record.divergence);
+    const both = await plotPair(
+      runPlotInput(title, config, curve, record.status, record.divergence),
+    );
     return { svg: both.wide, html: runReportHtml(record, both, title) };
   };
   /** Keeps the state after an epoch (or before the first): in the folder, when there is one. */
@@ -417,15 +331,7 @@ async function trainSession(s: Session, opts: SessionOptions): Promise<TrainedRu
     }, TRAINERS[trainer]);
     progress?.clear();
     const { end } = trained;
-    let extra: Pick<RunRecord, "predictions" | "divergence"> = { predictions: [] };
-    if (end.status === "complete") {
-      const texts = curve[curve.length - 1].predictions ??
-        await predictRnnBatch(config.prefixes, config.predLen, trained.params, data.vocab);
-      extra.predictions = config.prefixes.map((prefix, i) => ({ prefix, text: texts[i] }));
-    }
-    if (end.status === "diverged") {
-      extra = { ...extra, divergence: { epoch: end.epoch, reason: end.reason } };
-    }
+    const extra = await endOfRun(end, curve, config, trained.params, data.vocab);
     const record = { ...recordFor(end.status, extra), params: paramsFile(kept.sha256) };
     if (dir !== undefined) {
       await writeViews(dir, await views(record));

@@ -11,6 +11,8 @@
  * - `run.json`: the {@linkcode RunRecord}, with the run's `status`;
  * - `run.lock` while a process trains in it (`lock.ts`); `model.onnx` once exported.
  *
+ * What each file holds is `record.ts`'s; reading and writing them is this module's.
+ *
  * All four are rewritten after every epoch, each atomically and the parameters first, so a
  * folder always holds a complete checkpoint, and `run.json` is never ahead of it.
  *
@@ -21,111 +23,19 @@ import { join } from "node:path";
 import { UsageError } from "../errors.ts";
 import { fsReason, makeDir } from "../io/fs.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
+import { decodeSafetensors } from "../io/safetensors.ts";
 import { sha256Hex } from "../io/sha256.ts";
 import { PARAM_NAMES, type ParamArrays, paramsFinite } from "../model/params.ts";
 import type { PyRandomState } from "../random/py_random.ts";
-import type { Environment } from "./machine.ts";
-import type { BackendInfo } from "../train/backend.ts";
-import type { TrainConfig } from "../train/config.ts";
-import type { TrainerName } from "../train/trainers.ts";
-import type { EpochRecord } from "../train/train.ts";
 import { LOCK_FILE, lockRunDir, type RunLock } from "./lock.ts";
-
-/** The value of `run.json`'s `format` field. */
-export const RUN_FORMAT = "rnnlab-run/1";
-
-/** The value of the checkpoint's `format` field. */
-export const CHECKPOINT_FORMAT = "rnnlab-checkpoint/1";
-
-/** The file names inside a run folder. */
-export const RUN_FILES = {
-  record: "run.json",
-  params: "params.safetensors",
-  plot: "perplexity.svg",
-  report: "report.html",
-  model: "model.onnx",
-  lock: LOCK_FILE,
-} as const;
-
-/** Where a run stands: training, stopped by a signal, stopped by a non-finite value, or done. */
-export type RunStatus = "running" | "interrupted" | "diverged" | "complete";
-
-/** One process's share of a run: a new run, or a resumption. */
-export interface RunSession {
-  /** When it started (ISO). */
-  startedAt: string;
-  /** When it ended, `null` while it runs. */
-  endedAt: string | null;
-  /** The epochs done when it started. */
-  fromEpoch: number;
-  /** The epochs done when it ended (or so far). */
-  toEpoch: number;
-  /** How it ended. */
-  status: RunStatus;
-  /** The machine it ran on, in words. */
-  machine: string;
-}
-
-/** Everything `run.json` records about a run. */
-export interface RunRecord {
-  /** {@linkcode RUN_FORMAT}. */
-  format: typeof RUN_FORMAT;
-  /** Where the run stands (see {@linkcode readRecord} for runs recorded before there was one). */
-  status: RunStatus;
-  /** The settings, seed included; `epochs` is the target. */
-  config: TrainConfig;
-  /** The corpus: its known version (`null` for an allowed unknown corpus), digest and path. */
-  dataset: { version: string | null; sha256: string; path: string };
-  /** `idx_to_char`: the vocabulary in index order. */
-  vocab: string[];
-  /** The machine and the software of the last session. */
-  environment: Environment;
-  /** Where tfjs ran. */
-  backend: BackendInfo;
-  /** What computed the steps (see {@linkcode readRecord} for runs recorded before the choice). */
-  trainer: TrainerName;
-  /** Why that trainer: `requested`, or `auto: the fastest on <backend>` (absent in older runs). */
-  trainerReason?: string;
-  /** One record per epoch done: perplexity, seconds, and predictions on the printed epochs. */
-  curve: EpochRecord[];
-  /** The last epoch's perplexity; `null` before the first. */
-  finalPerplexity: number | null;
-  /** The trained model's prediction from each prefix, once the run is complete. */
-  predictions: { prefix: string; text: string }[];
-  /** When the run started (ISO). */
-  startedAt: string;
-  /** When it last stopped (ISO), `null` while it runs. */
-  finishedAt: string | null;
-  /** Seconds of training, summed over the epochs done. */
-  totalSeconds: number;
-  /** Where and why it diverged, when it did. */
-  divergence?: { epoch: number; reason: string };
-  /** The processes that trained it, in order. */
-  sessions?: RunSession[];
-  /** The parameter file (the checkpoint) and its SHA-256. */
-  params: { file: string; sha256: string };
-}
-
-/** What `--resume` continues from: the state after an epoch, in the parameters' file. */
-export interface Checkpoint {
-  /** {@linkcode CHECKPOINT_FORMAT}. */
-  format: typeof CHECKPOINT_FORMAT;
-  /** The epochs done. */
-  epoch: number;
-  /** The random sampler's generator after them; `null` for the consecutive sampler. */
-  sampler: PyRandomState | null;
-  /** The settings. */
-  config: TrainConfig;
-  /** The curve so far. */
-  curve: EpochRecord[];
-  /** The corpus's digest and known version. */
-  dataset: { sha256: string; version: string | null };
-  /** The backend and trainer that computed the steps (a resumption must use the same). */
-  backend: BackendInfo["name"];
-  /** The trainer. */
-  trainer: TrainerName;
-}
+import {
+  type Checkpoint,
+  CHECKPOINT_FORMAT,
+  encodeRunParams,
+  RUN_FILES,
+  RUN_FORMAT,
+  type RunRecord,
+} from "./record.ts";
 
 /** Files a run folder may hold: what `--force` is allowed to remove. */
 function isRunFile(name: string): boolean {
@@ -188,20 +98,7 @@ export async function writeRunDir(
   views: RunViews | undefined,
   sampler: PyRandomState | null = null,
 ): Promise<RunRecord> {
-  const checkpoint: Checkpoint = {
-    format: CHECKPOINT_FORMAT,
-    epoch: record.curve[record.curve.length - 1]?.epoch ?? 0,
-    sampler,
-    config: record.config,
-    curve: record.curve,
-    dataset: { sha256: record.dataset.sha256, version: record.dataset.version },
-    backend: record.backend.name,
-    trainer: record.trainer,
-  };
-  const bytes = encodeSafetensors(params, {
-    format: "rnnlab-params/1",
-    checkpoint: JSON.stringify(checkpoint),
-  });
+  const bytes = encodeRunParams(record, params, sampler);
   await writeFileAtomic(join(dir, RUN_FILES.params), bytes);
   if (views !== undefined) await writeViews(dir, views);
   return await writeRecord(dir, {

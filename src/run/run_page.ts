@@ -20,7 +20,7 @@ import {
 } from "../report/html.ts";
 import type { EpochRecord } from "../train/train.ts";
 import { type Environment, formatBytes } from "./machine.ts";
-import type { RunRecord } from "./run_dir.ts";
+import type { RunRecord } from "./record.ts";
 import { configFlagValues } from "./train_flags.ts";
 
 /** The machine and the software a run recorded, as a list. */
@@ -35,7 +35,9 @@ export function environmentList(env: Environment): Html {
         env.dirty ? " (with uncommitted changes)" : ""
       }`,
     ],
-    ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
+    env.browser === undefined
+      ? ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`]
+      : ["browser", env.browser],
     ["tfjs", env.tfjs],
     ["onnxruntime-node", env.onnxruntime],
   ]);

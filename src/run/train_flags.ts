@@ -1,20 +1,17 @@
 /**
- * `deno task train`'s flags, parsed and validated into a config and the run's other choices. One
- * place for both tasks that take them: `train` reads them from its command line, and `sweep` from
- * each run of its plan (a fixed value or a grid axis), so a sweep refuses exactly what train
- * refuses, with the same words.
+ * `deno task train`'s flags and the config they make, validated. One place for everything that
+ * takes them: `train` reads them from its command line, `sweep` from each run of its plan (a fixed
+ * value or a grid axis), and the web page from its settings form, so each refuses exactly what
+ * train refuses, with the same words. Parsing a command line, and the flags that are not the
+ * config (backend, trainer, corpus), are `train_args.ts`'s.
  *
  * @module
  */
 
-import { choiceFlag, numberFlag, parseFlags } from "../cli/flags.ts";
-import { userPath } from "../cli/paths.ts";
-import type { CorpusOptions } from "../data/corpus.ts";
+import { choiceFlag, numberFlag } from "../cli/flag_values.ts";
 import { MAX_PREDICT_CHARS } from "../model/predict.ts";
-import { BACKEND_CHOICES, type BackendChoice } from "../train/backend.ts";
 import { PRESETS, type TrainConfig } from "../train/config.ts";
 import { CHAPTER_STATE_INIT, type IterKind, STATE_INITS, stateInitOf } from "../chapter/chapter.ts";
-import { TRAINER_CHOICES, type TrainerChoice } from "../train/trainers.ts";
 
 const s = { type: "string" } as const;
 const b = { type: "boolean" } as const;
@@ -80,11 +77,6 @@ export const CONFIG_FLAGS = [
   ...CONFIG_VALUE_FLAGS.filter((f) => f !== "epochs"),
 ] as const satisfies readonly RunFlagName[];
 
-/** Parses `args` as `deno task train`'s flags (strictly: an unknown flag is a usage error). */
-export function parseTrainFlags(args: string[]) {
-  return parseFlags(args, TRAIN_FLAGS);
-}
-
 /** A positive integer; other flags state their own range. */
 export const POSITIVE_INT: Parameters<typeof numberFlag>[2] = { integer: true, min: 1 };
 
@@ -124,33 +116,6 @@ export function configFromFlags(flags: Partial<Record<RunFlagName, unknown>>): T
   };
 }
 
-/** What a run is trained with besides its config. */
-export interface RunChoices {
-  /** `--backend`: `auto` unless given. */
-  backend: BackendChoice;
-  /** `--trainer`, when given. */
-  trainer?: TrainerChoice;
-  /** `--data`, `--dataset`, `--allow-unknown-data` (a path as the user meant it). */
-  corpus: CorpusOptions;
-}
-
-/** Reads `--backend` (default `auto`), `--trainer` and the corpus flags, validated. */
-export function runChoicesFromFlags(flags: Partial<Record<RunFlagName, unknown>>): RunChoices {
-  const text = (name: RunFlagName) => flags[name] === undefined ? undefined : String(flags[name]);
-  const backend = text("backend");
-  const trainer = text("trainer");
-  const data = text("data");
-  return {
-    backend: backend === undefined ? "auto" : choiceFlag("backend", backend, BACKEND_CHOICES),
-    trainer: trainer === undefined ? undefined : choiceFlag("trainer", trainer, TRAINER_CHOICES),
-    corpus: {
-      data: data === undefined ? undefined : userPath(data),
-      dataset: text("dataset"),
-      allowUnknownData: flags["allow-unknown-data"] === true ? true : undefined,
-    },
-  };
-}
-
 /** A flag that a config value comes from. */
 export type ConfigValueFlag = (typeof CONFIG_VALUE_FLAGS)[number];
 
@@ -180,4 +145,19 @@ export function configFlagValues(config: TrainConfig): Record<ConfigValueFlag, s
 export function differingKeys(runs: readonly { values: Record<string, string> }[]): string[] {
   const keys = [...new Set(runs.flatMap((r) => Object.keys(r.values)))];
   return keys.filter((k) => new Set(runs.map((r) => r.values[k])).size > 1);
+}
+
+/**
+ * The flags that make `config` from the preset `preset`: `--preset` and each value that differs
+ * from what {@linkcode configFromFlags} would take without it (the preset's; for `--state-init`,
+ * the chapter's for the config's own sampler).
+ */
+export function configArgs(config: TrainConfig, preset: string): string[] {
+  const own = configFlagValues(config);
+  const base = configFlagValues({ ...PRESETS[preset], stateInit: CHAPTER_STATE_INIT[config.iter] });
+  return [
+    "--preset",
+    preset,
+    ...CONFIG_VALUE_FLAGS.filter((f) => own[f] !== base[f]).flatMap((f) => [`--${f}`, own[f]]),
+  ];
 }

@@ -18,15 +18,13 @@
 import { UsageError } from "../errors.ts";
 import { readJson } from "../io/fs.ts";
 import { sha256Text } from "../io/sha256.ts";
+import { parseTrainFlags, type RunChoices, runChoicesFromFlags } from "../run/train_args.ts";
 import {
   configFlagValues,
   configFromFlags,
   differingKeys,
-  parseTrainFlags,
   RUN_FLAG_NAMES,
   RUN_FLAGS,
-  type RunChoices,
-  runChoicesFromFlags,
   type RunFlagName,
   TRAIN_FLAGS,
 } from "../run/train_flags.ts";

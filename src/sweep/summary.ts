@@ -12,7 +12,7 @@
 
 import { markdownTable } from "../report/markdown.ts";
 import { bestEpoch, formatPerplexity, latestPredictions } from "../run/run_page.ts";
-import type { RunRecord, RunStatus } from "../run/run_dir.ts";
+import type { RunRecord, RunStatus } from "../run/record.ts";
 
 /** The value of `summary.json`'s `format` field. */
 export const SUMMARY_FORMAT = "rnnlab-sweep-summary/1";

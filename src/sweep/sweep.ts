@@ -20,14 +20,15 @@
 
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { EXIT, UsageError } from "../errors.ts";
-import { shellWord } from "../cli/paths.ts";
+import { shellWord } from "../cli/flag_values.ts";
 import { exists, fsReason, makeDir, readJson } from "../io/fs.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { formatBytes } from "../run/machine.ts";
 import { estimateMemory } from "../run/limits.ts";
 import { lockRunDir, type RunLock } from "../run/lock.ts";
 import { prepareRun } from "../run/run.ts";
-import { readRecord, RUN_FILES, type RunRecord } from "../run/run_dir.ts";
+import { readRecord } from "../run/run_dir.ts";
+import { RUN_FILES, type RunRecord } from "../run/record.ts";
 import type { Environment } from "../run/machine.ts";
 import { selectBackend } from "../train/backend.ts";
 import {
@@ -50,6 +51,7 @@ import {
   type SummaryRow,
   summaryRow,
 } from "./summary.ts";
+import "../train/wasm_threads.ts"; // wasm's large products on every core
 
 /** The value of `sweep.json`'s `format` field. */
 export const SWEEP_FORMAT = "rnnlab-sweep/1";

@@ -16,7 +16,8 @@ import { runMain } from "../cli/main.ts";
 import { stopOnSignals } from "../cli/signals.ts";
 import { EXIT } from "../errors.ts";
 import { resumeTraining, runTraining } from "../run/run.ts";
-import { configFromFlags, parseTrainFlags, runChoicesFromFlags } from "../run/train_flags.ts";
+import { parseTrainFlags, runChoicesFromFlags } from "../run/train_args.ts";
+import { configFromFlags } from "../run/train_flags.ts";
 
 /** What a worker is asked to do. */
 export interface WorkerJob {

@@ -14,8 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { UsageError } from "../errors.ts";
-import { setGemmThreads } from "./gemm_threads.ts";
-import { installWasmKernels } from "./wasm_kernels.ts";
+import { installWasmKernels, threadedProducts } from "./wasm_kernels.ts";
 
 /** A `--backend` value. */
 export type BackendChoice = "auto" | "webgpu" | "wasm" | "cpu";
@@ -91,25 +90,6 @@ async function registerWebGpu(): Promise<void> {
   }, 3);
 }
 
-/** The most threads wasm's large products use by default (beyond, the copies outweigh them). */
-const MAX_WASM_THREADS = 8;
-
-/**
- * How many threads wasm's large products use: `RNNLAB_WASM_THREADS` when set (and readable: a
- * sweep sets it for its workers), else the cores, at most {@linkcode MAX_WASM_THREADS}.
- */
-export function wasmThreadsWanted(): number {
-  const variable = "RNNLAB_WASM_THREADS";
-  const readable = Deno.permissions.querySync({ name: "env", variable }).state === "granted";
-  const value = readable ? Deno.env.get(variable) : undefined;
-  if (value === undefined) return Math.min(navigator.hardwareConcurrency, MAX_WASM_THREADS);
-  const threads = Number(value);
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new UsageError(`${variable}=${value}: give a whole number of threads, 1 or more`);
-  }
-  return threads;
-}
-
 async function activate(name: BackendInfo["name"]): Promise<void> {
   if (name === "webgpu") await registerWebGpu();
   if (name === "wasm") installWasmKernels();
@@ -118,13 +98,13 @@ async function activate(name: BackendInfo["name"]): Promise<void> {
 }
 
 /**
- * Picks and initialises the backend for `choice` (on wasm, with `threads` for the large products:
- * by default {@linkcode wasmThreadsWanted}). Throws a {@linkcode UsageError} when an explicit
- * choice cannot run here.
+ * Picks and initialises the backend for `choice` (on wasm, with `threads` for the large products
+ * where threads can start: by default what `gemm_threads.ts` wants, the cores). Throws a
+ * {@linkcode UsageError} when an explicit choice cannot run here.
  */
 export async function selectBackend(
   choice: BackendChoice,
-  { threads = wasmThreadsWanted() } = {},
+  { threads }: { threads?: number } = {},
 ): Promise<BackendInfo> {
   tf.enableProdMode(); // no debug checks, and no "install tfjs-node" notice
   if (choice === "cpu") {
@@ -143,8 +123,10 @@ export async function selectBackend(
   }
   await activate("wasm");
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-  const started = await setGemmThreads(threads);
-  const why = started.reason ? ` (${threads} asked: ${started.reason})` : "";
+  const products = threadedProducts();
+  const asked = threads ?? products?.wanted() ?? 1;
+  const started = products ? await products.start(asked) : { threads: 1 };
+  const why = "reason" in started ? ` (${asked} asked: ${started.reason})` : "";
   return {
     name: "wasm",
     adapter: `wasm${simd ? " simd" : ""}, large products on ${started.threads} ${

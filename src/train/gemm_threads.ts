@@ -10,6 +10,8 @@
  * claims fewer tiles. Each output is computed whole by one thread, in the kernel's one order, so
  * the result does not depend on the split.
  *
+ * `wasm_threads.ts` offers these threads to the wasm kernels, which a browser runs without them.
+ *
  * The workers are `node:worker_threads` workers, unreferenced, which wait with a blocking
  * `Atomics.wait`: a web `Worker` keeps the process alive until it is terminated, and cannot be
  * terminated while it blocks (both tried with Deno 2.9.6).
@@ -24,6 +26,7 @@
  */
 
 import { Worker } from "node:worker_threads";
+import { UsageError } from "../errors.ts";
 import { type GemmKernels, gemmKernels, MR, NR } from "./wasm_gemm.ts";
 
 /** Bytes at the start of the shared memory that hold the protocol's words. */
@@ -240,4 +243,23 @@ export function parallelMatMul(
     out.set(heap.subarray(cAt / 4 + i * ldc, cAt / 4 + i * ldc + n), i * n);
   }
   return true;
+}
+
+/** The most threads wasm's large products use by default (beyond, the copies outweigh them). */
+const MAX_WASM_THREADS = 8;
+
+/**
+ * How many threads wasm's large products use: `RNNLAB_WASM_THREADS` when set (and readable: a
+ * sweep sets it for its workers), else the cores, at most {@linkcode MAX_WASM_THREADS}.
+ */
+export function wasmThreadsWanted(): number {
+  const variable = "RNNLAB_WASM_THREADS";
+  const readable = Deno.permissions.querySync({ name: "env", variable }).state === "granted";
+  const value = readable ? Deno.env.get(variable) : undefined;
+  if (value === undefined) return Math.min(navigator.hardwareConcurrency, MAX_WASM_THREADS);
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new UsageError(`${variable}=${value}: give a whole number of threads, 1 or more`);
+  }
+  return threads;
 }

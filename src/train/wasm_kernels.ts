@@ -25,8 +25,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { gemmThreads, parallelMatMul } from "./gemm_threads.ts";
-import type { KernelArgs, KernelPath, Outputs } from "./wasm_kernel_types.ts";
+import type { KernelArgs, KernelPath, Outputs, ThreadedProducts } from "./wasm_kernel_types.ts";
 import { ACCURATE_REDUCTIONS } from "./wasm_reductions.ts";
 
 /** `SplitV` along axis 0: each piece is a run of whole rows, copied once. */
@@ -70,13 +69,26 @@ function gatherMatrixRows({ inputs, attrs, backend }: KernelArgs): Outputs | und
 /** Products smaller than this many multiply-adds stay on tfjs's kernel (the copies would not pay). */
 const MIN_THREADED_PRODUCT = 2 ** 22;
 
+let threaded: ThreadedProducts | undefined;
+
+/** Registers the threads large products may use (`gemm_threads.ts` does, where it can run). */
+export function provideThreadedProducts(products: ThreadedProducts): void {
+  threaded = products;
+}
+
+/** The registered threads, if any. */
+export function threadedProducts(): ThreadedProducts | undefined {
+  return threaded;
+}
+
 /**
  * The plain product A·B on every thread (`gemm_threads.ts`), when there are several, the operands
  * are float32 without batch dimensions, and the product is large: the output layer's three
  * products. Returns `undefined` to leave it to tfjs's kernel.
  */
 function threadedProduct(a: tf.TensorInfo, b: tf.TensorInfo, wasm: BackendWasm) {
-  if (gemmThreads() < 2 || a.dtype !== "float32" || b.dtype !== "float32") return undefined;
+  if (!threaded || threaded.threads() < 2) return undefined;
+  if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
   const [[m, k], [kb, n]] = [a.shape.slice(-2), b.shape.slice(-2)];
   const [outerA, outerB] = [a.shape.slice(0, -2), b.shape.slice(0, -2)];
   const batch = tf.util.sizeFromShape(outerA) * tf.util.sizeFromShape(outerB);
@@ -84,7 +96,7 @@ function threadedProduct(a: tf.TensorInfo, b: tf.TensorInfo, wasm: BackendWasm) 
   const outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
   const out = wasm.makeOutput([...outer, m, n], "float32");
   const [x, y, z] = [a, b, out].map((t) => wasm.typedArrayFromHeap(t) as Float32Array); // after makeOutput
-  if (parallelMatMul(x, y, m, k, n, z)) return out;
+  if (threaded.matMul(x, y, m, k, n, z)) return out;
   wasm.disposeData(out.dataId); // too large for the shared memory
   return undefined;
 }

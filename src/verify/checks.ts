@@ -34,7 +34,7 @@ import {
   readChapterCurve,
   stateInitMismatch,
 } from "../chapter/chapter.ts";
-import type { RunRecord } from "../run/run_dir.ts";
+import type { RunRecord } from "../run/record.ts";
 import type { BackendChoice } from "../train/backend.ts";
 import { sequenceLoss } from "../train/loss.ts";
 import { runTraining, type TrainedRun } from "../run/run.ts";

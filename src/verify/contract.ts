@@ -7,30 +7,20 @@
  * close, one that accumulates a long sum in float32 does not.
  *
  * Unlike `curves.json`, which pins this project's own curves bit for bit on the backend that
- * recorded them, the contract holds every engine to the same float64 curve.
+ * recorded them, the contract holds every engine to the same float64 curve. This module is the
+ * rule, with no file access, so the web page checks its runs by it too; running every case on
+ * every backend is `contract_checks.ts`'s.
  *
  * @module
  */
 
-import type { CorpusOptions } from "../data/corpus.ts";
-import { loadTrainingData, type TrainingData } from "../data/corpus.ts";
+import type { TrainingData } from "../data/read_corpus.ts";
 import { disposeParams } from "../model/params.ts";
-import {
-  type AdapterReport,
-  type BackendChoice,
-  probeAdapter,
-  selectBackend,
-} from "../train/backend.ts";
+import { CHAPTER_STATE_INIT, sameSetting, stateInitOf } from "../chapter/chapter.ts";
 import { PRESETS, type TrainConfig } from "../train/config.ts";
 import { trainAndPredictRnn } from "../train/train.ts";
-import {
-  FASTEST_TRAINER,
-  TRAINER_NAMES,
-  type TrainerName,
-  trainerRunsOn,
-  TRAINERS,
-} from "../train/trainers.ts";
-import { type Check, checkClose, skipCheck, type Tolerance } from "./check.ts";
+import { type TrainerName, TRAINERS } from "../train/trainers.ts";
+import { type Check, checkClose, type Tolerance } from "./check.ts";
 import type { ContractCase, ContractGolden, ContractPreset } from "./goldens.ts";
 
 /**
@@ -55,6 +45,38 @@ export function contractConfig(c: ContractCase): TrainConfig {
   };
 }
 
+/**
+ * The contract's case that a run of `config` on the corpus `sha256` reproduces in its first
+ * epochs: the same preset's sizes, sampler, state initialisation (the chapter's for the sampler)
+ * and seed, on the contract's corpus, for at least the case's epochs; `undefined` when none.
+ */
+export function contractCaseFor(
+  golden: ContractGolden,
+  config: TrainConfig,
+  datasetVersion: string | null,
+): ContractCase | undefined {
+  if (datasetVersion !== golden.dataset) return undefined;
+  return golden.cases.find((c) => {
+    const own = contractConfig(c);
+    return sameSetting(own, config) && own.iter === config.iter && own.seed === config.seed &&
+      stateInitOf(config) === CHAPTER_STATE_INIT[config.iter] && config.epochs >= c.epochs;
+  });
+}
+
+/** A curve's first epochs against case `c`, at the contract's tolerance for its preset. */
+export function checkContractCurve(
+  name: string,
+  c: ContractCase,
+  perplexities: readonly number[],
+): Check {
+  return checkClose(
+    name,
+    perplexities.slice(0, c.epochs),
+    c.perplexities,
+    CONTRACT_TOLERANCE[c.preset],
+  );
+}
+
 /** Trains case `c` on the active backend with `trainer` and compares its curve with the contract. */
 export async function contractCheck(
   c: ContractCase,
@@ -70,73 +92,9 @@ export async function contractCheck(
     TRAINERS[trainer],
   );
   disposeParams(params);
-  return checkClose(
+  return checkContractCurve(
     `contract ${c.name} on ${backend}, ${trainer} trainer`,
+    c,
     curve.map((r) => r.perplexity),
-    c.perplexities,
-    CONTRACT_TOLERANCE[c.preset],
   );
-}
-
-/**
- * The backends `choice` checks the contract on, given the adapter here (`gpu`): all of them for
- * `auto`, skipping software GPUs.
- */
-function contractBackends(choice: BackendChoice, gpu: AdapterReport | undefined): BackendChoice[] {
-  if (choice !== "auto") return [choice];
-  return ["cpu", "wasm", ...(gpu && !gpu.software ? ["webgpu" as const] : [])];
-}
-
-/** Options of {@linkcode contractChecks}. */
-export interface ContractOptions {
-  /** A backend, or `auto` for every one available here (cpu, wasm, and webgpu on a hardware GPU). */
-  backend: BackendChoice;
-  /** Every trainer on every case; else the fastest trainer on every case, the others on the first of each sampler. */
-  allTrainers: boolean;
-  /** Where the corpus comes from. */
-  corpus: CorpusOptions;
-  /** Progress lines. */
-  log: (line: string) => void;
-}
-
-/**
- * The contract's cases on each backend `options` name, with each trainer available there: one row
- * per run, and a skip row where the chapter's size is far too slow (cpu, a software GPU).
- */
-export async function contractChecks(
-  golden: ContractGolden,
-  options: ContractOptions,
-): Promise<Check[]> {
-  const checks: Check[] = [];
-  const { backend: choice } = options;
-  const gpu = choice === "auto" || choice === "webgpu" ? await probeAdapter() : undefined;
-  const corpus = { ...options.corpus, dataset: golden.dataset };
-  const data: Record<ContractPreset, TrainingData> = {
-    small: await loadTrainingData(corpus, PRESETS.small.corpusChars),
-    chapter: await loadTrainingData(corpus, PRESETS.chapter.corpusChars),
-  };
-  for (const backend of contractBackends(choice, gpu)) {
-    const software = backend === "webgpu" && gpu?.software;
-    const info = await selectBackend(backend);
-    for (const preset of ["small", "chapter"] as const) {
-      const cases = golden.cases.filter((c) => c.preset === preset);
-      if (preset === "chapter" && (backend === "cpu" || software)) {
-        const why = backend === "cpu"
-          ? "the cpu backend is far too slow for the chapter config; use wasm"
-          : "a software WebGPU adapter is far too slow for the chapter config";
-        checks.push(skipCheck(`contract: the chapter-sized cases on ${backend}`, why));
-        continue;
-      }
-      for (const c of cases) {
-        const first = cases.find((o) => o.iter === c.iter) === c;
-        for (const trainer of TRAINER_NAMES.filter((t) => trainerRunsOn(t, info.name))) {
-          // The fastest (the default, `auto`'s) on every case, the others on the first.
-          if (!options.allTrainers && !first && trainer !== FASTEST_TRAINER[info.name]) continue;
-          options.log(`contract ${c.name} on ${info.name}, ${trainer} trainer…`);
-          checks.push(await contractCheck(c, info.name, trainer, data[preset]));
-        }
-      }
-    }
-  }
-  return checks;
 }

@@ -8,7 +8,7 @@
 import type { CorpusOptions } from "../data/corpus.ts";
 import { UsageError } from "../errors.ts";
 import { onnxParityChecks } from "./parity.ts";
-import type { RunRecord } from "../run/run_dir.ts";
+import type { RunRecord } from "../run/record.ts";
 import { type BackendChoice, selectBackend } from "../train/backend.ts";
 import type { IterKind } from "../chapter/chapter.ts";
 import type { TrainedRun } from "../run/run.ts";
@@ -25,7 +25,7 @@ import {
   runBandCheck,
 } from "./checks.ts";
 import { type Check, skipCheck } from "./check.ts";
-import { contractChecks } from "./contract.ts";
+import { contractChecks } from "./contract_checks.ts";
 import {
   type ChapterPrinted,
   type ContractGolden,
@@ -36,6 +36,7 @@ import {
   readGoldenFile,
   type ToyBatches,
 } from "./goldens.ts";
+import "../train/wasm_threads.ts"; // wasm's large products on every core
 
 /** The groups of checks, in the order they run (`--only` picks some). */
 export const VERIFY_GROUPS = [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PyRandom } from "../random/py_random.ts";
-import { busyReasons, loadLine, loadWindow, parseProcStat, QUIET_PER_CORE } from "./quiet.ts";
+import { busyReasons, loadLine, loadWindow, parseProcStat, QUIET_PER_CORE } from "./load.ts";
 
 /** A `/proc/<pid>/stat` line: pid (comm) state ppid, then the fields up to cstime. */
 function procLine(
