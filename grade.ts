@@ -66,5 +66,11 @@ export {
 } from "./src/grade/feedback.ts";
 export { type ClassOptions, gradeClass, type Grades } from "./src/grade/class/class.ts";
 export { feedbackPage } from "./src/grade/feedback_page.ts";
+export type { Curve } from "./src/grade/judge.ts";
+export type { Diagnosis } from "./src/grade/mistakes/diagnose.ts";
+export type { Difference } from "./src/grade/value_diff.ts";
+export { type Gradebook, GRADEBOOKS, type GradebookWritten } from "./src/grade/class/gradebook.ts";
+export type { CreditWindow, LatePolicy } from "./src/grade/class/late.ts";
+export type { ClassResult, StudentProgress } from "./src/grade/class/class.ts";
 export { type Mistake, MISTAKES } from "./src/grade/mistakes/catalogue.ts";
 export type { Case, ChapterText, Exercise } from "./src/grade/exercises/mod.ts";

@@ -71,14 +71,20 @@ export {
   type VerifyResult,
 } from "./src/verify/verify.ts";
 export { type Check } from "./src/verify/check.ts";
-export {
-  BENCH_BACKENDS,
-  type BenchBackend,
-  type BenchCommon,
-  type BenchOptions,
-  runBench,
-} from "./src/bench/bench.ts";
-export type { BenchResult, BenchRow, BenchTorchRow, VsTorch } from "./src/bench/result.ts";
+export { type BenchOptions, runBench } from "./src/bench/bench.ts";
+export { BENCH_BACKENDS, type BenchBackend, type BenchCommon } from "./src/bench/result.ts";
+export type { BenchResult, BenchRow, BenchTorchRow } from "./src/bench/step_result.ts";
+export type { Ratios } from "./src/bench/rounds.ts";
+export type { StepStats } from "./src/bench/step_result.ts";
+export type { ResultHeader } from "./src/bench/result.ts";
+export type { LoadGuard } from "./src/bench/quiet.ts";
+export type { LoadRecord, LoadWindow, ProcessShare } from "./src/bench/load.ts";
+export type { Percentiles } from "./src/bench/stats.ts";
+export type { ProgramRun } from "./src/bench/end_to_end.ts";
+export type { AdapterFingerprint, TorchFingerprint } from "./src/bench/fingerprint.ts";
+export type { Summary as TimingSummary } from "./src/bench/stats.ts";
+export { type GatedResult, type GateVerdict, gateVerdict } from "./src/bench/gate.ts";
+export type { Fingerprint } from "./src/bench/fingerprint.ts";
 export type { StepTiming } from "./src/bench/train_bench.ts";
 export type { KernelProfile, KernelRow } from "./src/bench/profile.ts";
 export { TORCH_IMPLS, type TorchImpl, type TorchTiming } from "./src/bench/torch_baseline.ts";

@@ -26,12 +26,15 @@
 #
 # Steps, in this order, each logged to <step>.log in the tarball, with a summary in summary.txt:
 #   machine    the GPU, driver, Deno, the WebGPU adapter Deno picks and its limits
-#   bench      `deno task bench --trainers fused --profile`: the fused step against PyTorch eager
-#              and torch.nn.RNN (cuDNN) on cuda in the same run, the host's share, and each fused
-#              kernel's GPU time (the cooperative recurrence kernels among them)
-#   e2e        `deno task bench --end-to-end`: the chapter's 200 epochs with its predictions,
-#              deno task train (the default trainer: fused) against PyTorch eager's and nn.RNN's
-#              programs, in one run; the predictions' share of each
+#   bench      `deno task bench --trainers fused --repeat 3`: the fused step against PyTorch eager
+#              and torch.nn.RNN (cuDNN) on cuda, interleaved rounds with 95 % intervals, the
+#              first step apart, per-step P50/P90/P99, the split of a step into the host's
+#              recording, the wait for read-back and the GPU's time by timestamp queries (each
+#              fused kernel's, the cooperative recurrence kernels among them), the load and the
+#              fingerprint (adapter, driver's PyTorch, cuDNN)
+#   e2e        `deno task bench --end-to-end --epochs 20 --repeat 3`: a tenth of the chapter's
+#              program with its predictions, deno task train (the default trainer: fused) against
+#              PyTorch eager's and nn.RNN's programs, interleaved; the predictions' share of each
 #   tests      the WebGPU tests (every fused kernel against tfjs's ops and a float64 loop, both
 #              recurrence kinds, the one-launch predictions against predictRnn, fused vs
 #              reference curves, determinism) on that adapter
@@ -44,7 +47,7 @@
 #   host       bench/fused_host_bench.ts: the host's time to record one fused step
 #   train-consecutive, band  the other sampler's 200 epochs; `deno task verify --run` on both
 #   compile    `deno task bench --torch-impls eager,compile`: torch.compile's step (it compiles
-#              first, which takes a while), beside eager's in the same run
+#              first, which takes a while: the first step apart), beside eager's in the same run
 set -uo pipefail
 export NO_COLOR=1 # plain logs
 out=${OUT:?set OUT to the folder the results go to}
@@ -53,11 +56,13 @@ res=$(mktemp -d)
 mkdir -p "$out"
 [ -f .devpack/boot.sh ] && source .devpack/boot.sh
 rehearsal=${RNNLAB_GPU_REHEARSAL:-}
-preset=chapter iters=100 warmup=5 epochs=200 torch_device=cuda only=model,curves,contract
+preset=chapter iters=100 warmup=5 epochs=200 e2e_epochs=20 rounds=3 torch_device=cuda
+only=model,curves,contract
 # The chapter-sized runs take minutes a step on llvmpipe: the rehearsal runs the small preset,
 # and verify checks the model and the contract's small cases (the chapter-sized ones are a skip
 # row there).
-[ -n "$rehearsal" ] && preset=small iters=2 warmup=1 epochs=3 torch_device=cpu only=model,contract
+[ -n "$rehearsal" ] && preset=small iters=2 warmup=1 epochs=3 e2e_epochs=2 rounds=2 \
+  torch_device=cpu only=model,contract
 allow=(--allow-read --allow-write --allow-env --allow-run --allow-ffi=node_modules)
 failed=()
 
@@ -88,8 +93,11 @@ step() {
   pack
 }
 
-# rows FILE-GLOB: the table rows of bench results, into the summary.
-rows() { grep -h -e '^| tfjs' -e '^| PyTorch' -e '^| rnnlab' "$@" 2>/dev/null | tee -a "$res/summary.txt"; }
+# rows DIR: the load line and the table rows of the bench results in DIR, into the summary.
+rows() {
+  grep -h -e '^\*\*NOISY' -e '^\*\*quiet' -e '^| tfjs' -e '^| PyTorch' -e '^| rnnlab' \
+    "$1"/*.md 2>/dev/null | tee -a "$res/summary.txt"
+}
 
 step machine 60 bash -c 'nvidia-smi -L; nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv;
   deno --version; deno eval "import { probeAdapter } from \"./src/train/backend.ts\";
@@ -97,13 +105,15 @@ step machine 60 bash -c 'nvidia-smi -L; nvidia-smi --query-gpu=name,driver_versi
   const a = await navigator.gpu?.requestAdapter();
   console.log(\"workgroup storage\", a?.limits.maxComputeWorkgroupStorageSize, \"invocations\",
     a?.limits.maxComputeInvocationsPerWorkgroup);"'
-step bench 150 deno task bench --backends webgpu --trainers fused --preset "$preset" \
-  --iters "$iters" --warmup "$warmup" --torch-device "$torch_device" --torch-impls eager,nn-rnn \
-  --profile --results "$res"
-rows "$res"/profile-*.md
-step e2e 240 deno task bench --end-to-end --backends webgpu --preset "$preset" --epochs "$epochs" \
-  --torch-device "$torch_device" --torch-impls eager,nn-rnn --results "$res"
-rows "$res"/e2e-*.md
+mkdir -p "$res/bench" "$res/e2e" "$res/compile"
+step bench 180 deno task bench --backends webgpu --trainers fused --preset "$preset" \
+  --iters "$iters" --warmup "$warmup" --repeat "$rounds" --torch-device "$torch_device" \
+  --torch-impls eager,nn-rnn --results "$res/bench"
+rows "$res/bench"
+step e2e 200 deno task bench --end-to-end --backends webgpu --preset "$preset" \
+  --epochs "$e2e_epochs" --repeat "$rounds" --torch-device "$torch_device" \
+  --torch-impls eager,nn-rnn --results "$res/e2e"
+rows "$res/e2e"
 step tests 150 deno test "${allow[@]}" test/fused_test.ts
 step verify 150 deno task verify --backend webgpu --only "$only"
 step recurrence 60 deno run --allow-read --allow-env bench/recurrence_bench.ts --preset "$preset"
@@ -117,8 +127,8 @@ step train-consecutive 90 deno task train --backend webgpu --preset "$preset" --
 step band 40 deno task verify --run "$res/run-random" --run "$res/run-consecutive"
 step compile 150 deno task bench --backends webgpu --trainers fused --preset "$preset" \
   --iters "$iters" --warmup "$warmup" --torch-device "$torch_device" --torch-impls eager,compile \
-  --results "$res"
-rows "$res"/train-*.md
+  --results "$res/compile"
+rows "$res/compile"
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "failed: ${failed[*]}" | tee -a "$res/summary.txt"

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { takeFingerprint } from "../src/bench/take_fingerprint.ts";
 import { numberFlag } from "../src/cli/flag_values.ts";
 import { parseFlags } from "../src/cli/flags.ts";
 import { runMain } from "../src/cli/main.ts";
@@ -91,20 +92,18 @@ async function main(args: string[]) {
     );
     await s.session.release();
     const checks = await onnxParityChecks({ params, vocab, prefixes, ep });
-    results.push({ ep, available: true, batchCall, stepCall, checks });
+    results.push({ ep, available: true, ranOn: s.ep, batchCall, stepCall, checks });
   }
 
   const report = {
     date: new Date().toISOString(),
     model: about,
     shapes: { vocab: vocab.length, hidden: params.W_xh.shape[1], ...PARITY_BATCH },
-    machine: {
-      note: flags.note ?? "",
-      cores: navigator.hardwareConcurrency,
-      os: `${Deno.build.os} ${Deno.build.arch}`,
-      deno: Deno.version.deno,
-      onnxruntime: ORT_VERSION,
-    },
+    machine: { note: flags.note ?? "", onnxruntime: ORT_VERSION },
+    // The providers that really ran, after onnxruntime's fallbacks, and what they ran on.
+    fingerprint: await takeFingerprint({
+      onnxruntimeEp: results.flatMap((r) => r.available ? [r.ranOn] : []).join(",") || null,
+    }),
     results,
   };
   const rows = results.map((r) => {

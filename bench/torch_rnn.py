@@ -32,11 +32,13 @@ indices, the vocabulary size and (for predictions) the vocabulary come from rnnl
 {"indices": [...], "vocabSize": N, "idxToChar": [...]}), so both sides train on the same data.
 """
 import argparse
+import ctypes
 import itertools
 import json
 import math
 import os
 import random
+import re
 import sys
 import time
 
@@ -192,7 +194,8 @@ def train_epochs(args, corpus, device, sync):
 
 
 def time_steps(args, corpus, device, sync):
-    """ms per minibatch over --iters steps of the random sampler after --warmup."""
+    """The first step (with the device's work done) apart, then --warmup more, then --iters timed:
+    ms per minibatch over them, and each timed step's ms as the host saw it."""
     indices, vocab = corpus["indices"], corpus["vocabSize"]
     model, forward = make_model(args, vocab, device)
     rng = random.Random(args.seed)
@@ -201,16 +204,71 @@ def time_steps(args, corpus, device, sync):
         data_iter_random(indices, args.batch_size, args.num_steps, rng) for _ in itertools.count())
 
     def run(steps):
-        """The next `steps` minibatches, each from a zero state, then the device's work done."""
+        """The next `steps` minibatches, each from a zero state, then the device's work done;
+        returns each step's ms on the host (on a GPU, until its work was queued)."""
+        step_ms = []
         for data, label in itertools.islice(batches, steps):
+            began = time.perf_counter()
             h = torch.zeros(args.batch_size, args.hidden, device=device)
             train_step(model, forward, data, label, h, args)
+            step_ms.append((time.perf_counter() - began) * 1000)
         sync()
+        return step_ms
 
+    start = time.perf_counter()
+    run(1)
+    first_ms = (time.perf_counter() - start) * 1000
     run(args.warmup)
     start = time.perf_counter()
-    run(args.iters)
-    return (time.perf_counter() - start) * 1000 / args.iters
+    step_ms = run(args.iters)
+    ms = (time.perf_counter() - start) * 1000 / args.iters
+    return {"msPerIteration": ms, "stepMs": step_ms, "firstStepMs": first_ms}
+
+
+def loaded_libraries():
+    """The shared libraries this process has mapped (Linux), by path."""
+    try:
+        with open("/proc/self/maps") as maps:
+            return sorted({line.split()[-1] for line in maps if len(line.split()) >= 6})
+    except OSError:
+        return []
+
+
+def openblas_report(libraries):
+    """OpenBLAS's own account of itself (its build, the kernel it chose, its threads), when loaded."""
+    for path in libraries:
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            return {"config": lib.openblas_get_config().decode().strip(),
+                    "core": lib.openblas_get_corename().decode(),
+                    "threads": lib.openblas_get_num_threads()}
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+def fingerprint(device):
+    """What ran: torch's version, device and threads, and the BLAS it really loaded."""
+    config = torch.__config__.show()
+    found = lambda pattern, text: (re.search(pattern, text) or [None, None])[1]
+    blas = [p for p in loaded_libraries() if re.search(r"blas|mkl", os.path.basename(p))]
+    cuda = device.type == "cuda"
+    return {
+        "version": torch.__version__,
+        "device": str(device),
+        "threads": torch.get_num_threads(),
+        "interopThreads": torch.get_num_interop_threads(),
+        "parallelBackend": found(r"ATen parallel backend: (.+)", torch.__config__.parallel_info()),
+        "cpuCapability": found(r"CPU capability usage: (\w+)", config),
+        "blasInfo": found(r"BLAS_INFO=([^,]+)", config),
+        "blasLibraries": blas,
+        "openblas": openblas_report(blas),
+        "cuda": torch.version.cuda if cuda else None,
+        "cudnn": torch.backends.cudnn.version() if cuda else None,
+        "gpu": torch.cuda.get_device_name(device) if cuda else None,
+    }
 
 
 def engine_name(args, device):
@@ -225,7 +283,7 @@ def engine_name(args, device):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus-indices", required=True)
+    ap.add_argument("--corpus-indices")
     ap.add_argument("--impl", choices=["eager", "nn-rnn", "compile"], default="eager")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--iters", type=int, default=10)
@@ -242,21 +300,26 @@ def main():
     ap.add_argument("--lr", type=float, default=0.2)
     ap.add_argument("--theta", type=float, default=5.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--fingerprint", action="store_true", help="print only what would run")
     args = ap.parse_args()
-    corpus = json.load(open(args.corpus_indices))
     device = torch.device(args.device)
     torch.set_num_threads(len(os.sched_getaffinity(0)))  # every core this process may use
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-    result = {"engine": engine_name(args, device)}
+    if args.fingerprint:
+        print(json.dumps(fingerprint(device)))
+        return
+    corpus = json.load(open(args.corpus_indices))
+    result = {"engine": engine_name(args, device), "fingerprint": fingerprint(device)}
     if args.impl == "compile" and not hasattr(torch, "compile"):
         result["unavailable"] = f"PyTorch {torch.__version__} has no torch.compile (it came in 2.0)"
         print(json.dumps(result))
         return
     if args.iters > 0:
-        ms = time_steps(args, corpus, device, sync)
-        result.update(msPerIteration=ms, tokensPerSecond=args.batch_size * args.num_steps / (ms / 1000))
+        timing = time_steps(args, corpus, device, sync)
+        ms = timing["msPerIteration"]
+        result.update(timing, tokensPerSecond=args.batch_size * args.num_steps / (ms / 1000))
     if args.epochs:
         result.update(train_epochs(args, corpus, device, sync))
     print(json.dumps(result))

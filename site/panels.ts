@@ -8,7 +8,9 @@
  */
 
 import golden from "../golden/contract_curves.json" with { type: "json" };
-import { benchResult } from "../src/bench/result.ts";
+import { adapterFingerprint } from "../src/bench/fingerprint.ts";
+import { runName } from "../src/bench/result.ts";
+import { stepResult } from "../src/bench/step_result.ts";
 import { timeTrainer } from "../src/bench/train_bench.ts";
 import { UsageError } from "../src/errors.ts";
 import { numberFlag } from "../src/cli/flag_values.ts";
@@ -231,19 +233,29 @@ async function bench(page: Page): Promise<string> {
     "running",
     `Timing ${warmup} + ${iters} steps on ${engine.backend.name}…`,
   );
-  const timing = await timeTrainer(engine.trainer, config, data, iters, warmup);
-  const result = benchResult(
-    {
-      preset: presetOf(config) ?? "custom",
-      config,
-      iters,
-      warmup,
-      environment: await page.environment(),
-      gpu: engine.backend.name === "webgpu" ? engine.backend.adapter : undefined,
+  const timing = await timeTrainer(engine.trainer, config, data, iters, warmup, { profile: true });
+  const run = { backend: engine.backend.name, trainer: engine.trainer, threads: timing.threads };
+  const result = stepResult({
+    // What the page can tell of what ran; a page cannot read the machine's load, nor PyTorch's.
+    fingerprint: {
+      ...(await page.environment()),
+      webgpu: await adapterFingerprint(),
+      wasm: { simd: engine.backend.adapter.includes("simd"), threads: 1 },
+      onnxruntimeEp: null,
+      torch: null,
+      variables: {},
     },
-    [timing],
-    [],
-  );
+    backends: [engine.backend.name],
+    preset: presetOf(config) ?? "custom",
+    config,
+    repeat: 1,
+    load: null,
+    iters,
+    warmup,
+    runs: [run],
+    torchImpls: [],
+    results: new Map([[runName(run), [timing]]]),
+  });
   setStatus(
     "bench-status",
     "done",

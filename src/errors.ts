@@ -18,6 +18,8 @@ export const EXIT = {
   usage: 2,
   /** The run diverged (its loss was not finite); what was done is kept. */
   diverged: 3,
+  /** The machine was not quiet enough to measure on (`deno task bench --require-quiet`). */
+  busy: 4,
   /** Stopped by SIGINT (Ctrl-C). */
   sigint: 130,
   /** Stopped by SIGTERM (`kill`). */

@@ -1,6 +1,7 @@
 // `--help` on every task, run as a user would (the mechanism itself: src/cli/flags_test.ts).
 
 import assert from "node:assert/strict";
+import { BENCH_FLAGS } from "../src/bench/cli.ts";
 import { PATHS_HELP } from "../src/cli/paths.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
 import { SWEEP_FLAGS } from "../src/sweep/sweep_flags.ts";
@@ -18,6 +19,7 @@ function tasksInDenoJson(): { name: string; file: string }[] {
 
 /** Flag tables that tasks share, by the name they import them under. */
 const SHARED_TABLES: Record<string, Record<string, unknown>> = {
+  BENCH_FLAGS,
   RUN_FLAGS,
   TRAIN_FLAGS,
   SWEEP_FLAGS,

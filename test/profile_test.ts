@@ -3,16 +3,16 @@ import { join } from "node:path";
 import { runTask } from "./_helpers.ts";
 import { EXIT } from "../src/errors.ts";
 
-Deno.test("deno task bench --profile profiles one step per backend and trainer into JSON and Markdown", async () => {
+Deno.test("deno task bench profiles one step per backend and trainer into JSON and Markdown", async () => {
   const out = await Deno.makeTempDir({ prefix: "rnnlab-profile-" });
   const res = await runTask("bench", [
     ...["--preset", "small", "--iters", "1", "--warmup", "0", "--backends", "wasm"],
-    ...["--trainers", "reference,batched", "--torch", "none", "--profile", "--results", out],
+    ...["--trainers", "reference,batched", "--torch", "none", "--results", out],
     "--json",
   ]);
   assert.equal(res.code, EXIT.ok, res.stderr);
   for (const row of JSON.parse(res.stdout).rows) {
-    assert.ok(row.hostMsPerIteration > 0 && row.hostMsPerIteration <= row.msPerIteration);
+    assert.ok(row.stepMs.p50 > 0 && row.stepMs.p50 <= row.stepMs.p99);
     const p = row.profile;
     assert.equal(p.method, "tf.profile()");
     assert.ok(p.kernelMs > 0 && p.coverage > 0 && p.coverage <= 1, JSON.stringify(p));
@@ -23,8 +23,8 @@ Deno.test("deno task bench --profile profiles one step per backend and trainer i
   }
   const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
   assert.deepEqual(files.map((f) => f.replace(/\d{4}-\d\d-\d\d-\d{6}/, "DATE-TIME")), [
-    "profile-DATE-TIME-wasm-small.json",
-    "profile-DATE-TIME-wasm-small.md",
+    "train-DATE-TIME-wasm-small.json",
+    "train-DATE-TIME-wasm-small.md",
   ]);
   const md = await Deno.readTextFile(join(out, files[1]));
   assert.match(md, /^## Where the step's time goes$/m);
@@ -32,7 +32,7 @@ Deno.test("deno task bench --profile profiles one step per backend and trainer i
     assert.match(
       md,
       new RegExp(
-        `^### tfjs wasm, ${trainer}\\n\\nOne step, timed by tf\\.profile\\(\\): .*coverage \\d+ %`,
+        `^### tfjs wasm, ${trainer}, \\d threads?\\n\\nFirst step .*\\n\\nOne step, timed by tf\\.profile\\(\\): .*coverage \\d+ %`,
         "m",
       ),
     );

@@ -15,7 +15,7 @@
 import { zipSync } from "fflate";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { BenchResult } from "../src/bench/result.ts";
+import type { BenchResult } from "../src/bench/step_result.ts";
 import type { RunRecord } from "../src/run/record.ts";
 import { type BuildInfo, checkSeam } from "../src/site/build.ts";
 import { probeAdapter } from "../src/train/backend.ts";

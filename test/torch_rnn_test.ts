@@ -5,7 +5,12 @@
 
 import assert from "node:assert/strict";
 import { loadTrainingData } from "../src/data/corpus.ts";
-import { findTorchPython, runTorchScript, type TorchImpl } from "../src/bench/torch_baseline.ts";
+import {
+  findTorchPython,
+  runTorchScript,
+  torchFingerprint,
+  type TorchImpl,
+} from "../src/bench/torch_baseline.ts";
 import { checkClose } from "../src/verify/check.ts";
 import { CONTRACT_TOLERANCE, contractConfig } from "../src/verify/contract.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
@@ -96,5 +101,33 @@ m.time_steps(args, corpus, m.torch.device("cpu"), lambda: None)
     const text = new TextDecoder();
     assert.ok(out.success, text.decode(out.stderr));
     assert.equal(text.decode(out.stdout).trim(), "1");
+  },
+});
+
+Deno.test({
+  name:
+    "bench/torch_rnn.py --fingerprint names torch's version, device and threads, and the BLAS it really loaded",
+  ignore: python === undefined,
+  fn: async () => {
+    const f = await torchFingerprint(python!, "cpu", ROOT);
+    assert.match(f.version, /^\d+\.\d+/);
+    assert.equal(f.device, "cpu");
+    assert.ok(f.threads >= 1 && f.interopThreads >= 1);
+    assert.equal(f.cuda, null);
+    if (Deno.build.os === "linux") {
+      assert.ok(f.blasLibraries.length > 0, "the mapped BLAS library");
+      if (f.openblas) {
+        assert.match(f.openblas.config, /^OpenBLAS \d/);
+        assert.ok(f.openblas.core.length > 0 && f.openblas.threads >= 1);
+        // OPENBLAS_CORETYPE picks the kernel, and the fingerprint sees the one that ran.
+        const out = await new Deno.Command(python!, {
+          args: ["bench/torch_rnn.py", "--fingerprint"],
+          cwd: ROOT,
+          env: { OPENBLAS_CORETYPE: "Haswell" },
+          stdout: "piped",
+        }).output();
+        assert.equal(JSON.parse(new TextDecoder().decode(out.stdout)).openblas.core, "Haswell");
+      }
+    }
   },
 });

@@ -12,20 +12,33 @@
  */
 
 import { join } from "node:path";
-import type { Environment } from "../run/machine.ts";
 import { markdownTable } from "../report/markdown.ts";
 import type { RunRecord } from "../run/record.ts";
-import type { TrainConfig } from "../train/config.ts";
 import type { TrainerChoice } from "../train/trainers.ts";
-import type { BenchCommon } from "./bench.ts";
-import { benchMachine, ratioText } from "./result.ts";
+import {
+  type BenchCommon,
+  headerMarkdown,
+  intervalText,
+  ratioText,
+  type ResultHeader,
+  resultHeader,
+  type RnnlabRun,
+  rnnlabRuns,
+  runName,
+  spreadText,
+  threadsText,
+} from "./result.ts";
+import { type Engine, interleave, ratiosTo } from "./rounds.ts";
+import { summarize, type Summary } from "./stats.ts";
 import { torchEndToEnd, type TorchImpl } from "./torch_baseline.ts";
 
-/** One engine's run of the chapter's program. */
-export interface EndToEndRow {
-  /** `rnnlab wasm, batched trainer`, or PyTorch's engine line. */
+/** One process's run of the chapter's program. */
+export interface ProgramRun {
+  /** `rnnlab wasm (…), batched trainer`, or PyTorch's engine line. */
   engine: string;
-  /** The whole process, start to end, seconds; absent when the engine is unavailable. */
+  /** Why it did not run. */
+  unavailable?: string;
+  /** The whole process, start to end, seconds. */
   processSeconds?: number;
   /** The training loop, predictions included, seconds. */
   loopSeconds?: number;
@@ -33,28 +46,38 @@ export interface EndToEndRow {
   predictionSeconds?: number;
   /** The last epoch's perplexity. */
   finalPerplexity?: number;
-  /** `processSeconds` over PyTorch eager's in the same run. */
-  vsTorch?: number;
-  /** `loopSeconds` over PyTorch eager's in the same run. */
-  loopVsTorch?: number;
+}
+
+/** One engine's runs of the chapter's program, one a round. */
+export interface EndToEndRow {
+  /** Matches the row across results (the regression gate's key). */
+  key: string;
+  /** In words. */
+  engine: string;
   /** Why it did not run. */
   unavailable?: string;
+  /** The whole process, start to end, seconds, one a round. */
+  processSeconds?: Summary;
+  /** The training loop, predictions included. */
+  loopSeconds?: Summary;
+  /** Of those, the predictions'. */
+  predictionSeconds?: Summary;
+  /** The last epoch's perplexity (the same every round: the runs are deterministic). */
+  finalPerplexity?: number;
+  /** `processSeconds` over PyTorch eager's in the same round. */
+  vsTorch?: Summary;
+  /** `loopSeconds` over PyTorch eager's in the same round. */
+  loopVsTorch?: Summary;
+  /** Every round's run, as measured. */
+  runs: ProgramRun[];
 }
 
 /** What `deno task bench --end-to-end` writes as JSON. */
-export interface EndToEndResult {
-  /** The machine, in words. */
-  machine: string;
-  /** The machine and the software, in detail. */
-  environment: Environment;
-  /** When it ran (ISO). */
-  date: string;
-  /** The config every engine ran (epochs included). */
-  config: TrainConfig;
+export interface EndToEndResult extends ResultHeader {
+  /** A whole-program benchmark (`--end-to-end`). */
+  kind: "e2e";
   /** One row per engine, rnnlab's first. */
   rows: EndToEndRow[];
-  /** How to read the table. */
-  note: string;
 }
 
 /** What to run. */
@@ -67,35 +90,31 @@ export interface EndToEndOptions extends BenchCommon {
   root: string;
 }
 
-/** Runs `deno task train` for `backend` and `trainer` into `out`, timed as a whole. */
+/**
+ * Runs `deno task train` for `backend` and `trainer` (on wasm, with `threads` for the large
+ * products) into `out`, timed as a whole.
+ */
 async function rnnlabRun(
   opts: EndToEndOptions,
-  backend: string,
-  trainer: TrainerChoice,
+  { backend, trainer, threads }: RnnlabRun<TrainerChoice>,
   out: string,
-): Promise<EndToEndRow> {
+): Promise<ProgramRun> {
   const args = [
-    ...[
-      "task",
-      "--quiet",
-      "train",
-      "--preset",
-      opts.preset,
-      "--epochs",
-      String(opts.config.epochs),
-    ],
-    ...["--backend", backend, "--trainer", trainer, "--out", out, "--json"],
+    ...["task", "--quiet", "train", "--preset", opts.preset],
+    ...["--epochs", String(opts.config.epochs), "--backend", backend, "--trainer", trainer],
+    ...["--out", out, "--json"],
   ];
   const start = performance.now();
   const child = await new Deno.Command(Deno.execPath(), {
     args,
     cwd: opts.root,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...(threads && { RNNLAB_WASM_THREADS: `${threads}` }) },
     stdout: "piped",
     stderr: "inherit", // the chapter's lines and the progress, as the user sees them
   }).output();
   const processSeconds = (performance.now() - start) / 1000;
   if (!child.success) throw new Error(`deno task train ${args.slice(3).join(" ")} failed`);
+  await Deno.remove(out, { recursive: true }); // the next round writes a fresh one
   const record: RunRecord = JSON.parse(new TextDecoder().decode(child.stdout));
   return {
     engine: `rnnlab ${record.backend.name} (${record.backend.adapter}), ${record.trainer} trainer`,
@@ -107,7 +126,7 @@ async function rnnlabRun(
 }
 
 /** Runs the PyTorch program with `impl`, timed as a whole. */
-async function torchRun(opts: EndToEndOptions, impl: TorchImpl): Promise<EndToEndRow> {
+async function torchRun(opts: EndToEndOptions, impl: TorchImpl): Promise<ProgramRun> {
   const corpus = {
     indices: opts.data.indices,
     vocabSize: opts.data.vocab.idxToChar.length,
@@ -130,78 +149,102 @@ async function torchRun(opts: EndToEndOptions, impl: TorchImpl): Promise<EndToEn
   };
 }
 
-/** Runs every engine asked for, one after the other, and sets them side by side. */
-export async function runEndToEnd(opts: EndToEndOptions): Promise<EndToEndResult> {
-  const { config, log } = opts;
-  const rows: EndToEndRow[] = [];
-  for (const backend of opts.backends) {
-    for (const trainer of opts.trainers) {
-      log(`the chapter's program, ${config.epochs} epochs: rnnlab ${backend}, ${trainer} trainer…`);
-      rows.push(
-        await rnnlabRun(opts, backend, trainer, join(opts.workDir, `${backend}-${trainer}`)),
-      );
-    }
-  }
-  const torch: EndToEndRow[] = [];
-  for (const impl of opts.python ? opts.torchImpls : []) {
-    log(`the chapter's program, ${config.epochs} epochs: PyTorch ${impl} (${opts.torchDevice})…`);
-    torch.push(await torchRun(opts, impl));
-  }
-  // torch holds one row per --torch-impls entry, in its order.
-  const eager = torch[opts.torchImpls.indexOf("eager")];
-  const all = [...rows, ...torch].map((r) => ({
-    ...r,
-    vsTorch: eager?.processSeconds && r.processSeconds && r.processSeconds / eager.processSeconds,
-    loopVsTorch: eager?.loopSeconds && r.loopSeconds && r.loopSeconds / eager.loopSeconds,
+/** The engines: rnnlab on each backend with each trainer, then PyTorch's implementations. */
+function programEngines(opts: EndToEndOptions): Engine<ProgramRun>[] {
+  const { epochs } = opts.config;
+  const rnnlab = rnnlabRuns(opts, opts.trainers).map((run): Engine<ProgramRun> => {
+    const name = runName(run);
+    const threads = threadsText(run.threads);
+    return {
+      key: `rnnlab/${name}`,
+      label: `the chapter's program, ${epochs} epochs: rnnlab ${run.backend}, ` +
+        `${run.trainer} trainer${threads}`,
+      run: () => rnnlabRun(opts, run, join(opts.workDir, name.replaceAll("/", "-"))),
+    };
+  });
+  const torch = (opts.python ? opts.torchImpls : []).map((impl): Engine<ProgramRun> => ({
+    key: `torch/${impl}`,
+    label: `the chapter's program, ${epochs} epochs: PyTorch ${impl} (${opts.torchDevice})`,
+    run: () => torchRun(opts, impl),
   }));
+  return [...rnnlab, ...torch];
+}
+
+/** One engine's row from its rounds, with its ratios to PyTorch eager's. */
+function programRow(key: string, runs: ProgramRun[], eager?: ProgramRun[]): EndToEndRow {
+  const [first] = runs;
+  if (first.unavailable !== undefined) {
+    return { key, engine: first.engine, unavailable: first.unavailable, runs };
+  }
+  type Field = (r: ProgramRun) => number | undefined;
+  const of = (f: Field) => runs.map((r) => f(r)!);
+  const yardstick = eager?.[0]?.unavailable === undefined ? eager : undefined;
+  const vs = (f: Field) => ratiosTo(of(f), { eager: yardstick?.map((r) => f(r)!) }).vsTorch;
+  const [vsTorch, loopVsTorch] = [vs((r) => r.processSeconds), vs((r) => r.loopSeconds)];
+  return {
+    key,
+    engine: first.engine,
+    processSeconds: summarize(of((r) => r.processSeconds)),
+    loopSeconds: summarize(of((r) => r.loopSeconds)),
+    predictionSeconds: summarize(of((r) => r.predictionSeconds)),
+    finalPerplexity: runs.at(-1)!.finalPerplexity,
+    ...(vsTorch && { vsTorch }),
+    ...(loopVsTorch && { loopVsTorch }),
+    runs,
+  };
+}
+
+/** Runs every engine once a round, interleaved, and sets them side by side. */
+export async function runEndToEnd(opts: EndToEndOptions): Promise<EndToEndResult> {
+  const engines = programEngines(opts);
+  const results = await interleave(engines, opts.repeat, {
+    after: () => opts.guard.checkpoint(),
+    log: opts.log,
+  });
+  const eager = results.get("torch/eager");
+  const { config } = opts;
   const note = `The chapter's program (In [17]-[19]): ${config.epochs} epochs of the ` +
     `${config.iter} sampler (hidden ${config.hidden}, batch ${config.batchSize}, ` +
     `${config.numSteps} steps), printing the perplexity and ${config.prefixes.length} ` +
     `predictions of ${config.predLen} characters every ${config.predPeriod} epochs; each engine ` +
-    `a process of its own, one after the other, in one run. "Whole program" is the process from ` +
-    `start to end; "training loop" the epochs with their predictions (rnnlab's run.json ` +
-    `totalSeconds, which also writes a checkpoint every epoch); "× PyTorch eager" divides by ` +
-    `PyTorch eager's in the same run (lower is faster).`;
+    `a process of its own, ${opts.repeat} round(s), every engine once a round, interleaved. ` +
+    `"Whole program" is the process from start to end; "training loop" the epochs with their ` +
+    `predictions (rnnlab's run.json totalSeconds, which also writes a checkpoint every epoch). ` +
+    `Seconds are medians over the rounds with a 95 % bootstrap interval of the median (with 5 ` +
+    `rounds or fewer, the range); "× PyTorch eager" is the median of the ratios taken round by ` +
+    `round, with its interval (lower is faster).`;
   return {
-    machine: benchMachine(opts),
-    environment: opts.environment,
-    date: new Date().toISOString(),
-    config,
-    rows: all,
-    note,
+    ...resultHeader("e2e", { ...opts, load: opts.guard.record() }, note),
+    kind: "e2e",
+    rows: engines.map((e) => programRow(e.key, results.get(e.key)!, eager)),
   };
 }
 
-/** The results as Markdown: the machine and the note, one row per engine. */
+/** The results as Markdown: the header, one row per engine. */
 export function endToEndMarkdown(result: EndToEndResult): string {
-  const s = (x: number | undefined) => x?.toFixed(1) ?? "–";
   const head = [
     "engine",
     "whole program s",
+    "spread",
     "training loop s",
     "of which predictions",
     "final perplexity",
     "× PyTorch eager (program)",
     "× PyTorch eager (loop)",
   ];
-  return [
-    `Machine: ${result.machine}. ${result.note}`,
-    "",
-    markdownTable(
-      head,
-      result.rows.map((r) =>
-        r.unavailable !== undefined ? [r.engine, r.unavailable, "–", "–", "–", "–", "–"] : [
-          r.engine,
-          s(r.processSeconds),
-          s(r.loopSeconds),
-          `${r.predictionSeconds!.toFixed(2)} s (${
-            (100 * r.predictionSeconds! / r.loopSeconds!).toFixed(1)
-          } %)`,
-          r.finalPerplexity?.toFixed(3) ?? "–",
-          ratioText(r.vsTorch),
-          ratioText(r.loopVsTorch),
-        ]
-      ),
-    ),
-  ].join("\n") + "\n";
+  const rows = result.rows.map((r) =>
+    r.unavailable !== undefined ? [r.engine, r.unavailable, "–", "–", "–", "–", "–", "–"] : [
+      r.engine,
+      intervalText(r.processSeconds),
+      spreadText(r.processSeconds),
+      intervalText(r.loopSeconds),
+      `${r.predictionSeconds!.median.toFixed(2)} s (${
+        (100 * r.predictionSeconds!.median / r.loopSeconds!.median).toFixed(1)
+      } %)`,
+      r.finalPerplexity?.toFixed(3) ?? "–",
+      ratioText(r.vsTorch),
+      ratioText(r.loopVsTorch),
+    ]
+  );
+  return [headerMarkdown(result), markdownTable(head, rows), ""].join("\n");
 }

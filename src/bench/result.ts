@@ -1,180 +1,192 @@
 /**
- * A benchmark's result, as `deno task bench` writes it and the web page's benchmark mode
- * downloads it: the rows of timed trainers set against PyTorch's (when it ran) and against the
- * reference trainer on the same backend, the machine, the note, and the Markdown table. No file
- * access here.
+ * What both kinds of benchmark share (steps timed, `bench.ts`; whole programs, `end_to_end.ts`):
+ * their options, the header of their results (the machine, its fingerprint, the load it ran
+ * under, the rounds) and the Markdown around their tables. No file access here: the web page's
+ * benchmark mode builds its results with it too.
  *
  * @module
  */
 
-import { type Environment, machineDescription } from "../run/machine.ts";
-import { markdownTable } from "../report/markdown.ts";
+import type { TrainingData } from "../data/read_corpus.ts";
+import { machineDescription } from "../run/machine.ts";
 import type { TrainConfig } from "../train/config.ts";
-import { FASTEST_TRAINER } from "../train/trainers.ts";
-import { profileMarkdown } from "./profile.ts";
-import type { TorchImpl, TorchTiming } from "./torch_baseline.ts";
-import type { StepTiming } from "./train_bench.ts";
+import { type Fingerprint, torchWarnings } from "./fingerprint.ts";
+import { loadLine, type LoadRecord } from "./load.ts";
+import type { LoadGuard } from "./quiet.ts";
+import type { Summary } from "./stats.ts";
+import type { TorchImpl } from "./torch_baseline.ts";
 
-/** The machine a benchmark ran on, in words: the CPU and the rest, and the GPU when it was used. */
-export function benchMachine(opts: { environment: Environment; gpu?: string }): string {
-  return machineDescription(opts.environment) + (opts.gpu ? `, GPU ${opts.gpu}` : "");
+/** The backends `deno task bench` can time. */
+export const BENCH_BACKENDS = ["wasm", "cpu", "webgpu"] as const;
+
+/** A `--backends` value. */
+export type BenchBackend = typeof BENCH_BACKENDS[number];
+
+/** What both kinds of benchmark take. */
+export interface BenchCommon {
+  /** The preset's name, as the note and the file names give it (and `deno task train --preset`). */
+  preset: string;
+  /** Its config (with the epochs to run, for whole runs). */
+  config: TrainConfig;
+  /** The corpus (PyTorch gets its indices, and its vocabulary for predictions). */
+  data: TrainingData;
+  /** rnnlab's backends, in order. */
+  backends: readonly BenchBackend[];
+  /** The Python that imports torch, or `undefined` to skip PyTorch. */
+  python?: string;
+  /** PyTorch's implementations, in order (PyTorch eager's row is the ratios' yardstick). */
+  torchImpls: readonly TorchImpl[];
+  /** PyTorch's device (`cpu`, `cuda`). */
+  torchDevice: string;
+  /** What runs: the machine, the software, the adapter, PyTorch. */
+  fingerprint: Fingerprint;
+  /** Rounds: each engine runs once per round, interleaved. */
+  repeat: number;
+  /** On wasm, the thread counts of the large products to time (an engine each). */
+  threads: readonly number[];
+  /** Watches the load; checkpointed after every run. */
+  guard: LoadGuard;
+  /** Where progress lines go. */
+  log: (line: string) => void;
 }
 
-/** A timing's ratios to PyTorch's rows in the same run. */
-export interface VsTorch {
-  /** ms/iteration over PyTorch eager's in the same run, when both ran. */
-  vsTorch?: number;
-  /** ms/iteration over PyTorch `nn.RNN`'s in the same run, when both ran. */
-  vsTorchRnn?: number;
+/** One rnnlab engine: a backend, a trainer and, on wasm, the threads of the large products. */
+export interface RnnlabRun<T extends string> {
+  backend: BenchBackend;
+  trainer: T;
+  threads?: number;
 }
 
-/** One timed trainer, set against PyTorch and against the reference trainer on its backend. */
-export type BenchRow = StepTiming & VsTorch & {
-  /** |loss sum / the reference trainer's − 1| on the same backend and batches. */
-  lossRelDiff: number;
-};
+/**
+ * Every rnnlab engine asked for: each backend with each trainer that `runsOn` it, wasm's once per
+ * thread count.
+ */
+export function rnnlabRuns<T extends string>(
+  opts: { backends: readonly BenchBackend[]; threads: readonly number[] },
+  trainers: readonly T[],
+  runsOn: (trainer: T, backend: BenchBackend) => boolean = () => true,
+): RnnlabRun<T>[] {
+  return opts.backends.flatMap((backend) =>
+    trainers.filter((trainer) => runsOn(trainer, backend)).flatMap((trainer): RnnlabRun<T>[] =>
+      backend === "wasm"
+        ? opts.threads.map((threads) => ({ backend, trainer, threads }))
+        : [{ backend, trainer }]
+    )
+  );
+}
 
-/** One PyTorch implementation's timing, set against PyTorch's eager and `nn.RNN` rows. */
-export type BenchTorchRow = TorchTiming & VsTorch;
+/** `wasm/batched/2`, `webgpu/fused`: an engine's name in keys. */
+export function runName(run: RnnlabRun<string>): string {
+  return [run.backend, run.trainer, ...(run.threads ? [run.threads] : [])].join("/");
+}
 
-/** What `deno task bench` writes as JSON. */
-export interface BenchResult {
+/** `, 2 threads` (or `, 1 thread`) on wasm; nothing elsewhere. */
+export function threadsText(threads: number | undefined): string {
+  return threads === undefined ? "" : `, ${threads} thread${threads === 1 ? "" : "s"}`;
+}
+
+/** What every result starts with. */
+export interface ResultHeader {
+  /** `train` (steps) or `e2e` (whole programs). */
+  kind: "train" | "e2e";
   /** The machine, in words. */
   machine: string;
-  /** The machine and the software, in detail. */
-  environment: Environment;
   /** When it ran (ISO). */
   date: string;
+  /** What ran, in full. */
+  fingerprint: Fingerprint;
+  /** The load it ran under; `null` where it cannot be read (a web page). */
+  load: LoadRecord | null;
+  /** Whether the load makes it noisy (as `load.noisy`); `null` when the load is unknown. */
+  noisy: boolean | null;
+  /** Rounds. */
+  repeat: number;
+  /** The preset's name. */
+  preset: string;
   /** The config timed. */
   config: TrainConfig;
-  /** Timed iterations. */
-  iters: number;
-  /** Warm-up iterations. */
-  warmup: number;
-  /** One row per backend and trainer. */
-  rows: BenchRow[];
-  /** PyTorch's timing, when it ran. */
-  torch: BenchTorchRow[];
+  /** What a reader should know about how the engines ran (PyTorch's BLAS kernel, …). */
+  warnings: string[];
   /** How to read the table. */
   note: string;
 }
 
-/** What a benchmark timed, besides its timings. */
-export interface BenchSetting {
-  /** The preset's name. */
+/** What a result's header says besides its kind and note. */
+export interface HeaderInput {
+  fingerprint: Fingerprint;
+  backends: readonly string[];
   preset: string;
-  /** Its config. */
   config: TrainConfig;
-  /** Timed iterations. */
-  iters: number;
-  /** Warm-up iterations. */
-  warmup: number;
-  /** The machine and the software. */
-  environment: Environment;
-  /** The GPU, in words, when webgpu ran. */
-  gpu?: string;
+  repeat: number;
+  /** The load, or `null` where it cannot be read. */
+  load: LoadRecord | null;
 }
 
-/** The rows of `timings` and of PyTorch's `torch`, each set against the others, as one result. */
-export function benchResult(
-  opts: BenchSetting,
-  timings: readonly StepTiming[],
-  torch: readonly TorchTiming[],
-): BenchResult {
-  const { config, iters, warmup } = opts;
-  const msOf = (impl: TorchImpl) => torch.find((t) => t.impl === impl)?.msPerIteration;
-  const [eager, nnRnn] = [msOf("eager"), msOf("nn-rnn")];
-  const vs = (ms: number | undefined): VsTorch => ({
-    vsTorch: eager && ms !== undefined ? ms / eager : undefined,
-    vsTorchRnn: nnRnn && ms !== undefined ? ms / nnRnn : undefined,
-  });
-  const rows = timings.map((t) => {
-    const reference = timings.find((r) => r.backend === t.backend && r.trainer === "reference");
-    return {
-      ...t,
-      ...vs(t.msPerIteration),
-      lossRelDiff: reference ? Math.abs(t.lossSum / reference.lossSum - 1) : 0,
-    };
-  });
-  const note =
-    `Chapter preset "${opts.preset}" (hidden ${config.hidden}, batch ${config.batchSize}, ` +
-    `${config.numSteps} steps), ${warmup} warm-up + ${iters} timed iterations, one run. ` +
-    `"Of which host" is the time inside the trainer's step() call (on webgpu: recording and ` +
-    `submitting the GPU's work). "× PyTorch eager" and "× nn.RNN" are ms/iteration divided by ` +
-    `those PyTorch rows' in the same run (lower is faster). "(default)" marks the trainer ` +
-    `--trainer auto picks on the backend.`;
+/** The header of a result of `kind`, dated now, with `note`. */
+export function resultHeader(
+  kind: ResultHeader["kind"],
+  h: HeaderInput,
+  note: string,
+): ResultHeader {
+  const { fingerprint, config, repeat, load } = h;
+  const gpu = fingerprint.webgpu && h.backends.includes("webgpu")
+    ? `, GPU ${fingerprint.webgpu.description || fingerprint.webgpu.vendor}`
+    : "";
   return {
-    machine: benchMachine(opts),
-    environment: opts.environment,
+    kind,
+    machine: machineDescription(fingerprint) + gpu,
     date: new Date().toISOString(),
+    fingerprint,
+    load,
+    noisy: load?.noisy ?? null,
+    repeat,
+    preset: h.preset,
     config,
-    iters,
-    warmup,
-    rows,
-    torch: torch.map((t) => ({ ...t, ...vs(t.msPerIteration) })),
+    warnings: torchWarnings(fingerprint.torch),
     note,
   };
 }
 
-/** `x.toFixed(2)`, or a dash for a ratio that was not measured. */
-export function ratioText(x: number | undefined): string {
-  return x?.toFixed(2) ?? "–";
+/** `12.3 [11.9, 13.0]`: a median with its 95 % interval, or a dash. */
+export function intervalText(s: Summary | undefined, digits = 1): string {
+  if (!s) return "–";
+  const f = (x: number) => x.toFixed(digits);
+  return s.samples.length > 1 ? `${f(s.median)} [${f(s.ci95[0])}, ${f(s.ci95[1])}]` : f(s.median);
 }
 
-/** The results as Markdown: the machine and the note, one table row per timing, the profiles. */
-export function benchMarkdown(result: BenchResult): string {
-  const { rows, torch } = result;
-  const isDefault = (r: BenchRow) =>
-    FASTEST_TRAINER[r.backend as keyof typeof FASTEST_TRAINER] === r.trainer;
-  const lines = [
-    `Machine: ${result.machine}. ${result.note}`,
+/** A ratio with its interval, two decimals. */
+export function ratioText(s: Summary | undefined): string {
+  return intervalText(s, 2);
+}
+
+/** `±12 %`: the spread, (max − min) / median. */
+export function spreadText(s: Summary | undefined): string {
+  return s && s.samples.length > 1 ? `±${(50 * s.spread).toFixed(0)} %` : "–";
+}
+
+/**
+ * The Markdown above a result's table: the load line (NOISY first when it is), the machine, the
+ * warnings, the note, and the fingerprint's essentials.
+ */
+export function headerMarkdown(h: ResultHeader): string {
+  const f = h.fingerprint;
+  const torch = f.torch
+    ? `PyTorch ${f.torch.version} (${f.torch.device}, ${f.torch.threads} threads, BLAS ` +
+      `${f.torch.openblas ? `OpenBLAS ${f.torch.openblas.core} kernels` : f.torch.blasInfo})`
+    : "no PyTorch";
+  const variables = Object.entries(f.variables).map(([k, v]) => `${k}=${v}`).join(" ");
+  const load = h.load ? loadLine(h.load) : "load unknown: this machine's load could not be read";
+  return [
+    `**${load}**`,
     "",
-    markdownTable(
-      [
-        "engine",
-        "trainer",
-        "ms / iteration",
-        "of which host",
-        "tokens / s",
-        "× PyTorch eager",
-        "× nn.RNN",
-        "loss vs reference",
-      ],
-      [
-        ...rows.map((r) => [
-          `tfjs ${r.backend}`,
-          `${r.trainer}${isDefault(r) ? " (default)" : ""}`,
-          r.msPerIteration.toFixed(1),
-          r.hostMsPerIteration.toFixed(1),
-          String(Math.round(r.tokensPerSecond)),
-          ratioText(r.vsTorch),
-          ratioText(r.vsTorchRnn),
-          r.lossRelDiff.toExponential(1),
-        ]),
-        ...torch.map((t) =>
-          t.msPerIteration === undefined
-            ? [t.engine, "same math", String(t.unavailable), "–", "–", "–", "–", "–"]
-            : [
-              t.engine,
-              "same math",
-              t.msPerIteration.toFixed(1),
-              "–",
-              String(Math.round(t.tokensPerSecond!)),
-              ratioText(t.vsTorch),
-              ratioText(t.vsTorchRnn),
-              "–",
-            ]
-        ),
-      ],
-    ),
-  ];
-  const profiles = rows.flatMap((r) =>
-    r.profile
-      ? [profileMarkdown(`tfjs ${r.backend}, ${r.trainer}`, r.profile, r.msPerIteration)]
-      : []
-  );
-  if (profiles.length > 0) {
-    lines.push("", "## Where the step's time goes", "", profiles.join("\n\n"));
-  }
-  return lines.join("\n") + "\n";
+    `Machine: ${h.machine}. Software: rnnlab ${f.commit?.slice(0, 7) ?? "(no commit)"}` +
+    `${f.dirty ? " (dirty)" : ""}, ${
+      f.browser ?? `Deno ${f.deno}, V8 ${f.v8}`
+    }, tfjs ${f.tfjs}, wasm ` +
+    `${f.wasm.simd ? "SIMD" : "no SIMD"}; ${torch}${variables ? `; ${variables}` : ""}.`,
+    ...h.warnings.map((w) => `\n**Note:** ${w}.`),
+    "",
+    h.note,
+    "",
+  ].join("\n");
 }

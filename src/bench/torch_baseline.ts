@@ -9,6 +9,7 @@
 
 import { join } from "node:path";
 import type { TrainConfig } from "../train/config.ts";
+import type { TorchFingerprint } from "./fingerprint.ts";
 
 /** How `bench/torch_rnn.py` computes the chapter's math (its `--impl`). */
 export type TorchImpl = "eager" | "nn-rnn" | "compile";
@@ -24,8 +25,14 @@ export interface TorchTiming {
   impl: TorchImpl;
   /** Milliseconds per minibatch; absent when the implementation is unavailable. */
   msPerIteration?: number;
+  /** Each timed step's milliseconds on the host (on a GPU, until its work was queued). */
+  stepMs?: number[];
+  /** The first step, with the device's work done. */
+  firstStepMs?: number;
   /** Characters per second. */
   tokensPerSecond?: number;
+  /** What ran. */
+  fingerprint?: TorchFingerprint;
   /** Why it did not run (`torch.compile` on PyTorch 1.x). */
   unavailable?: string;
 }
@@ -119,7 +126,25 @@ export async function runTorchScript<T>(
   }
 }
 
-/** Times `iters` steps of `impl` on `device` after `warmup`, for `config`'s sizes. */
+/** PyTorch as `python` would run it on `device`: `bench/torch_rnn.py --fingerprint`. */
+export async function torchFingerprint(
+  python: string,
+  device: string,
+  root: string,
+): Promise<TorchFingerprint> {
+  const out = await new Deno.Command(python, {
+    args: [join(root, "bench/torch_rnn.py"), "--fingerprint", "--device", device],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  if (!out.success) {
+    throw new Error(`bench/torch_rnn.py --fingerprint failed: ${text.decode(out.stderr).trim()}`);
+  }
+  return JSON.parse(text.decode(out.stdout));
+}
+
+/** Times `iters` steps of `impl` on `device` after its first step and `warmup` more. */
 export async function timeTorch(
   python: string,
   config: TrainConfig,

@@ -30,6 +30,7 @@ import { checkConfigAgainstData, type Engine, engineFor } from "./preflight.ts";
 import type { Checkpoint, RunStatus } from "./record.ts";
 import { openNewRunDir, openRunDirToResume } from "./run_dir.ts";
 import { type SessionOptions, type TrainedRun, trainSession } from "./session.ts";
+import "../train/wasm_threads.ts"; // wasm's large products on every core
 
 export type { Engine, SessionOptions, TrainedRun };
 

@@ -158,12 +158,16 @@ async function readEvents(
   }
 }
 
-/** Runs one job in a worker process; its stderr goes to `log`. */
+/**
+ * Runs one job in a worker process, whose wasm products use `threads` threads
+ * (`RNNLAB_WASM_THREADS`, unless the sweep's own environment sets it); its stderr goes to `log`.
+ */
 async function runWorker(
   job: PoolJob,
   log: string,
   signal: AbortSignal,
   display: SweepDisplay,
+  threads: number,
 ): Promise<PoolResult> {
   const { name, epochsDone, epochs, ...workerJob } = job;
   const child = new Deno.Command(Deno.execPath(), {
@@ -171,7 +175,10 @@ async function runWorker(
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: {
+      NO_COLOR: "1",
+      RNNLAB_WASM_THREADS: Deno.env.get("RNNLAB_WASM_THREADS") ?? `${threads}`,
+    },
   }).spawn();
   display.started(name, epochsDone, epochs);
   const stdin = child.stdin.getWriter();
@@ -211,6 +218,8 @@ export async function runPool(
   },
 ): Promise<void> {
   const queue = [...jobs];
+  const lanes = Math.min(opts.workers, jobs.length);
+  const threads = Math.max(1, Math.floor(navigator.hardwareConcurrency / lanes)); // a core each
   let reporting = Promise.resolve();
   const lane = async () => {
     while (queue.length > 0 && !opts.signal.aborted) {
@@ -220,10 +229,11 @@ export async function runPool(
         join(opts.logDir, `${job.name}.log`),
         opts.signal,
         opts.display,
+        threads,
       );
       reporting = reporting.then(() => opts.onResult(result));
       await reporting;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.workers, jobs.length) }, lane));
+  await Promise.all(Array.from({ length: lanes }, lane));
 }

@@ -51,6 +51,7 @@ import {
   type SummaryRow,
   summaryRow,
 } from "./summary.ts";
+import "../train/wasm_threads.ts"; // wasm's large products on every core
 
 /** The value of `sweep.json`'s `format` field. */
 export const SWEEP_FORMAT = "rnnlab-sweep/1";

@@ -5,7 +5,8 @@
  * `auto` never trains on a software WebGPU adapter (llvmpipe, lavapipe, SwiftShader: a few
  * GFLOP/s), though `--backend webgpu` may ask for one explicitly, e.g. to test the kernels.
  * Activating wasm first replaces some of its kernels: three by faster ones with the same results,
- * and its sums by accurate ones (`wasm_kernels.ts`).
+ * its large products by ones that run on every core (`gemm_threads.ts`), and its sums by accurate
+ * ones (`wasm_kernels.ts`).
  *
  * @module
  */
@@ -13,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { UsageError } from "../errors.ts";
-import { installWasmKernels } from "./wasm_kernels.ts";
+import { installWasmKernels, threadedProducts } from "./wasm_kernels.ts";
 
 /** A `--backend` value. */
 export type BackendChoice = "auto" | "webgpu" | "wasm" | "cpu";
@@ -97,8 +98,9 @@ async function activate(name: BackendInfo["name"]): Promise<void> {
 }
 
 /**
- * Picks and initialises the backend for `choice`. Throws a {@linkcode UsageError} when an explicit
- * choice cannot run here.
+ * Picks and initialises the backend for `choice` (on wasm, with `threads` for the large products
+ * where threads can start: by default what `gemm_threads.ts` wants, the cores). Throws a
+ * {@linkcode UsageError} when an explicit choice cannot run here.
  *
  * @example tfjs's cpu backend, which runs anywhere
  * ```ts
@@ -109,7 +111,10 @@ async function activate(name: BackendInfo["name"]): Promise<void> {
  * assert.equal(backend.name, "cpu");
  * ```
  */
-export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
+export async function selectBackend(
+  choice: BackendChoice,
+  { threads }: { threads?: number } = {},
+): Promise<BackendInfo> {
   tf.enableProdMode(); // no debug checks, and no "install tfjs-node" notice
   if (choice === "cpu") {
     await activate("cpu");
@@ -127,10 +132,15 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
   }
   await activate("wasm");
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-  const { getThreadsCount } = await import("@tensorflow/tfjs-backend-wasm");
+  const products = threadedProducts();
+  const asked = threads ?? products?.wanted() ?? 1;
+  const started = products ? await products.start(asked) : { threads: 1 };
+  const why = "reason" in started ? ` (${asked} asked: ${started.reason})` : "";
   return {
     name: "wasm",
-    adapter: `wasm${simd ? " simd" : ""}, ${getThreadsCount()} thread(s)`,
+    adapter: `wasm${simd ? " simd" : ""}, large products on ${started.threads} ${
+      started.threads === 1 ? "thread" : "threads"
+    }${why}`,
     reason: choice === "wasm"
       ? "requested"
       : gpu

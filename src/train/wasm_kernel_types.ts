@@ -13,3 +13,28 @@ export type KernelArgs = Parameters<tf.KernelFunc>[0];
 export type Outputs = tf.TensorInfo | tf.TensorInfo[];
 /** A replacement for a kernel, given tfjs's own; `undefined` hands the case to tfjs's. */
 export type KernelPath = (args: KernelArgs, original: tf.KernelFunc) => Outputs | undefined;
+
+/**
+ * Large products on several threads, as a module that can start threads provides them
+ * (`gemm_threads.ts`, with `node:worker_threads`); the kernels here stay free of it, so that a
+ * browser can run them.
+ */
+export interface ThreadedProducts {
+  /** The threads to use when none are asked for (the cores, or what the environment says). */
+  wanted(): number;
+  /** Starts `threads` threads (this one and workers): how many run, and why fewer if so. */
+  start(threads: number): Promise<{ threads: number; reason?: string }>;
+  /** How many threads run now. */
+  threads(): number;
+  /** C = A·B (row-major float32, m × k by k × n) on every thread into `out`; false: not done. */
+  matMul(
+    a: Float32Array,
+    b: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    out: Float32Array,
+  ): boolean;
+  /** The product tiles run so far, and of those by this thread. */
+  tileCounts(): { tiles: number; here: number };
+}

@@ -1,7 +1,8 @@
 /**
- * Three kernels of tfjs-backend-wasm 4.22 that do far more work than they need, replaced on the
- * cases the trainers use (bit for bit the same results; what each cost before and after is in
- * bench/results/README.md, from `deno task bench --profile`):
+ * Three kernels of tfjs-backend-wasm 4.22 that do far more work than they need (or, for the large
+ * products, run on one thread only), replaced on the cases the trainers use (bit for bit the same
+ * results; what each cost before and after is in bench/results/README.md, from `deno task
+ * bench`'s profiled step):
  *
  * - `SplitV` along the first axis: tfjs cuts each piece with its `Slice`, which first copies the
  *   whole input out of the wasm heap (`readSync`), so N pieces copy the input N times. The
@@ -13,6 +14,8 @@
  *   dB = Aᵀ·dC): tfjs's wasm product reads a transposed operand far more slowly than a plain one.
  *   Here: that operand transposed first (tfjs's `Transpose`), then the plain product, the same
  *   kernels, in the same order, as writing the transposes out.
+ * - `BatchMatMul`'s large plain products (the output layer's three, forward and backward): on
+ *   every thread of `gemm_threads.ts` when there are several, with tfjs's bits.
  *
  * Any other case (another axis, rank, dtype, batch dimensions) runs tfjs's own kernel. The
  * reductions are replaced too, by accurate ones that change the bits (`wasm_reductions.ts`).
@@ -22,7 +25,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import type { KernelArgs, KernelPath, Outputs } from "./wasm_kernel_types.ts";
+import type { KernelArgs, KernelPath, Outputs, ThreadedProducts } from "./wasm_kernel_types.ts";
 import { ACCURATE_REDUCTIONS } from "./wasm_reductions.ts";
 
 /** `SplitV` along axis 0: each piece is a run of whole rows, copied once. */
@@ -63,24 +66,64 @@ function gatherMatrixRows({ inputs, attrs, backend }: KernelArgs): Outputs | und
   return out;
 }
 
-/** `BatchMatMul` with a transposed operand: that operand transposed first, then the plain product. */
-function transposeFirst(args: KernelArgs, original: tf.KernelFunc): Outputs | undefined {
+/** Products smaller than this many multiply-adds stay on tfjs's kernel (the copies would not pay). */
+const MIN_THREADED_PRODUCT = 2 ** 22;
+
+let threaded: ThreadedProducts | undefined;
+
+/** Registers the threads large products may use (`gemm_threads.ts` does, where it can run). */
+export function provideThreadedProducts(products: ThreadedProducts): void {
+  threaded = products;
+}
+
+/** The registered threads, if any. */
+export function threadedProducts(): ThreadedProducts | undefined {
+  return threaded;
+}
+
+/**
+ * The plain product A·B on every thread (`gemm_threads.ts`), when there are several, the operands
+ * are float32 without batch dimensions, and the product is large: the output layer's three
+ * products. Returns `undefined` to leave it to tfjs's kernel.
+ */
+function threadedProduct(a: tf.TensorInfo, b: tf.TensorInfo, wasm: BackendWasm) {
+  if (!threaded || threaded.threads() < 2) return undefined;
+  if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
+  const [[m, k], [kb, n]] = [a.shape.slice(-2), b.shape.slice(-2)];
+  const [outerA, outerB] = [a.shape.slice(0, -2), b.shape.slice(0, -2)];
+  const batch = tf.util.sizeFromShape(outerA) * tf.util.sizeFromShape(outerB);
+  if (batch !== 1 || k !== kb || m * k * n < MIN_THREADED_PRODUCT) return undefined;
+  const outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
+  const out = wasm.makeOutput([...outer, m, n], "float32");
+  const [x, y, z] = [a, b, out].map((t) => wasm.typedArrayFromHeap(t) as Float32Array); // after makeOutput
+  if (threaded.matMul(x, y, m, k, n, z)) return out;
+  wasm.disposeData(out.dataId); // too large for the shared memory
+  return undefined;
+}
+
+/**
+ * `BatchMatMul`: a transposed operand transposed first (tfjs's `Transpose`), then the plain
+ * product, on every thread when it is large, else tfjs's kernel: the same kernels, in the same
+ * order, as writing the transposes out.
+ */
+function batchMatMul(args: KernelArgs, original: tf.KernelFunc): Outputs | undefined {
   const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
-  if (!transposeA && !transposeB) return undefined;
+  const wasm = args.backend as BackendWasm;
+  if (!transposeA && !transposeB) return threadedProduct(a, b, wasm);
   const transpose = tf.getKernel("Transpose", "wasm").kernelFunc;
   const flip = (x: tf.TensorInfo) => {
     const perm = x.shape.map((_, i) => i < x.shape.length - 2 ? i : 2 * x.shape.length - 3 - i);
-    return transpose({ inputs: { x }, attrs: { perm }, backend: args.backend }) as tf.TensorInfo;
+    return transpose({ inputs: { x }, attrs: { perm }, backend: wasm }) as tf.TensorInfo;
   };
   const flipped = [transposeA ? flip(a) : a, transposeB ? flip(b) : b];
-  const out = original({
+  const out = threadedProduct(flipped[0], flipped[1], wasm) ?? original({
     inputs: { a: flipped[0], b: flipped[1] },
     attrs: { ...args.attrs, transposeA: false, transposeB: false },
-    backend: args.backend,
+    backend: wasm,
   });
   for (const t of flipped) {
-    if (t !== a && t !== b) (args.backend as BackendWasm).disposeData(t.dataId);
+    if (t !== a && t !== b) wasm.disposeData(t.dataId);
   }
   return out;
 }
@@ -89,7 +132,7 @@ function transposeFirst(args: KernelArgs, original: tf.KernelFunc): Outputs | un
 const FAST_PATHS: Record<string, KernelPath> = {
   SplitV: splitFirstAxis,
   GatherV2: gatherMatrixRows,
-  BatchMatMul: transposeFirst,
+  BatchMatMul: batchMatMul,
 };
 
 let installed = false;

@@ -36,6 +36,7 @@ import {
   readGoldenFile,
   type ToyBatches,
 } from "./goldens.ts";
+import "../train/wasm_threads.ts"; // wasm's large products on every core
 
 /** The groups of checks, in the order they run (`--only` picks some). */
 export const VERIFY_GROUPS = [

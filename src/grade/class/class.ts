@@ -97,8 +97,9 @@ export interface ClassOptions {
   late?: LatePolicy | null;
   /** The overrides file (default: `overrides.csv` in `out`, when there is one). */
   overrides?: string;
-  /** The gradebook file to write, and the assignment's column (Canvas). */
+  /** The gradebook file to write. */
   gradebook?: Gradebook;
+  /** The assignment's column in the gradebook (Canvas). */
   assignment?: string;
   /** Also compare the submissions (`similarity.csv`, `similarity.html`); not with a shard. */
   similarity?: boolean;
@@ -106,8 +107,11 @@ export interface ClassOptions {
 
 /** One submission done, for a progress display. */
 export interface StudentProgress {
+  /** How many submissions are done, this one included. */
   done: number;
+  /** How many there are in all. */
   total: number;
+  /** This one's record. */
   record: StudentRecord;
   /** Its line: how it went. */
   line: string;

@@ -48,7 +48,9 @@ const NEEDS: Partial<Record<Gradebook, string>> = { canvas: "canvas", moodle: "m
 
 /** What writing a gradebook file did. */
 export interface GradebookWritten {
+  /** The path of the file written (in the class's `--out`). */
   file: string;
+  /** How many students' rows it holds. */
   rows: number;
   /** Students left out, for want of the LMS's id. */
   leftOut: string[];

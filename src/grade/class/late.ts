@@ -24,13 +24,17 @@ import type { StudentRecord } from "./outputs.ts";
 
 /** A window after the deadline: up to `hours` late, `credit` (0–1) of the points. */
 export interface CreditWindow {
+  /** How late, at most, in hours after the deadline. */
   hours: number;
+  /** The share of the points kept, 0–1. */
   credit: number;
 }
 
 /** A class's late policy, as `batch.json` keeps it (times as ISO text). */
 export interface LatePolicy {
+  /** The deadline, ISO text. */
   deadline: string;
+  /** The windows after it, from the shortest. */
   windows: CreditWindow[];
   /** New deadlines, by student. */
   extensions: Record<string, string>;

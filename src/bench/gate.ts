@@ -1,0 +1,111 @@
+/**
+ * The regression gate, `deno task bench --baseline FILE`: a new result against an earlier one of
+ * the same benchmark on the same machine and software, the code apart.
+ *
+ * Comparable means the same kind of benchmark and config, and the same fingerprint apart from its
+ * provenance (`fingerprint.ts`): otherwise, or when the baseline has no fingerprint, the gate
+ * refuses (exit 2) before anything runs. Slower means rnnlab's median time lies above the
+ * baseline's 95 % interval (exit 1); PyTorch's rows are shown beside, as a check on the machine.
+ *
+ * @module
+ */
+
+import { EXIT, UsageError } from "../errors.ts";
+import { readJson } from "../io/fs.ts";
+import type { TrainConfig } from "../train/config.ts";
+import type { BenchResult } from "./step_result.ts";
+import type { EndToEndResult } from "./end_to_end.ts";
+import { type Fingerprint, fingerprintDifferences } from "./fingerprint.ts";
+import type { Summary } from "./stats.ts";
+
+/** A result the gate reads. */
+export type GatedResult = BenchResult | EndToEndResult;
+
+/** The gate's exit codes. */
+export const GATE_EXIT = { same: EXIT.ok, slower: EXIT.failed, notComparable: EXIT.usage } as const;
+
+/** Reads a baseline; refuses a file that is not a result of this protocol, with a fingerprint. */
+export async function readBaseline(path: string): Promise<GatedResult> {
+  const baseline = await readJson<Partial<GatedResult>>(path, `--baseline ${path}`);
+  if (baseline === undefined) throw new UsageError(`--baseline ${path}: no such file`);
+  if (baseline === null || typeof baseline !== "object" || !("fingerprint" in baseline)) {
+    throw new UsageError(
+      `--baseline ${path} has no fingerprint (a result from before them): refused`,
+      GATE_EXIT.notComparable,
+    );
+  }
+  if ((baseline.kind !== "train" && baseline.kind !== "e2e") || !Array.isArray(baseline.rows)) {
+    throw new UsageError(`--baseline ${path} is not a deno task bench result`);
+  }
+  return baseline as GatedResult;
+}
+
+/**
+ * Why a new run of `kind` with `config` on `fingerprint` cannot be set against `baseline`: one
+ * line per difference, none when it can.
+ */
+export function baselineMismatch(
+  baseline: GatedResult,
+  now: { kind: GatedResult["kind"]; config: TrainConfig; fingerprint: Fingerprint },
+): string[] {
+  const lines = [];
+  if (baseline.kind !== now.kind) lines.push(`kind: ${baseline.kind} → ${now.kind}`);
+  for (const [k, v] of Object.entries(now.config)) {
+    const was = (baseline.config as unknown as Record<string, unknown>)[k];
+    if (JSON.stringify(was) !== JSON.stringify(v)) {
+      lines.push(`config.${k}: ${JSON.stringify(was)} → ${JSON.stringify(v)}`);
+    }
+  }
+  return [...lines, ...fingerprintDifferences(baseline.fingerprint, now.fingerprint)];
+}
+
+/** Each row's key, engine and headline time: ms an iteration, or the whole program's seconds. */
+function headlines(
+  r: GatedResult,
+): { key: string; engine: string; rnnlab: boolean; time: Summary }[] {
+  const rows = r.kind === "train"
+    ? [
+      ...r.rows.map((x) => ({ ...x, rnnlab: true, time: x.msPerIteration })),
+      ...r.torch.flatMap((x) =>
+        "unavailable" in x ? [] : [{ ...x, rnnlab: false, time: x.msPerIteration }]
+      ),
+    ]
+    : r.rows.flatMap((x) =>
+      x.processSeconds
+        ? [{ ...x, rnnlab: x.key.startsWith("rnnlab/"), time: x.processSeconds }]
+        : []
+    );
+  return rows.map(({ key, engine, rnnlab, time }) => ({ key, engine, rnnlab, time }));
+}
+
+/** What the gate found. */
+export interface GateVerdict {
+  /** 0: no rnnlab row slower; 1: one or more slower beyond the baseline's interval. */
+  exitCode: number;
+  /** One line per row both results have. */
+  lines: string[];
+}
+
+/** Sets `now`'s rows against `baseline`'s, row by row (matched by key). */
+export function gateVerdict(baseline: GatedResult, now: GatedResult): GateVerdict {
+  const before = new Map(headlines(baseline).map((h) => [h.key, h]));
+  const unit = now.kind === "train" ? "ms" : "s";
+  const f = (x: number) => x.toFixed(now.kind === "train" ? 1 : 2);
+  let slower = false;
+  const lines = headlines(now).flatMap((h) => {
+    const was = before.get(h.key);
+    if (!was) return [];
+    const [low, high] = was.time.ci95;
+    const verdict = h.time.median > high ? "SLOWER" : h.time.median < low ? "faster" : "same";
+    if (verdict === "SLOWER" && h.rnnlab) slower = true;
+    return [
+      `${verdict}: ${h.engine} (${h.key}) ${f(h.time.median)} ${unit} against the baseline's ` +
+      `${f(was.time.median)} [${f(low)}, ${f(high)}] (${
+        (h.time.median / was.time.median).toFixed(2)
+      }×)` +
+      `${h.rnnlab ? "" : " (PyTorch: a check on the machine, not gated)"}`,
+    ];
+  });
+  if (now.noisy) lines.push("this run was noisy: a slower verdict may be the machine's");
+  return { exitCode: slower ? GATE_EXIT.slower : GATE_EXIT.same, lines };
+}

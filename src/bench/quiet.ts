@@ -1,0 +1,119 @@
+/**
+ * Is the machine quiet? The load a benchmark ran under: the load average and the other processes'
+ * share of the CPU, before the first measurement and between measurements.
+ *
+ * On a machine of few cores anything else running changes the times, and not evenly: PyTorch's
+ * spinning BLAS threads slow down several times when a core is taken, rnnlab's wasm far less
+ * (bench/results/README.md). So a result records its load, and one whose other processes used
+ * more than {@linkcode QUIET_PER_CORE} of a core per core over the seconds before it started (or,
+ * on average, during it) is marked noisy. The load average is recorded beside, but decides only
+ * where the CPU shares cannot be read: it lags by a minute and counts this benchmark's own work,
+ * and the one before it.
+ *
+ * The CPU shares come from `/proc/stat` and every `/proc/<pid>/stat` (Linux), read through `sh`
+ * since Deno reads `/proc` only with `--allow-all`: the machine's busy time minus this process's
+ * and its children's. Where that cannot run, only the load average is recorded.
+ *
+ * The arithmetic (shares, thresholds, the line) is `load.ts`'s.
+ *
+ * @module
+ */
+
+import {
+  busyReasons,
+  type CpuSnapshot,
+  type LoadRecord,
+  type LoadWindow,
+  loadWindow,
+  parseProcStat,
+  QUIET_PER_CORE,
+} from "./load.ts";
+
+/** Reads the counters now, or `undefined` where `/proc` or `sh` is not there. */
+export async function cpuSnapshot(): Promise<CpuSnapshot | undefined> {
+  try {
+    const out = await new Deno.Command("sh", {
+      args: ["-c", "cat /proc/stat /proc/[0-9]*/stat 2>/dev/null"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return parseProcStat(new TextDecoder().decode(out.stdout), performance.now());
+  } catch {
+    return undefined;
+  }
+}
+
+/** The 1-minute load average, or `null` without `--allow-sys=loadavg` (or on Windows). */
+export function loadAverage(): number | null {
+  const state = Deno.permissions.querySync({ name: "sys", kind: "loadavg" }).state;
+  return state === "granted" && Deno.build.os !== "windows" ? Deno.loadavg()[0] : null;
+}
+
+/** The load average and CPU shares, taken before a benchmark and after each measurement. */
+export class LoadGuard {
+  #last: CpuSnapshot | undefined;
+  readonly #before: LoadWindow;
+  readonly #during: LoadWindow[] = [];
+
+  private constructor(last: CpuSnapshot | undefined, before: LoadWindow) {
+    this.#last = last;
+    this.#before = before;
+  }
+
+  /** Watches the machine for `seconds` before a benchmark starts. */
+  static async start(seconds = 2): Promise<LoadGuard> {
+    const a = await cpuSnapshot();
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const b = await cpuSnapshot();
+    return new LoadGuard(b, LoadGuard.#window(a, b, seconds));
+  }
+
+  static #window(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined, seconds: number) {
+    return a && b ? loadWindow(a, b, Deno.pid, loadAverage()) : {
+      seconds,
+      loadAverage: loadAverage(),
+      otherCores: null,
+      ownCores: null,
+      top: [],
+    };
+  }
+
+  /** Why the start was busy, in words; empty when it was quiet. */
+  get busyAtStart(): string[] {
+    return busyReasons(this.#before, navigator.hardwareConcurrency, "at the start");
+  }
+
+  /** Records the window since the last checkpoint (call after each measurement). */
+  async checkpoint(): Promise<void> {
+    const next = await cpuSnapshot();
+    const seconds = this.#last && next ? (next.at - this.#last.at) / 1000 : 0;
+    this.#during.push(LoadGuard.#window(this.#last, next, seconds));
+    this.#last = next;
+  }
+
+  /** The record: before, during, and whether the result is noisy. */
+  record(): LoadRecord {
+    const cores = navigator.hardwareConcurrency;
+    const time = this.#during.reduce((s, w) => s + w.seconds, 0);
+    const mean = (f: (w: LoadWindow) => number | null) =>
+      this.#during.some((w) => f(w) === null) || time === 0
+        ? null
+        : this.#during.reduce((s, w) => s + f(w)! * w.seconds, 0) / time;
+    const during: LoadWindow = {
+      seconds: time,
+      loadAverage: mean((w) => w.loadAverage),
+      otherCores: mean((w) => w.otherCores),
+      ownCores: mean((w) => w.ownCores),
+      top: [],
+    };
+    const reasons = [...this.busyAtStart, ...busyReasons(during, cores, "on average during")];
+    return {
+      cores,
+      threshold: QUIET_PER_CORE,
+      before: this.#before,
+      during: this.#during,
+      noisy: reasons.length > 0,
+      reasons,
+    };
+  }
+}
