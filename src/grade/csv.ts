@@ -4,7 +4,9 @@
  *
  * Written cells are safe to open in a spreadsheet: anything a student chose (ids from file names,
  * names, their program's output) has its control characters escaped, and a cell that a spreadsheet
- * would read as a formula (`=`, `+`, `-`, `@`) is prefixed with `'`. Lines end in CRLF.
+ * could read as a formula is prefixed with `'`: one that starts, after any whitespace, with `=`,
+ * `+`, `-`, `@`, a tab or a carriage return (OWASP's list), or their full-width forms. Lines end in
+ * CRLF.
  *
  * @module
  */
@@ -12,10 +14,13 @@
 import { UsageError } from "../errors.ts";
 import { visible } from "./feedback.ts";
 
+/** What a spreadsheet may read as the start of a formula, after whitespace it trims. */
+const FORMULA_START = /^\s*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
 /** A CSV cell: escaped, quoted when it must be, and never a formula. */
 export function csvCell(text: string): string {
   let t = visible(text).replaceAll("\n", "\\n");
-  if (/^[=+\-@]/.test(t)) t = `'${t}`;
+  if (FORMULA_START.test(t)) t = `'${t}`;
   return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
 }
 
