@@ -79,6 +79,6 @@ Deno.test("the child and the grader's tools run with every sandbox flag", () => 
     "--no-npm",
     "--no-lock",
     "--config=/w/g/info.json",
-    "/w/g/submission/a.ts",
+    "file:///w/g/submission/a.ts",
   ]);
 });

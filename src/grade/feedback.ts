@@ -92,6 +92,14 @@ export function visible(text: string): string {
   });
 }
 
+/**
+ * A file name as text in a report: {@linkcode visible}, and tab, newline and carriage return
+ * escaped too, so that a name can neither start a line nor reorder the text around it.
+ */
+export function nameText(name: string): string {
+  return visible(name).replaceAll("\t", "\\x09").replaceAll("\n", "\\x0a");
+}
+
 /** Points as the reports print them: an integer, or two decimals less a trailing zero. */
 export function points(x: number): string {
   return Number.isInteger(x) ? `${x}` : x.toFixed(2).replace(/0$/, "");
@@ -249,7 +257,7 @@ export function gradescopeResults(
 
 /** The text report: the notes, per exercise its points and cases, and each failed case's feedback. */
 export function textReport(report: GradeReport): string {
-  const lines = [`rnnlab autograder: ${report.submission}`, ""];
+  const lines = [`rnnlab autograder: ${nameText(report.submission)}`, ""];
   const noted = submissionNotes(report);
   if (noted.length > 0) lines.push(...noted, "");
   for (const ex of report.exercises) {

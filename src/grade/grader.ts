@@ -22,6 +22,7 @@ import { pathToFileURL } from "node:url";
 import { UsageError } from "../errors.ts";
 import { type ExerciseName, type Primitive, PRIMITIVES, TAKES_PRIMITIVES } from "./contract.ts";
 import { buildExercises, type Case, type ChapterText, type Exercise } from "./exercises/mod.ts";
+import { nameText } from "./feedback.ts";
 import { relativeToCopy } from "./imports.ts";
 import { type Curve, judgeCase } from "./judge.ts";
 import type { CaseEvidence, Diagnosis } from "./mistakes/diagnose.ts";
@@ -235,6 +236,19 @@ function rewriteMessages(report: GradeReport, rewrite: (text: string) => string)
   }
 }
 
+/**
+ * Rewrites the name the submission was graded under (`graded`, relative to the copy) to the
+ * student's own (`own`), shown as text: messages name the file the student knows.
+ */
+function studentsName(graded: string, own: string): (text: string) => string {
+  const pattern = new RegExp(
+    `(?<![\\w.\\-/%])${graded.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`,
+    "g",
+  );
+  const shown = nameText(own);
+  return (text) => text.replace(pattern, () => shown);
+}
+
 /** The submission file and the folder it is graded with; bad input is a usage error. */
 async function locate(path: string, rootFlag?: string): Promise<{ file: string; root: string }> {
   const file = resolve(path);
@@ -406,11 +420,13 @@ export class Grader {
         Math.round(report.exercises.reduce((s, r) => s + f(r), 0) * 1e6) / 1e6;
       report.score = sum((r) => r.score);
       report.maxScore = sum((r) => r.maxScore);
-      // What the children report names files by their place in the copy, a notebook's by the cell.
+      // What the children report names files by their place in the copy, the submission by the
+      // student's name (as text), a notebook's by the cell.
       const copy = grading.copy;
+      const graded = studentsName(relative(copy, grading.submission), relative(root, file));
       rewriteMessages(report, (text) => {
         const inCopy = relativeToCopy(text, copy);
-        return notebook === null ? inCopy : notebook.module.rewrite(inCopy, notebook.file);
+        return notebook === null ? graded(inCopy) : notebook.module.rewrite(inCopy, notebook.file);
       });
       report.seconds = (performance.now() - started) / 1000;
       return report;

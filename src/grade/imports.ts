@@ -122,9 +122,14 @@ export function importProblems(graph: ModuleGraph, copy: string, stub: string): 
   return [...new Set(problems)];
 }
 
-/** The `deno info` arguments of the import check: no network, no npm, no lockfile. */
+/**
+ * The `deno info` arguments of the import check: no network, no npm, no lockfile. The module is
+ * named by its file URL, never its path: Deno reads an argument as a specifier, where `#`, `?`
+ * and `%` mean something else.
+ */
 export function infoArgs(entry: string, config: string): string[] {
-  return ["info", "--json", "--no-remote", "--no-npm", "--no-lock", `--config=${config}`, entry];
+  const url = pathToFileURL(entry).href;
+  return ["info", "--json", "--no-remote", "--no-npm", "--no-lock", `--config=${config}`, url];
 }
 
 /**

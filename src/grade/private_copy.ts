@@ -12,7 +12,8 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname, join, posix } from "node:path";
+import { gradedPath } from "./graded_name.ts";
 
 /** How much a copy may hold. */
 export interface CopyLimits {
@@ -46,6 +47,8 @@ export interface CopyReport {
   bytes: number;
   /** What was left out, in the order met. */
   leftOut: LeftOut[];
+  /** Where the copy holds the submission (`first`), relative to it; `null` when not copied. */
+  graded: string | null;
 }
 
 function kind(info: Deno.FileInfo): string {
@@ -93,10 +96,17 @@ export async function copyRegularFile(
   }
 }
 
+/** The names of the entries of folder `dir` but `but`. */
+async function namesBeside(dir: string, but: string): Promise<Set<string>> {
+  const names = new Set<string>();
+  for await (const entry of Deno.readDir(dir)) if (entry.name !== but) names.add(entry.name);
+  return names;
+}
+
 /**
  * Copies the regular files under `from` into `to` (created; it must not exist), `first` (a path
- * relative to `from`, the submission) before anything else when given, then the rest in name
- * order.
+ * relative to `from`, the submission) before anything else when given, under the name the grader
+ * chooses (`graded_name.ts`: `submission.ts` in the same folder), then the rest in name order.
  */
 export async function copyRegularFiles(
   from: string,
@@ -104,25 +114,33 @@ export async function copyRegularFiles(
   first: string | null,
   limits: CopyLimits = COPY_LIMITS,
 ): Promise<CopyReport> {
-  const report: CopyReport = { files: 0, bytes: 0, leftOut: [] };
+  const report: CopyReport = { files: 0, bytes: 0, leftOut: [], graded: null };
   const leave = (path: string, why: string) => report.leftOut.push({ path, why });
   await Deno.mkdir(to);
-  const copyFile = async (rel: string) => {
+  const copyFile = async (rel: string, as = rel): Promise<string | null> => {
     if (report.files >= limits.files) {
       const listed = await Deno.lstat(join(from, rel));
-      return leave(rel, listed.isFile ? `the copy's bound of ${limits.files} files` : kind(listed));
+      leave(rel, listed.isFile ? `the copy's bound of ${limits.files} files` : kind(listed));
+      return null;
     }
     const copied = await copyRegularFile(
       join(from, rel),
-      join(to, rel),
+      join(to, as),
       limits.bytes - report.bytes,
       `${limits.bytes}`,
     );
-    if ("why" in copied) return leave(rel, copied.why);
+    if ("why" in copied) {
+      leave(rel, copied.why);
+      return null;
+    }
     report.files++;
     report.bytes += copied.bytes;
+    return as;
   };
-  if (first !== null) await copyFile(first);
+  if (first !== null) {
+    const taken = await namesBeside(join(from, posix.dirname(first)), posix.basename(first));
+    report.graded = await copyFile(first, gradedPath(first, taken));
+  }
   let examined = 0;
   const walk = async (rel: string, depth: number) => {
     const entries: Deno.DirEntry[] = [];

@@ -412,7 +412,8 @@ export class Sandbox {
         "none",
       );
       const config = await this.#childConfig(dir, copy);
-      return new Grading(this, { dir, copy, path, config, info }, report.leftOut);
+      const paths = { dir, copy, path: report.graded ?? path, config, info };
+      return new Grading(this, paths, report.leftOut);
     } catch (err) {
       await Deno.remove(dir, { recursive: true });
       throw err;
