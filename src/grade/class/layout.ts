@@ -64,8 +64,10 @@ export interface ClassFolder {
 }
 
 const GRADESCOPE_METADATA = "submission_metadata.yml";
-const MOODLE = /^(.+)_(\d+)_assignsubmission_([a-z]+)(?:_(.*))?$/;
-const CANVAS = /^([^_]+)_(late_)?(\d+)_(\d+)_(.+)$/i;
+// Anchored at the left: the id is the first that follows the LMS's name part, so that nothing in
+// the student's own file name (which comes last) can claim another id.
+const MOODLE = /^(.+?)_(\d+)_assignsubmission_([a-z]+)(?:_(.*))?$/s;
+const CANVAS = /^([^_]+)_(late_)?(\d+)_(\d+)_(.+)$/is;
 
 async function entries(dir: string): Promise<Deno.DirEntry[]> {
   const list: Deno.DirEntry[] = [];
@@ -149,17 +151,10 @@ export async function discover(dir: string): Promise<ClassFolder> {
     root = join(root, list[0].name);
   }
   const list = await entries(root);
-  const found = new Map<string, FoundSubmission>();
+  const claims: Claim[] = [];
   const ignored: string[] = [];
-  const add = (s: Omit<FoundSubmission, "sources">, path: string, as: string) => {
-    const known = found.get(s.student);
-    if (known === undefined) found.set(s.student, { ...s, sources: [{ path, as }] });
-    else {
-      known.sources.push({ path, as });
-      known.name ||= s.name;
-      if (s.lateMarker) known.lateMarker = true;
-    }
-  };
+  const add = (s: Omit<FoundSubmission, "sources">, path: string, as: string) =>
+    claims.push({ ...s, sources: [{ path, as }] });
   const metadata = list.find((e) => e.isFile && e.name === GRADESCOPE_METADATA);
   const gradescope = metadata
     ? gradescopeMetadata(await Deno.readTextFile(join(root, GRADESCOPE_METADATA)))
@@ -207,10 +202,54 @@ export async function discover(dir: string): Promise<ClassFolder> {
     const layout = prefix === "" ? "plain" : "github-classroom";
     add({ student: folder.slice(prefix.length), name: "", layout }, folder, "");
   }
-  const submissions = [...found.values()].sort((a, b) =>
+  const submissions = distinctStudents(claims).sort((a, b) =>
     a.student < b.student ? -1 : a.student > b.student ? 1 : 0
   );
   return { root, submissions, ignored };
+}
+
+/** One entry of the class folder, as the layout that recognised it reads it. */
+type Claim = FoundSubmission;
+
+/** The layouts in which one id's entries are one student's files (an LMS's user id). */
+const MERGED: readonly Layout[] = ["canvas", "moodle"];
+
+/**
+ * One submission per student, each from its own entries only: the entries of one Canvas or
+ * Moodle id merge (that LMS's user id names them all); any other entries that give the same id
+ * (two Gradescope folders, `alice.ts` beside `alice/`, a plain file named like an LMS id) are
+ * different submissions, each under the id followed by its entry's name, `alice (alice.ts)`, and
+ * a number if that is still taken. No entry is dropped and none joins another's submission.
+ */
+function distinctStudents(claims: Claim[]): FoundSubmission[] {
+  const groups = new Map<string, FoundSubmission>();
+  const byId = new Map<string, FoundSubmission[]>();
+  for (const claim of claims) {
+    const key = MERGED.includes(claim.layout) ? `${claim.layout}\0${claim.student}` : null;
+    const known = key === null ? undefined : groups.get(key);
+    if (known === undefined) {
+      const group = { ...claim, sources: [...claim.sources] };
+      if (key !== null) groups.set(key, group);
+      byId.set(claim.student, [...(byId.get(claim.student) ?? []), group]);
+      continue;
+    }
+    known.sources.push(...claim.sources);
+    known.name ||= claim.name;
+    if (claim.lateMarker) known.lateMarker = true;
+  }
+  const taken = new Set(byId.keys());
+  for (const [id, same] of byId) {
+    if (same.length === 1) continue;
+    taken.delete(id);
+    for (const s of same) {
+      const base = `${id} (${s.sources[0].path})`;
+      let student = base;
+      for (let n = 2; taken.has(student); n++) student = `${base} #${n}`;
+      taken.add(student);
+      s.student = student;
+    }
+  }
+  return [...byId.values()].flat();
 }
 
 /** A submission staged in a folder of its own. */

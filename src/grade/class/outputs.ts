@@ -65,11 +65,16 @@ export interface StudentRecord {
   hiddenWrong: Record<string, string>;
 }
 
-/** A name for `student` that is safe as a file name and unique: the id, or a cleaned one plus a hash. */
+/**
+ * A name for `student` that is safe as a file name and distinct from every other student's, on
+ * a file system that folds case too: the id itself when it is short, lower-case and of safe
+ * characters only, else a cleaned id plus 16 hex digits of its SHA-256. An id kept as it is never
+ * ends as a hashed one does, so two students' names differ unless their hashes' 64 bits do not.
+ */
 export async function fileName(student: string): Promise<string> {
   const clean = student.replace(/[^A-Za-z0-9._@+-]/g, "_").replace(/^[.-]/, "_").slice(0, 80);
-  if (clean === student && clean !== "") return clean;
-  return `${clean}-${(await sha256Text(student)).slice(0, 8)}`;
+  if (clean === student && clean !== "" && !/[A-Z]|-[0-9a-f]{16}$/.test(student)) return clean;
+  return `${clean}-${(await sha256Text(student)).slice(0, 16)}`;
 }
 
 /** A short digest of `text` (FNV-1a, 32 bits): enough to tell two outputs apart. */

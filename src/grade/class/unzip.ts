@@ -1,10 +1,13 @@
 /**
  * Unpacking a zip of submissions safely: nothing is written outside the target folder whatever an
  * entry's name says (`../x`, `/etc/x`, `C:\x`: "zip slip"), no link is ever made (a link stored in
- * the zip becomes a plain file holding its target's path, which is never followed), and the
- * sizes are bounded as the bytes come out, not as the zip claims them: an entry that inflates past
- * its bound is cut off and left out, and a zip whose entries or total pass theirs is refused (a
- * zip bomb). The zip is streamed from disk; what is left out is listed with the reason.
+ * the zip is left out, as its central directory marks it, `zip_links.ts`; one not marked there
+ * would become a plain file holding its target's path, never followed), and the sizes are bounded
+ * as the bytes come out, not as the zip claims them: an entry that inflates past its bound is cut
+ * off and left out, and a zip whose entries or total pass theirs is refused (a zip bomb). An entry
+ * that cannot be used (a name that climbs out, a link, a duplicate, a folder entry where a file
+ * is, a corrupt or huge member) is left out and listed with the reason; it never stops the rest.
+ * The zip is streamed from disk.
  *
  * @module
  */
@@ -13,6 +16,7 @@ import { Unzip, UnzipInflate } from "fflate";
 import { join } from "node:path";
 import { UsageError } from "../../errors.ts";
 import type { LeftOut } from "../private_copy.ts";
+import { linkEntries } from "./zip_links.ts";
 
 /** How much a zip of submissions may unpack to. */
 export interface UnzipLimits {
@@ -70,6 +74,7 @@ export async function unzipSafely(
   into: string,
   limits: UnzipLimits = UNZIP_LIMITS,
 ): Promise<Unzipped> {
+  const links = await linkEntries(zip).catch(() => new Set<string>());
   await Deno.mkdir(into);
   const result: Unzipped = { files: 0, bytes: 0, leftOut: [] };
   const leave = (path: string, why: string) => result.leftOut.push({ path, why });
@@ -83,11 +88,16 @@ export async function unzipSafely(
       refused = `it holds more than ${limits.entries} entries`;
       return;
     }
+    if (links.has(entry.name)) return leave(entry.name, "a symbolic link");
     const safe = entryPath(entry.name, limits.depth);
     if ("why" in safe) return leave(entry.name, safe.why);
     const target = join(into, safe.path);
     if (entry.name.endsWith("/") || entry.name.endsWith("\\")) {
-      return Deno.mkdirSync(target, { recursive: true });
+      try {
+        return Deno.mkdirSync(target, { recursive: true });
+      } catch (err) {
+        return leave(entry.name, `it cannot be made (${(err as Error).message})`);
+      }
     }
     let file: Deno.FsFile;
     try {
@@ -103,7 +113,7 @@ export async function unzipSafely(
     }
     let bytes = 0;
     const drop = (why: string) => {
-      unfinished.delete(drop);
+      if (!unfinished.delete(drop)) return; // dropped already (fflate may report an error twice)
       file.close();
       Deno.removeSync(target);
       result.bytes -= bytes;
