@@ -10,7 +10,9 @@ import { zipSync } from "fflate";
 import { join } from "node:path";
 import { gradeClass } from "../src/grade/class/class.ts";
 import { parseCsv } from "../src/grade/csv.ts";
-import { nameText } from "../src/grade/feedback.ts";
+import { nameText, textReport } from "../src/grade/feedback.ts";
+import { feedbackPage } from "../src/grade/feedback_page.ts";
+import { escapeHtml } from "../src/report/html.ts";
 import { hostileName, NAME_CLASSES } from "../src/grade/hostile_names.ts";
 import { notebookFromModule } from "../src/grade/notebook.ts";
 import { PyRandom } from "../src/random/py_random.ts";
@@ -70,6 +72,12 @@ Deno.test("a syntax error in a file under a hostile name is reported under that 
     const said = report.rejected.join("\n");
     assert.ok(said.includes(nameText(name)), said);
     assert.ok(!said.includes("submission.ts"), said);
+    // The report's first line and the page's title show the name as one line of plain text.
+    const [first] = textReport(report).split("\n");
+    assert.equal(first, `rnnlab autograder: ${nameText(join(dir, name))}`);
+    const page = await feedbackPage(report, name, "");
+    assert.ok(page.includes(`<title>Feedback: ${escapeHtml(nameText(name))}`), page.slice(0, 400));
+    assert.ok(!/[\r\u202e]/.test(page));
   });
 });
 

@@ -14,7 +14,7 @@
 
 import type { CaseResult, ExerciseResult, GradeReport } from "./grader.ts";
 import { chapterPlace, type Diagnosis } from "./mistakes/diagnose.ts";
-import { curveTable, notesOf, points, submissionNotes, visible } from "./feedback.ts";
+import { curveTable, nameText, notesOf, points, submissionNotes, visible } from "./feedback.ts";
 import {
   escapeHtml,
   figure,
@@ -132,7 +132,7 @@ export async function feedbackPage(
 ): Promise<string> {
   if (report === null) {
     return htmlPage({
-      title: `Feedback: ${visible(who)}`,
+      title: `Feedback: ${nameText(who)}`,
       sections: [{ heading: "Not graded", body: raw(`<p>${escapeHtml(visible(why))}</p>`) }],
       style: STYLE,
     });
@@ -170,8 +170,8 @@ export async function feedbackPage(
     });
   }
   return htmlPage({
-    title: `Feedback: ${visible(who)}`,
-    subtitle: `${visible(report.submission)} · ${points(report.score)}/${
+    title: `Feedback: ${nameText(who)}`,
+    subtitle: `${nameText(report.submission)} · ${points(report.score)}/${
       points(report.maxScore)
     } points`,
     sections,
