@@ -79,7 +79,13 @@ async function entries(dir: string): Promise<Deno.DirEntry[]> {
 function scalar(text: string): string {
   const t = text.trim();
   if (t.startsWith("'") && t.endsWith("'")) return t.slice(1, -1).replaceAll("''", "'");
-  if (t.startsWith('"') && t.endsWith('"')) return JSON.parse(t);
+  if (t.startsWith('"') && t.endsWith('"')) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return t.slice(1, -1); // an escape JSON does not know: the text as written
+    }
+  }
   return t;
 }
 

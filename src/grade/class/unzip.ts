@@ -54,6 +54,8 @@ const CHUNK = 1 << 20;
 export function entryPath(name: string, depth: number): { path: string } | { why: string } {
   // A name is data (shown escaped wherever it is shown): only what no file name can hold is refused.
   if (name.includes("\0")) return { why: "its name holds a NUL character" };
+  // fflate decodes a name that is not valid UTF-8 with U+FFFD: two such names could become one.
+  if (name.includes("\ufffd")) return { why: "its name is not valid text (a bad encoding)" };
   const slashed = name.replaceAll("\\", "/");
   if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
     return { why: "its name is an absolute path" };
