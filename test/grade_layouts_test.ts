@@ -1,7 +1,8 @@
 // Each student is graded once, from their own files only, whatever the class's layout and however
 // odd its zip: generated class zips (Canvas and Moodle flat exports whose file names claim other
 // ids, Moodle folders, Gradescope exports, GitHub Classroom folders, plain files and folders with
-// hostile names and keys that collide once cleaned, nested folders, folder entries, duplicates,
+// hostile names and keys that collide once cleaned, two Gradescope submissions with one sid, a
+// file named like a student's folder, nested folders, folder entries, duplicates,
 // links, entries that climb out, a corrupt member) graded by the stand-in grader: the set of
 // students out equals the set in, each row's total is what grading that student's file alone
 // gives, each has their own feedback file, and every unusable entry is listed in summary.md.
@@ -92,6 +93,7 @@ function generateClass(seed: number): { entries: Entry[]; students: Student[]; b
     (_, i) => `${["lee", "kim", "ng", "li"][i % 4]}${"abcdefg"[i]}`,
   );
   const meta: string[] = [];
+  const shareSid = rng.randbelow(2) === 0;
   for (let i = 0; i < n; i++) {
     const other = (i + 1) % n; // whose id a crafted file name claims
     switch (layout) {
@@ -130,12 +132,16 @@ function generateClass(seed: number): { entries: Entry[]; students: Student[]; b
         students.push({ id: `${uids[i]}`, text: text(i) });
         break;
       }
-      case "gradescope":
+      case "gradescope": {
+        // Now and then two submissions give one sid: two students, each under the sid and folder.
+        const sid = shareSid && i === 1 ? uids[0] : uids[i];
         entries.push(file(`submission_${700 + i}/${safeName(rng, ".ts")}`, i));
         meta.push(`submission_${700 + i}:`, "  :submitters:", `  - :name: ${names[i]}`);
-        meta.push(`    :sid: '${uids[i]}'`);
-        students.push({ id: `${uids[i]}`, text: text(i) });
+        meta.push(`    :sid: '${sid}'`);
+        const id = shareSid && i < 2 ? `${sid} (submission_${700 + i})` : `${sid}`;
+        students.push({ id, text: text(i) });
         break;
+      }
       default: // github
         entries.push(file(`hw-rnn-${names[i]}${i}/${safeName(rng, ".ts")}`, i));
         students.push({ id: `${names[i]}${i}`, text: text(i) });
