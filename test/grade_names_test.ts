@@ -13,7 +13,7 @@ import { parseCsv } from "../src/grade/csv.ts";
 import { nameText, textReport } from "../src/grade/feedback.ts";
 import { feedbackPage } from "../src/grade/feedback_page.ts";
 import { escapeHtml } from "../src/report/html.ts";
-import { hostileName, NAME_CLASSES } from "../src/grade/hostile_names.ts";
+import { hostileName, NAME_CLASSES, NAME_MAX_BYTES } from "../src/grade/hostile_names.ts";
 import { notebookFromModule } from "../src/grade/notebook.ts";
 import { PyRandom } from "../src/random/py_random.ts";
 import { ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
@@ -22,19 +22,22 @@ const STAFF = Deno.readTextFileSync(`${ROOT}src/grade/staff_solution.ts`);
 const NOTEBOOK = notebookFromModule(STAFF);
 const CHEAP = ["getInputs"] as const;
 
-/** `count` generated names ending in `ext`, the first holding a piece of every class. */
+/**
+ * `count` generated names ending in `ext`: the first holds a piece of every class, the last is
+ * 255 bytes long (the file system's limit), the others are drawn at random.
+ */
 function names(seed: number, ext: string, count: number, maxBytes?: number): string[] {
   const rng = new PyRandom(seed);
   const all = NAME_CLASSES.map((c) => hostileName(rng, "", c, 40)).join("") + ext;
-  return [
-    all,
-    ...Array.from(
-      { length: count - 1 },
-      (_, i) => hostileName(rng, ext, NAME_CLASSES[i % NAME_CLASSES.length], maxBytes),
-    ),
-  ];
+  const bytes = (t: string) => new TextEncoder().encode(t).length;
+  let long = `-分开 #%zz\t${"分".repeat(70)}`;
+  while (bytes(long + ext) < (maxBytes ?? NAME_MAX_BYTES)) long += "x";
+  const random = Array.from(
+    { length: count - 2 },
+    (_, i) => hostileName(rng, ext, NAME_CLASSES[i % NAME_CLASSES.length], maxBytes),
+  );
+  return [all, ...random, long + ext];
 }
-
 async function withDir(f: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "names-" });
   try {
@@ -114,7 +117,7 @@ Deno.test("a --batch folder and a zip of a class under hostile names: every stud
     }
     // The zip: plain files named after the students, in a folder with a hostile name.
     const entries: Record<string, Uint8Array> = {};
-    const zipped = names(23, ".ts", 4, 200);
+    const zipped = names(23, ".ts", 4);
     for (const name of zipped) entries[`hw #2 %zz/${name}`] = new TextEncoder().encode(STAFF);
     const zip = join(dir, "class.zip");
     await Deno.writeFile(zip, zipSync(entries));
@@ -129,7 +132,7 @@ Deno.test("a --batch folder and a zip of a class under hostile names: every stud
 
 Deno.test("Gradescope's submission/ folder with a hostile file name: full marks in results.json", async () => {
   await withDir(async (dir) => {
-    const [name] = names(31, ".ts", 1);
+    const [name] = names(31, ".ts", 2);
     await Deno.mkdir(join(dir, "submission"));
     await Deno.mkdir(join(dir, "results"));
     await Deno.writeTextFile(join(dir, "submission", name), STAFF);
