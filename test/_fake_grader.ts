@@ -77,6 +77,7 @@ export function fakeGrader(): Grades & { graded: string[] } {
               referencePrimitives: [],
               diagnosis: null,
               curve: null,
+              wrongOutput: c.passed ? "" : `gave ${wrong.get(name) ?? "0.5"}`,
             })),
           };
         });

@@ -60,6 +60,8 @@ export interface CaseResult {
   diagnosis: Diagnosis | null;
   /** For `trainRnn`: the student's perplexity per epoch, and the expected one if public. */
   curve: Curve | null;
+  /** A digest of the wrong output (`Judgement.wrongOutput`); empty when passed or no value came. */
+  wrongOutput: string;
 }
 
 /** The verdicts on one exercise. */
@@ -168,7 +170,9 @@ function caseResult(
   c: Case,
   share: number,
   feedback: string,
-  more: Partial<Pick<CaseResult, "output" | "referencePrimitives" | "diagnosis" | "curve">> = {},
+  more: Partial<
+    Pick<CaseResult, "output" | "referencePrimitives" | "diagnosis" | "curve" | "wrongOutput">
+  > = {},
 ): CaseResult {
   const passed = feedback === "";
   return {
@@ -182,6 +186,7 @@ function caseResult(
     referencePrimitives: [],
     diagnosis: null,
     curve: null,
+    wrongOutput: "",
     ...more,
   };
 }

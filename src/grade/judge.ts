@@ -39,10 +39,32 @@ export interface Judgement {
   diagnosis: Diagnosis | null;
   /** For `trainRnn`: the curves. */
   curve: Curve | null;
+  /**
+   * A digest of what the submission gave when it was wrong (its value, numbers to 6 significant
+   * digits, or what it threw); empty when the case passed. Two students with the same digest on a
+   * hidden case reached the very same wrong output: the similarity check's behavioural signal.
+   */
+  wrongOutput: string;
 }
 
 /** Said in place of a hidden case's expected values. */
 const HIDDEN_NOTE = "(A hidden case shows what differs, never the expected values.)";
+
+/** A short digest of `text` (FNV-1a, 32 bits): enough to tell two outputs apart. */
+function digest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/** `outcome` as text for `digest`: numbers to 6 significant digits, so float noise does not count. */
+function outcomeText(outcome: Outcome): string {
+  if ("error" in outcome) return `threw ${outcome.error}`;
+  return JSON.stringify(
+    outcome.value,
+    (_, x) => typeof x === "number" && Number.isFinite(x) ? Number(x.toPrecision(6)) : x,
+  );
+}
 
 function numbers(v: Value): number[] | null {
   return Array.isArray(v) && v.every((x) => typeof x === "number") ? v as number[] : null;
@@ -70,10 +92,11 @@ export function judgeCase(
       feedback: `${ex.name} threw ${outcome.error}\nHint: ${ex.hint}`,
       diagnosis: null,
       curve,
+      wrongOutput: digest(outcomeText(outcome)),
     };
   }
   const d = findDifference(expected, outcome.value, ex.tolerance, ex.place);
-  if (d === null) return { feedback: "", diagnosis: null, curve };
+  if (d === null) return { feedback: "", diagnosis: null, curve, wrongOutput: "" };
   const diagnosis = diagnose(table, ex, evidence, i);
   const shown = ex.shown?.(expected, outcome.value, d) ?? d.printed;
   const lines = [
@@ -81,5 +104,10 @@ export function judgeCase(
     ...(diagnosis === null ? [] : diagnosisLines(diagnosis, ex)),
     `Hint: ${ex.hint}`,
   ];
-  return { feedback: lines.join("\n"), diagnosis, curve };
+  return {
+    feedback: lines.join("\n"),
+    diagnosis,
+    curve,
+    wrongOutput: digest(outcomeText(outcome)),
+  };
 }

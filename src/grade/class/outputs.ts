@@ -59,8 +59,8 @@ export interface StudentRecord {
   /** Canvas's LATE marker. */
   lateMarker: boolean;
   /**
-   * The hidden cases failed, each with a digest of what the grader said (which names the wrong
-   * value): the similarity check's behavioural signal.
+   * The hidden cases failed, each with a digest of the wrong output the student gave
+   * (`CaseResult.wrongOutput`): the similarity check's behavioural signal.
    */
   hiddenWrong: Record<string, string>;
 }
@@ -75,13 +75,6 @@ export async function fileName(student: string): Promise<string> {
   const clean = student.replace(/[^A-Za-z0-9._@+-]/g, "_").replace(/^[.-]/, "_").slice(0, 80);
   if (clean === student && clean !== "" && !/[A-Z]|-[0-9a-f]{16}$/.test(student)) return clean;
   return `${clean}-${(await sha256Text(student)).slice(0, 16)}`;
-}
-
-/** A short digest of `text` (FNV-1a, 32 bits): enough to tell two outputs apart. */
-function digest(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /** The outcome of a graded report: status, note, points and failed cases. */
@@ -99,7 +92,7 @@ export function outcome(
     const names = ex.cases.filter((c) => !c.passed).map((c) => c.name);
     if (names.length > 0) failed[ex.name] = names;
     for (const c of ex.cases) {
-      if (c.hidden && !c.passed) hiddenWrong[`${ex.name}: ${c.name}`] = digest(c.feedback);
+      if (c.hidden && !c.passed) hiddenWrong[`${ex.name}: ${c.name}`] = c.wrongOutput;
     }
   }
   const firstLine = (items: string[]) => items[0].split("\n")[0];

@@ -5,8 +5,9 @@
  * has that output, they may share more than a bug. Outputs that many students share are common
  * mistakes (the summed loss averaged, say) and say nothing about a pair.
  *
- * A wrong output is known by its case and a digest of what the grader said about it, which names
- * the first differing value (the class's records keep these digests, `class/outputs.ts`).
+ * A wrong output is known by its case and a digest of the output itself, numbers to 6 significant
+ * digits (`judge.ts`; the class's records keep these digests, `class/outputs.ts`). What the grader
+ * said would not do: a hidden case's feedback names only the property that differs.
  *
  * @module
  */
