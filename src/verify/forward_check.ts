@@ -122,7 +122,7 @@ function unflatten(flat: number, dims: number[]): number[] {
 /** How a tolerance came about, in a table cell. */
 function toleranceText(t: DerivedTolerance): string {
   const noise = `${NOISE_MULTIPLE} × float32 noise ${t.noise.toExponential(1)}`;
-  const floor = `float32 sum bound ${t.floor.toExponential(1)}`;
+  const floor = `last-step floor ${t.floor.toExponential(1)}`;
   return `≤ ${t.tol.toExponential(2)} (${
     NOISE_MULTIPLE * t.noise >= t.floor ? noise : `${floor} > ${noise}`
   })`;
