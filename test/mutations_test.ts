@@ -34,7 +34,7 @@ function same(a: ForwardOutputs, b: ForwardOutputs): boolean {
 }
 
 /** The worse of an engine's logits and state margins against `params`' float64 forward. */
-async function check(params: ParamArrays) {
+function check(params: ParamArrays) {
   const y = forwardYardstick(params, tokens, h0);
   const margin = (out: ForwardOutputs) => {
     const m = forwardMargins(out, y);
@@ -45,14 +45,14 @@ async function check(params: ParamArrays) {
 
 Deno.test("the trained model of golden/ is in the chapter's regime: ‖W_hh‖₂ > 4, float32 noise > 1e-3 on the logits", async () => {
   assert.ok(spectralNorm(trained.W_hh) > 4, `‖W_hh‖₂ ${spectralNorm(trained.W_hh)}`);
-  const { y } = await check(trained);
+  const { y } = check(trained);
   // A fixed 1e-5 between two float32 engines cannot hold here: their own noise is 100× that.
   assert.ok(y.logits.noise > 1e-3 && y.hN.noise > 1e-4, `noise ${y.logits.noise}, ${y.hN.noise}`);
 });
 
 for (const [label, params] of [["trained", trained], ["untrained", untrained]] as const) {
   Deno.test(`on the ${label} model, onnxruntime and tfjs pass and every mutation fails`, async () => {
-    const { margin } = await check(params);
+    const { margin } = check(params);
     const right = await onnxEngine()(params, tokens, h0);
     assert.ok(margin(right) <= 1, `onnxruntime: ${margin(right)}`);
     const tfjs = await tfjsEngine(params, tokens, h0);
