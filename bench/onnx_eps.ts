@@ -31,7 +31,7 @@ Latency and parity of the exported model on each onnxruntime execution provider.
 the machine (CPU, GPU, driver) for the record; --out writes the report as JSON too.
 
 For each provider that can start here: the parity checks of src/verify/parity.ts (max |Δ| of
-logits and h_n against the tfjs forward, greedy generation), then the time of one graph call on
+logits and h_n of onnxruntime and tfjs against a float64 forward, greedy generation), then the time of one graph call on
 the chapter's batch (seq 35, batch 32) and of one generation step (seq 1, batch 1): median,
 10th and 90th percentile of --runs calls after 5 warm-up calls. Providers that cannot start
 are listed with the reason. Without --run, the parameters are the chapter's initial ones
@@ -125,8 +125,8 @@ async function main(args: string[]) {
       "EP",
       `seq ${PARITY_BATCH.seq} × batch ${PARITY_BATCH.batch} median (p10–p90)`,
       "1 step median",
-      "max Δ logits",
-      "max Δ h_n",
+      "max Δ logits from float64",
+      "max Δ h_n from float64",
       "generation",
     ],
     rows,

@@ -25,7 +25,6 @@ const ALLOWED: Readonly<Record<string, string>> = {
   "src/grade/class/unzip.ts#unzipSafely": "issue 21 (the grader's walls) is restructuring grade/",
   "src/grade/grader.ts#Grader": "issue 21 splits the plan of substitutions from running it",
   "src/grade/sandbox.ts#Sandbox": "issue 21 (the grader's walls) is restructuring grade/",
-  "src/verify/verify.ts#verify": "issue 22 (derived tolerances) is reworking verify",
   "tasks/grade.ts#main": "issue 21 moves the grading modes and the Gradescope file into src/",
 };
 

@@ -20,8 +20,9 @@ const USAGE = `deno task export --run DIR [--out FILE] [--check]
 Writes a training run (a folder written by deno task train --out DIR) as one ONNX file, by default
 DIR/model.onnx, that carries its vocabulary and its provenance (the digest of the parameters it
 read: deno task generate refuses a model.onnx its run folder no longer matches); with --check, also
-runs the parity checks against tfjs and prints them. A run that diverged is refused; one that is
-interrupted or still running exports its last epoch done.
+runs the parity checks (onnxruntime and tfjs each against a float64 forward, within 4 x the
+float32 noise of your model: docs/verify.md) and prints them. A run that diverged is refused; one
+that is interrupted or still running exports its last epoch done.
 
 ${PATHS_HELP}`;
 

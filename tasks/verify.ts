@@ -30,7 +30,9 @@ holds every backend here (cpu, wasm, and webgpu on a hardware GPU; with --backen
 every trainer on it to the float64 curves of golden/contract_curves.json: the fastest trainer (the
 default of deno task train) on every case, the others on the first case of each sampler, and with
 --all-trainers every trainer on every case. The onnx group exports the parameters of the 2-epoch
-chapter run (trained by the curves group, or for it) and checks onnxruntime (cpu) against tfjs.
+chapter run (trained by the curves group, or for it) and the trained model of golden/trained_small,
+and holds onnxruntime (cpu) and tfjs each to a float64 forward, within 4 x the float32 noise of
+that model (docs/verify.md).
 
 --run DIR (repeatable) sets a run that deno task train --out DIR recorded beside the chapter's
 printed perplexities (the ×1.15 band of --full, at each printed epoch the run reached), for runs of

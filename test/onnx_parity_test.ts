@@ -1,4 +1,4 @@
-// verify's ONNX parity as deno task verify runs it: onnxruntime against tfjs, with Python's
+// verify's ONNX parity as deno task verify runs it: onnxruntime and tfjs against the float64 forward, with Python's
 // onnx.checker (a child process) where python3 has onnx. Its in-process cases:
 // src/verify/parity_test.ts.
 
@@ -10,7 +10,7 @@ import { smallRnnModel, VOCAB } from "../src/testing.ts";
 const { params } = smallRnnModel(16, 3);
 await selectBackend("cpu");
 
-Deno.test("parity: onnxruntime cpu equals the tfjs forward (logits, h_n ≤ 1e-5) and predictRnn", async () => {
+Deno.test("parity: onnxruntime cpu and tfjs within the derived tolerance of float64 (logits, h_n), and predictRnn's text", async () => {
   const checks = await onnxParityChecks({
     params,
     vocab: VOCAB,
@@ -26,8 +26,10 @@ Deno.test("parity: onnxruntime cpu equals the tfjs forward (logits, h_n ≤ 1e-5
   for (
     const part of [
       "loads and runs",
-      "logits equal",
-      "h_n equals",
+      "onnx cpu: logits match the float64 forward",
+      "onnx cpu: h_n match the float64 forward",
+      "tfjs cpu: logits match the float64 forward",
+      "tfjs cpu: h_n match the float64 forward",
       "from 分开",
       "from 不分开",
       "from 我",

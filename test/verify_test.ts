@@ -9,6 +9,7 @@ import {
 } from "../src/verify/checks.ts";
 import type { CurveGolden } from "../src/verify/goldens.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
+import { TRAINED_MODEL } from "../src/verify/verify.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { initParamArrays } from "../src/model/params.ts";
 import { environment } from "../src/run/environment.ts";
@@ -29,7 +30,10 @@ Deno.test("deno task verify: every golden reproduces (corpus, samplers, model, c
   // Skipped, with the reason: the chapter-sized contract on cpu (far too slow), and the dev check
   // that needs Python's onnx where python3 has none.
   const checkerName = "onnx.checker accepts the export (dev check)";
-  const skips = ["contract: the chapter-sized cases on cpu", ...(hasOnnx ? [] : [checkerName])];
+  const skips = [
+    "contract: the chapter-sized cases on cpu",
+    ...(hasOnnx ? [] : [checkerName, `golden ${TRAINED_MODEL}: ${checkerName}`]),
+  ];
   assert.deepEqual(
     checks.filter((c) => c.status !== "ok").map((c) => [c.name, c.status]),
     skips.map((name) => [name, "skip"]),
@@ -56,7 +60,11 @@ Deno.test("deno task verify: every golden reproduces (corpus, samplers, model, c
       "curve small-consecutive on cpu: predictions",
       "curve chapter-random-2-epochs on wasm: perplexity per epoch",
       "curve chapter-random-2-epochs on wasm: predictions",
-      "onnx cpu: logits equal the tfjs forward (seq 35, batch 32)",
+      "onnx cpu: logits match the float64 forward (seq 35, batch 32)",
+      "tfjs cpu: h_n match the float64 forward (seq 35, batch 32)",
+      `golden ${TRAINED_MODEL}: onnx cpu: logits match the float64 forward (seq 35, batch 32)`,
+      `golden ${TRAINED_MODEL}: tfjs cpu: h_n match the float64 forward (seq 35, batch 32)`,
+      `golden ${TRAINED_MODEL}: onnx cpu: greedy generation from 不分开 equals tfjs predictRnn`,
       "onnx cpu: greedy generation from 战争中部队 equals tfjs predictRnn",
       "contract: the chapter-sized cases on cpu",
       ...contractRows(),

@@ -4,7 +4,8 @@
  *
  * Tolerances (stated here, printed in every row):
  * - integer data, text and predictions: exact;
- * - the NumPy model golden (float64) against tfjs (float32): rtol 1e-4, atol 1e-5;
+ * - the NumPy model golden (float64) against tfjs (float32): the forward pass within its derived
+ *   tolerance (`forward_check.ts`), the loss, gradients and clipping within rtol 1e-4, atol 1e-5;
  * - a curve re-run on the backend that recorded it: rtol 1e-9 (the kernels are deterministic, so
  *   it is bit for bit in practice);
  * - a curve re-run on another backend ({@linkcode crossBackendTolerance}): twice the float64
@@ -42,6 +43,7 @@ import { gradClipping } from "../train/sgd.ts";
 import { CHAPTER_PRESET, type TrainConfig } from "../train/config.ts";
 import type { Tolerance } from "../tolerance.ts";
 import { type Check, checkClose, checkExact, skipCheck } from "./check.ts";
+import { forwardChecks, type ForwardYardstick, forwardYardstick } from "./forward_check.ts";
 import { CONTRACT_TOLERANCE } from "./contract.ts";
 import {
   type ChapterPrinted,
@@ -53,7 +55,7 @@ import {
   type ToyBatches,
 } from "./goldens.ts";
 
-/** The model golden's tolerance: NumPy float64 against tfjs float32. */
+/** The model golden's tolerance for the loss, gradients and clipping: NumPy float64 against tfjs float32. */
 export const MODEL_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-5 };
 /** A curve on the backend that recorded it. */
 export const SAME_BACKEND: Tolerance = { rtol: 1e-9, atol: 0 };
@@ -168,6 +170,23 @@ export function iteratorChecks(golden: IteratorGolden): Check[] {
   });
 }
 
+/**
+ * The derived tolerance of the forward pass on the model golden's parameters and batch
+ * (`forward_check.ts`), held to NumPy's float64 outputs (which the float64 forward here equals to
+ * 1e-13: `reference_forward_test.ts`). NumPy's state is float64; the engines', like the plain
+ * float32 forward's, is that state rounded to float32.
+ */
+function modelYardstick(g: ModelGolden): ForwardYardstick {
+  const tokens = g.data[0].map((_, t) => g.data.map((row) => row[t])); // data is [batch][step]
+  const y = forwardYardstick(goldenParams(g), tokens, Float32Array.from(g.state.data));
+  const reference = {
+    ...y.reference,
+    logits: Float64Array.from(g.outputs.data),
+    hN: Float64Array.from(g.finalState.data),
+  };
+  return { ...y, reference };
+}
+
 /** The model on the golden's fixed parameters, on the current tfjs backend, against `model.json`. */
 export async function modelChecks(g: ModelGolden): Promise<Check[]> {
   const params = paramsFromArrays(goldenParams(g));
@@ -189,9 +208,9 @@ export async function modelChecks(g: ModelGolden): Promise<Check[]> {
   const read = (x: tf.Tensor) => x.data<"float32">();
   const close = async (name: string, x: tf.Tensor, want: number[]) =>
     checkClose(`model: ${name}`, await read(x), want, MODEL_TOLERANCE);
+  const got = { logits: await read(t.outputs), hN: await read(t.last) };
   const checks = [
-    await close("rnn outputs", t.outputs, g.outputs.data),
-    await close("final state", t.last, g.finalState.data),
+    ...forwardChecks("model", got, modelYardstick(g), "(NumPy, golden model.json)"),
     await close("summed loss", t.value, [g.lossSum]),
   ];
   for (const [i, n] of PARAM_NAMES.entries()) {

@@ -3,8 +3,9 @@
  * onnxruntime and the tfjs model of `src/model/` on the same parameters:
  *
  * - the export loads and runs in onnxruntime on the chosen execution provider;
- * - on a fixed batch (35 steps × 32 sequences, from a non-zero state), `logits` and `h_n` equal
- *   the tfjs forward `rnn` within 1e-5 absolute;
+ * - on a fixed batch (35 steps × 32 sequences, from a non-zero state), onnxruntime's `logits` and
+ *   `h_n`, and the tfjs forward `rnn`'s, each lie within the derived tolerance of the float64
+ *   forward of the same parameters (`forward_check.ts`; the rule: `derived_tolerance.ts`);
  * - greedy generation from each prefix gives the same text in both engines;
  * - where `python3` has the `onnx` package, the file passes `onnx.checker` (a development check:
  *   where `python3` or its `onnx` is missing, its row is skipped with the reason).
@@ -26,9 +27,8 @@ import { forward } from "../infer/forward.ts";
 import { generateText } from "../infer/generate.ts";
 import { type EpName, openRnnSession, type RnnSession } from "../infer/session.ts";
 import { type Check, skipCheck } from "./check.ts";
-
-/** The largest absolute difference allowed between the engines' logits and states. */
-export const PARITY_TOLERANCE = 1e-5;
+import { forwardChecks, forwardYardstick } from "./forward_check.ts";
+import type { ForwardEngine } from "./mutations.ts";
 
 /** The fixed batch's shape: the chapter's `num_steps` and `batch_size`. */
 export const PARITY_BATCH = { seq: 35, batch: 32 } as const;
@@ -45,6 +45,8 @@ export interface ParityInput {
   numChars?: number;
   /** The execution provider (cpu by default). */
   ep?: EpName;
+  /** Which model, in every row's name (e.g. `golden trained_small`); none by default. */
+  model?: string;
 }
 
 /** The fixed batch: deterministic tokens `[seq][batch]` over the whole vocabulary, and a state. */
@@ -61,7 +63,7 @@ export function parityBatch(vocabSize: number, hidden: number) {
 /** The tfjs forward on `tokens[t][b]` from `h0`: logits `[seq, batch, vocab]` and the last state. */
 async function tfjsForward(
   p: Params,
-  tokens: number[][],
+  tokens: readonly (readonly number[])[],
   h0: Float32Array,
 ): Promise<{ logits: Float32Array; hN: Float32Array }> {
   const batch = tokens[0].length;
@@ -76,32 +78,28 @@ async function tfjsForward(
   return result;
 }
 
-/** Compares two arrays of `dims` and reports the largest absolute difference and its index. */
-export function compareArrays(
-  name: string,
-  ort: Float32Array,
-  ref: Float32Array,
-  dims: number[],
-): Check {
-  let worst = 0;
-  let at = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const d = Math.abs(ort[i] - ref[i]);
-    if (Number.isNaN(d)) {
-      [worst, at] = [NaN, i]; // nothing is worse
-      break;
-    }
-    if (d > worst) [worst, at] = [d, i];
+/** The tfjs forward `rnn` on the active backend as a {@linkcode ForwardEngine}. */
+export const tfjsEngine: ForwardEngine = async (params, tokens, h0) => {
+  const p = paramsFromArrays(params);
+  try {
+    return await tfjsForward(p, tokens, h0);
+  } finally {
+    disposeParams(p);
   }
-  const index = dims.map((_, k) =>
-    Math.floor(at / dims.slice(k + 1).reduce((a, b) => a * b, 1)) % dims[k]
-  );
-  return {
-    name,
-    status: ort.length === ref.length && worst <= PARITY_TOLERANCE ? "ok" : "FAIL",
-    measured: `max abs Δ ${worst.toExponential(2)}`,
-    expected: `≤ ${PARITY_TOLERANCE.toExponential(0)}`,
-    worst: `[${index.join(", ")}]: onnxruntime ${ort[at]} vs tfjs ${ref[at]}`,
+};
+
+/**
+ * onnxruntime on `ep` as a {@linkcode ForwardEngine}: each call exports the parameters it is given
+ * and runs the graph once (what the mutations run, `mutations.ts`).
+ */
+export function onnxEngine(ep: EpName = "cpu"): ForwardEngine {
+  return async (params, tokens, h0) => {
+    const s = await openRnnSession(encodeRnnModel(params, {}), ep);
+    try {
+      return await forward(s.session, tokens, h0);
+    } finally {
+      await s.session.release();
+    }
   };
 }
 
@@ -149,8 +147,17 @@ async function generationCheck(
     };
 }
 
-/** Runs every parity check (see the module doc) and returns one row per check. */
+/**
+ * Runs every parity check (see the module doc) and returns one row per check, each name preceded
+ * by `input.model` where given.
+ */
 export async function onnxParityChecks(input: ParityInput): Promise<Check[]> {
+  const checks = await parityChecks(input);
+  return input.model ? checks.map((c) => ({ ...c, name: `${input.model}: ${c.name}` })) : checks;
+}
+
+/** {@linkcode onnxParityChecks}, its rows unnamed by model. */
+async function parityChecks(input: ParityInput): Promise<Check[]> {
   const ep = input.ep ?? "cpu";
   const bytes = encodeRnnModel(input.params, {
     [METADATA_KEYS.vocab]: JSON.stringify(input.vocab),
@@ -194,20 +201,16 @@ export async function onnxParityChecks(input: ParityInput): Promise<Check[]> {
   const { tokens, h0 } = parityBatch(vocabSize, hidden);
   const p = paramsFromArrays(input.params);
   try {
-    const ort = await forward(s.session, tokens, h0);
-    const ref = await tfjsForward(p, tokens, h0);
+    const yardstick = forwardYardstick(input.params, tokens, h0);
     const fixed = `(seq ${seq}, batch ${batch})`;
     checks.push(
-      compareArrays(`onnx ${ep}: logits equal the tfjs forward ${fixed}`, ort.logits, ref.logits, [
-        seq,
-        batch,
-        vocabSize,
-      ]),
-      compareArrays(`onnx ${ep}: h_n equals the tfjs forward ${fixed}`, ort.hN, ref.hN, [
-        1,
-        batch,
-        hidden,
-      ]),
+      ...forwardChecks(`onnx ${ep}`, await forward(s.session, tokens, h0), yardstick, fixed),
+      ...forwardChecks(
+        `tfjs ${tf.getBackend()}`,
+        await tfjsForward(p, tokens, h0),
+        yardstick,
+        fixed,
+      ),
     );
     const vocab = vocabFromList(input.vocab);
     for (const prefix of input.prefixes) {

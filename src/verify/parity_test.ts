@@ -1,29 +1,14 @@
 import assert from "node:assert/strict";
-import { forward } from "../infer/forward.ts";
-import { compareArrays, onnxParityChecks, parityBatch } from "./parity.ts";
-import { openRnnSession } from "../infer/session.ts";
-import { METADATA_KEYS } from "../onnx/metadata.ts";
-import { encodeRnnModel } from "../onnx/model.ts";
+import { forwardChecks, forwardYardstick } from "./forward_check.ts";
+import { onnxEngine, onnxParityChecks, parityBatch } from "./parity.ts";
 import { selectBackend } from "../train/backend.ts";
 import { smallRnnModel, transposed, VOCAB } from "../testing.ts";
 
 const [V, H] = [VOCAB.length, 16];
-const { params, bytes } = smallRnnModel(H, 3);
+const { params } = smallRnnModel(H, 3);
 await selectBackend("cpu");
 
-Deno.test("parity: a difference beyond 1e-5 fails and is located; a prefix outside the vocabulary fails", async () => {
-  const ref = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i / 10);
-  const near = ref.map((x, i) => i === 5 ? x + 9e-6 : x);
-  assert.equal(compareArrays("x", near, ref, [2, 3, 4]).status, "ok");
-  const off = ref.map((x, i) => i === 17 ? x + 2e-5 : x); // [1, 1, 1]
-  const check = compareArrays("x", off, ref, [2, 3, 4]);
-  assert.equal(check.status, "FAIL");
-  assert.match(check.worst!, /^\[1, 1, 1\]: /);
-  const nan = compareArrays("x", ref.map((x, i) => i === 3 ? NaN : x), ref, [2, 3, 4]);
-  assert.deepEqual([nan.status, nan.worst], [
-    "FAIL",
-    `[0, 0, 3]: onnxruntime NaN vs tfjs ${ref[3]}`,
-  ]);
+Deno.test("parity: a prefix outside the vocabulary fails its generation row", async () => {
   const [gen] = await onnxParityChecks({ params, vocab: VOCAB, prefixes: ["战"] }).then((c) =>
     c.filter((k) => k.name.includes("generation"))
   );
@@ -31,17 +16,30 @@ Deno.test("parity: a difference beyond 1e-5 fails and is located; a prefix outsi
   assert.match(gen.measured, /not in the vocabulary/);
 });
 
-Deno.test("parity is sensitive to the RNN layout: an untransposed R changes the logits", async () => {
-  const wrong = encodeRnnModel({
-    ...params,
-    W_hh: { ...params.W_hh, data: transposed(params.W_hh.data, H) },
-  }, { [METADATA_KEYS.vocab]: JSON.stringify(VOCAB) });
+Deno.test("parity: onnxruntime's rows are against float64, and an untransposed R fails them, located", async () => {
   const { tokens, h0 } = parityBatch(V, H);
-  const [a, b] = await Promise.all([bytes, wrong].map(async (m) => {
-    const s = await openRnnSession(m, "cpu");
-    const out = await forward(s.session, tokens, h0);
-    await s.session.release();
-    return out.logits;
-  }));
-  assert.equal(compareArrays("logits", b, a, [tokens.length, tokens[0].length, V]).status, "FAIL");
+  const y = forwardYardstick(params, tokens, h0);
+  const batch = "(toy)";
+  const right = forwardChecks("onnx cpu", await onnxEngine()(params, tokens, h0), y, batch);
+  assert.deepEqual(right.map((c) => [c.name, c.status]), [
+    ["onnx cpu: logits match the float64 forward (toy)", "ok"],
+    ["onnx cpu: h_n match the float64 forward (toy)", "ok"],
+  ]);
+  const wrong = { ...params, W_hh: { ...params.W_hh, data: transposed(params.W_hh.data, H) } };
+  const rows = forwardChecks("onnx cpu", await onnxEngine()(wrong, tokens, h0), y, batch);
+  assert.deepEqual(rows.map((c) => c.status), ["FAIL", "FAIL"]);
+  assert.match(rows[0].worst, /^\[\d+, \d+, \d+\]: /); // [step, sequence, character]
+  assert.match(rows[1].worst, /^\[\d+, \d+\]: /); // [sequence, unit]
+});
+
+Deno.test("parity: a NaN, or an output of the wrong length, fails", () => {
+  const { tokens, h0 } = parityBatch(V, H);
+  const y = forwardYardstick(params, tokens, h0);
+  const logits = Array.from(y.reference.logits);
+  logits[3] = NaN;
+  const [nan] = forwardChecks("e", { logits, hN: y.reference.hN }, y, "");
+  assert.equal(nan.status, "FAIL");
+  assert.match(nan.worst, /^\[0, 0, 3\]: NaN vs /);
+  const [, short] = forwardChecks("e", { logits: y.reference.logits, hN: [0] }, y, "");
+  assert.deepEqual([short.status, short.worst], ["FAIL", `1 values, not ${y.reference.hN.length}`]);
 });

@@ -6,7 +6,9 @@
  */
 
 import type { CorpusOptions } from "../data/corpus.ts";
+import { join } from "node:path";
 import { UsageError } from "../errors.ts";
+import { checkUsable, readRunDir } from "../run/run_dir.ts";
 import { onnxParityChecks } from "./parity.ts";
 import type { RunRecord } from "../run/record.ts";
 import { type BackendChoice, selectBackend } from "../train/backend.ts";
@@ -82,6 +84,50 @@ export interface VerifyResult {
 /** The recorded curve whose trained parameters the ONNX parity checks export. */
 const ONNX_CASE = "chapter-random-2-epochs";
 
+/**
+ * The trained model's folder under `golden/`: a run of `deno task train` in the chapter's regime
+ * (golden/README.md), whose export is checked as `deno task export --check` checks a user's.
+ */
+export const TRAINED_MODEL = "trained_small";
+
+/**
+ * The ONNX parity checks: on the parameters of the 2-epoch chapter curve (`forOnnx`, trained here
+ * when the curves group did not run) and on the trained model of `golden/`.
+ */
+async function onnxChecks(
+  dir: string,
+  forOnnx: TrainedRun | undefined,
+  corpus: CorpusOptions,
+  log: (line: string) => void,
+): Promise<Check[]> {
+  if (!forOnnx) {
+    const c = readGoldenFile<CurveGolden>(dir, "curves.json").cases.find((c) =>
+      c.name === ONNX_CASE
+    );
+    if (!c) throw new UsageError(`golden curves.json has no case ${ONNX_CASE}`);
+    log(`training ${ONNX_CASE} on ${c.backend} for the ONNX parity checks…`);
+    forOnnx = (await curveChecks(c, c.backend, corpus)).run;
+  }
+  log("checking the ONNX export in onnxruntime (cpu) and tfjs against float64…");
+  await selectBackend("cpu");
+  const trainedDir = join(dir, TRAINED_MODEL);
+  const trained = await readRunDir(trainedDir);
+  checkUsable(trainedDir, trained.record, trained.params);
+  return [
+    ...await onnxParityChecks({
+      params: forOnnx.params,
+      vocab: forOnnx.record.vocab,
+      prefixes: forOnnx.record.config.prefixes,
+    }),
+    ...await onnxParityChecks({
+      params: trained.params,
+      vocab: trained.record.vocab,
+      prefixes: trained.record.config.prefixes,
+      model: `golden ${TRAINED_MODEL}`,
+    }),
+  ];
+}
+
 /** Runs the checks `options` ask for, group by group (see {@linkcode VERIFY_GROUPS}). */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const { groups, backend, goldenDir: dir, corpus, log } = options;
@@ -150,25 +196,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       ...await contractChecks(golden, { backend, allTrainers: options.allTrainers, corpus, log }),
     );
   }
-  if (groups.includes("onnx")) {
-    if (!forOnnx) {
-      const c = readGoldenFile<CurveGolden>(dir, "curves.json").cases.find((c) =>
-        c.name === ONNX_CASE
-      );
-      if (!c) throw new UsageError(`golden curves.json has no case ${ONNX_CASE}`);
-      log(`training ${ONNX_CASE} on ${c.backend} for the ONNX parity checks…`);
-      forOnnx = (await curveChecks(c, c.backend, corpus)).run;
-    }
-    log("checking the ONNX export in onnxruntime (cpu) against tfjs…");
-    await selectBackend("cpu");
-    checks.push(
-      ...await onnxParityChecks({
-        params: forOnnx.params,
-        vocab: forOnnx.record.vocab,
-        prefixes: forOnnx.record.config.prefixes,
-      }),
-    );
-  }
+  if (groups.includes("onnx")) checks.push(...await onnxChecks(dir, forOnnx, corpus, log));
   for (const { dir, record } of options.runs) {
     const check = runBandCheck(dir, record);
     checks.push(check);
