@@ -43,7 +43,7 @@ function check(params: ParamArrays) {
   return { y, margin };
 }
 
-Deno.test("the trained model of golden/ is in the chapter's regime: ‖W_hh‖₂ > 4, float32 noise > 1e-3 on the logits", async () => {
+Deno.test("the trained model of golden/ is in the chapter's regime: ‖W_hh‖₂ > 4, float32 noise > 1e-3 on the logits", () => {
   assert.ok(spectralNorm(trained.W_hh) > 4, `‖W_hh‖₂ ${spectralNorm(trained.W_hh)}`);
   const { y } = check(trained);
   // A fixed 1e-5 between two float32 engines cannot hold here: their own noise is 100× that.
