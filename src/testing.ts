@@ -143,3 +143,19 @@ export function smallRnnModel(
     bytes: encodeRnnModel(params, { [METADATA_KEYS.vocab]: JSON.stringify(VOCAB) }),
   };
 }
+
+/**
+ * Every string one typo from `word`: each letter dropped, doubled or replaced by its neighbour
+ * in the alphabet, and each pair of neighbouring letters swapped (those equal to `word` left out).
+ */
+export function oneLetterTypos(word: string): string[] {
+  const typos = new Set<string>();
+  for (let i = 0; i < word.length; i++) {
+    const [head, ch, tail] = [word.slice(0, i), word[i], word.slice(i + 1)];
+    const next = String.fromCharCode(ch === "z" ? 97 : ch.charCodeAt(0) + 1);
+    typos.add(head + tail).add(head + ch + ch + tail).add(head + next + tail);
+    if (i + 1 < word.length) typos.add(head + word[i + 1] + ch + word.slice(i + 2));
+  }
+  typos.delete(word);
+  return [...typos].filter((t) => t.length > 0);
+}

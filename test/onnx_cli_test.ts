@@ -129,7 +129,10 @@ Deno.test("export → generate, end to end from a fresh small training run", asy
           ["--model", model, "--prefix", "分开", "--ep", "tpu"],
           /--ep must be one of auto, cuda, webgpu, cpu/,
         ],
-        [["--model", model, "--prefix", "分开", "--bogus"], /Unknown option '--bogus'/],
+        [
+          ["--model", model, "--prefix", "分开", "--bogus"],
+          /unknown flag --bogus; the nearest known flag is --/,
+        ],
       ];
       for (const [args, message] of cases) {
         assert.match(oneLineError(await runTask("generate", args)), message);

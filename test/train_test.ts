@@ -78,7 +78,7 @@ Deno.test("deno task train: bad flags and inputs are one line and exit 2, before
   await Deno.writeTextFile(file, "");
   const base = ["--preset", "small", "--backend", "cpu"];
   const cases: [string[], RegExp][] = [
-    [["--bogus"], /^error: Unknown option '--bogus'/],
+    [["--bogus"], /^error: unknown flag --bogus; /],
     [["--epochs", "two"], /^error: --epochs must be an integer, got 'two'$/],
     [["--epochs", "0"], /^error: --epochs must be in \[1, Infinity\], got 0$/],
     [["--lr=-1"], /^error: --lr must be in \[0, Infinity\], got -1$/],
