@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { PYTHON_CANDIDATES } from "../src/bench/torch_baseline.ts";
+import { PYTHON_CANDIDATES } from "../src/io/python.ts";
 import { ROOT, SHARED } from "./_helpers.ts";
 
 const NOTEBOOK = `${ROOT}notebooks/rnn_scratch.ipynb`;

@@ -210,10 +210,13 @@ Deno.test("deno task sweep: a failed run is recorded as failed, the others run; 
   assert.deepEqual(summary.runs.map((r) => r.status), ["complete", "diverged", "failed"]);
   assert.match(
     summary.runs[2].error!,
-    /--force clears run folders only, and .* holds other files too \(notes\.txt\)/,
+    /holds files that are not a run's \(notes\.txt\), which --force leaves alone/,
   );
-  assert.match(res.stdout, /2_lr=0\.2: failed: --force clears run folders only/);
-  assert.match(await Deno.readTextFile(join(out, "summary.md")), /failed: --force clears/);
+  assert.match(res.stdout, /2_lr=0\.2: failed: --out .* holds files that are not a run's/);
+  assert.match(
+    await Deno.readTextFile(join(out, "summary.md")),
+    /failed: --out .* holds files that are not a run's/,
+  );
 
   await Deno.remove(join(out, "runs", "2_lr=0.2", "notes.txt"));
   const again = await runTask("sweep", args);
