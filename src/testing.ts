@@ -159,3 +159,29 @@ export function oneLetterTypos(word: string): string[] {
   typos.delete(word);
   return [...typos].filter((t) => t.length > 0);
 }
+
+/**
+ * Runs `f` on a disk that fills up after `writes` more file writes: from then on `Deno.writeFile`
+ * and `Deno.writeTextFile` write a first byte, then fail as Deno does on a full disk (`ENOSPC`,
+ * `os error 28`). The real functions are put back however `f` ends.
+ */
+export async function withFullDisk<T>(writes: number, f: () => Promise<T>): Promise<T> {
+  const real = { writeFile: Deno.writeFile, writeTextFile: Deno.writeTextFile };
+  let left = writes;
+  const full = async (path: string | URL, first: Uint8Array) => {
+    await real.writeFile(path, first);
+    throw Object.assign(
+      new Error(`No space left on device (os error 28): writefile '${path}'`),
+      { code: "ENOSPC" },
+    );
+  };
+  Deno.writeFile = (path, data, options) =>
+    left-- > 0 ? real.writeFile(path, data, options) : full(path, new Uint8Array(1));
+  Deno.writeTextFile = (path, data, options) =>
+    left-- > 0 ? real.writeTextFile(path, data, options) : full(path, new Uint8Array(1));
+  try {
+    return await f();
+  } finally {
+    Object.assign(Deno, real);
+  }
+}

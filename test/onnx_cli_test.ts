@@ -166,7 +166,7 @@ Deno.test("export → generate, end to end from a fresh small training run", asy
     });
 
     await t.step(
-      "export --check prints the parity checks, all ok (onnx.checker's skipped where python3 has no onnx)",
+      "export --check prints the parity checks, all ok (onnx.checker's skipped where no Python has onnx)",
       async () => {
         const r = await runTask("export", [
           "--run",
