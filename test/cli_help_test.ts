@@ -113,6 +113,27 @@ Deno.test("a one-letter typo of any task's flag suggests that flag (or one as ne
   }
 });
 
+/** Every docs/*.md, as one text. */
+function docsText(): string {
+  return [...Deno.readDirSync(`${ROOT}docs`)]
+    .filter((e) => e.name.endsWith(".md"))
+    .map((e) => Deno.readTextFileSync(`${ROOT}docs/${e.name}`))
+    .join("\n");
+}
+
+Deno.test("every flag a task's --help names is documented in docs/", async () => {
+  const docs = docsText();
+  const missing: string[] = [];
+  for (const { name } of tasksInDenoJson()) {
+    const help = await runTask(name, ["--help"]);
+    const flags = new Set([...help.stdout.matchAll(/--[a-z][\w-]*/g)].map((m) => m[0]));
+    for (const flag of flags) {
+      if (!new RegExp(`${flag}(?![\\w-])`).test(docs)) missing.push(`${name} ${flag}`);
+    }
+  }
+  assert.deepEqual(missing, [], "flags in --help that no page of docs/ mentions");
+});
+
 Deno.test("bench/onnx_eps.ts answers --help too", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
