@@ -42,7 +42,7 @@ async function findJupyter(): Promise<{ python: string } | { why: string }> {
       .output().catch(() => null);
     if (out?.success) return { python };
     if (out && /NoSuchKernel/.test(new TextDecoder().decode(out.stderr))) {
-      why = "no Deno kernel for Jupyter (run deno jupyter --install)";
+      why = "no Deno kernel for Jupyter (run deno jupyter --install --force)";
     }
   }
   return { why };
