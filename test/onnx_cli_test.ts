@@ -7,6 +7,7 @@ import { readRnnModel } from "../src/onnx/model.ts";
 import { RUN_FILES, type RunRecord } from "../src/run/record.ts";
 import { pathWithPythonLacking, pythonCanImport, runTask, SHARED } from "./_helpers.ts";
 import { findPython } from "../src/io/python.ts";
+import { hasVulkanLoader } from "../src/infer/vulkan.ts";
 import { EXIT } from "../src/errors.ts";
 
 const hasOnnx = await pythonCanImport("onnx");
@@ -87,8 +88,21 @@ Deno.test("export → generate, end to end from a fresh small training run", asy
           "5",
         ]);
         assert.equal(r.code, EXIT.ok, r.stderr);
+        // Only its own lines: no native warning (Dawn's, on a machine without Vulkan) on stderr.
+        assert.equal(r.stderr, "");
         const lines = r.stdout.trim().split("\n");
         assert.match(lines[0], /^execution provider: (cuda|webgpu|cpu)$/);
+        if (!hasVulkanLoader()) {
+          assert.match(lines[2], /^ {2}skipped webgpu: no Vulkan loader \(libvulkan\.so\.1\), /);
+          const webgpu = await runTask("generate", [
+            ...["--model", join(run, "model.onnx"), "--prefix", "分开", "--ep", "webgpu"],
+          ]);
+          assert.equal(webgpu.code, EXIT.usage);
+          assert.match(
+            webgpu.stderr,
+            /^error: --ep webgpu is unavailable here \(no Vulkan loader [^\n]*\)\n$/,
+          );
+        }
         if (!hasCudaProvider()) {
           assert.match(lines[1], /^ {2}skipped cuda: .*Failed to load shared library/);
         }
