@@ -42,3 +42,32 @@ export function wrapWords(text: string, first: number, rest: number = first): st
   }
   return [...lines, line];
 }
+
+/**
+ * `parts` joined by `separator` (`;`) into lines as {@linkcode wrapWords} fills them, but a part
+ * that does not fit what is left of a line starts the next one, so that lines break between parts
+ * where they can, and inside one only when it is wider than a line.
+ */
+export function wrapParts(
+  parts: readonly string[],
+  first: number,
+  rest: number = first,
+  separator = ";",
+): string[] {
+  const lines: string[] = [];
+  let line = "";
+  parts.forEach((part, i) => {
+    const room = lines.length === 0 ? first : rest;
+    const text = i < parts.length - 1 ? part + separator : part;
+    const joined = line === "" ? text : `${line} ${text}`;
+    if (displayWidth(joined) <= room) {
+      line = joined;
+      return;
+    }
+    if (line !== "") lines.push(line);
+    const wrapped = wrapWords(text, lines.length === 0 ? first : rest, rest);
+    lines.push(...wrapped.slice(0, -1));
+    line = wrapped.at(-1)!;
+  });
+  return [...lines, line];
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { displayWidth } from "./text_table.ts";
-import { wrapWords } from "./wrap.ts";
+import { wrapParts, wrapWords } from "./wrap.ts";
 
 Deno.test("wrapWords fills lines to their widths, words whole where they fit", () => {
   assert.deepEqual(wrapWords("", 10), [""]);
@@ -24,4 +24,14 @@ Deno.test("wrapWords on random text: no line too wide, nothing lost, the words i
     lines.forEach((l, i) => assert.ok(displayWidth(l) <= (i === 0 ? first : rest), `${l}`));
     assert.equal(lines.join("").replace(/ /g, ""), text.replace(/ /g, ""));
   }
+});
+
+Deno.test("wrapParts breaks between parts where it can, inside one only when it is wider than a line", () => {
+  assert.deepEqual(wrapParts(["a b", "c"], 20), ["a b; c"]);
+  assert.deepEqual(wrapParts(["max abs Δ 1.9e-6", "expected ≤ 1e-5", "[19, 13, 61]: x"], 36, 40), [
+    "max abs Δ 1.9e-6; expected ≤ 1e-5;",
+    "[19, 13, 61]: x",
+  ]);
+  assert.deepEqual(wrapParts(["aaaa bbbb cccc", "d"], 9), ["aaaa bbbb", "cccc; d"]);
+  assert.deepEqual(wrapParts([], 10), [""]);
 });

@@ -6,7 +6,7 @@
  */
 
 import { displayWidth } from "../report/text_table.ts";
-import { wrapWords } from "../report/wrap.ts";
+import { wrapParts, wrapWords } from "../report/wrap.ts";
 import { isClose, type Tolerance } from "../tolerance.ts";
 
 /** One row of the verification table. */
@@ -114,8 +114,8 @@ export function checkClose(
 
 /** The widest line of {@linkcode renderTable}, in terminal columns. */
 export const TABLE_WIDTH = 100;
-/** The widest the name column grows; a longer name wraps within it. */
-const NAME_WIDTH = 64;
+/** The widest the name column grows; a longer name takes a line of its own. */
+const NAME_WIDTH = 50;
 /** Where a check's details go on when they do not fit its first line. */
 const DETAIL_INDENT = 8;
 
@@ -126,17 +126,20 @@ function pad(text: string, width: number): string {
 
 /**
  * One check as lines at most {@linkcode TABLE_WIDTH} wide: its name, its result, then what was
- * measured, expected and the worst difference, wrapped onto indented lines below when long.
+ * measured, expected and the worst difference, wrapped onto indented lines below when long (a
+ * name too long for its column goes above, so that its result still follows it).
  */
 function checkLines(c: Check, nameWidth: number): string[] {
   const lead = nameWidth + 2 + 6 + 2; // the name, the result, their gaps
   const details = [c.measured, c.expected && `expected ${c.expected}`, c.worst]
-    .filter((d) => d !== "").join("; ");
-  const names = wrapWords(c.name, nameWidth);
-  const [first, ...more] = wrapWords(details, TABLE_WIDTH - lead, TABLE_WIDTH - DETAIL_INDENT);
+    .filter((d) => d !== "");
+  // A name wider than its column takes line(s) of its own, the result below it in its column.
+  const long = displayWidth(c.name) > nameWidth;
+  const names = long ? [...wrapWords(c.name, TABLE_WIDTH), ""] : [c.name];
+  const [first, ...more] = wrapParts(details, TABLE_WIDTH - lead, TABLE_WIDTH - DETAIL_INDENT);
   return [
-    `${pad(names[0], nameWidth)}  ${pad(c.status, 6)}  ${first}`.trimEnd(),
-    ...names.slice(1),
+    ...names.slice(0, -1),
+    `${pad(names.at(-1)!, nameWidth)}  ${pad(c.status, 6)}  ${first}`.trimEnd(),
     ...more.map((line) => " ".repeat(DETAIL_INDENT) + line),
   ];
 }

@@ -37,7 +37,7 @@ Deno.test("renderTable: no line wider than 100 columns, whatever the checks say"
   }
 });
 
-Deno.test("renderTable: a check's first line is its name, its result and what was measured", () => {
+Deno.test("renderTable: a check's name, its result and what was measured, in columns", () => {
   const checks: Check[] = [
     { name: "corpus 2017", status: "ok", measured: "abc", expected: "abc", worst: "identical" },
     {
@@ -58,11 +58,25 @@ Deno.test("renderTable: a check's first line is its name, its result and what wa
   const lines = renderTable(checks).split("\n");
   assert.match(lines[0], /^check +result {2}measured; expected; worst$/);
   assert.match(lines[2], /^corpus 2017 +ok {6}abc; expected abc; identical$/);
+  assert.equal(lines[3], "onnx cpu: logits equal the tfjs forward (seq 35, batch 32)");
+  assert.match(lines[4], /^ {52}FAIL {4}max abs Δ 1\.19e-3; expected ≤ 1e-5;$/);
   assert.match(
-    lines[3],
-    /^onnx cpu: logits equal the tfjs forward \(seq 35, batch 32\)\s+FAIL\s+max abs Δ 1\.19e-3; /,
+    lines[5],
+    /^ {8}\[3, 13, 989\]: onnxruntime 4\.362946510314941 vs tfjs 4\.362949371337891$/,
+    "the details go on below, indented",
   );
-  assert.match(lines[4], /^ {8}\S/, "the details go on below, indented");
   assert.match(lines.at(-3)!, /^onnx\.checker \(dev check\) +skip {4}no Python$/);
   assert.equal(lines.at(-1), "1 passed, 1 failed, 1 skipped");
+});
+
+Deno.test("renderTable: a name too long for its column takes a line of its own, its result below it", () => {
+  const name =
+    "curve chapter-random-2-epochs on wasm: within ×1.15 of the chapter's printed perplexities";
+  const lines = renderTable([
+    { name: "corpus 2017", status: "ok", measured: "abc", expected: "abc", worst: "" },
+    { name, status: "FAIL", measured: "no epoch 20 (the run has 2)", expected: "", worst: "" },
+  ]).split("\n");
+  assert.equal(lines[3], name);
+  assert.equal(lines[4], `${" ".repeat(52)}FAIL    no epoch 20 (the run has 2)`);
+  assert.match(lines.join("\n"), /perplexities\s+FAIL\s+no epoch 20 \(the run has 2\)/);
 });
