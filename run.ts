@@ -52,6 +52,7 @@ export {
 export {
   type AggregateRow,
   type RowStatus,
+  type SharedSettings,
   type Spread,
   type Summary,
   SUMMARY_FORMAT,

@@ -1,6 +1,6 @@
 /**
- * The one error type that command-line tasks turn into a one-line message and an exit code, and
- * the table of the exit codes every task and worker ends with.
+ * The one error type that command-line tasks turn into a one-line message and an exit code (with
+ * its kind for a full disk), and the table of the exit codes every task and worker ends with.
  *
  * @module
  */
@@ -36,5 +36,34 @@ export class UsageError extends Error {
     super(message);
     this.name = "UsageError";
     this.exitCode = exitCode;
+  }
+}
+
+/**
+ * Whether `err` says the disk (or the user's quota) is full: `ENOSPC` or `EDQUOT`, which Deno
+ * reports as an `Error` with that `code` and `(os error 28)` or `(os error 122)` in its message.
+ */
+export function isDiskFull(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return code === "ENOSPC" || code === "EDQUOT" || /\(os error (28|122)\)/.test(err.message);
+}
+
+/**
+ * A write that found the disk full: `path` was not written, and what was written before is kept
+ * (every file is written whole or not at all). Exit code 1: the input was fine, the machine not.
+ */
+export class DiskFullError extends UsageError {
+  /** The file that could not be written. */
+  readonly path: string;
+
+  /** The error for the file `path`. */
+  constructor(path: string) {
+    super(
+      `no space left on the device to write ${path}; the files written before are kept`,
+      EXIT.failed,
+    );
+    this.name = "DiskFullError";
+    this.path = path;
   }
 }

@@ -143,3 +143,45 @@ export function smallRnnModel(
     bytes: encodeRnnModel(params, { [METADATA_KEYS.vocab]: JSON.stringify(VOCAB) }),
   };
 }
+
+/**
+ * Every string one typo from `word`: each letter dropped, doubled or replaced by its neighbour
+ * in the alphabet, and each pair of neighbouring letters swapped (those equal to `word` left out).
+ */
+export function oneLetterTypos(word: string): string[] {
+  const typos = new Set<string>();
+  for (let i = 0; i < word.length; i++) {
+    const [head, ch, tail] = [word.slice(0, i), word[i], word.slice(i + 1)];
+    const next = String.fromCharCode(ch === "z" ? 97 : ch.charCodeAt(0) + 1);
+    typos.add(head + tail).add(head + ch + ch + tail).add(head + next + tail);
+    if (i + 1 < word.length) typos.add(head + word[i + 1] + ch + word.slice(i + 2));
+  }
+  typos.delete(word);
+  return [...typos].filter((t) => t.length > 0);
+}
+
+/**
+ * Runs `f` on a disk that fills up after `writes` more file writes: from then on `Deno.writeFile`
+ * and `Deno.writeTextFile` write a first byte, then fail as Deno does on a full disk (`ENOSPC`,
+ * `os error 28`). The real functions are put back however `f` ends.
+ */
+export async function withFullDisk<T>(writes: number, f: () => Promise<T>): Promise<T> {
+  const real = { writeFile: Deno.writeFile, writeTextFile: Deno.writeTextFile };
+  let left = writes;
+  const full = async (path: string | URL, first: Uint8Array) => {
+    await real.writeFile(path, first);
+    throw Object.assign(
+      new Error(`No space left on device (os error 28): writefile '${path}'`),
+      { code: "ENOSPC" },
+    );
+  };
+  Deno.writeFile = (path, data, options) =>
+    left-- > 0 ? real.writeFile(path, data, options) : full(path, new Uint8Array(1));
+  Deno.writeTextFile = (path, data, options) =>
+    left-- > 0 ? real.writeTextFile(path, data, options) : full(path, new Uint8Array(1));
+  try {
+    return await f();
+  } finally {
+    Object.assign(Deno, real);
+  }
+}

@@ -39,6 +39,9 @@ printed perplexities (the ×1.15 band of --full, at each printed epoch the run r
 the chapter's setting on any backend or trainer; with --run and no --only, only the runs are
 checked (and a model.onnx in one that no longer matches its parameters is warned about).
 
+--golden DIR compares with the goldens in DIR instead of golden/ (a regenerated set, say); --data
+PATH takes the corpus from PATH, as deno task train does.
+
 ${PATHS_HELP}`;
 
 async function main(args: string[]) {

@@ -77,9 +77,13 @@ export class Chromium {
 
   /**
    * Starts Chromium headless with the flags this closed machine needs; with `webgpu`, with its
-   * WebGPU on (SwiftShader where there is no GPU), else with the GPU off.
+   * WebGPU on (SwiftShader where there is no GPU), else with the GPU off; `env` over this process's
+   * environment (a `FONTCONFIG_FILE`, say).
    */
-  static async launch(path: string, { webgpu = false } = {}): Promise<Chromium> {
+  static async launch(
+    path: string,
+    { webgpu = false, env }: { webgpu?: boolean; env?: Record<string, string> } = {},
+  ): Promise<Chromium> {
     const dir = await Deno.makeTempDir({ prefix: "rnnlab-chromium-" });
     const [to, from] = [`${dir}/to-browser`, `${dir}/from-browser`];
     for (const fifo of [to, from]) {
@@ -105,6 +109,7 @@ export class Chromium {
       stdin: "null",
       stdout: "null",
       stderr: "piped",
+      ...(env && { env }),
     }).spawn();
     const [writer, reader] = await Promise.all([
       Deno.open(to, { write: true }),
@@ -336,6 +341,41 @@ export async function download(
   await Deno.rename(`${dir}/${guid}`, `${dir}/${name}`);
   return `${dir}/${name}`;
 }
+
+/**
+ * An expression for {@linkcode visit}: whether the Chinese text of the page (its `lang="zh"`
+ * elements: the predictions, the prefixes) is drawn in glyphs or as empty boxes. Each Han character
+ * (40 at most) is drawn on a canvas in its element's font and compared, pixel for pixel, with an
+ * unassigned code point (U+0378), which no font has: a character drawn the same is a box (the
+ * `.notdef` glyph), as on a machine with no CJK font. Gives `{ checked, boxes }`.
+ */
+export const HAN_GLYPHS = `(() => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 48;
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  const draw = (font, ch) => {
+    ctx.clearRect(0, 0, 48, 48);
+    ctx.font = font;
+    ctx.textBaseline = "top";
+    ctx.fillText(ch, 4, 4);
+    return ctx.getImageData(0, 0, 48, 48).data.join(",");
+  };
+  const todo = new Map();
+  for (const el of document.querySelectorAll('[lang="zh"]')) {
+    const s = getComputedStyle(el);
+    const font = s.fontStyle + " " + s.fontWeight + " 32px " + s.fontFamily;
+    for (const ch of el.textContent) {
+      if (/\\p{Script=Han}/u.test(ch) && todo.size < 40) todo.set(font + "|" + ch, [font, ch]);
+    }
+  }
+  const boxes = [];
+  const tofu = new Map();
+  for (const [font, ch] of todo.values()) {
+    if (!tofu.has(font)) tofu.set(font, draw(font, "\\u0378"));
+    if (draw(font, ch) === tofu.get(font)) boxes.push(ch);
+  }
+  return { checked: todo.size, boxes };
+})()`;
 
 /**
  * Opens `url` in a new tab `viewport` wide, evaluates `expression` once it loaded, and takes a

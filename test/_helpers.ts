@@ -3,6 +3,7 @@
 
 import { delimiter, join } from "node:path";
 import { ROOT } from "../src/testing.ts";
+import { findPython } from "../src/io/python.ts";
 import type { Summary } from "../src/sweep/summary.ts";
 
 export {
@@ -100,14 +101,9 @@ export async function pathWithPythonLacking(packages: string[]): Promise<string 
   return `${dir}${delimiter}${Deno.env.get("PATH") ?? ""}`;
 }
 
-/** Whether the `python3` on `PATH` can import `module` (the optional Python checks need it). */
+/** Whether a Python that the tasks try (`src/io/python.ts`) can import `module`. */
 export async function pythonCanImport(module: string): Promise<boolean> {
-  const out = await new Deno.Command("python3", {
-    args: ["-c", `import ${module}`],
-    stderr: "null",
-  })
-    .output().catch(() => ({ success: false }));
-  return out.success;
+  return (await findPython(module)).python !== undefined;
 }
 
 /** summary.json of the sweep folder `dir`. */

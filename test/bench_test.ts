@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { BenchResult } from "../src/bench/step_result.ts";
 import type { EndToEndResult } from "../src/bench/end_to_end.ts";
 import { writeBenchResult } from "../src/bench/cli.ts";
-import { findTorchPython } from "../src/bench/torch_baseline.ts";
+import { findPython } from "../src/io/python.ts";
 import { benchBatches } from "../src/bench/train_bench.ts";
 import { loadTrainingData } from "../src/data/corpus.ts";
 import { dataIterRandom } from "../src/data/iterators.ts";
@@ -107,7 +107,7 @@ Deno.test("deno task bench --end-to-end runs the chapter's program as deno task 
 Deno.test({
   name:
     "deno task bench --end-to-end: the ratios are to PyTorch eager wherever --torch-impls lists it",
-  ignore: (await findTorchPython()) === undefined,
+  ignore: (await findPython("torch")).python === undefined,
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "rnnlab-bench-" });
     const res = await runTask("bench", [
@@ -132,7 +132,7 @@ Deno.test({
 Deno.test({
   name:
     "deno task bench: PyTorch's rows carry their ratios to eager and nn.RNN, as the table prints",
-  ignore: (await findTorchPython()) === undefined,
+  ignore: (await findPython("torch")).python === undefined,
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "rnnlab-bench-" });
     const res = await runTask("bench", [

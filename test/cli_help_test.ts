@@ -5,6 +5,8 @@ import { BENCH_FLAGS } from "../src/bench/cli.ts";
 import { PATHS_HELP } from "../src/cli/paths.ts";
 import { RUN_FLAGS, TRAIN_FLAGS } from "../src/run/train_flags.ts";
 import { SWEEP_FLAGS } from "../src/sweep/sweep_flags.ts";
+import { editDistance, unknownFlagMessage } from "../src/cli/nearest_flag.ts";
+import { oneLetterTypos } from "../src/testing.ts";
 import { ROOT, runTask } from "./_helpers.ts";
 import { EXIT } from "../src/errors.ts";
 
@@ -80,9 +82,56 @@ Deno.test("every task answers --help and -h with its usage, and an unknown flag 
       const bad = await runTask(name, ["--bogus"]);
       assert.equal(bad.code, EXIT.usage, bad.stderr);
       assert.equal(bad.stdout, "");
-      assert.match(bad.stderr, /^error: Unknown option '--bogus'[^\n]* \(see --help\)\n$/);
+      assert.match(
+        bad.stderr,
+        /^error: unknown flag --bogus; the nearest known flag is --[\w-]+ \(see --help\)\n$/,
+      );
+      const flag = flags.find((f) => f.length > 3) ?? flags[0];
+      const typo = await runTask(name, [`--${flag.slice(0, -1)}`, "1"]);
+      assert.equal(typo.code, EXIT.usage, typo.stderr);
+      assert.equal(
+        typo.stderr,
+        `error: unknown flag --${flag.slice(0, -1)}; did you mean --${flag}? (see --help)\n`,
+      );
     });
   }
+});
+
+Deno.test("a one-letter typo of any task's flag suggests that flag (or one as near)", async () => {
+  for (const { name, file } of tasksInDenoJson()) {
+    const flags = [...flagsInSource(await Deno.readTextFile(`${ROOT}${file}`)), "help"];
+    for (const flag of flags) {
+      for (const typo of oneLetterTypos(flag).filter((t) => !flags.includes(t))) {
+        const message = unknownFlagMessage(`--${typo}`, flags);
+        const near = flags.filter((f) => editDistance(typo, f) === 1);
+        assert.ok(near.length > 0 && near.includes(flag), `${name}: ${typo}`);
+        const suggested = message.match(/did you mean --([\w-]+)\?$/)?.[1];
+        assert.ok(suggested !== undefined && near.includes(suggested), `${name}: ${message}`);
+        if (near.length === 1) assert.equal(suggested, flag, `${name}: ${message}`);
+      }
+    }
+  }
+});
+
+/** Every docs/*.md, as one text. */
+function docsText(): string {
+  return [...Deno.readDirSync(`${ROOT}docs`)]
+    .filter((e) => e.name.endsWith(".md"))
+    .map((e) => Deno.readTextFileSync(`${ROOT}docs/${e.name}`))
+    .join("\n");
+}
+
+Deno.test("every flag a task's --help names is documented in docs/", async () => {
+  const docs = docsText();
+  const missing: string[] = [];
+  for (const { name } of tasksInDenoJson()) {
+    const help = await runTask(name, ["--help"]);
+    const flags = new Set([...help.stdout.matchAll(/--[a-z][\w-]*/g)].map((m) => m[0]));
+    for (const flag of flags) {
+      if (!new RegExp(`${flag}(?![\\w-])`).test(docs)) missing.push(`${name} ${flag}`);
+    }
+  }
+  assert.deepEqual(missing, [], "flags in --help that no page of docs/ mentions");
 });
 
 Deno.test("bench/onnx_eps.ts answers --help too", async () => {

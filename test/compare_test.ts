@@ -46,6 +46,11 @@ Deno.test("deno task compare: the settings that differ, the results and the pred
   const html = await Deno.readTextFile(join(out, "report.html"));
   assert.match(html, /<h1>Comparison of 2 runs<\/h1>/);
   assert.match(html, /differing in state-init, lr/);
+  const shared = html.indexOf("<h2>Shared by every run</h2>");
+  assert.ok(shared >= 0 && shared < html.indexOf("<h2>Perplexity</h2>"), "shared settings first");
+  assert.match(html.slice(shared), /<dt>epochs<\/dt><dd>2<\/dd>/);
+  assert.match(html.slice(shared), /<dt>hidden<\/dt><dd>8<\/dd>/);
+  assert.doesNotMatch(html.slice(shared, html.indexOf("<h2>Perplexity</h2>")), /<dt>lr<\/dt>/);
   assert.equal(html.match(/<svg /g)?.length, 2); // the laptop's plot and the phone's
   assert.match(html, /aria-label="[^"]*log scale/);
 

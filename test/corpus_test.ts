@@ -12,7 +12,7 @@ Deno.test("deno task corpus: prints the chapter's facts, and bad input is one li
   assert.equal(summary.vocabSize, 1465);
   const cases: [string[], RegExp][] = [
     [["--data", "/nonexistent.zip"], /^error: --data \/nonexistent\.zip: no such file or folder$/],
-    [["--bogus"], /^error: Unknown option '--bogus'/],
+    [["--bogus"], /^error: unknown flag --bogus; /],
     [["--corpus-chars", "ten"], /^error: --corpus-chars must be an integer, got 'ten'$/],
     [["--dataset", "1999"], /^error: unknown --dataset 1999; known: 2017, 2018$/],
   ];

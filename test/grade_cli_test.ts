@@ -141,7 +141,7 @@ Deno.test("bad command lines end in one error line and exit code 2", async () =>
         /feedback page \/nonexistent\/f\.html: its folder/,
       ],
       [["--batch", "x", "--out", "y", "--html", "f.html"], /--html goes with one submission/],
-      [["--bogus"], /Unknown option '--bogus'/],
+      [["--bogus"], /unknown flag --bogus; the nearest known flag is --/],
     ] as const
   ) {
     const out = await runTask("grade", [...args], { env: DATA });

@@ -44,3 +44,32 @@ Deno.test("a fresh install exits 0 without network, and the allowed script reall
   }
   await Deno.remove(tmp, { recursive: true });
 });
+
+Deno.test("the Jupyter kernel's install command the docs give works, also where a kernel is installed", async () => {
+  const pages = ["README.md", "docs/autograder.md"];
+  const commands = new Set(
+    pages.flatMap((page) =>
+      [...Deno.readTextFileSync(join(ROOT, page)).matchAll(/`(deno jupyter --install[^`]*)`/g)]
+        .map((m) => m[1])
+    ),
+  );
+  assert.ok(commands.size > 0, "the docs say how to install the kernel");
+  for (const command of commands) {
+    const home = await Deno.makeTempDir({ prefix: "rnnlab-jupyter-" });
+    for (const time of ["first", "second"]) { // the second: a kernel is there already
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: command.split(" ").slice(1),
+        env: { HOME: home, JUPYTER_DATA_DIR: join(home, "jupyter"), NO_COLOR: "1" },
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(
+        out.code,
+        0,
+        `${command}, ${time} time: ${new TextDecoder().decode(out.stderr)}`,
+      );
+    }
+    await Deno.remove(home, { recursive: true });
+  }
+});

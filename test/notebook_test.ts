@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { PYTHON_CANDIDATES } from "../src/bench/torch_baseline.ts";
+import { PYTHON_CANDIDATES } from "../src/io/python.ts";
 import { ROOT, SHARED } from "./_helpers.ts";
 
 const NOTEBOOK = `${ROOT}notebooks/rnn_scratch.ipynb`;
@@ -42,7 +42,7 @@ async function findJupyter(): Promise<{ python: string } | { why: string }> {
       .output().catch(() => null);
     if (out?.success) return { python };
     if (out && /NoSuchKernel/.test(new TextDecoder().decode(out.stderr))) {
-      why = "no Deno kernel for Jupyter (run deno jupyter --install)";
+      why = "no Deno kernel for Jupyter (run deno jupyter --install --force)";
     }
   }
   return { why };

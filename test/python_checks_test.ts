@@ -1,5 +1,6 @@
-// The optional Python checks on a fresh machine: where python3, or the package a check needs, is
-// missing, the check is a skipped row that says why, never a failure or a crash.
+// The optional Python checks on a fresh machine: where no Python has the package a check needs, the
+// check is a skipped row that says which Pythons it tried and why, never a failure or a crash; one
+// search (src/io/python.ts) for export --check, verify and bench: python3 on PATH, then Debian's.
 
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
@@ -8,6 +9,9 @@ import { encodeRnnModel } from "../src/onnx/model.ts";
 import { runOnnxChecker } from "../src/onnx/checker.ts";
 import { randomParams, VOCAB } from "../src/testing.ts";
 import { pathWithoutPython, pathWithPythonLacking } from "./_helpers.ts";
+import { findPython } from "../src/io/python.ts";
+import { delimiter, join } from "node:path";
+import { existsSync } from "node:fs";
 
 await tf.setBackend("cpu");
 tf.enableProdMode();
@@ -27,32 +31,66 @@ const params = randomParams(VOCAB.length, 6);
 const bytes = encodeRnnModel(params, {});
 const noOnnx = await pathWithPythonLacking(["onnx"]);
 
+/** No Debian Python: a path that is not there, to stand for a machine without one. */
+const NO_DEBIAN = ["python3", "/nonexistent/bin/python3"];
+
 Deno.test({
   name:
     "onnx.checker with a python3 that lacks onnx: not available, and why (the model is not lost in a broken pipe)",
   ignore: noOnnx === undefined,
   fn: async () => {
-    // A model larger than a pipe's buffer: python3 exits before reading it.
+    // A model larger than a pipe's buffer.
     const large = new Uint8Array(1 << 20);
     large.set(bytes);
     for (const model of [bytes, large]) {
-      assert.deepEqual(await withPath(noOnnx!, () => runOnnxChecker(model)), {
+      assert.deepEqual(await withPath(noOnnx!, () => runOnnxChecker(model, NO_DEBIAN)), {
         available: false,
-        why: "python3 has no onnx package",
+        why: "no Python with onnx (tried python3 (no onnx package), " +
+          "/nonexistent/bin/python3 (not found))",
       });
     }
   },
 });
 
-Deno.test("onnx.checker without any python3: not available, and why", async () => {
-  const outcome = await withPath(await pathWithoutPython(), () => runOnnxChecker(bytes));
-  assert.deepEqual(outcome, { available: false, why: "python3 not found" });
+Deno.test("onnx.checker without any python3: not available, and each Python tried", async () => {
+  const outcome = await withPath(await pathWithoutPython(), () => runOnnxChecker(bytes, NO_DEBIAN));
+  assert.deepEqual(outcome, {
+    available: false,
+    why: "no Python with onnx (tried python3 (not found), /nonexistent/bin/python3 (not found))",
+  });
+});
+
+const debianHasOnnx = (await findPython("onnx", ["/usr/bin/python3"])).python !== undefined;
+
+Deno.test({
+  name:
+    "a python3 on PATH without onnx, Debian's with it: the checker runs in Debian's, as bench's torch does",
+  ignore: noOnnx === undefined || !debianHasOnnx,
+  fn: async () => {
+    const search = await withPath(noOnnx!, () => findPython("onnx"));
+    assert.deepEqual(search, {
+      python: "/usr/bin/python3",
+      tried: ["python3 (no onnx package)"],
+    });
+    const outcome = await withPath(noOnnx!, () => runOnnxChecker(bytes));
+    assert.equal(outcome.available, true, JSON.stringify(outcome));
+  },
 });
 
 Deno.test({
   name:
-    "the ONNX parity checks with a python3 that lacks onnx: the checker's row is skipped with the reason, the rest pass",
+    "the ONNX parity checks where no Python has onnx: the checker's row is skipped with the Pythons tried, the rest pass",
   ignore: noOnnx === undefined,
+  // Only the stub python3 may run: Debian's is there, but not allowed (as without --allow-run).
+  permissions: {
+    read: "inherit",
+    write: "inherit",
+    env: "inherit",
+    ffi: "inherit",
+    sys: "inherit",
+    net: "inherit",
+    run: noOnnx === undefined ? [] : [join(noOnnx.split(delimiter)[0], "python3")],
+  },
   fn: async () => {
     const checks = await withPath(
       noOnnx!,
@@ -62,7 +100,9 @@ Deno.test({
     assert.deepEqual(checker, {
       name: "onnx.checker accepts the export (dev check)",
       status: "skip",
-      measured: "python3 has no onnx package",
+      measured: "no Python with onnx (tried python3 (no onnx package), " +
+        "/usr/bin/python3 (" +
+        (existsSync("/usr/bin/python3") ? "no --allow-run=/usr/bin/python3" : "not found") + "))",
       expected: "",
       worst: "",
     });

@@ -288,7 +288,7 @@ Deno.test("a run recorded before runs had a status or a choice of trainer reads 
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("run folders: a non-empty --out is refused unless --resume or --force; --force clears only a run's files", async () => {
+Deno.test("run folders: a non-empty --out is refused with the hint that works there; --force clears only a run's files", async () => {
   const dir = await tempDir();
   const run = await trainedRun(dir);
   const before = await Deno.readFile(join(run, RUN_FILES.params));
@@ -296,7 +296,7 @@ Deno.test("run folders: a non-empty --out is refused unless --resume or --force;
   assertOneLine(
     await train([...once, "--out", run]),
     2,
-    /^error: --out .* is not empty \(it holds a run\); pass --resume .* to continue a run there, or --force to clear it first$/,
+    /^error: --out .* holds a run \(complete\); pass --force to replace it, or train it further with deno task train --resume .* --epochs N$/,
   );
   assert.deepEqual(await Deno.readFile(join(run, RUN_FILES.params)), before, "nothing replaced");
   assertOneLine(
@@ -328,7 +328,7 @@ Deno.test("run folders: a non-empty --out is refused unless --resume or --force;
   assertOneLine(
     await train([...once, "--out", run, "--force"]),
     2,
-    /^error: --force clears run folders only, and .* holds other files too \(notes\.txt\); /,
+    /^error: --out .* holds files that are not a run's \(notes\.txt\), which --force leaves alone; /,
   );
   assert.equal(await Deno.readTextFile(join(run, "notes.txt")), "mine");
   await Deno.remove(dir, { recursive: true });

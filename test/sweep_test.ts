@@ -115,7 +115,17 @@ Deno.test("deno task sweep: runs on workers into ordinary run folders, summarise
   }
   // Each setting's mean curve, plotted; the machine the runs ran on, counted.
   assert.match(await Deno.readTextFile(join(out, "curves.svg")), /0\.2 \(mean of 2\)/);
-  assert.match(await Deno.readTextFile(join(out, "report.html")), MACHINE_OF_4);
+  const page = await Deno.readTextFile(join(out, "report.html"));
+  assert.match(page, MACHINE_OF_4);
+  // What every run shares, above the plot: a smoke test is not taken for the chapter's results.
+  const shared = page.indexOf("<h2>Shared by every run</h2>");
+  assert.ok(shared >= 0 && shared < page.indexOf("<h2>Perplexity</h2>"), "shared settings first");
+  assert.match(page.slice(shared), /<dt>flags given<\/dt><dd>--preset small [^<]*--epochs 2/);
+  assert.match(page.slice(shared), /<dt>epochs<\/dt><dd>2<\/dd>/);
+  assert.match(
+    md,
+    /\nShared by every run: --preset small --epochs 2 .*\(iter random, .*epochs 2, /,
+  );
 
   const again = await runTask("sweep", [...args, "--out", out]);
   assert.equal(again.code, EXIT.ok, again.stderr);
@@ -210,10 +220,13 @@ Deno.test("deno task sweep: a failed run is recorded as failed, the others run; 
   assert.deepEqual(summary.runs.map((r) => r.status), ["complete", "diverged", "failed"]);
   assert.match(
     summary.runs[2].error!,
-    /--force clears run folders only, and .* holds other files too \(notes\.txt\)/,
+    /holds files that are not a run's \(notes\.txt\), which --force leaves alone/,
   );
-  assert.match(res.stdout, /2_lr=0\.2: failed: --force clears run folders only/);
-  assert.match(await Deno.readTextFile(join(out, "summary.md")), /failed: --force clears/);
+  assert.match(res.stdout, /2_lr=0\.2: failed: --out .* holds files that are not a run's/);
+  assert.match(
+    await Deno.readTextFile(join(out, "summary.md")),
+    /failed: --out .* holds files that are not a run's/,
+  );
 
   await Deno.remove(join(out, "runs", "2_lr=0.2", "notes.txt"));
   const again = await runTask("sweep", args);

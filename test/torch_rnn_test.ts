@@ -5,19 +5,15 @@
 
 import assert from "node:assert/strict";
 import { loadTrainingData } from "../src/data/corpus.ts";
-import {
-  findTorchPython,
-  runTorchScript,
-  torchFingerprint,
-  type TorchImpl,
-} from "../src/bench/torch_baseline.ts";
+import { runTorchScript, torchFingerprint, type TorchImpl } from "../src/bench/torch_baseline.ts";
+import { findPython } from "../src/io/python.ts";
 import { checkClose } from "../src/verify/check.ts";
 import { CONTRACT_TOLERANCE, contractConfig } from "../src/verify/contract.ts";
 import type { ContractGolden } from "../src/verify/goldens.ts";
 import { pathWithPythonLacking, readGolden, ROOT, runTask } from "./_helpers.ts";
 import { EXIT } from "../src/errors.ts";
 
-const python = await findTorchPython();
+const python = (await findPython("torch")).python;
 const golden = readGolden<ContractGolden>("contract_curves.json");
 
 Deno.test({
@@ -67,7 +63,10 @@ Deno.test({
       env: { PATH: path },
     });
     assert.equal(res.code, EXIT.usage, res.stderr);
-    assert.equal(res.stderr, "error: --torch python3: that Python cannot import torch\n");
+    assert.equal(
+      res.stderr,
+      "error: --torch python3 cannot run PyTorch: python3 (no torch package)\n",
+    );
   },
 });
 

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { zipSync } from "fflate";
 import { loadTrainingData, selectBackend, SMALL_PRESET, trainAndPredictRnn } from "../mod.ts";
 import { readRunDir } from "../run.ts";
 import { EXIT } from "../src/errors.ts";
@@ -78,7 +79,7 @@ Deno.test("deno task train: bad flags and inputs are one line and exit 2, before
   await Deno.writeTextFile(file, "");
   const base = ["--preset", "small", "--backend", "cpu"];
   const cases: [string[], RegExp][] = [
-    [["--bogus"], /^error: Unknown option '--bogus'/],
+    [["--bogus"], /^error: unknown flag --bogus; /],
     [["--epochs", "two"], /^error: --epochs must be an integer, got 'two'$/],
     [["--epochs", "0"], /^error: --epochs must be in \[1, Infinity\], got 0$/],
     [["--lr=-1"], /^error: --lr must be in \[0, Infinity\], got -1$/],
@@ -112,4 +113,25 @@ Deno.test("deno task train: bad flags and inputs are one line and exit 2, before
     assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
     assert.equal(res.stdout, "");
   }
+});
+
+Deno.test("deno task train: a corpus of one distinct character is refused before any work, no run folder written", async () => {
+  const dir = await tempDir();
+  const data = join(dir, "one.zip");
+  await Deno.writeFile(
+    data,
+    zipSync({ "jaychou_lyrics.txt": new TextEncoder().encode("a".repeat(3000)) }),
+  );
+  const out = join(dir, "run");
+  const res = await runTask("train", [
+    ..."--preset small --backend cpu --epochs 1 --allow-unknown-data --prefixes a".split(" "),
+    ...["--data", data, "--out", out],
+  ]);
+  assert.equal(res.code, EXIT.usage, res.stderr);
+  assert.match(
+    res.stderr,
+    /^error: the corpus has 1 distinct character \("a"\) in its first \d+; [^\n]*\n$/,
+  );
+  await assert.rejects(Deno.stat(out), Deno.errors.NotFound, "no run folder");
+  await Deno.remove(dir, { recursive: true });
 });

@@ -38,7 +38,8 @@ import {
 } from "./gate.ts";
 import { LoadGuard } from "./quiet.ts";
 import { BENCH_BACKENDS, type BenchBackend, type BenchCommon } from "./result.ts";
-import { findTorchPython, TORCH_IMPLS, torchFingerprint } from "./torch_baseline.ts";
+import { TORCH_IMPLS, torchFingerprint } from "./torch_baseline.ts";
+import { findPython, noPythonWith, PYTHON_CANDIDATES } from "../io/python.ts";
 
 /** The flags `deno task bench` takes (for `parseFlags`). */
 export const BENCH_FLAGS = {
@@ -127,13 +128,17 @@ function benchPlan(flags: BenchFlags): BenchPlan {
   };
 }
 
-/** The Python with torch that `--torch` names, or none. */
-async function torchPython(choice: string): Promise<string | undefined> {
+/** The Python with torch that `--torch` names, or none (with `auto`, `log` says which were tried). */
+async function torchPython(
+  choice: string,
+  log: (line: string) => void,
+): Promise<string | undefined> {
   if (choice === "none") return undefined;
-  if (choice === "auto") return await findTorchPython();
-  const python = await findTorchPython([choice]);
-  if (!python) throw new UsageError(`--torch ${choice}: that Python cannot import torch`);
-  return python;
+  const search = await findPython("torch", choice === "auto" ? PYTHON_CANDIDATES : [choice]);
+  if (search.python !== undefined) return search.python;
+  if (choice === "auto") log(`the PyTorch baseline is skipped: ${noPythonWith("torch", search)}`);
+  else throw new UsageError(`--torch ${choice} cannot run PyTorch: ${search.tried[0]}`);
+  return undefined;
 }
 
 /** The fingerprint now, PyTorch's included; refused when it differs from the baseline's. */
@@ -173,7 +178,7 @@ export async function benchTask(flags: BenchFlags): Promise<number> {
   const baseline = plan.baseline ? await readBaseline(plan.baseline) : undefined;
   const config = { ...PRESETS[plan.preset], ...(plan.epochs && { epochs: plan.epochs }) };
   const defaults: readonly BenchBackend[] = plan.endToEnd ? ["wasm", "webgpu"] : BENCH_BACKENDS;
-  const python = await torchPython(plan.torch);
+  const python = await torchPython(plan.torch, log);
   const dir = await writableDir("--results", plan.results);
   const gpu = await probeAdapter();
   const hardwareGpu = gpu !== undefined && !gpu.software;

@@ -1,6 +1,6 @@
 /**
  * The PyTorch baselines of `deno task bench`: `bench/torch_rnn.py` (the same math and random
- * numbers) run by the first Python that has torch, on the same machine in the same run, in three
+ * numbers) run by the first Python that has torch (`io/python.ts`'s search), on the same machine in the same run, in three
  * implementations: the chapter's loop op by op (`eager`), `torch.nn.RNN` (cuDNN on CUDA), and the
  * eager loop under `torch.compile`.
  *
@@ -49,33 +49,6 @@ export interface TorchRun {
   seconds?: number;
   /** Of those, the predictions'. */
   predictionSeconds?: number;
-}
-
-/**
- * The Pythons tried, in order, for one that imports torch (and, in the tests, for one with Jupyter):
- * the first on `PATH`, then Debian's, which apt's `python3-*` packages serve.
- */
-export const PYTHON_CANDIDATES: readonly string[] = ["python3", "/usr/bin/python3"];
-
-async function hasTorch(python: string): Promise<boolean> {
-  try {
-    const out = await new Deno.Command(python, {
-      args: ["-c", "import torch"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return out.success;
-  } catch {
-    return false;
-  }
-}
-
-/** The first of `candidates` that imports torch, or `undefined`. */
-export async function findTorchPython(
-  candidates: readonly string[] = PYTHON_CANDIDATES,
-): Promise<string | undefined> {
-  for (const python of candidates) if (await hasTorch(python)) return python;
-  return undefined;
 }
 
 /** The corpus as the script reads it: the indices, and the vocabulary for predictions. */

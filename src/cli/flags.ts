@@ -1,6 +1,6 @@
 /**
  * Flag parsing for the tasks, on `node:util`'s `parseArgs`, with every mistake turned into a
- * one-line {@linkcode UsageError}: unknown flags and missing values (a value's range is
+ * one-line {@linkcode UsageError}: unknown flags (with the nearest known one) and missing values (a value's range is
  * `flag_values.ts`'s); and the test for `--help`, which every task answers (see `runMain`).
  *
  * @module
@@ -8,6 +8,7 @@
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.ts";
+import { unknownFlagMessage } from "./nearest_flag.ts";
 
 /** The option table `parseArgs` takes. */
 export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
@@ -33,6 +34,18 @@ function joinNegativeValues(args: string[], options: FlagSpec): string[] {
   return out;
 }
 
+/**
+ * `parseArgs`'s error as one line: an unknown flag named with the nearest known one (its own
+ * message gives generic advice on positional arguments instead), the others as they are.
+ */
+function parseErrorLine(err: Error, options: FlagSpec): string {
+  const unknown = (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+    ? err.message.match(/^Unknown option '([^']+)'/)?.[1]
+    : undefined;
+  if (unknown === undefined) return err.message.replace(/\s*\n\s*/g, " ");
+  return unknownFlagMessage(unknown, [...Object.keys(options), "help"]);
+}
+
 /** Parses `args` strictly against `options`; positional arguments are refused. */
 export function parseFlags<T extends FlagSpec>(args: string[], options: T) {
   return parseFlagsAndPositionals(args, options, 0).values;
@@ -56,7 +69,7 @@ export function parseFlagsAndPositionals<T extends FlagSpec>(
     }
     return parsed;
   } catch (err) {
-    throw new UsageError(`${(err as Error).message.replace(/\s*\n\s*/g, " ")} (see --help)`);
+    throw new UsageError(`${parseErrorLine(err as Error, options)} (see --help)`);
   }
 }
 

@@ -6,13 +6,14 @@
  * @module
  */
 
-import { EXIT, UsageError } from "../errors.ts";
+import { EXIT, isDiskFull, UsageError } from "../errors.ts";
 import { helpRequested } from "./flags.ts";
 
 /**
  * Prints `usage` and exits 0 when the arguments ask for help (`--help` or `-h`), before `main`
  * runs. Otherwise runs `main(args)` and exits: 0 on success, the error's exit code for a
- * {@linkcode UsageError}, 1 for anything unexpected (set `RNNLAB_DEBUG=1` to see its stack).
+ * {@linkcode UsageError}, 1 for a full disk (one line too) and for anything unexpected (set
+ * `RNNLAB_DEBUG=1` to see its stack).
  */
 export async function runMain(
   main: (args: string[]) => Promise<number | void>,
@@ -28,6 +29,11 @@ export async function runMain(
     if (err instanceof UsageError) {
       console.error(`error: ${err.message}`);
       Deno.exit(err.exitCode);
+    }
+    if (isDiskFull(err)) {
+      const what = (err as Error).message.replace(/^.*\(os error \d+\):?\s*/, "");
+      console.error(`error: no space left on the device${what ? ` (${what})` : ""}`);
+      Deno.exit(EXIT.failed);
     }
     const debug = Deno.permissions.querySync({ name: "env", variable: "RNNLAB_DEBUG" }).state ===
         "granted" && Deno.env.get("RNNLAB_DEBUG");

@@ -1,5 +1,5 @@
 /**
- * Runs side by side (`deno task compare`): the settings in which they differ, how far each got
+ * Runs side by side (`deno task compare`): the settings they share and those in which they differ, how far each got
  * (final and best perplexity, time), where each ran (backend, trainer), their predictions, and
  * their curves overlaid on a log scale; for the terminal as tables, and as a self-contained page.
  *
@@ -31,8 +31,9 @@ import {
 } from "../run/run_page.ts";
 import { readRecord } from "../run/run_dir.ts";
 import { RUN_FILES, type RunRecord } from "../run/record.ts";
-import { configFlagValues, differingKeys } from "../run/train_flags.ts";
+import { configFlagValues, differingKeys, sharedValues } from "../run/train_flags.ts";
 import { SWEEP_FILES } from "../sweep/sweep.ts";
+import { sharedSection } from "../sweep/sweep_page.ts";
 import { type Summary, SUMMARY_FORMAT } from "../sweep/summary.ts";
 
 /** A run to compare. */
@@ -159,7 +160,7 @@ export function predictionRows(runs: readonly ComparedRun[]): {
   );
 }
 
-/** The comparison's page: the curves, the table, the predictions, the machines. */
+/** The comparison's page: what the runs share, the curves, the table, the predictions, the machines. */
 export async function comparisonHtml(runs: readonly ComparedRun[]): Promise<string> {
   const series = runs.map((r) => ({
     name: r.label,
@@ -174,6 +175,7 @@ export async function comparisonHtml(runs: readonly ComparedRun[]): Promise<stri
     machines.set(m, [...machines.get(m) ?? [], r.label]);
   }
   const sections: Section[] = [
+    sharedSection({ flags: "", values: sharedValues(runs) }),
     { heading: "Perplexity", body: figure(plot) },
     {
       heading: "Runs",

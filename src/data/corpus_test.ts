@@ -128,6 +128,29 @@ Deno.test("resolveCorpus: an unknown corpus runs only with allowUnknownData, its
   assert.equal(corpus.text, "你好 世界");
 });
 
+Deno.test("a truncated zip is refused for what it is, never with the --allow-unknown-data that cannot help", async () => {
+  const dir = await tempDir();
+  const whole = await Deno.readFile(join(sharedData, DATASETS["2017"].fileName));
+  const fake = zipOf({ "jaychou_lyrics.txt": new TextEncoder().encode("你好 世界".repeat(50)) });
+  for (const bytes of [whole, fake]) {
+    for (const fraction of [0, 0.01, 0.3, 0.77, 0.999]) {
+      const path = join(dir, "cut.zip");
+      await Deno.writeFile(path, bytes.slice(0, Math.floor(bytes.length * fraction)));
+      const refused = await loadCorpus({ data: path, ...noFetch }).then(
+        () => assert.fail(`a zip cut at ${fraction} was read`),
+        (err: Error) => err,
+      );
+      assert.ok(refused instanceof UsageError, refused.stack);
+      assert.match(refused.message, /cut\.zip is not a readable zip archive/);
+      assert.doesNotMatch(refused.message, /allow-unknown-data/);
+      await assert.rejects( // the flag would not have helped: the same refusal
+        loadCorpus({ data: path, allowUnknownData: true, ...noFetch }),
+        (err: Error) => err.message === refused.message,
+      );
+    }
+  }
+});
+
 Deno.test("resolveCorpus: downloads only the pinned URL, verifies it, caches it atomically", async () => {
   const dir = await tempDir();
   const good = await Deno.readFile(join(sharedData, DATASETS["2017"].fileName));

@@ -44,6 +44,8 @@ function short(digest: string): string {
 /**
  * Checks a zip the user named (`--data`, `$RNNLAB_DATA`, a file picked on the web page): a known
  * digest (that of `dataset`, when one is asked for), or an unknown one when `allowUnknownData`.
+ * An unknown zip is suggested `--allow-unknown-data` only when that would read it: one that is
+ * not a readable corpus zip (a truncated download) is refused for what it is.
  */
 export async function checkGivenCorpus(
   path: string,
@@ -59,6 +61,7 @@ export async function checkGivenCorpus(
     );
   }
   if (!known && !opts.allowUnknownData) {
+    readCorpusZip(bytes, path); // unreadable (cut short, say): --allow-unknown-data cannot help
     const list = Object.values(DATASETS).map((d) => `${d.version} ${short(d.sha256)}…`).join(", ");
     throw new UsageError(
       `unknown corpus ${path}: sha256 ${sha256} matches no known version (${list}); ` +

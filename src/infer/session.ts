@@ -3,7 +3,9 @@
  *
  * `auto` tries CUDA, then WebGPU, then the CPU. onnxruntime-node throws when a provider cannot
  * start (CUDA: its provider library or CUDA itself cannot be loaded; WebGPU: no adapter), so each
- * failure is caught, its first line kept as the reason, and the next provider tried. A session
+ * failure is caught, its first line kept as the reason, and the next provider tried. WebGPU is not
+ * even started on a Linux machine without Vulkan (`vulkan.ts`): it would fail after printing
+ * native warnings. A session
  * does not say which provider it runs on, so a provider counts only once a session created with
  * it alone has also run one step.
  *
@@ -15,6 +17,7 @@ import { UsageError } from "../errors.ts";
 import { GRAPH_IO } from "../onnx/rnn_graph.ts";
 import { cudaHint } from "./cuda_setup.ts";
 import { forward } from "./forward.ts";
+import { hasVulkanLoader, VULKAN_LOADER } from "./vulkan.ts";
 
 /** An execution provider rnnlab can run on. */
 export type EpName = "cuda" | "webgpu" | "cpu";
@@ -82,6 +85,15 @@ export function failureReason(err: unknown): string {
 }
 
 /**
+ * Why the WebGPU provider cannot start here, found without starting it (which would print Dawn's
+ * warnings on stderr), or `undefined` when it may.
+ */
+function webgpuBlocked(): string | undefined {
+  if (Deno.build.os !== "linux" || hasVulkanLoader()) return undefined;
+  return `no Vulkan loader (${VULKAN_LOADER}), which onnxruntime's WebGPU provider needs on Linux`;
+}
+
+/**
  * Opens `model` on `choice`: `auto` walks {@linkcode AUTO_ORDER} and records why each provider
  * before the one that runs was skipped; a single provider that cannot run is a one-line
  * {@linkcode UsageError}.
@@ -89,6 +101,11 @@ export function failureReason(err: unknown): string {
 export async function openRnnSession(model: Uint8Array, choice: EpChoice): Promise<RnnSession> {
   const skipped: SkippedEp[] = [];
   for (const ep of choice === "auto" ? AUTO_ORDER : [choice]) {
+    const blocked = ep === "webgpu" ? webgpuBlocked() : undefined;
+    if (blocked !== undefined) {
+      skipped.push({ ep, reason: blocked });
+      continue;
+    }
     try {
       return { ...await tryEp(model, ep), skipped };
     } catch (err) {

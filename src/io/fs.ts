@@ -7,7 +7,7 @@
  */
 
 import { resolve } from "node:path";
-import { UsageError } from "../errors.ts";
+import { isDiskFull, UsageError } from "../errors.ts";
 
 /** Why a file-system call failed, in words a user can act on. */
 export function fsReason(err: unknown): string {
@@ -17,6 +17,7 @@ export function fsReason(err: unknown): string {
   if (err instanceof Deno.errors.NotFound) return "a folder on the way does not exist";
   if (err instanceof Deno.errors.AlreadyExists) return "it already exists";
   if (err instanceof Deno.errors.IsADirectory) return "it is a folder";
+  if (isDiskFull(err)) return "no space left on the device";
   const message = err instanceof Error ? err.message : String(err);
   return message.split("\n")[0].replace(/ \(os error \d+\).*$/, "");
 }

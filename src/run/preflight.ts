@@ -29,8 +29,21 @@ export interface Engine {
   trainerReason: string;
 }
 
-/** Checks the parts of a config that depend on the data, as one-line usage errors. */
+/**
+ * Checks the data and the parts of a config that depend on it, as one-line usage errors: at least
+ * two distinct characters, batches that fit, prefixes in the vocabulary.
+ */
 export function checkConfigAgainstData(config: TrainConfig, data: TrainingData): void {
+  const distinct = data.vocab.idxToChar;
+  if (distinct.length < 2) {
+    throw new UsageError(
+      `the corpus has ${distinct.length} distinct character (${
+        JSON.stringify(distinct.join(""))
+      }) ` +
+        `in its first ${data.chars.length}; a model that predicts the next character needs ` +
+        `at least 2 (use a longer or richer corpus, or a larger --corpus-chars)`,
+    );
+  }
   if (config.predLen > MAX_PREDICT_CHARS) {
     throw new UsageError(`--pred-len must be in [0, ${MAX_PREDICT_CHARS}], got ${config.predLen}`);
   }

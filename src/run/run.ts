@@ -182,7 +182,8 @@ function checkResumable(
       `run ${dir} diverged; resuming it would repeat the same steps (start a new run instead)`,
     );
   }
-  if (epochs <= checkpoint.epoch) {
+  // A run stopped after its last epoch, before its record said so (a full disk), only finishes.
+  if (epochs < checkpoint.epoch || (epochs === checkpoint.epoch && status === "complete")) {
     throw new UsageError(
       `run ${dir} has ${checkpoint.epoch} epochs done already; pass --epochs N with N > ` +
         `${checkpoint.epoch} to train it further`,

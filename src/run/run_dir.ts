@@ -35,6 +35,7 @@ import {
   RUN_FILES,
   RUN_FORMAT,
   type RunRecord,
+  type RunStatus,
 } from "./record.ts";
 
 /** Files a run folder may hold: what `--force` is allowed to remove. */
@@ -43,10 +44,55 @@ function isRunFile(name: string): boolean {
     /^\..*\.tmp$/.test(name);
 }
 
+/** Up to three of `names`, for a one-line message. */
+function someOf(names: string[]): string {
+  return `${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""}`;
+}
+
+/** The status in `dir`'s `run.json`, or `undefined` when it cannot be read. */
+async function statusIn(dir: string): Promise<RunStatus | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(join(dir, RUN_FILES.record))).status;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the non-empty `dir` (holding `names`) cannot take a new run, with the hint that works there:
+ * another folder when it holds files that are not a run's (`--force` removes only those), else
+ * `--force`, and `--resume` for a run that can be continued as it is (`--epochs N` extends a
+ * complete one; a diverged run would repeat its steps).
+ */
+async function notEmptyMessage(dir: string, names: string[]): Promise<string> {
+  const foreign = names.filter((n) => !isRunFile(n));
+  const anotherOut = "give --out a new or empty folder";
+  if (foreign.length > 0) {
+    return `--out ${dir} holds files that are not a run's (${someOf(foreign)}), which --force ` +
+      `leaves alone; move them away, or ${anotherOut}`;
+  }
+  if (!names.includes(RUN_FILES.record)) {
+    return `--out ${dir} holds the remains of a run (${
+      someOf(names)
+    }) but no ${RUN_FILES.record}; ` +
+      `pass --force to clear them, or ${anotherOut}`;
+  }
+  const status = await statusIn(dir);
+  const resume = status === "running" || status === "interrupted"
+    ? `, or continue it with deno task train --resume ${dir}`
+    : status === "complete"
+    ? `, or train it further with deno task train --resume ${dir} --epochs N`
+    : "";
+  return `--out ${dir} holds a run (${
+    status ?? "run.json unreadable"
+  }); pass --force to replace it${resume}`;
+}
+
 /**
  * Prepares `dir` for a new run: creates it, locks it, and checks it is empty. A folder that is
  * not is refused, unless `force` is set and it holds only a run's files: then they are removed.
- * Throws a one-line {@linkcode UsageError}; the lock is released on any error.
+ * Throws a one-line {@linkcode UsageError} whose hint works there; the lock is released on any
+ * error.
  */
 export async function openNewRunDir(dir: string, force = false): Promise<RunLock> {
   const lock = await lockRunDir(await makeDir("--out", dir));
@@ -56,20 +102,8 @@ export async function openNewRunDir(dir: string, force = false): Promise<RunLock
       if (entry.name !== LOCK_FILE) names.push(entry.name);
     }
     names.sort();
-    if (names.length > 0 && !force) {
-      const what = names.includes(RUN_FILES.record) ? "a run" : `${names.length} file(s)`;
-      throw new UsageError(
-        `--out ${dir} is not empty (it holds ${what}); pass --resume ${dir} to continue a run ` +
-          `there, or --force to clear it first`,
-      );
-    }
-    const foreign = names.filter((n) => !isRunFile(n));
-    if (foreign.length > 0) {
-      throw new UsageError(
-        `--force clears run folders only, and ${dir} holds other files too (${
-          foreign.slice(0, 3).join(", ")
-        }${foreign.length > 3 ? ", …" : ""}); clear it yourself`,
-      );
+    if (names.length > 0 && (!force || names.some((n) => !isRunFile(n)))) {
+      throw new UsageError(await notEmptyMessage(dir, names));
     }
     for (const name of names) await Deno.remove(join(dir, name), { recursive: true });
     return lock;

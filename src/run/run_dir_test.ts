@@ -79,20 +79,50 @@ Deno.test("a new run takes an empty folder, or with --force one holding a run's 
   await writeRunDir(dir, record("complete", [9]), initParamArrays(6, 8, 0), undefined);
   await refuses(
     () => openNewRunDir(dir),
-    /is not empty \(it holds a run\); pass --resume .* or --force/,
+    /holds a run \(complete\); pass --force to replace it, or train it further with deno task train --resume .* --epochs N$/,
   );
   (await openNewRunDir(dir, true)).release();
   assert.deepEqual([...Deno.readDirSync(dir)], [], "the run's files cleared");
   await Deno.writeTextFile(join(dir, "notes.txt"), "mine");
-  await refuses(
-    () => openNewRunDir(dir, true),
-    /clears run folders only, and .* holds other files too \(notes\.txt\)/,
-  );
+  for (const force of [false, true]) {
+    await refuses(
+      () => openNewRunDir(dir, force),
+      /holds files that are not a run's \(notes\.txt\), which --force leaves alone; move them away, or give --out a new or empty folder$/,
+    );
+  }
   assert.equal(
     await Deno.readTextFile(join(dir, "notes.txt")),
     "mine",
     "what is not a run's is kept",
   );
+});
+
+Deno.test("the hint for a folder that holds a run is the one that works there", async () => {
+  const cases: [RunRecord["status"] | "none", RegExp][] = [
+    [
+      "interrupted",
+      /holds a run \(interrupted\); pass --force to replace it, or continue it with deno task train --resume \S+$/,
+    ],
+    ["running", /or continue it with deno task train --resume \S+$/],
+    ["diverged", /holds a run \(diverged\); pass --force to replace it$/],
+    ["none", /holds the remains of a run \(params\.safetensors\) but no run\.json; pass --force/],
+  ];
+  for (const [status, pattern] of cases) {
+    const dir = await tempDir();
+    await writeRunDir(
+      dir,
+      record(status === "none" ? "running" : status, [9]),
+      initParamArrays(6, 8, 0),
+      undefined,
+      new PyRandom(0).getState(),
+    );
+    if (status === "none") await Deno.remove(join(dir, RUN_FILES.record));
+    await refuses(() => openNewRunDir(dir), pattern);
+    if (status === "interrupted" || status === "running") {
+      (await openRunDirToResume(dir)).lock.release(); // --resume takes it
+    }
+    (await openNewRunDir(dir, true)).release(); // --force takes it
+  }
 });
 
 Deno.test("parameters are a model only from a run that did not diverge and did an epoch", () => {

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { basename } from "node:path";
+import { DiskFullError, EXIT, UsageError } from "../errors.ts";
 import type { TrainingData } from "../data/read_corpus.ts";
 import { disposeParams, type ParamArrays, type Params } from "../model/params.ts";
 import type { PyRandomState } from "../random/py_random.ts";
@@ -113,6 +115,11 @@ class RunKeeper {
   readonly curve: EpochRecord[];
   /** The parameters the folder holds (or would), and their digest. */
   kept: { params: ParamArrays; sha256: string };
+  /**
+   * The epochs done in the checkpoint the folder is known to hold (a resumed run's at first);
+   * `undefined` while it holds none.
+   */
+  keptEpochs: number | undefined;
   readonly #facts: RunFacts;
   readonly #session: SessionStart;
   readonly #title: string[];
@@ -120,6 +127,7 @@ class RunKeeper {
   constructor(readonly s: Session) {
     this.curve = [...s.earlier?.curve ?? []];
     this.kept = { params: s.start.params, sha256: s.earlier?.sha256 ?? "" };
+    this.keptEpochs = s.earlier ? s.start.epochsDone : undefined;
     this.#facts = factsOf(s);
     this.#session = {
       startedAt: new Date().toISOString(),
@@ -164,6 +172,7 @@ class RunKeeper {
       sampler,
     );
     this.kept = { params, sha256: written?.params.sha256 ?? "" };
+    if (dir !== undefined) this.keptEpochs = this.curve.length;
   }
 
   /** Before the first epoch: a new run keeps its initial state; a resumed one says it runs again. */
@@ -195,6 +204,22 @@ class RunKeeper {
     }
     return record;
   }
+}
+
+/**
+ * A full disk during a run, in one line: what was not written, what the folder keeps (every file
+ * is written whole, the parameters first, so its last checkpoint is complete), and how to go on.
+ */
+function diskFull(dir: string, keeper: RunKeeper, err: DiskFullError): UsageError {
+  const epochs = keeper.keptEpochs;
+  const kept = epochs === undefined
+    ? "nothing of the run was kept: free some space and start it again"
+    : `its checkpoint of epoch ${epochs} (or a later one) is kept there: free some space, ` +
+      `then deno task train --resume ${dir}`;
+  return new UsageError(
+    `no space left on the device holding ${dir} (${basename(err.path)} not written); ${kept}`,
+    EXIT.failed,
+  );
 }
 
 /**
@@ -230,6 +255,8 @@ export async function trainSession(s: Session, opts: SessionOptions): Promise<Tr
       print(`Elapsed ${seconds.toFixed(1)} s (${(seconds / epochs).toFixed(2)} s/epoch)`);
     }
     return { record, params: keeper.kept.params, end: trained.end };
+  } catch (err) {
+    throw err instanceof DiskFullError && s.dir !== undefined ? diskFull(s.dir, keeper, err) : err;
   } finally {
     progress?.clear();
     if (trained) disposeParams(trained.params);

@@ -148,6 +148,20 @@ export function differingKeys(runs: readonly { values: Record<string, string> }[
 }
 
 /**
+ * The settings every one of `runs` has, each with the same value: what they share, beside what
+ * {@linkcode differingKeys} says they differ in (a setting some runs lack is in neither).
+ */
+export function sharedValues(
+  runs: readonly { values: Record<string, string> }[],
+): Record<string, string> {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.values)))];
+  return Object.fromEntries(
+    keys.filter((k) => runs.every((r) => k in r.values && r.values[k] === runs[0].values[k]))
+      .map((k) => [k, runs[0].values[k]]),
+  );
+}
+
+/**
  * The flags that make `config` from the preset `preset`: `--preset` and each value that differs
  * from what {@linkcode configFromFlags} would take without it (the preset's; for `--state-init`,
  * the chapter's for the config's own sampler).

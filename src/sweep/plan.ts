@@ -340,6 +340,18 @@ function plannedRun(flags: PlannedRun["flags"], index: number, where: string): P
   return { index, name: "", flags, config, choices, values };
 }
 
+/**
+ * The train flags every one of `runs` was given, with the same value, as a command line would
+ * give them (`--preset small --epochs 2`): the part of the plan that its runs share as written.
+ */
+export function sharedFlags(runs: readonly Pick<PlannedRun, "flags">[]): string {
+  const first = runs[0]?.flags ?? {};
+  return Object.entries(first)
+    .filter(([k, v]) => runs.every((r) => r.flags[k as RunFlagName] === v))
+    .map(([k, v]) => v === true ? `--${k}` : `--${k} ${v}`)
+    .join(" ");
+}
+
 /** `plan.json` for `runs`: a plan file that lists them one by one. */
 export function planJson(runs: readonly Pick<PlannedRun, "flags">[]): string {
   const spec: PlanSpec = { format: PLAN_FORMAT, runs: runs.map((r) => r.flags) };

@@ -10,7 +10,9 @@ import {
   planJson,
   type PlanSpec,
   readPlanFile,
+  sharedFlags,
 } from "./plan.ts";
+import { sharedValues } from "../run/train_flags.ts";
 
 Deno.test("plans: the grid, a list and seeds expand in order; a written plan.json is the same plan", async () => {
   const spec: PlanSpec = {
@@ -38,6 +40,13 @@ Deno.test("plans: the grid, a list and seeds expand in order; a written plan.jso
   });
   assert.equal(plan.runs[5].config.stateInit, "epoch");
   assert.equal(plan.runs[5].config.hidden, 8);
+  // What every run shares: the flags as given, and every setting with one value in all.
+  assert.equal(sharedFlags(plan.runs), "--preset small --epochs 2");
+  const shared = sharedValues(plan.runs);
+  assert.equal(shared.epochs, "2");
+  assert.equal(shared["corpus-chars"], "2000"); // the small preset's, a default filled in
+  for (const varying of plan.varying) assert.ok(!(varying in shared), varying);
+  assert.deepEqual(sharedFlags([]), "");
   const again = await expandPlan(JSON.parse(planJson(plan.runs)));
   assert.equal(again.digest, plan.digest);
   assert.deepEqual(again.runs.map((r) => r.name), plan.runs.map((r) => r.name));

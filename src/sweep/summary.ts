@@ -104,6 +104,16 @@ export interface Summary {
   runs: SummaryRow[];
   /** A row per setting. */
   aggregate: AggregateRow[];
+  /** What every run shares: so that the page says what its curves were trained with. */
+  shared: SharedSettings;
+}
+
+/** What every run of a sweep shares. */
+export interface SharedSettings {
+  /** The train flags every run was given, as written (`--preset small --epochs 2`). */
+  flags: string;
+  /** Every setting with the same value in every run, as run (defaults filled in). */
+  values: Record<string, string>;
 }
 
 /** A row for a run from its record (or its absence: `pending`, or a `failed` run's error). */
@@ -180,15 +190,28 @@ export function aggregate(rows: readonly SummaryRow[]): AggregateRow[] {
   });
 }
 
-/** Makes the summary of `rows`. */
-export function makeSummary(plan: string, varying: readonly string[], rows: SummaryRow[]): Summary {
+/** Makes the summary of `rows`, whose runs share `shared`. */
+export function makeSummary(
+  plan: string,
+  varying: readonly string[],
+  rows: SummaryRow[],
+  shared: SharedSettings,
+): Summary {
   return {
     format: SUMMARY_FORMAT,
     plan,
     varying: varying.filter((k) => k !== "seed"),
     runs: rows,
     aggregate: aggregate(rows),
+    shared,
   };
+}
+
+/** `--preset small --epochs 2 (iter random, hidden 256, …)`: what every run shares, in a line. */
+export function sharedLine(shared: SharedSettings): string {
+  const values = Object.entries(shared.values).map(([k, v]) => `${k} ${v}`).join(", ");
+  return [shared.flags, values && `(${values})`].filter((s) => s !== "").join(" ") ||
+    "nothing but the defaults";
 }
 
 /**
@@ -321,6 +344,8 @@ export function summaryMarkdown(summary: Summary, title: string): string {
     `${summary.runs.length} runs: ${counts}. Varying: ${
       summary.varying.join(", ") || "the seed only"
     }.`,
+    "",
+    `Shared by every run: ${sharedLine(summary.shared)}.`,
     "",
     "## Runs",
     "",

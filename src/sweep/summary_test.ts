@@ -37,6 +37,9 @@ function row(seed: number, status: SummaryRow["status"], final: number | null): 
   };
 }
 
+/** A sweep whose runs share no setting. */
+const NOTHING_SHARED = { flags: "", values: {} };
+
 Deno.test("summaries: mean ± sd over seeds of the complete runs; CSV quoted where it must be", () => {
   assert.deepEqual(spread([1, 3]), { mean: 2, sd: Math.SQRT2 });
   assert.deepEqual(spread([5]), { mean: 5, sd: null });
@@ -64,6 +67,7 @@ Deno.test("summaries: mean ± sd over seeds of the complete runs; CSV quoted whe
     varying: ["lr"],
     runs: [row(0, "complete", 10)],
     aggregate: [],
+    shared: NOTHING_SHARED,
   });
   assert.match(csv.split("\n")[1], /,"a ""b"", c",/);
 });
@@ -137,7 +141,8 @@ Deno.test("a summary's tables: a row per run, a row per setting over seeds, and 
     ...row(2, "failed", null),
     error: "boom",
   }];
-  const summary = makeSummary("digest", ["lr", "seed"], runs);
+  const shared = { flags: "--preset small --epochs 2", values: { epochs: "2", hidden: "256" } };
+  const summary = makeSummary("digest", ["lr", "seed"], runs, shared);
   assert.deepEqual(summary.varying, ["lr"]);
   const table = runsTable(summary);
   assert.deepEqual(table.head, [
@@ -163,11 +168,20 @@ Deno.test("a summary's tables: a row per run, a row per setting over seeds, and 
   });
   const md = summaryMarkdown(summary, "sweep");
   assert.match(md, /^# sweep\n\n3 runs: 2 complete, 1 failed\. Varying: lr\.\n/);
+  assert.match(
+    md,
+    /\n\nShared by every run: --preset small --epochs 2 \(epochs 2, hidden 256\)\.\n\n## Runs\n/,
+  );
   assert.match(md, /\n## Over seeds \(mean ± sd of the complete runs\)\n/);
   assert.match(md, /\| r2 +\| 0\.1 \| 2 +\| failed: boom \|/);
   assert.match(md, /\n## Predictions at the end\n\n\| run \| prefix \| prediction/);
   const seedOnly = summaryMarkdown(
-    makeSummary("", ["seed"], [row(0, "pending", null)].map((r) => ({ ...r, predictions: [] }))),
+    makeSummary(
+      "",
+      ["seed"],
+      [row(0, "pending", null)].map((r) => ({ ...r, predictions: [] })),
+      NOTHING_SHARED,
+    ),
     "s",
   );
   assert.match(seedOnly, /Varying: the seed only\./);

@@ -31,6 +31,7 @@ import { readRecord } from "../run/run_dir.ts";
 import { RUN_FILES, type RunRecord } from "../run/record.ts";
 import type { Environment } from "../run/machine.ts";
 import { selectBackend } from "../train/backend.ts";
+import { sharedValues } from "../run/train_flags.ts";
 import {
   expandPlan,
   flagsToArgs,
@@ -38,6 +39,7 @@ import {
   planJson,
   type PlannedRun,
   readPlanFile,
+  sharedFlags,
 } from "./plan.ts";
 import { type PoolJob, type PoolResult, runPool, SweepDisplay } from "./pool.ts";
 import { sweepPlot, sweepReportHtml } from "./sweep_page.ts";
@@ -270,7 +272,10 @@ interface Summarised {
 /** The summary of `plan` from its rows, each read once. */
 function summarised(plan: Plan, rows: readonly RecordedRow[]): Summarised {
   return {
-    summary: makeSummary(plan.digest, plan.varying, rows.map((r) => r.row)),
+    summary: makeSummary(plan.digest, plan.varying, rows.map((r) => r.row), {
+      flags: sharedFlags(plan.runs),
+      values: sharedValues(plan.runs),
+    }),
     environments: rows.flatMap(({ record }) =>
       record !== undefined && record.curve.length > 0 ? [record.environment] : []
     ),

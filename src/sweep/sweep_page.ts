@@ -1,5 +1,5 @@
 /**
- * A sweep's `report.html`: the curves of its settings overlaid (each the mean over its seeds), the
+ * A sweep's `report.html`: what all its runs share, the curves of its settings overlaid (each the mean over its seeds), the
  * table over seeds, a row per run with a link to its own report, the predictions, and the machines
  * and software the runs ran on. Self-contained (`../report/html.ts`).
  *
@@ -28,6 +28,7 @@ import {
   aggregateTable,
   countStatuses,
   runsTable,
+  type SharedSettings,
   type Summary,
   type SummaryRow,
 } from "./summary.ts";
@@ -45,6 +46,22 @@ function settingCurves(summary: Summary): PlotSeries[] {
       curve: a.meanCurve.map((perplexity, e) => ({ epoch: e + 1, perplexity })),
     };
   });
+}
+
+/**
+ * What every run shares, for the top of a page (the sweep's, compare's): the flags they were all
+ * given, as written, then every setting with one value in all, so that a short smoke test (`--preset
+ * small`, 2 epochs) is never taken for the chapter's results.
+ */
+export function sharedSection(shared: SharedSettings): Section {
+  const values = Object.entries(shared.values);
+  return {
+    heading: "Shared by every run",
+    body: keyValues([
+      ...(shared.flags === "" ? [] : [["flags given", shared.flags] as const]),
+      ...(values.length === 0 ? [["settings", "none: every one differs"] as const] : values),
+    ]),
+  };
 }
 
 /** A link to a run's own report, relative to the sweep's page. */
@@ -92,6 +109,7 @@ export function sweepReportHtml(
     cells.map((c, i) => right[i] ? num(c) : c);
   const withPredictions = summary.runs.filter((r) => r.predictions.length > 0);
   const sections: Section[] = [
+    sharedSection(summary.shared),
     { heading: "Perplexity", body: figure(plot) },
     {
       heading: "Over seeds (mean ± sd of the complete runs)",

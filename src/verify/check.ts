@@ -5,6 +5,8 @@
  * @module
  */
 
+import { displayWidth } from "../report/text_table.ts";
+import { wrapParts, wrapWords } from "../report/wrap.ts";
 import { isClose, type Tolerance } from "../tolerance.ts";
 
 /** One row of the verification table. */
@@ -110,19 +112,50 @@ export function checkClose(
   };
 }
 
-/** Renders checks as an aligned text table with a summary line. */
+/** The widest line of {@linkcode renderTable}, in terminal columns. */
+export const TABLE_WIDTH = 100;
+/** The widest the name column grows; a longer name takes a line of its own. */
+const NAME_WIDTH = 50;
+/** Where a check's details go on when they do not fit its first line. */
+const DETAIL_INDENT = 8;
+
+/** `text` padded with spaces to `width` terminal columns. */
+function pad(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
+}
+
+/**
+ * One check as lines at most {@linkcode TABLE_WIDTH} wide: its name, its result, then what was
+ * measured, expected and the worst difference, wrapped onto indented lines below when long (a
+ * name too long for its column goes above, so that its result still follows it).
+ */
+function checkLines(c: Check, nameWidth: number): string[] {
+  const lead = nameWidth + 2 + 6 + 2; // the name, the result, their gaps
+  const details = [c.measured, c.expected && `expected ${c.expected}`, c.worst]
+    .filter((d) => d !== "");
+  // A name wider than its column takes line(s) of its own, the result below it in its column.
+  const long = displayWidth(c.name) > nameWidth;
+  const names = long ? [...wrapWords(c.name, TABLE_WIDTH), ""] : [c.name];
+  const [first, ...more] = wrapParts(details, TABLE_WIDTH - lead, TABLE_WIDTH - DETAIL_INDENT);
+  return [
+    ...names.slice(0, -1),
+    `${pad(names.at(-1)!, nameWidth)}  ${pad(c.status, 6)}  ${first}`.trimEnd(),
+    ...more.map((line) => " ".repeat(DETAIL_INDENT) + line),
+  ];
+}
+
+/**
+ * Renders checks as a table at most {@linkcode TABLE_WIDTH} columns wide, one check a row (its
+ * details wrapped below it when long), with a summary line.
+ */
 export function renderTable(checks: readonly Check[]): string {
-  const head = ["check", "result", "measured", "expected", "worst difference"];
-  const rows = checks.map((c) => [c.name, c.status, c.measured, c.expected, c.worst]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]].length)));
-  const line = (r: string[]) =>
-    r.map((c, i) => c + " ".repeat(widths[i] - [...c].length)).join("  ");
+  const nameWidth = Math.min(NAME_WIDTH, Math.max(5, ...checks.map((c) => displayWidth(c.name))));
   const failed = checks.filter((c) => c.status === "FAIL").length;
   const skipped = checks.filter((c) => c.status === "skip").length;
   return [
-    line(head),
-    line(widths.map((w) => "-".repeat(w))),
-    ...rows.map(line),
+    `${pad("check", nameWidth)}  result  measured; expected; worst`,
+    `${"-".repeat(nameWidth)}  ------  ${"-".repeat(TABLE_WIDTH - nameWidth - 10)}`,
+    ...checks.flatMap((c) => checkLines(c, nameWidth)),
     "",
     `${checks.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`,
   ].join("\n");
