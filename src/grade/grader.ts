@@ -326,6 +326,7 @@ export class Grader {
    * when the process ends or is stopped by SIGINT or SIGTERM (its children killed first).
    */
   #workspace(): Promise<Sandbox> {
+    if (this.#sandbox === null) this.#listenForSignals();
     this.#sandbox ??= Wall.open(this.#wall).then((wall) => {
       if (wall.kind !== "bubblewrap") this.#log(`note: ${wall.note}`);
       return Sandbox.open(this.#tempRoot, wall);
@@ -342,10 +343,10 @@ export class Grader {
         }
       };
       globalThis.addEventListener("unload", this.#cleanUp);
-      this.#listenForSignals();
       return sandbox;
     }).catch((err) => {
       this.#sandbox = null;
+      this.#stopListening();
       throw err;
     });
     return this.#sandbox;
@@ -364,16 +365,20 @@ export class Grader {
     }
   }
 
+  #stopListening(): void {
+    for (const [signal, stop] of Object.entries(this.#onSignal)) {
+      Deno.removeSignalListener(signal as Deno.Signal, stop);
+    }
+    this.#onSignal = {};
+  }
+
   /** Removes the grader's workspace (a later grading makes a new one). */
   async close(): Promise<void> {
     const sandbox = this.#sandbox;
     this.#sandbox = null;
     if (sandbox === null) return;
     globalThis.removeEventListener("unload", this.#cleanUp);
-    for (const [signal, stop] of Object.entries(this.#onSignal)) {
-      Deno.removeSignalListener(signal as Deno.Signal, stop);
-    }
-    this.#onSignal = {};
+    this.#stopListening();
     await (await sandbox).close();
   }
 

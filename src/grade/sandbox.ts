@@ -39,7 +39,7 @@ import {
 import { type CopyLimits, copyRegularFiles, type LeftOut } from "./private_copy.ts";
 import { type ChannelEvent, ChannelReader, encodeRequest, type Request } from "./protocol.ts";
 import { CONTRACT_CHECK, TYPE_CHECK_MEMORY_MB, typeAdvice } from "./type_check.ts";
-import { Wall, type WallLimits } from "./wall.ts";
+import { Wall, type WallLimits, type WallSpec } from "./wall.ts";
 
 /** What a child may use. */
 export interface Limits {
@@ -140,6 +140,23 @@ export function childArgs(paths: ChildPaths, limits: Limits, seed: number): stri
   ];
 }
 
+/**
+ * Everything a child gets from the wall: its command, the folders bound (its own code, the
+ * grading's folder with the copy and the config, the allowed packages; only its `DENO_DIR`
+ * writable), its environment and its limits.
+ */
+export function childSpec(paths: ChildPaths, limits: Limits, seed: number): WallSpec {
+  return {
+    args: childArgs(paths, limits, seed),
+    cwd: paths.copy,
+    env: { NO_COLOR: "1", DENO_DIR: paths.denoDir },
+    readOnly: [paths.code, dirname(paths.config), paths.copy, ...paths.packages],
+    writable: [paths.denoDir],
+    limits: childWallLimits(limits),
+    stdin: "piped",
+  };
+}
+
 /** The first `STDERR_KEEP` characters of a child's stderr, and a note when it had more. */
 async function readStderr(stream: ReadableStream<Uint8Array>): Promise<string> {
   // A character (a UTF-16 unit) takes at most 3 bytes of UTF-8: the first 4 × STDERR_KEEP bytes
@@ -182,15 +199,7 @@ export async function runSandboxed(
   seed = 0,
 ): Promise<SandboxRun> {
   const diskStart = await bytesUnder(paths.denoDir);
-  const child = wall.spawn({
-    args: childArgs(paths, limits, seed),
-    cwd: paths.copy,
-    env: { NO_COLOR: "1", DENO_DIR: paths.denoDir },
-    readOnly: [paths.code, dirname(paths.config), paths.copy, ...paths.packages],
-    writable: [paths.denoDir],
-    limits: childWallLimits(limits),
-    stdin: "piped",
-  });
+  const child = wall.spawn(childSpec(paths, limits, seed));
   let ending: Ending | null = null;
   let detail = "";
   const stop = (why: Ending) => {

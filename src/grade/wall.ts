@@ -74,9 +74,9 @@ const ADDRESS_SPACE_GB = 64;
 /** The processes running now, killed when the grader is stopped. */
 const LIVE = new Set<WalledProcess>();
 
-/** Kills every walled process still running (for a grader stopped by a signal). */
+/** Kills every walled process still running and removes its cgroup (for a grader about to exit). */
 export function killAllWalled(): void {
-  for (const p of LIVE) p.kill();
+  for (const p of LIVE) p.abandon();
 }
 
 /** A walled process: its `Deno.ChildProcess`, killed and waited for as a whole. */
@@ -103,6 +103,13 @@ export class WalledProcess {
       // gone already
     }
     this.#cage?.kill();
+  }
+
+  /** Kills the tree and removes its cgroup, synchronously: the grader is exiting. */
+  abandon(): void {
+    this.kill();
+    this.#cage?.removeSync();
+    LIVE.delete(this);
   }
 
   /**
