@@ -20,6 +20,8 @@ trap 'rm -rf "$WORK"' EXIT
 # The grader of REF, runnable: its tree, this checkout's node_modules.
 git archive "$REF" | tar -x -C "$WORK" --one-top-level=ref
 ln -s "$PWD/node_modules" "$WORK/ref/node_modules"
+[ -e ../shared ] && ln -s "$(realpath ../shared)" "$WORK/shared"  # the corpus, where it lies
+[ -e data ] && ln -s "$PWD/data" "$WORK/ref/data"
 [ -e runs/grader ] && mkdir -p "$WORK/ref/runs" && cp -r runs/grader "$WORK/ref/runs/" || true
 
 # The class of 22.
