@@ -12,9 +12,11 @@
  *   `setpriv --pdeathsig KILL` makes it die with the grader.
  * - **kernel limits**: a cgroup (`cgroup.ts`) bounds the memory of the whole tree and its tasks
  *   where the grader may make one; else `RLIMIT_AS` (generous: V8 reserves tens of GiB of
- *   address space it never touches, so it bounds little). Always `RLIMIT_CPU` and `RLIMIT_FSIZE`,
- *   and under bubblewrap `RLIMIT_NPROC` (counted in its own user namespace; the kernel exempts
- *   root from it, hence the cgroup's `pids.max`).
+ *   address space it never touches, so it bounds little). Always `RLIMIT_CPU` and `RLIMIT_FSIZE`.
+ *   Not `RLIMIT_NPROC`: the kernel exempts root from it, and for anyone else it counts every task
+ *   of the user on the host (a user namespace's own count is checked against its creator's limit
+ *   too), so a grader on a busy desktop could not start a child; the cgroup's `pids.max` bounds
+ *   the tasks of the tree instead.
  *
  * Which wall holds is decided once per process ({@linkcode openWall}): `bwrap --unshare-all` is
  * tried, and where namespaces are forbidden (a Gradescope container, say) the grader says so on
@@ -41,7 +43,7 @@ export interface WallLimits {
   memoryMb: number;
   /** CPU time of each process, in seconds (`RLIMIT_CPU`). */
   cpuSeconds: number;
-  /** Tasks (processes and threads) of the tree. */
+  /** Tasks (processes and threads) of the tree (the cgroup's `pids.max`, where there is one). */
   tasks: number;
   /** The largest file it may write, in bytes (`RLIMIT_FSIZE`). */
   fileBytes: number;
@@ -264,7 +266,6 @@ export class Wall {
       `--cpu=${limits.cpuSeconds}`,
       `--fsize=${limits.fileBytes}`,
       ...(addressSpace ? [`--as=${ADDRESS_SPACE_GB * 2 ** 30}`] : []),
-      ...(this.kind === "bubblewrap" ? [`--nproc=${limits.tasks}`] : []),
       "--",
     ];
   }
