@@ -68,6 +68,9 @@ function ownLayout(): Layout | null {
   return unified !== undefined && isV2 ? { parents: [join(CGROUP_ROOT, unified)], v2: true } : null;
 }
 
+/** The grader's own cgroups, read once (they do not change while it runs). */
+let layoutHere: Layout | null | undefined;
+
 /** Limits of a cage. */
 export interface CageLimits {
   /** Memory of all its processes together (resident and swap), in MiB. */
@@ -154,7 +157,8 @@ function limitFiles(limits: CageLimits, v2: boolean): [number, string, string][]
  * (no cgroupfs, not writable, controllers not delegated).
  */
 export function openCage(limits: CageLimits): Cage | null {
-  const layout = ownLayout();
+  if (layoutHere === undefined) layoutHere = ownLayout();
+  const layout = layoutHere;
   if (layout === null) return null;
   const name = `rnnlab-${crypto.randomUUID()}`;
   const dirs = layout.parents.map((p) => join(p, name));
