@@ -244,6 +244,10 @@ export async function runSandboxed(
   await polling;
   if (failure !== null) throw failure;
   if (oomKilled && ending === null) ending = "memory";
+  // The kernel's file-size and CPU limits (a signal, or 128 + it where bubblewrap's init reports it).
+  const killedBy = status.signal ?? (status.code > 128 ? status.code - 128 : null);
+  if (ending === null && (killedBy === "SIGXFSZ" || killedBy === 25)) ending = "disk";
+  if (ending === null && (killedBy === "SIGXCPU" || killedBy === 24)) ending = "timeout";
   return {
     stderr: await stderr,
     ending: ending ?? "exited",
