@@ -43,6 +43,7 @@ export type {
 export { EXERCISES, type Primitive, PRIMITIVES, type Primitives } from "./src/grade/contract.ts";
 export type { OtherValue, TensorValue, Value } from "./src/grade/codec.ts";
 export type { Limits } from "./src/grade/sandbox.ts";
+export { WALL_CHOICES, WALL_KINDS, type WallChoice, type WallKind } from "./src/grade/wall.ts";
 export type { CopyLimits, LeftOut } from "./src/grade/private_copy.ts";
 export type { Status, StudentRecord } from "./src/grade/class/outputs.ts";
 export type { PlaceNamer } from "./src/grade/value_diff.ts";

@@ -16,6 +16,7 @@ import { loadCorpus } from "../src/data/corpus.ts";
 import { prepareCorpus } from "../src/data/read_corpus.ts";
 import { type ExerciseName, EXERCISES } from "../src/grade/contract.ts";
 import { Grader } from "../src/grade/grader.ts";
+import { WALL_CHOICES, type WallChoice } from "../src/grade/wall.ts";
 import { gradescopeResults, HIDDEN_VISIBILITIES, textReport } from "../src/grade/feedback.ts";
 import { boundJobs, gradeClass } from "../src/grade/class/class.ts";
 import { collectShards } from "../src/grade/class/collect.ts";
@@ -32,7 +33,7 @@ import { writeFileAtomic } from "../src/io/atomic_write.ts";
 
 /** The usage and description that `--help` prints. */
 const USAGE = `deno task grade SUBMISSION [--root DIR] [--results FILE] [--json] [--html FILE]
-                [--only NAME,...] [--timeout-scale X]
+                [--only NAME,...] [--timeout-scale X] [--sandbox auto|bubblewrap|permissions]
                 [--hidden-visibility after_published|after_due_date|hidden]
                 [--data PATH] [--dataset 2017|2018]
 deno task grade --init DIR [--notebook]
@@ -53,7 +54,9 @@ deno task grade --collect SHARD_DIR... --out DIR
 ${CLASS_USAGE}
 
 SUBMISSION is a module (.ts) or a notebook (.ipynb) whose tagged cells are graded. Grades in a
-sandbox (see docs/autograder.md). Prints the text report (or, with --json, Gradescope's results);
+sandbox (see docs/autograder.md): --sandbox auto (the default) runs every child inside bubblewrap's
+namespaces where they can be made, else with Deno's permissions alone, and says so in one line;
+bubblewrap insists (exit 2 where it cannot run); permissions never tries. Prints the text report (or, with --json, Gradescope's results);
 --html FILE also writes the feedback page (the known mistakes named, the tensors, the curve).
 Exits 0 whenever grading completed, whatever the score; 2 for bad input (a missing file or
 folder, a flag out of range), 1 when the grader itself failed.
@@ -80,6 +83,7 @@ async function main(args: string[]) {
     jobs: { type: "string" },
     shard: { type: "string" },
     "no-type-check": { type: "boolean" },
+    sandbox: { type: "string", default: "auto" },
     ...CLASS_FLAGS,
   }, Infinity);
   const out = flags.out && userPath(flags.out);
@@ -115,6 +119,7 @@ async function main(args: string[]) {
     flags["hidden-visibility"],
     HIDDEN_VISIBILITIES,
   );
+  const sandbox = choiceFlag("sandbox", flags.sandbox, WALL_CHOICES);
   const only = flags.only?.split(",").map((name) =>
     choiceFlag("only", name.trim(), EXERCISES) as ExerciseName
   );
@@ -137,8 +142,7 @@ async function main(args: string[]) {
     const outputs = await classOutputOptions(flags);
     const display = classProgress(flags);
     const result = await withGrader(
-      data,
-      flags.dataset,
+      { data, dataset: flags.dataset, sandbox },
       (grader, corpus) =>
         gradeClass(grader, batch, {
           out,
@@ -198,8 +202,7 @@ async function main(args: string[]) {
   }
   const root = flags.root && userPath(flags.root);
   const report = await withGrader(
-    data,
-    flags.dataset,
+    { data, dataset: flags.dataset, sandbox },
     (grader) => grader.grade(submission, { root, only, timeoutScale }),
   );
   const results = gradescopeResults(report, visibility);
@@ -219,15 +222,18 @@ async function main(args: string[]) {
 
 /**
  * Runs `use` with a grader whose cases come from the corpus that `--data` and `--dataset` name,
- * and the corpus's SHA-256; closes the grader after.
+ * in the wall `--sandbox` names, and the corpus's SHA-256; closes the grader after.
  */
 async function withGrader<T>(
-  data: string | undefined,
-  dataset: string | undefined,
+  { data, dataset, sandbox }: {
+    data: string | undefined;
+    dataset: string | undefined;
+    sandbox: WallChoice;
+  },
   use: (grader: Grader, corpusSha256: string) => Promise<T>,
 ): Promise<T> {
   const corpus = await loadCorpus({ data, dataset, fetch: null });
-  await using grader = new Grader({ chars: prepareCorpus(corpus.text) });
+  await using grader = new Grader({ chars: prepareCorpus(corpus.text) }, { sandbox });
   return await use(grader, corpus.source.sha256);
 }
 

@@ -17,7 +17,7 @@ export {
 } from "../src/testing.ts";
 
 /** `deno task <name> ...args`'s own command line (deno.json's, with its permissions) for `deno`. */
-function taskArgv(name: string, args: string[]): string[] {
+export function taskArgv(name: string, args: string[]): string[] {
   const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
   return tasks[name]
     .replace(/^deno run /, `run --config ${ROOT}deno.json `)

@@ -13,11 +13,16 @@ function assertGradescopeSchema(results: Record<string, unknown>) {
   assert.deepEqual(Object.keys(results).sort(), [
     "output",
     "output_format",
+    "sandbox",
     "score",
     "stdout_visibility",
     "tests",
   ]);
   assert.equal(results.stdout_visibility, "hidden");
+  assert.ok(
+    ["bubblewrap", "permissions"].includes(results.sandbox as string),
+    `${results.sandbox}`,
+  );
   const tests = results.tests as Record<string, unknown>[];
   for (const test of tests) {
     assert.deepEqual(Object.keys(test).sort(), [

@@ -22,6 +22,7 @@ import {
   textReport,
 } from "../src/grade/feedback.ts";
 import { Sandbox } from "../src/grade/sandbox.ts";
+import { TYPE_CHECK_MEMORY_MB } from "../src/grade/type_check.ts";
 import { chapterText, ROOT, runTask, SHARED, sharedGrader } from "./_helpers.ts";
 import { EXIT } from "../src/errors.ts";
 
@@ -266,7 +267,10 @@ Deno.test("links, fifos and hard links: graded from a private copy of regular fi
     assert.ok(!JSON.stringify(report).includes(s.token));
     if (atimeTells) assert.equal((await Deno.stat(s.canary)).atime!.getFullYear(), 2001);
     // Neither Deno.mainModule, the working directory nor a stack trace names the checkout.
-    assert.match(output, /^main module: file:\/\/\/.*\/rnnlab-grader-\w+\/child\/src\/grade\//m);
+    assert.match(
+      output,
+      /^main module: file:\/\/\/.*\/rnnlab-grader-\w+\/child\/plain\/src\/grade\//m,
+    );
     assert.match(output, /^stack: Error: called\n.*\n {4}at .*\/rnnlab-grader-\w+\/child\//m);
     assert.doesNotMatch(output, new RegExp(escape(ROOT)));
     // What the copy left out, and why.
@@ -631,4 +635,133 @@ Deno.test("misconfiguration is a usage error; a syntax error is said once; type 
   assert.doesNotMatch(advice, /rnnlab-grader|grading-/); // paths relative to the copy
   assert.match(textReport(misfit), /\nType check \(advice: it costs no points\):\n {2}TS2322/);
   assert.deepEqual((await grade("reads_env", ["getInputs"], { typeCheck: true })).advice, []);
+});
+
+// --- The walls of issue 21: the reference, exotic throws, a child that will not stop, the type check
+
+/** The processes whose command line holds `text` (this machine's, as /proc lists them). */
+async function processesNaming(text: string): Promise<string[]> {
+  // Deno reads /proc only with --allow-all: a shell does it.
+  const script = 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f" 2>/dev/null; echo; done';
+  const out = await new Deno.Command("sh", { args: ["-c", script] }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").filter((line) => line.includes(text));
+}
+
+/** `work`, or a failure once `ms` have passed (a hung grader must fail the test, not hang it). */
+async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test("a child that keeps running after its results (unload, a worker, a timer) is killed whole; its results count", async () => {
+  const report = await within(
+    90_000,
+    "grading keeps_running",
+    grade("keeps_running", ["getInputs", "perplexity"], { timeoutScale: 0.5 }),
+  );
+  assertFull(report, "getInputs", "perplexity");
+  const copy = printed(report).match(/^running in (\S+)$/m)?.[1];
+  assert.ok(copy, printed(report));
+  assert.deepEqual(await processesNaming(copy), [], "a child outlived its grading");
+});
+
+Deno.test("whatever a submission throws (a Proxy trapping everything, a Symbol, a revoked Proxy, an unprintable object), that case fails with a message and the others run", async () => {
+  const names = [
+    "gradClipping",
+    "perplexity",
+    "rnn",
+    "getInputs",
+    "dataIterConsecutive",
+    "dataIterRandom",
+  ] as const;
+  const report = await grade("throws_exotic", names);
+  for (const name of names) {
+    const [first, ...rest] = exercise(report, name).cases;
+    assert.equal(first.passed, false, name);
+    assert.match(first.feedback, new RegExp(`^${name} threw .+`), name);
+    for (const c of rest) assert.ok(c.passed, `${name}, ${c.name}: ${c.feedback}`);
+  }
+  assert.match(exercise(report, "perplexity").cases[0].feedback, /Symbol\(a symbol, thrown\)/);
+});
+
+/** The lines of the reference's source that would show it: code lines of 30 characters or more. */
+async function referenceLines(): Promise<string[]> {
+  const files = [
+    "src/grade/reference_primitives.ts",
+    "src/model/rnn.ts",
+    "src/data/iterators.ts",
+    "src/random/py_random.ts",
+    "src/grade/staff_solution.ts",
+  ];
+  const lines: string[] = [];
+  for (const file of files) {
+    for (const line of (await Deno.readTextFile(`${ROOT}${file}`)).split("\n")) {
+      const code = line.trim();
+      if (code.length >= 30 && !/^(\/\/|\*|\/\*\*|import |export \{)/.test(code)) lines.push(code);
+    }
+  }
+  return lines;
+}
+
+Deno.test("nothing of the reference is reachable: what it is handed prints as native code, its modules neither import nor read", async () => {
+  const report = await grade("looks_for_reference", ["predictRnn", "trainRnn"]);
+  assertFull(report, "predictRnn", "trainRnn");
+  const out = printed(report);
+  const sources = new Map(
+    [...out.matchAll(/^source (\S+): (".*")$/gm)].map((m) => [m[1], JSON.parse(m[2]) as string]),
+  );
+  const handed = [
+    "rnn",
+    "getInputs",
+    "dataIterRandom",
+    "dataIterConsecutive",
+    "gradClipping",
+    "getParams",
+    "rng.shuffle",
+    "rng.constructor",
+  ];
+  assert.deepEqual([...sources.keys()].sort(), handed.sort(), out);
+  for (const [name, source] of sources) {
+    assert.match(source, /^function \w* ?\(\) \{ \[native code\] \}$/, name);
+  }
+  assert.equal(out.match(/^probes: 24 denied of 24$/gm)?.length, 2, out);
+  assert.match(
+    out,
+    /^stack names file:\/\/\/.*\/child\/primitives\/src\/grade\/reference_primitives\.ts$/m,
+  );
+  assert.doesNotMatch(out, /LEAKED|^found /m);
+  const everything = [
+    JSON.stringify(report),
+    textReport(report),
+    ...HIDDEN_VISIBILITIES.map((v) => JSON.stringify(gradescopeResults(report, v))),
+  ].join("\n");
+  for (const line of await referenceLines()) {
+    assert.ok(!everything.includes(line), `the reference's "${line}" came back`);
+  }
+});
+
+Deno.test("outside_the_wall: the host's files, the grader's tree, other processes and the network are out of reach", async () => {
+  const report = await grade("outside_the_wall", ["getInputs"]);
+  assertFull(report, "getInputs");
+  assert.match(printed(report), /^probes: 11 denied of 11$/m);
+  assert.doesNotMatch(printed(report), /LEAKED/);
+});
+
+Deno.test("a type that explodes the checker: the type check is stopped at its memory bound in one line; the grader's memory stays bounded", async () => {
+  const { result: report, growthMb } = await peakGrowthMb(() =>
+    grade("bloats_type_check", ["getInputs"], { typeCheck: true })
+  );
+  assert.deepEqual(report.advice, [
+    `the type check was stopped: it needed more than its memory limit of ${TYPE_CHECK_MEMORY_MB} MiB`,
+  ]);
+  assertFull(report, "getInputs");
+  assert.ok(growthMb < 512, `the grader's resident memory rose by ${growthMb.toFixed(0)} MiB`);
+  assert.ok(report.seconds < 120, `${report.seconds} s`);
 });

@@ -53,6 +53,8 @@ Deno.test("the child and the grader's tools run with every sandbox flag", () => 
   const args = childArgs(
     {
       entry: "/w/child/src/grade/child_entry.ts",
+      code: "/w/child/plain",
+      packages: ["/r/node_modules/.deno"],
       config: "/w/g/deno.json",
       copy: "/w/g/submission",
       denoDir: "/w/g/deno_dir",

@@ -20,11 +20,13 @@ import type {
   Primitive,
   Primitives,
   RnnParams,
+  Shuffler,
   Submission,
   TrainRnnConfig,
 } from "./contract.ts";
 import {
   append,
+  bindTo,
   callWith,
   encodeUtf8,
   ErrorClass,
@@ -93,6 +95,35 @@ function take(batches: unknown): unknown {
   return out;
 }
 
+/**
+ * `f` as the submission gets it: a bound function, whose source prints as `[native code]` (the
+ * function it calls is out of reach: JavaScript gives no way from a bound function to its target).
+ */
+function opaque<F extends AnyFn>(f: F): F {
+  return bindTo(f, undefined);
+}
+
+/**
+ * The reference primitives as the submission gets them: each opaque, the samplers' generator
+ * too (an object of its own, not the project's `PyRandom`, whose class would print its source).
+ */
+function opaquePrimitives(reference: Primitives): Primitives {
+  return {
+    rnn: opaque(reference.rnn),
+    getInputs: opaque(reference.getInputs),
+    dataIterRandom: opaque((corpus, batchSize, numSteps, rng) =>
+      reference.dataIterRandom(corpus, batchSize, numSteps, rng)
+    ),
+    dataIterConsecutive: opaque(reference.dataIterConsecutive),
+    gradClipping: opaque(reference.gradClipping),
+  };
+}
+
+/** A generator of CPython's `random` as the submission gets it: `shuffle` only, opaque. */
+function opaqueShuffler(rng: PyRandom): Shuffler {
+  return { shuffle: opaque((x: number[]) => rng.shuffle(x)) };
+}
+
 /** Fresh trainable copies of `initial`, the same values on every call. */
 function variables(initial: tf.Tensor[]): RnnParams {
   const out: tf.Tensor[] = [];
@@ -110,7 +141,7 @@ export const PREPARE: Record<
   (a: Args, reference: Primitives | null, replaced: Primitive[]) => Call
 > = {
   dataIterRandom: (a) => {
-    const rng = new PyRandom(a.seed as number); // one generator for all the epochs of a case
+    const rng = opaqueShuffler(new PyRandom(a.seed as number)); // one for all the case's epochs
     const corpora: number[][] = []; // each epoch gets its own copy of the list
     for (let e = 0; e < (a.epochs as number); e++) {
       append(corpora, (a.corpusIndices as number[]).slice());
@@ -148,7 +179,7 @@ export const PREPARE: Record<
   },
   trainRnn: (a, reference, replaced) => {
     const { params, seed, ...config } = a;
-    const rng = new PyRandom(seed as number);
+    const rng = opaqueShuffler(new PyRandom(seed as number));
     const fromReference: Record<string, boolean> = { __proto__: null } as never;
     for (const name of replaced) fromReference[name] = true;
     const primitive = <K extends Primitive>(m: Module, name: K): Primitives[K] =>
@@ -160,7 +191,7 @@ export const PREPARE: Record<
         dataIterRandom: primitive(m, "dataIterRandom"),
         dataIterConsecutive: primitive(m, "dataIterConsecutive"),
         gradClipping: primitive(m, "gradClipping"),
-        getParams: () => variables(params as tf.Tensor[]),
+        getParams: opaque(() => variables(params as tf.Tensor[])),
         rng,
       });
   },
@@ -180,12 +211,15 @@ function watchMemory(memoryMb: number, line: string): void {
   new Worker(url, { type: "module" }).postMessage({ limit: memoryMb * 2 ** 20, line });
 }
 
-/** What was thrown, in one line of at most 2000 characters. */
+/**
+ * What was thrown, in one line of at most 2000 characters, whatever it is: reading it runs the
+ * submission's code (a Proxy's traps, getters, `toString`), which may throw anything in turn.
+ */
 function errorText(err: unknown): string {
   const ours = ChildFault.textOf(err);
   if (ours !== null) return ours;
-  if (isInstance(TooLargeError, err)) return "TooLargeError: the value is too large to send";
   try {
+    if (isInstance(TooLargeError, err)) return "TooLargeError: the value is too large to send";
     if (isInstance(ErrorClass, err)) {
       const e = err as Error;
       return sliceText("" + e.name + ": " + e.message, 0, 2000);
@@ -209,11 +243,12 @@ export async function runChild(reference: Primitives | null): Promise<never> {
     while (typedLength(bytes) > 0) bytes = subarray(bytes, writeSync(stdout, bytes));
   };
   const prepare = PREPARE[request.exercise as keyof Submission];
+  const handed = reference === null ? null : opaquePrimitives(reference);
   const calls: Call[] = [];
   for (const args of request.cases) {
     const tensors: Args = {};
     for (const [k, v] of Object.entries(args)) tensors[k] = toTensors(v);
-    append(calls, prepare(tensors, reference, request.referencePrimitives));
+    append(calls, prepare(tensors, handed, request.referencePrimitives));
   }
   watchMemory(request.memoryMb, `\n${request.nonce} {"t":"memory"}\n`);
   let module: Module;

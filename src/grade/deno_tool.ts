@@ -1,15 +1,20 @@
 /**
  * Runs a `deno` subcommand of the grader's own (`info`, `check`) on a private copy: an empty
- * environment but `NO_COLOR` and the grading's private `DENO_DIR`, a time limit, and a bound on
- * the output kept.
+ * environment but `NO_COLOR` and the grading's private `DENO_DIR`, a time limit, a bound on the
+ * output kept, and, on a submission, inside the grader's wall (`wall.ts`): its memory, CPU time and
+ * tasks bounded by the kernel, its whole process group killed when it ends.
  *
  * @module
  */
 
+import type { Wall, WallLimits } from "./wall.ts";
+
 /** What a tool run produced. */
 export interface ToolRun {
-  /** The exit code, or `null` when it was killed (past its time limit). */
+  /** The exit code, or `null` when it was killed (past its time limit or its memory). */
   code: number | null;
+  /** Why it was killed: `timeout` or `memory` (the kernel's, or V8's heap); `null` if not. */
+  stopped: "timeout" | "memory" | null;
   /** Its stdout, cut at the bound. */
   stdout: string;
   /** Its stderr, cut at the bound. */
@@ -26,6 +31,8 @@ export interface ToolOptions {
   timeoutMs: number;
   /** The most bytes of each stream kept. */
   keepBytes: number;
+  /** The wall it runs in, what it may read (`cwd` too) and write, and its limits; none: a plain run. */
+  walled?: { wall: Wall; readOnly: string[]; writable: string[]; limits: WallLimits };
 }
 
 /** The text of the first `keep` bytes of `stream`, which is read to its end. */
@@ -45,27 +52,61 @@ export async function readBounded(
   return text + decoder.decode();
 }
 
-/** Runs `deno ...args` under `opts`. */
-export async function runDenoTool(args: string[], opts: ToolOptions): Promise<ToolRun> {
-  const child = new Deno.Command(Deno.execPath(), {
+/** Starts `deno ...args` under `opts`: walled when `opts.walled` says so. */
+function start(args: string[], opts: ToolOptions): {
+  process: Deno.ChildProcess;
+  kill: () => void;
+  end: () => Promise<{ status: Deno.CommandStatus; oomKilled: boolean }>;
+} {
+  const env = { NO_COLOR: "1", DENO_DIR: opts.denoDir };
+  if (opts.walled !== undefined) {
+    const { wall, readOnly, writable, limits } = opts.walled;
+    const walled = wall.spawn({
+      args,
+      cwd: opts.cwd,
+      env,
+      readOnly,
+      writable,
+      limits,
+      stdin: "null",
+    });
+    return { process: walled.process, kill: () => walled.kill(), end: () => walled.end() };
+  }
+  const process = new Deno.Command(Deno.execPath(), {
     args,
     cwd: opts.cwd,
     clearEnv: true,
-    env: { NO_COLOR: "1", DENO_DIR: opts.denoDir },
+    env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let killed = false;
+  return {
+    process,
+    kill: () => process.kill("SIGKILL"),
+    end: async () => ({ status: await process.status, oomKilled: false }),
+  };
+}
+
+/**
+ * Runs `deno ...args` under `opts` (started before this returns its promise); what it started is
+ * gone when the promise resolves.
+ */
+export async function runDenoTool(args: string[], opts: ToolOptions): Promise<ToolRun> {
+  const { process, kill, end } = start(args, opts);
+  let timedOut = false;
   const timer = setTimeout(() => {
-    killed = true;
-    child.kill("SIGKILL");
+    timedOut = true;
+    kill();
   }, opts.timeoutMs);
-  const [stdout, stderr, status] = await Promise.all([
-    readBounded(child.stdout, opts.keepBytes),
-    readBounded(child.stderr, opts.keepBytes),
-    child.status,
+  const [stdout, stderr] = await Promise.all([
+    readBounded(process.stdout, opts.keepBytes),
+    readBounded(process.stderr, opts.keepBytes),
+    process.status,
   ]);
   clearTimeout(timer);
-  return { code: killed ? null : status.code, stdout, stderr };
+  const { status, oomKilled } = await end();
+  const heap = /out of memory|heap limit/i.test(stderr);
+  const stopped = timedOut ? "timeout" : oomKilled || heap ? "memory" : null;
+  return { code: stopped === null ? status.code : null, stopped, stdout, stderr };
 }

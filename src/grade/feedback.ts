@@ -28,6 +28,7 @@
 import type { CaseResult, ExerciseResult, GradeReport } from "./grader.ts";
 import type { Curve } from "./judge.ts";
 import { sig } from "./value_diff.ts";
+import type { WallKind } from "./wall.ts";
 import { fenced, markdownTable } from "../report/markdown.ts";
 import { textTable } from "../report/text_table.ts";
 
@@ -74,6 +75,8 @@ export interface GradescopeResults {
   output_format: "text";
   /** Always `hidden`: the grader's stdout is for instructors. */
   stdout_visibility: "hidden";
+  /** The wall the submission ran in (`bubblewrap`, or Deno's `permissions` alone). */
+  sandbox: WallKind;
   /** One test per case. */
   tests: GradescopeTest[];
 }
@@ -251,6 +254,7 @@ export function gradescopeResults(
     output: publicSummary(report, hidden),
     output_format: "text",
     stdout_visibility: "hidden",
+    sandbox: report.sandbox,
     tests,
   };
 }

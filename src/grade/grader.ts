@@ -36,6 +36,7 @@ import { isNotebookPath, NotebookModule, parseNotebook, SHARED_TAG } from "./not
 import { COPY_LIMITS, type CopyLimits, type LeftOut } from "./private_copy.ts";
 import type { Request } from "./protocol.ts";
 import { type Grading, type Limits, Sandbox, type SandboxRun } from "./sandbox.ts";
+import { killAllWalled, Wall, type WallChoice, type WallKind } from "./wall.ts";
 import type { Value } from "./codec.ts";
 
 /** The verdict on one case. */
@@ -84,6 +85,8 @@ export interface ExerciseResult {
 export interface GradeReport {
   /** The submission file (a module, or a notebook whose tagged cells were graded). */
   submission: string;
+  /** The wall its children ran in: `bubblewrap` (namespaces and Deno's permissions) or `permissions`. */
+  sandbox: WallKind;
   /** Points earned in all. */
   score: number;
   /** Points possible in all. */
@@ -130,6 +133,10 @@ export interface GraderOptions {
    * memory (default: `runs/grader/mistake_outcomes.json` in the checkout).
    */
   mistakeTable?: string | null;
+  /** The operating system's wall (`wall.ts`): `auto` (default), `bubblewrap` or `permissions`. */
+  sandbox?: WallChoice;
+  /** Where the one line goes that says a grader runs without bubblewrap (default: stderr). */
+  log?: (line: string) => void;
 }
 
 /** The sandbox limits, less the time limit, which is per exercise. */
@@ -301,7 +308,10 @@ export class Grader {
   #tablePath: string | null;
   #table: Promise<MistakeTable> | null = null;
   #sandbox: Promise<Sandbox> | null = null;
+  #wall: WallChoice;
+  #log: (line: string) => void;
   #cleanUp = () => {};
+  #onSignal: Partial<Record<Deno.Signal, () => void>> = {};
 
   /** Builds the exercises and their cases from the chapter's text. */
   constructor(text: ChapterText, opts: GraderOptions = {}) {
@@ -309,6 +319,8 @@ export class Grader {
     this.exercises = buildExercises(text);
     this.#tempRoot = opts.tempRoot;
     this.#tablePath = opts.mistakeTable === undefined ? MISTAKE_TABLE_FILE : opts.mistakeTable;
+    this.#wall = opts.sandbox ?? "auto";
+    this.#log = opts.log ?? ((line) => console.error(line));
   }
 
   /** What the catalogue's mistakes give on the cases: read or built once per grader. */
@@ -328,9 +340,16 @@ export class Grader {
     return this.#expected.get(key)!;
   }
 
-  /** The private workspace, made at the first grading and removed by {@linkcode Grader.close}. */
+  /**
+   * The private workspace, made at the first grading and removed by {@linkcode Grader.close}, or
+   * when the process ends or is stopped by SIGINT or SIGTERM (its children killed first).
+   */
   #workspace(): Promise<Sandbox> {
-    this.#sandbox ??= Sandbox.open(this.#tempRoot).then((sandbox) => {
+    if (this.#sandbox === null) this.#listenForSignals();
+    this.#sandbox ??= Wall.open(this.#wall).then((wall) => {
+      if (wall.kind !== "bubblewrap") this.#log(`note: ${wall.note}`);
+      return Sandbox.open(this.#tempRoot, wall);
+    }).then((sandbox) => {
       // If the process ends without close(), the workspace still goes.
       this.#cleanUp = () => {
         // A child still running (the warm-up, say) may be writing there: try twice, then leave it.
@@ -346,9 +365,30 @@ export class Grader {
       return sandbox;
     }).catch((err) => {
       this.#sandbox = null;
+      this.#stopListening();
       throw err;
     });
     return this.#sandbox;
+  }
+
+  /** On SIGINT or SIGTERM: every child killed, the workspace removed, then the usual exit. */
+  #listenForSignals(): void {
+    for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+      const stop = () => {
+        killAllWalled();
+        this.#cleanUp();
+        Deno.exit(code);
+      };
+      this.#onSignal[signal] = stop;
+      Deno.addSignalListener(signal, stop);
+    }
+  }
+
+  #stopListening(): void {
+    for (const [signal, stop] of Object.entries(this.#onSignal)) {
+      Deno.removeSignalListener(signal as Deno.Signal, stop);
+    }
+    this.#onSignal = {};
   }
 
   /** Removes the grader's workspace (a later grading makes a new one). */
@@ -357,6 +397,7 @@ export class Grader {
     this.#sandbox = null;
     if (sandbox === null) return;
     globalThis.removeEventListener("unload", this.#cleanUp);
+    this.#stopListening();
     await (await sandbox).close();
   }
 
@@ -380,6 +421,7 @@ export class Grader {
     try {
       const report: GradeReport = {
         submission: file,
+        sandbox: sandbox.wall.kind,
         score: 0,
         maxScore: 0,
         seconds: 0,

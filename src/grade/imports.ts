@@ -143,8 +143,10 @@ export async function moduleGraph(
 ): Promise<ModuleGraph> {
   const out = await runDenoTool(infoArgs(entry, config), tool);
   if (out.code !== 0) {
-    const why = out.code === null
+    const why = out.stopped === "timeout"
       ? `could not be analysed within ${tool.timeoutMs / 1000} s`
+      : out.stopped === "memory"
+      ? "could not be analysed within the import check's memory limit"
       : out.stderr.trim().split("\n")[0] || "cannot be analysed";
     return { modules: [{ specifier: pathToFileURL(entry).href, error: why }], redirects: {} };
   }

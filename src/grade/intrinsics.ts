@@ -75,6 +75,11 @@ export const writeSync: (self: unknown, b: Uint8Array) => number = uncurry(
 /** `Symbol.iterator`. */
 export const iteratorSymbol: typeof Symbol.iterator = Symbol.iterator;
 
+/** `f.bind(self)`: a bound function, whose `toString()` is `function () { [native code] }`. */
+export const bindTo: <F extends (...args: never[]) => unknown>(f: F, self: unknown) => F = uncurry(
+  Function.prototype.bind as (this: unknown, self: unknown) => never,
+);
+
 /** Calls `f` with `self` as `this` and no arguments. */
 export const callWith: (f: unknown, self: unknown) => unknown = uncurry(
   call as (this: unknown, self: unknown) => unknown,

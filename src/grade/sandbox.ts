@@ -24,7 +24,7 @@
  * @module
  */
 
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { FormatError } from "./codec.ts";
 import { readBounded, type ToolOptions } from "./deno_tool.ts";
@@ -38,7 +38,8 @@ import {
 } from "./imports.ts";
 import { type CopyLimits, copyRegularFiles, type LeftOut } from "./private_copy.ts";
 import { type ChannelEvent, ChannelReader, encodeRequest, type Request } from "./protocol.ts";
-import { typeAdvice } from "./type_check.ts";
+import { CONTRACT_CHECK, TYPE_CHECK_MEMORY_MB, typeAdvice } from "./type_check.ts";
+import { Wall, type WallLimits, type WallSpec } from "./wall.ts";
 
 /** What a child may use. */
 export interface Limits {
@@ -73,6 +74,10 @@ export interface SandboxRun {
 export interface ChildPaths {
   /** The child's entry module, in the workspace. */
   entry: string;
+  /** The folder of the entry's own modules (bound read-only in the wall, with `config`'s folder). */
+  code: string;
+  /** Host folders the child reads without permission: the allowed packages' (bound read-only). */
+  packages: string[];
   /** The grading's child config. */
   config: string;
   /** The private copy: the one folder the child may read, and its working directory. */
@@ -102,6 +107,22 @@ const STDERR_KEEP = 4000;
 const DISK_POLL_MS = 500;
 const INFO_TOOL = { timeoutMs: 60_000, keepBytes: 16 << 20 };
 const CHECK_TOOL = { timeoutMs: 120_000, keepBytes: 64 << 10 };
+/** The bounds of a tool's (the import check's, the type check's) tree, less its memory. */
+const TOOL_WALL = { cpuSeconds: 240, tasks: 256, fileBytes: 256 << 20 };
+/** How far above the child's own watcher (`Limits.rssMb`) the kernel's memory bound lies. */
+const KERNEL_MEMORY_SLACK_MB = 512;
+
+/** The kernel's bounds on a child run under `limits`. */
+export function childWallLimits(limits: Limits): WallLimits {
+  return {
+    memoryMb: limits.rssMb + KERNEL_MEMORY_SLACK_MB,
+    // Four cores busy for the whole time limit, and Deno's start: past it, the time limit has
+    // long fired, unless the grader itself was stopped.
+    cpuSeconds: Math.ceil((4 * limits.timeoutMs) / 1000) + 10,
+    tasks: 256,
+    fileBytes: 2 * limits.diskMb * 2 ** 20,
+  };
+}
 
 /** The `deno` arguments of a child: every sandbox flag is here. */
 export function childArgs(paths: ChildPaths, limits: Limits, seed: number): string[] {
@@ -117,6 +138,23 @@ export function childArgs(paths: ChildPaths, limits: Limits, seed: number): stri
     `--allow-read=${paths.copy}`,
     paths.entry,
   ];
+}
+
+/**
+ * Everything a child gets from the wall: its command, the folders bound (its own code, the
+ * grading's folder with the copy and the config, the allowed packages; only its `DENO_DIR`
+ * writable), its environment and its limits.
+ */
+export function childSpec(paths: ChildPaths, limits: Limits, seed: number): WallSpec {
+  return {
+    args: childArgs(paths, limits, seed),
+    cwd: paths.copy,
+    env: { NO_COLOR: "1", DENO_DIR: paths.denoDir },
+    readOnly: [paths.code, dirname(paths.config), paths.copy, ...paths.packages],
+    writable: [paths.denoDir],
+    limits: childWallLimits(limits),
+    stdin: "piped",
+  };
 }
 
 /** The first `STDERR_KEEP` characters of a child's stderr, and a note when it had more. */
@@ -147,36 +185,27 @@ async function copyTree(from: string, to: string): Promise<void> {
 }
 
 /**
- * Runs `request` in a sandboxed child, handing each message and piece of output to `onEvent` as it
- * comes, until the child finishes or is stopped.
+ * Runs `request` in a sandboxed child inside `wall`, handing each message and piece of output to
+ * `onEvent` as it comes, until the child finishes or is stopped. Either way its whole process tree
+ * is killed and gone before this returns: a child that keeps running after `done` (an `unload`
+ * handler, a timer) is not waited for.
  */
 export async function runSandboxed(
   request: Request,
   paths: ChildPaths,
   limits: Limits,
   onEvent: (event: ChannelEvent) => void,
+  wall: Wall,
   seed = 0,
 ): Promise<SandboxRun> {
   const diskStart = await bytesUnder(paths.denoDir);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: childArgs(paths, limits, seed),
-    cwd: paths.copy,
-    clearEnv: true,
-    env: { NO_COLOR: "1", DENO_DIR: paths.denoDir },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = wall.spawn(childSpec(paths, limits, seed));
   let ending: Ending | null = null;
   let detail = "";
   const stop = (why: Ending) => {
     if (ending !== null) return;
     ending = why;
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already exited
-    }
+    child.kill();
   };
   const timer = setTimeout(() => stop("timeout"), limits.timeoutMs);
   let polling = Promise.resolve();
@@ -186,33 +215,39 @@ export async function runSandboxed(
       if (grown > limits.diskMb * 2 ** 20) stop("disk");
     });
   }, DISK_POLL_MS);
-  const stderr = readStderr(child.stderr);
-  const writer = child.stdin.getWriter();
+  const stderr = readStderr(child.process.stderr);
+  const writer = child.process.stdin.getWriter();
   writer.write(new TextEncoder().encode(encodeRequest(request)))
     .then(() => writer.close())
     .catch(() => {}); // the child died before reading its request: its exit status tells why
 
   const reader = new ChannelReader(request.nonce, limits.stdoutBytes);
   const handle = (event: ChannelEvent) => {
-    if (event.kind === "message" && event.message.t === "done") ending ??= "done";
+    if (event.kind === "message" && event.message.t === "done") stop("done"); // all is in
     if (event.kind === "message" && event.message.t === "memory") stop("memory");
     onEvent(event);
   };
   let failure: unknown = null; // the grader's own, thrown once the child is gone
   try {
-    for await (const chunk of child.stdout) reader.push(chunk).forEach(handle);
+    for await (const chunk of child.process.stdout) reader.push(chunk).forEach(handle);
     reader.end().forEach(handle);
   } catch (err) {
     stop(err instanceof FormatError && err.message.startsWith("more than") ? "output" : "protocol");
-    await child.stdout.cancel().catch(() => {});
+    await child.process.stdout.cancel().catch(() => {});
     if (err instanceof FormatError) detail = err.message;
     else failure = err;
   }
-  const status = await child.status; // the time limit still holds a child that closed its stdout
+  // Its stdout is closed: nothing it does from now on can be read. The whole tree goes.
+  const { status, oomKilled } = await child.end();
   clearTimeout(timer);
   clearInterval(disk);
   await polling;
   if (failure !== null) throw failure;
+  if (oomKilled && ending === null) ending = "memory";
+  // The kernel's file-size and CPU limits (a signal, or 128 + it where bubblewrap's init reports it).
+  const killedBy = status.signal ?? (status.code > 128 ? status.code - 128 : null);
+  if (ending === null && (killedBy === "SIGXFSZ" || killedBy === 25)) ending = "disk";
+  if (ending === null && (killedBy === "SIGXCPU" || killedBy === 24)) ending = "timeout";
   return {
     stderr: await stderr,
     ending: ending ?? "exited",
@@ -245,17 +280,24 @@ async function allowedPackage(
 export class Sandbox {
   /** The workspace folder. */
   readonly dir: string;
+  /** The operating system's wall every child and check runs in. */
+  readonly wall: Wall;
   #packages: { name: string; dir: string }[] = [];
   #warm: Promise<string> | null = null;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, wall: Wall) {
     this.dir = dir;
+    this.wall = wall;
   }
 
-  /** Makes a workspace in a new temporary folder under `tempRoot` (default: the system's). */
-  static async open(tempRoot?: string): Promise<Sandbox> {
+  /**
+   * Makes a workspace in a new temporary folder under `tempRoot` (default: the system's), whose
+   * children run inside `wall` (default: the one `--sandbox auto` picks).
+   */
+  static async open(tempRoot?: string, wall?: Wall): Promise<Sandbox> {
     const sandbox = new Sandbox(
       await Deno.makeTempDir({ dir: tempRoot, prefix: "rnnlab-grader-" }),
+      wall ?? await Wall.open(),
     );
     try {
       await sandbox.#setUp();
@@ -281,14 +323,35 @@ export class Sandbox {
     return this.#warm!;
   }
 
+  /**
+   * The folder of an entry's own modules: each entry's graph is copied apart, so that a child
+   * without the reference primitives has none of their code in its wall.
+   */
+  code(kind: EntryKind): string {
+    return join(this.childCode, kind);
+  }
+
   /** The path of an entry module in the workspace. */
   entry(kind: EntryKind): string {
-    return join(this.childCode, ENTRIES[kind]);
+    return join(this.code(kind), ENTRIES[kind]);
   }
 
   /** The contract module in the workspace. */
   get contract(): string {
-    return join(this.childCode, "src/grade/contract.ts");
+    return join(this.code("plain"), "src/grade/contract.ts");
+  }
+
+  /**
+   * The host folders of the allowed packages, bound read-only in the wall: the whole of Deno's
+   * `node_modules/.deno` where a package lies in it (its dependencies are links beside it).
+   */
+  get packageFolders(): string[] {
+    return [
+      ...new Set(this.#packages.map(({ dir }) => {
+        const at = dir.indexOf("/node_modules/.deno/");
+        return at < 0 ? dir : dir.slice(0, at + "/node_modules/.deno".length);
+      })),
+    ];
   }
 
   async #setUp(): Promise<void> {
@@ -297,21 +360,19 @@ export class Sandbox {
     const config = join(this.dir, "info.json");
     await this.#writeConfig(config, this.#stubImports(), "none");
     const tool = { denoDir: join(this.dir, "tool_dir"), cwd: this.dir, ...INFO_TOOL };
+    const kinds = Object.keys(ENTRIES) as EntryKind[];
     const graphs = await Promise.all(
-      Object.values(ENTRIES).map((e) => moduleGraph(join(CHECKOUT, e), config, tool)),
+      kinds.map((kind) => moduleGraph(join(CHECKOUT, ENTRIES[kind]), config, tool)),
     );
-    const sources = new Set<string>();
-    for (const { modules } of graphs) {
-      for (const mod of modules) {
+    for (const [i, kind] of kinds.entries()) {
+      for (const mod of graphs[i].modules) {
         if (mod.error) throw new SandboxSetupError(`the child's code does not load: ${mod.error}`);
         const path = mod.specifier.startsWith("file:") ? fileURLToPath(mod.specifier) : "";
-        if (path.startsWith(join(CHECKOUT, "src/"))) sources.add(relative(CHECKOUT, path));
+        if (!path.startsWith(join(CHECKOUT, "src/"))) continue;
+        const to = join(this.code(kind), relative(CHECKOUT, path));
+        await Deno.mkdir(dirname(to), { recursive: true });
+        await Deno.copyFile(path, to);
       }
-    }
-    for (const source of sources) {
-      const to = join(this.childCode, source);
-      await Deno.mkdir(join(to, ".."), { recursive: true });
-      await Deno.copyFile(join(CHECKOUT, source), to);
     }
     this.#warm = this.#warmUp();
     this.#warm.catch(() => {}); // reported to the grading that waits for it
@@ -340,9 +401,10 @@ export class Sandbox {
     const seen: string[] = [];
     const run = await runSandboxed(
       request,
-      { entry: this.entry("primitives"), config, copy, denoDir: template },
+      this.childPaths("primitives", config, copy, template),
       { timeoutMs: 120_000, heapMb: 1024, rssMb: 2048, stdoutBytes: 1 << 20, diskMb: 1024 },
       (event) => event.kind === "message" && seen.push(event.message.t),
+      this.wall,
     );
     await Deno.remove(dir, { recursive: true });
     if (run.ending !== "done" || seen.join() !== "loaded,done") {
@@ -355,6 +417,12 @@ export class Sandbox {
     return template;
   }
 
+  /** What a child started from `kind`'s entry needs, for a grading whose config is `config`. */
+  childPaths(kind: EntryKind, config: string, copy: string, denoDir: string): ChildPaths {
+    const code = this.code(kind);
+    return { entry: this.entry(kind), code, packages: this.packageFolders, config, copy, denoDir };
+  }
+
   #stubImports(): Record<string, string> {
     const stub = pathToFileURL(this.stub).href;
     return Object.fromEntries(ALLOWED_SPECIFIERS.map((s) => [s, stub]));
@@ -364,12 +432,13 @@ export class Sandbox {
     path: string,
     imports: Record<string, string>,
     nodeModulesDir: "none" | "manual",
+    scopes: Record<string, Record<string, string>> = {},
   ): Promise<void> {
     // skipLibCheck: the type check's advice is about the submission, not tfjs's declarations.
     const compilerOptions = { skipLibCheck: true };
     await Deno.writeTextFile(
       path,
-      JSON.stringify({ imports, lock: false, nodeModulesDir, compilerOptions }, null, 2),
+      JSON.stringify({ imports, scopes, lock: false, nodeModulesDir, compilerOptions }, null, 2),
     );
   }
 
@@ -387,10 +456,25 @@ export class Sandbox {
       ALLOWED_PACKAGES.map((p) => [p.name, `npm:${p.spec}`]),
     );
     const config = join(dir, "deno.json");
+    // The child's code reaches its own modules (the scope of its folder); nothing else does: a
+    // submission that names one, by any path or URL, gets a module that does not exist. Only the
+    // entry modules themselves resolve from anywhere (Deno maps the main module too): they export
+    // nothing.
+    const entries = (Object.keys(ENTRIES) as EntryKind[]).map((k) => pathToFileURL(this.entry(k)));
+    const confined = (folders: string[]) => confinedImports(folders, join(dir, "nowhere"));
+    const scopes = {
+      [pathToFileURL(`${this.childCode}/`).href]: confined([this.childCode, copy]),
+      [pathToFileURL(join(dir, CONTRACT_CHECK)).href]: confined([copy, this.code("plain")]),
+    };
     await this.#writeConfig(
       config,
-      { ...npm, ...confinedImports([copy, this.childCode], join(dir, "nowhere")) },
+      {
+        ...npm,
+        ...confinedImports([copy], join(dir, "nowhere")),
+        ...Object.fromEntries(entries.map(({ href }) => [href, href])),
+      },
       "manual",
+      scopes,
     );
     return config;
   }
@@ -495,8 +579,25 @@ export class Grading {
     return this.leftOut.find((l) => l.path === this.#paths.path)?.why ?? null;
   }
 
+  /**
+   * How a check runs on the copy: in the wall, reading the grading's folder (the copy, the
+   * configs, the generated module), the contract and the allowed packages, writing its own cache.
+   */
   #tool(limits: { timeoutMs: number; keepBytes: number }): ToolOptions {
-    return { denoDir: join(this.dir, "tool_dir"), cwd: this.dir, ...limits };
+    const denoDir = join(this.dir, "tool_dir");
+    Deno.mkdirSync(denoDir, { recursive: true });
+    const readOnly = [this.dir, this.#sandbox.code("plain"), ...this.#sandbox.packageFolders];
+    return {
+      denoDir,
+      cwd: this.dir,
+      ...limits,
+      walled: {
+        wall: this.#sandbox.wall,
+        readOnly,
+        writable: [denoDir],
+        limits: { memoryMb: TYPE_CHECK_MEMORY_MB, ...TOOL_WALL },
+      },
+    };
   }
 
   /** The children's `DENO_DIR`: a copy of the workspace's warm one, made for the first child. */
@@ -511,7 +612,8 @@ export class Grading {
 
   /** The import check's refusals (see `imports.ts`); empty when the submission may run. */
   async importProblems(): Promise<string[]> {
-    const graph = await moduleGraph(this.submission, this.#paths.info, this.#tool(INFO_TOOL));
+    const tool = this.#tool(INFO_TOOL);
+    const graph = await moduleGraph(this.submission, this.#paths.info, tool);
     return importProblems(graph, this.copy, this.#sandbox.stub);
   }
 
@@ -533,17 +635,9 @@ export class Grading {
     limits: Limits,
     onEvent: (event: ChannelEvent) => void,
   ): Promise<SandboxRun> {
-    return runSandboxed(
-      request,
-      {
-        entry: this.#sandbox.entry(entry),
-        config: this.#paths.config,
-        copy: this.copy,
-        denoDir: await this.#childDenoDir(),
-      },
-      limits,
-      onEvent,
-    );
+    const denoDir = await this.#childDenoDir();
+    const paths = this.#sandbox.childPaths(entry, this.#paths.config, this.copy, denoDir);
+    return runSandboxed(request, paths, limits, onEvent, this.#sandbox.wall);
   }
 
   /** Removes the grading's folder: the copy, its caches, everything a child left. */

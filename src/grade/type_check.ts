@@ -15,6 +15,15 @@ import { pathToFileURL } from "node:url";
 import { runDenoTool, type ToolOptions } from "./deno_tool.ts";
 import { relativeToCopy } from "./imports.ts";
 
+/**
+ * The memory a type check may use, in MiB: its V8 heap (where TypeScript's types live) and, under
+ * the wall, the kernel's bound on the whole process. A solution's check takes about 300.
+ */
+export const TYPE_CHECK_MEMORY_MB = 1024;
+
+/** The generated module's file, in the grading's folder. */
+export const CONTRACT_CHECK = "contract_check.ts";
+
 /** The name the advice gives the generated module. */
 const CHECK_NAME = "the contract check";
 
@@ -37,7 +46,7 @@ export interface TypeCheckPaths {
  * relative to the copy.
  */
 export async function typeAdvice(paths: TypeCheckPaths, tool: ToolOptions): Promise<string[]> {
-  const module = join(paths.dir, "contract_check.ts");
+  const module = join(paths.dir, CONTRACT_CHECK);
   // Written synchronously: the check starts before this returns, so it runs beside whatever the
   // caller does next, even synchronous work.
   Deno.writeTextFileSync(
@@ -48,11 +57,25 @@ export async function typeAdvice(paths: TypeCheckPaths, tool: ToolOptions): Prom
       `export const conforms: Submission = submission;\n`,
   );
   const out = await runDenoTool(
-    ["check", "--no-remote", "--no-lock", `--config=${paths.config}`, module],
+    [
+      "check",
+      "--no-remote",
+      "--no-lock",
+      `--v8-flags=--max-old-space-size=${TYPE_CHECK_MEMORY_MB - 256}`,
+      `--config=${paths.config}`,
+      module,
+    ],
     tool,
   );
   if (out.code === 0) return [];
-  if (out.code === null) return [`the type check did not finish within ${tool.timeoutMs / 1000} s`];
+  if (out.stopped === "timeout") {
+    return [`the type check did not finish within ${tool.timeoutMs / 1000} s`];
+  }
+  if (out.stopped === "memory") {
+    return [
+      `the type check was stopped: it needed more than its memory limit of ${TYPE_CHECK_MEMORY_MB} MiB`,
+    ];
+  }
   const text = relativeToCopy(`${out.stdout}\n${out.stderr}`, paths.copy)
     .replaceAll(pathToFileURL(module).href, CHECK_NAME)
     .replaceAll(pathToFileURL(paths.contract).href, "contract.ts");
