@@ -106,7 +106,9 @@ Deno.test({
       expected: "",
       worst: "",
     });
-    assert.equal(rest.length, 4);
+    // The export loads; onnxruntime's and tfjs's logits and h_n each match the float64 forward;
+    // greedy generation is identical.
+    assert.equal(rest.length, 6, rest.map((c) => c.name).join("\n"));
     for (const c of rest) assert.equal(c.status, "ok", `${c.name}: ${c.measured}, ${c.worst}`);
   },
 });
