@@ -30,21 +30,37 @@ async function product(
   return values;
 }
 
-/** The chapter's three output-layer products: Y = H·W_hy, dW_hy = Hᵀ·dY, dH = dY·W_hyᵀ. */
-const CHAPTER_SHAPES = [[1120, 256, 1465], [256, 1120, 1465], [1120, 1465, 256]];
+/**
+ * The chapter's threaded products: the output layer's three, Y = H·W_hy, dW_hy = Hᵀ·dY and
+ * dH = dY·W_hyᵀ, and the recurrence's, H_{t−1}·W_hh (and dA_t·W_hhᵀ) and dW_hh = H_{t−1}ᵀ·dA_t.
+ */
+const CHAPTER_SHAPES = [
+  [1120, 256, 1465],
+  [256, 1120, 1465],
+  [1120, 1465, 256],
+  [32, 256, 256],
+  [256, 32, 256],
+];
 
-Deno.test("the output layer's products on two threads give the single-thread result: within 1e-6 of the sum's scale, and in fact bit for bit", async () => {
+Deno.test("the output layer's and the recurrence's products on two threads give the single-thread result: within 1e-6 of the sum's scale, and in fact bit for bit", async () => {
   await selectBackend("wasm", { threads: 1 });
   for (const [m, k, n] of CHAPTER_SHAPES) {
     const a = tf.randomNormal([m, k], 0, 1, "float32", m) as tf.Tensor2D;
     const b = tf.randomNormal([k, n], 0, 1, "float32", n) as tf.Tensor2D;
     const one = await product(1, a, b);
+    const before = tileCounts().tiles; // zero: one thread stopped the pool
     const two = await product(2, a, b);
     assert.equal(gemmThreads(), 2, "two threads started");
     const scale = tf.tidy(() => tf.matMul(tf.abs(a), tf.abs(b)).dataSync());
     const error = errorOverScale(two, one, scale);
     assert.ok(error <= 1e-6, `${m}×${k}·${k}×${n}: ${error}`);
     assert.deepEqual(two, one, `${m}×${k}·${k}×${n}: the same bits`);
+    assert.ok(tileCounts().tiles - before >= 8, `${m}×${k}·${k}×${n}: shared in 8 tiles or more`);
+    const bt = tf.transpose(b) as tf.Tensor2D; // A·Bᵀ, as every gradient dA = dC·Bᵀ asks for it
+    const oneT = await product(1, a, bt, [false, true]);
+    assert.deepEqual(await product(2, a, bt, [false, true]), oneT, `${m}×${k}·(${n}×${k})ᵀ`);
+    assert.deepEqual(oneT, one, `${m}×${k}·(${n}×${k})ᵀ: as A·B`);
+    bt.dispose();
     tf.dispose([a, b]);
   }
   const workersRan = () => tileCounts().here < tileCounts().tiles;

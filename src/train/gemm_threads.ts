@@ -12,8 +12,8 @@
  *
  * `wasm_threads.ts` offers these threads to the wasm kernels, which a browser runs without them.
  *
- * The workers are `node:worker_threads` workers, unreferenced, which wait with a blocking
- * `Atomics.wait`: a web `Worker` keeps the process alive until it is terminated, and cannot be
+ * The workers are `node:worker_threads` workers, unreferenced, which poll for a while and then
+ * wait with a blocking `Atomics.wait`: a web `Worker` keeps the process alive until it is terminated, and cannot be
  * terminated while it blocks (both tried with Deno 2.9.6).
  *
  * The protocol, in the first {@linkcode CONTROL_BYTES} of the memory: the job's parameters, its
@@ -49,6 +49,12 @@ const W = {
 /** The claim word's index in a BigInt64Array over the control block (byte 64). */
 const CLAIM = 8;
 const PAGE = 65536;
+/**
+ * How long a thread polls before it sleeps, waiting for the next job (a worker) or for the last
+ * tile (this thread), in ms. A futex wake-up costs tens of µs here, as much as half of one of the
+ * recurrence's products, which come ~0.1–0.3 ms apart; polling longer than that only burns a core.
+ */
+const SPIN_MS = 0.5;
 const MAX_PAGES = 65536;
 
 /** One thread's view of the shared memory: its kernels and the control block. */
@@ -119,6 +125,8 @@ export function runTiles(thread: GemmThread, seq: number): number {
 export function serveJobs(thread: GemmThread): never {
   let seen = 0;
   for (;;) {
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(thread.words, W.seq) === seen && performance.now() < until);
     Atomics.wait(thread.words, W.seq, seen);
     seen = Atomics.load(thread.words, W.seq);
     runTiles(thread, seen);
@@ -192,16 +200,29 @@ export function tileCounts(): { tiles: number; here: number } {
   return { tiles: pool?.tiles ?? 0, here: pool?.tilesHere ?? 0 };
 }
 
-/** Tile sizes: a group of B's panels of about 32 KiB (L1), a group of A's rows of about 512 KiB (L2). */
-function tileSizes(k: number): { panelsPerTile: number; rowsPerTile: number } {
+/** Tiles a product is cut into at least, per thread, where its panels allow: a thread held up late still finds work. */
+const TILES_PER_THREAD = 4;
+
+/**
+ * Tile sizes: a group of B's panels of about 32 KiB (L1), a group of A's rows of about 512 KiB
+ * (L2); fewer panels a group when that would leave fewer than {@linkcode TILES_PER_THREAD} tiles a
+ * thread (the recurrence's products: one group of rows, 32 panels).
+ */
+function tileSizes(
+  k: number,
+  panels: number,
+  threads: number,
+): { panelsPerTile: number; rowsPerTile: number } {
+  const l1 = Math.floor(32768 / (k * NR * 4));
   return {
-    panelsPerTile: Math.max(1, Math.floor(32768 / (k * NR * 4))),
+    panelsPerTile: Math.max(1, Math.min(l1, Math.ceil(panels / (TILES_PER_THREAD * threads)))),
     rowsPerTile: Math.max(MR, Math.floor(131072 / k / MR) * MR),
   };
 }
 
 /**
- * C = A·B (A m × k and B k × n, row-major float32) on every thread, into `out` (m × n). Returns
+ * C = A·B (A m × k and B k × n, row-major float32; `b` holds Bᵀ, n × k, when `transposeB`) on
+ * every thread, into `out` (m × n). Returns
  * false, doing nothing, when there is one thread or the operands do not fit the shared memory.
  */
 export function parallelMatMul(
@@ -211,11 +232,12 @@ export function parallelMatMul(
   k: number,
   n: number,
   out: Float32Array,
+  transposeB = false,
 ): boolean {
   if (!pool) return false;
   const rows = Math.ceil(m / MR) * MR, panels = Math.ceil(n / NR), ldc = panels * NR;
   const at = CONTROL_BYTES, bAt = at + (rows * k + NR) * 4;
-  const bpAt = bAt + (k * n + NR) * 4, cAt = bpAt + k * ldc * 4, end = cAt + rows * ldc * 4;
+  const bpAt = bAt + k * (n + NR) * 4, cAt = bpAt + k * ldc * 4, end = cAt + rows * ldc * 4;
   const { memory, self } = pool;
   if (end > MAX_PAGES * PAGE) return false;
   if (end > memory.buffer.byteLength) {
@@ -224,8 +246,8 @@ export function parallelMatMul(
   const heap = new Float32Array(memory.buffer);
   heap.set(a, at / 4);
   heap.set(b, bAt / 4);
-  self.kernels.pack(bAt, bpAt, k, n, 0, panels);
-  const { panelsPerTile, rowsPerTile } = tileSizes(k);
+  (transposeB ? self.kernels.packT : self.kernels.pack)(bAt, bpAt, k, n, 0, panels);
+  const { panelsPerTile, rowsPerTile } = tileSizes(k, panels, pool.workers.length + 1);
   const tiles = Math.ceil(panels / panelsPerTile) * Math.ceil(rows / rowsPerTile);
   const seq = ++pool.seq;
   const job = { a: at, bp: bpAt, c: cAt, k, ldc, rows, panels, panelsPerTile, rowsPerTile, tiles };
@@ -236,8 +258,9 @@ export function parallelMatMul(
   Atomics.notify(self.words, W.seq);
   pool.tilesHere += runTiles(self, seq);
   pool.tiles += tiles;
+  const until = performance.now() + SPIN_MS;
   for (let done; (done = Atomics.load(self.words, W.completed)) < tiles;) {
-    Atomics.wait(self.words, W.completed, done);
+    if (performance.now() > until) Atomics.wait(self.words, W.completed, done);
   }
   for (let i = 0; i < m; i++) {
     out.set(heap.subarray(cAt / 4 + i * ldc, cAt / 4 + i * ldc + n), i * n);

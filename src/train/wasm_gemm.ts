@@ -1,13 +1,15 @@
 /**
  * A float32 matrix product C = A·B as a small WebAssembly SIMD module, written here as bytes, so
- * that two threads can share the output layer's three products (`gemm_threads.ts`): tfjs's own
+ * that two threads can share the output layer's and the recurrence's products (`gemm_threads.ts`): tfjs's own
  * wasm product (XNNPACK) runs on one thread under Deno, in a memory no other thread can see.
  *
- * The module imports a shared memory and exports two functions:
+ * The module imports a shared memory and exports three functions:
  *
  * - `pack(b, bp, k, n, p0, p1)`: copies the column panels p0 ≤ p < p1 of the row-major k × n
  *   matrix at `b` (NR = 8 columns each) to `bp`, each panel's k rows of NR values side by side,
  *   so the product reads a panel as one contiguous run;
+ * - `packT(bt, bp, k, n, p0, p1)`: the same panels of B from Bᵀ, row-major n × k at `bt` (the
+ *   gradients' A·Bᵀ, without writing Bᵀ out first);
  * - `gemm(a, bp, c, k, ldc, i0, i1, p0, p1)`: C[i][j] = Σ_k A[i][k]·B[k][j] for the rows
  *   i0 ≤ i < i1 (a multiple of MR = 4 apart) and the columns of panels p0 ≤ p < p1; A row-major
  *   k wide at `a`, C row-major `ldc` wide at `c`.
@@ -62,6 +64,7 @@ const local = {
   tee: (i: number) => [0x22, ...uleb(i)],
 };
 const i32 = { const: (n: number) => [0x41, ...sleb(n)], add: [0x6a], mul: [0x6c], ltU: [0x49] };
+const f32 = { load: [0x2a, 2, 0], store: [0x38, 2, 0] }; // align 2^2, offset 0
 const simd = (op: number, ...immediates: number[]) => [0xfd, ...uleb(op), ...immediates];
 const v128 = {
   load: (offset: number) => simd(0x00, 4, ...uleb(offset)), // align 2^4
@@ -110,6 +113,33 @@ function packBody(): number[] {
   return [...vec([[...uleb(4), 0x7f]]), ...body, 0x0b];
 }
 
+/** `packT(bt, bp, k, n, p0, p1)`; locals: src, dst, end, p, j, NR. Column j of a panel is row p·NR + j of Bᵀ. */
+function packTBody(): number[] {
+  const [BT, BP, K, P0, P1, SRC, DST, END, P, J, NR_LOCAL] = [0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11];
+  const copy = [
+    ...[...local.get(DST), ...local.get(SRC), ...f32.load, ...f32.store],
+    ...[...local.get(DST), ...i32.const(NR * 4), ...i32.add, ...local.set(DST)], // next row of the panel
+  ];
+  const column = [
+    ...offset(
+      local.get(BT),
+      [...local.get(P), ...i32.const(NR), ...i32.mul, ...local.get(J), ...i32.add],
+      local.get(K),
+      4,
+    ),
+    ...local.tee(SRC), // src = bt + (p·NR + j)·k·4
+    ...[...local.get(K), ...i32.const(4), ...i32.mul, ...i32.add, ...local.set(END)],
+    ...offset(local.get(BP), local.get(P), local.get(K), NR * 4), // dst = bp + p·k·NR·4 + j·4
+    ...[...local.get(J), ...i32.const(4), ...i32.mul, ...i32.add, ...local.set(DST)],
+    ...loopWhile(copy, SRC, i32.const(4), END),
+  ];
+  const panel = [...i32.const(0), ...local.set(J), ...loopWhile(column, J, i32.const(1), NR_LOCAL)];
+  const body = [
+    ...[...i32.const(NR), ...local.set(NR_LOCAL)],
+    ...[...local.get(P0), ...local.set(P), ...loopWhile(panel, P, i32.const(1), P1)],
+  ];
+  return [...vec([[...uleb(6), 0x7f]]), ...body, 0x0b];
+}
 /** `gemm(a, bp, c, k, ldc, i0, i1, p0, p1)`; locals: i, p, the panel's pointer and end, A's MR rows; MR·NV accumulators and NV panel vectors. */
 function gemmBody(): number[] {
   const [A, BP, C, K, LDC, I0, I1, P0, P1] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -158,24 +188,28 @@ function gemmBody(): number[] {
   return [...locals, ...body, 0x0b];
 }
 
-/** The module's bytes: memory imported as `env.memory` (shared), `pack` and `gemm` exported. */
+/** The module's bytes: memory imported as `env.memory` (shared), `pack`, `packT` and `gemm` exported. */
 export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
   const funcType = (params: number) => [0x60, ...vec(new Array(params).fill([0x7f])), 0];
-  const bodies = [packBody(), gemmBody()];
+  const bodies = [packBody(), packTBody(), gemmBody()];
   const memory = [0x02, 0x03, ...uleb(1), ...uleb(65536)]; // shared, 1 page to 4 GiB
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([funcType(6), funcType(9)])),
     ...section(2, vec([[...name("env"), ...name("memory"), ...memory]])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...name("pack"), 0, 0], [...name("gemm"), 0, 1]])),
+    ...section(3, vec([[0], [0], [1]])),
+    ...section(
+      7,
+      vec([[...name("pack"), 0, 0], [...name("packT"), 0, 1], [...name("gemm"), 0, 2]]),
+    ),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ]);
 }
 
-/** The module's two functions, over the memory given. */
+/** The module's three functions, over the memory given. */
 export interface GemmKernels {
   pack(b: number, bp: number, k: number, n: number, p0: number, p1: number): void;
+  packT(bt: number, bp: number, k: number, n: number, p0: number, p1: number): void;
   gemm(
     a: number,
     bp: number,

@@ -26,7 +26,10 @@ export interface ThreadedProducts {
   start(threads: number): Promise<{ threads: number; reason?: string }>;
   /** How many threads run now. */
   threads(): number;
-  /** C = A·B (row-major float32, m × k by k × n) on every thread into `out`; false: not done. */
+  /**
+   * C = A·B (row-major float32, m × k by k × n; `b` holds Bᵀ, n × k, when `transposeB`) on every
+   * thread into `out`; false: not done.
+   */
   matMul(
     a: Float32Array,
     b: Float32Array,
@@ -34,6 +37,7 @@ export interface ThreadedProducts {
     k: number,
     n: number,
     out: Float32Array,
+    transposeB: boolean,
   ): boolean;
   /** The product tiles run so far, and of those by this thread. */
   tileCounts(): { tiles: number; here: number };

@@ -14,8 +14,9 @@
  *   dB = Aᵀ·dC): tfjs's wasm product reads a transposed operand far more slowly than a plain one.
  *   Here: that operand transposed first (tfjs's `Transpose`), then the plain product, the same
  *   kernels, in the same order, as writing the transposes out.
- * - `BatchMatMul`'s large plain products (the output layer's three, forward and backward): on
- *   every thread of `gemm_threads.ts` when there are several, with tfjs's bits.
+ * - `BatchMatMul`'s large products (the output layer's three, forward and backward, and the
+ *   recurrence's): on every thread of `gemm_threads.ts` when there are several, with tfjs's bits;
+ *   a transposed B is packed as it lies, not transposed first.
  *
  * Any other case (another axis, rank, dtype, batch dimensions) runs tfjs's own kernel. The
  * reductions are replaced too, by accurate ones that change the bits (`wasm_reductions.ts`).
@@ -66,8 +67,11 @@ function gatherMatrixRows({ inputs, attrs, backend }: KernelArgs): Outputs | und
   return out;
 }
 
-/** Products smaller than this many multiply-adds stay on tfjs's kernel (the copies would not pay). */
-const MIN_THREADED_PRODUCT = 2 ** 22;
+/**
+ * Products smaller than this many multiply-adds stay on tfjs's kernel (the copies would not pay);
+ * the recurrence's, H·W_hh and its gradients (32 × 256 × 256 in the chapter), are just this size.
+ */
+const MIN_THREADED_PRODUCT = 2 ** 21;
 
 let threaded: ThreadedProducts | undefined;
 
@@ -86,17 +90,23 @@ export function threadedProducts(): ThreadedProducts | undefined {
  * are float32 without batch dimensions, and the product is large: the output layer's three
  * products. Returns `undefined` to leave it to tfjs's kernel.
  */
-function threadedProduct(a: tf.TensorInfo, b: tf.TensorInfo, wasm: BackendWasm) {
+function threadedProduct(
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  wasm: BackendWasm,
+  transposeB = false,
+) {
   if (!threaded || threaded.threads() < 2) return undefined;
   if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
-  const [[m, k], [kb, n]] = [a.shape.slice(-2), b.shape.slice(-2)];
+  const [m, k] = a.shape.slice(-2);
+  const [kb, n] = transposeB ? b.shape.slice(-2).reverse() : b.shape.slice(-2);
   const [outerA, outerB] = [a.shape.slice(0, -2), b.shape.slice(0, -2)];
   const batch = tf.util.sizeFromShape(outerA) * tf.util.sizeFromShape(outerB);
   if (batch !== 1 || k !== kb || m * k * n < MIN_THREADED_PRODUCT) return undefined;
   const outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
   const out = wasm.makeOutput([...outer, m, n], "float32");
   const [x, y, z] = [a, b, out].map((t) => wasm.typedArrayFromHeap(t) as Float32Array); // after makeOutput
-  if (threaded.matMul(x, y, m, k, n, z)) return out;
+  if (threaded.matMul(x, y, m, k, n, z, transposeB)) return out;
   wasm.disposeData(out.dataId); // too large for the shared memory
   return undefined;
 }
@@ -110,7 +120,10 @@ function batchMatMul(args: KernelArgs, original: tf.KernelFunc): Outputs | undef
   const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
   const wasm = args.backend as BackendWasm;
-  if (!transposeA && !transposeB) return threadedProduct(a, b, wasm);
+  if (!transposeA) { // A·B, or A·Bᵀ with Bᵀ packed as it is, on every thread when large
+    const out = threadedProduct(a, b, wasm, transposeB);
+    if (out || !transposeB) return out;
+  }
   const transpose = tf.getKernel("Transpose", "wasm").kernelFunc;
   const flip = (x: tf.TensorInfo) => {
     const perm = x.shape.map((_, i) => i < x.shape.length - 2 ? i : 2 * x.shape.length - 3 - i);
