@@ -42,6 +42,12 @@ Deno.test("--repeat 3 runs every engine once a round, interleaved, and keeps eve
     assert.ok(row.stepMs.p50 <= row.stepMs.p90 && row.stepMs.p90 <= row.stepMs.p99);
     assert.ok(row.profile!.byKernel.length > 0, "the last round profiles a step");
   }
+  const [one, two] = result.rows;
+  assert.equal(one.speedup, undefined, "one thread has no speedup over itself");
+  assert.deepEqual( // the second core's speedup, round by round
+    two.speedup!.samples,
+    one.msPerIteration.samples.map((ms, i) => ms / two.msPerIteration.samples[i]),
+  );
   assert.equal(result.load!.during.length, 6, "the load after each of 2 engines × 3 rounds");
   assert.equal(result.noisy, result.load!.noisy);
   assert.equal(result.fingerprint.deno, Deno.version.deno);
@@ -50,6 +56,10 @@ Deno.test("--repeat 3 runs every engine once a round, interleaved, and keeps eve
   assert.match(
     md,
     /^\| tfjs wasm, 2 threads \| batched \(default\) \| [\d.]+ \[[\d.]+, [\d.]+\] \|/m,
+  );
+  assert.match(
+    md,
+    /^Against 1 thread, round by round: [\d.]+ \[[\d.]+, [\d.]+\] times as fast\.$/m,
   );
   await Deno.remove(dir, { recursive: true });
 });

@@ -74,14 +74,17 @@ Deno.test("deno task bench --end-to-end runs the chapter's program as deno task 
   const dir = await Deno.makeTempDir({ prefix: "rnnlab-bench-" });
   const res = await runTask("bench", [
     ...["--end-to-end", "--preset", "small", "--epochs", "2", "--backends", "wasm"],
-    ...["--torch", "none", "--results", dir, "--json"],
+    ...["--threads", "1,2", "--torch", "none", "--results", dir, "--json"],
   ]);
   assert.equal(res.code, EXIT.ok, res.stderr);
   const result: EndToEndResult = JSON.parse(res.stdout);
   assert.equal(result.config.epochs, 2);
-  assert.equal(result.rows.length, 1);
-  const [row] = result.rows;
-  assert.match(row.engine, /^rnnlab wasm .*, batched trainer$/);
+  assert.equal(result.rows.length, 2);
+  const [row, two] = result.rows;
+  assert.match(row.engine, /^rnnlab wasm .*on 1 thread.*, batched trainer$/);
+  assert.match(two.engine, /^rnnlab wasm .*on 2 threads.*, batched trainer$/);
+  assert.equal(row.speedup, undefined);
+  assert.equal(two.speedup!.median, row.runs[0].processSeconds! / two.runs[0].processSeconds!);
   const [run] = row.runs;
   assert.ok(run.processSeconds! > run.loopSeconds! && run.loopSeconds! > run.predictionSeconds!);
   assert.ok(run.predictionSeconds! > 0 && row.finalPerplexity! > 1);

@@ -28,7 +28,7 @@ import {
   spreadText,
   threadsText,
 } from "./result.ts";
-import { type Engine, interleave, ratiosTo } from "./rounds.ts";
+import { type Engine, interleave, ratiosTo, threadSpeedup } from "./rounds.ts";
 import { summarize, type Summary } from "./stats.ts";
 import { torchEndToEnd, type TorchImpl } from "./torch_baseline.ts";
 
@@ -68,6 +68,8 @@ export interface EndToEndRow {
   vsTorch?: Summary;
   /** `loopSeconds` over PyTorch eager's in the same round. */
   loopVsTorch?: Summary;
+  /** On wasm with several threads: the 1-thread run's `processSeconds` over this one's, round by round. */
+  speedup?: Summary;
   /** Every round's run, as measured. */
   runs: ProgramRun[];
 }
@@ -170,8 +172,16 @@ function programEngines(opts: EndToEndOptions): Engine<ProgramRun>[] {
   return [...rnnlab, ...torch];
 }
 
-/** One engine's row from its rounds, with its ratios to PyTorch eager's. */
-function programRow(key: string, runs: ProgramRun[], eager?: ProgramRun[]): EndToEndRow {
+/**
+ * One engine's row from its rounds, with its ratios to PyTorch eager's and, on several threads,
+ * its speedup over the same run on one thread (`oneThread`).
+ */
+function programRow(
+  key: string,
+  runs: ProgramRun[],
+  eager?: ProgramRun[],
+  oneThread?: ProgramRun[],
+): EndToEndRow {
   const [first] = runs;
   if (first.unavailable !== undefined) {
     return { key, engine: first.engine, unavailable: first.unavailable, runs };
@@ -181,6 +191,10 @@ function programRow(key: string, runs: ProgramRun[], eager?: ProgramRun[]): EndT
   const yardstick = eager?.[0]?.unavailable === undefined ? eager : undefined;
   const vs = (f: Field) => ratiosTo(of(f), { eager: yardstick?.map((r) => f(r)!) }).vsTorch;
   const [vsTorch, loopVsTorch] = [vs((r) => r.processSeconds), vs((r) => r.loopSeconds)];
+  const speedup = threadSpeedup(
+    of((r) => r.processSeconds),
+    oneThread?.map((r) => r.processSeconds!),
+  );
   return {
     key,
     engine: first.engine,
@@ -190,6 +204,7 @@ function programRow(key: string, runs: ProgramRun[], eager?: ProgramRun[]): EndT
     finalPerplexity: runs.at(-1)!.finalPerplexity,
     ...(vsTorch && { vsTorch }),
     ...(loopVsTorch && { loopVsTorch }),
+    ...(speedup && { speedup }),
     runs,
   };
 }
@@ -202,6 +217,10 @@ export async function runEndToEnd(opts: EndToEndOptions): Promise<EndToEndResult
     log: opts.log,
   });
   const eager = results.get("torch/eager");
+  const oneThread = new Map( // each run on several threads, and the same on one
+    rnnlabRuns(opts, opts.trainers).filter((r) => (r.threads ?? 1) > 1)
+      .map((r) => [`rnnlab/${runName(r)}`, `rnnlab/${runName({ ...r, threads: 1 })}`]),
+  );
   const { config } = opts;
   const note = `The chapter's program (In [17]-[19]): ${config.epochs} epochs of the ` +
     `${config.iter} sampler (hidden ${config.hidden}, batch ${config.batchSize}, ` +
@@ -212,11 +231,14 @@ export async function runEndToEnd(opts: EndToEndOptions): Promise<EndToEndResult
     `predictions (rnnlab's run.json totalSeconds, which also writes a checkpoint every epoch). ` +
     `Seconds are medians over the rounds with a 95 % bootstrap interval of the median (with 5 ` +
     `rounds or fewer, the range); "× PyTorch eager" is the median of the ratios taken round by ` +
-    `round, with its interval (lower is faster).`;
+    `round, with its interval (lower is faster); "speedup over 1 thread" the same run's time on ` +
+    `one thread over its time on several, round by round (higher is faster).`;
   return {
     ...resultHeader("e2e", { ...opts, load: opts.guard.record() }, note),
     kind: "e2e",
-    rows: engines.map((e) => programRow(e.key, results.get(e.key)!, eager)),
+    rows: engines.map((e) =>
+      programRow(e.key, results.get(e.key)!, eager, results.get(oneThread.get(e.key) ?? ""))
+    ),
   };
 }
 
@@ -231,9 +253,10 @@ export function endToEndMarkdown(result: EndToEndResult): string {
     "final perplexity",
     "× PyTorch eager (program)",
     "× PyTorch eager (loop)",
+    "speedup over 1 thread",
   ];
   const rows = result.rows.map((r) =>
-    r.unavailable !== undefined ? [r.engine, r.unavailable, "–", "–", "–", "–", "–", "–"] : [
+    r.unavailable !== undefined ? [r.engine, r.unavailable, "–", "–", "–", "–", "–", "–", "–"] : [
       r.engine,
       intervalText(r.processSeconds),
       spreadText(r.processSeconds),
@@ -244,6 +267,7 @@ export function endToEndMarkdown(result: EndToEndResult): string {
       r.finalPerplexity?.toFixed(3) ?? "–",
       ratioText(r.vsTorch),
       ratioText(r.loopVsTorch),
+      ratioText(r.speedup),
     ]
   );
   return [headerMarkdown(result), markdownTable(head, rows), ""].join("\n");

@@ -70,3 +70,16 @@ export function ratiosTo(
   const [vsTorch, vsTorchRnn] = [to(yardsticks.eager), to(yardsticks.nnRnn)];
   return { ...(vsTorch && { vsTorch }), ...(vsTorchRnn && { vsTorchRnn }) };
 }
+
+/**
+ * On wasm with several threads: the same run's time on one thread over its time here, round by
+ * round (how many times as fast the extra threads make it), when both ran in the same rounds.
+ */
+export function threadSpeedup(
+  times: readonly number[],
+  oneThread: readonly number[] | undefined,
+): Summary | undefined {
+  return oneThread && oneThread.length === times.length && times.length > 0
+    ? summarize(pairedRatios(oneThread, times))
+    : undefined;
+}

@@ -22,7 +22,7 @@ import {
   spreadText,
   threadsText,
 } from "./result.ts";
-import { type Ratios, ratiosTo } from "./rounds.ts";
+import { type Ratios, ratiosTo, threadSpeedup } from "./rounds.ts";
 import { median, type Percentiles, percentiles, summarize, type Summary } from "./stats.ts";
 import type { TorchImpl, TorchTiming } from "./torch_baseline.ts";
 import type { StepTiming } from "./train_bench.ts";
@@ -62,6 +62,8 @@ export interface BenchRow extends StepStats {
   profileUnavailable?: string;
   /** On wasm with several threads: the share of the product tiles the workers ran (median). */
   workerShare?: number;
+  /** On wasm with several threads: the 1-thread row's time over this row's, round by round. */
+  speedup?: Summary;
 }
 
 /** One PyTorch implementation, or why it could not run. */
@@ -122,6 +124,9 @@ export function stepResult(input: StepResultInput): BenchResult {
   const rows = input.runs.map((e): BenchRow => {
     const rounds = results.get(runName(e)) as StepTiming[];
     const last = rounds.at(-1)!; // the profiled round
+    const speedup = (e.threads ?? 1) > 1
+      ? threadSpeedup(times(runName(e))!, times(runName({ ...e, threads: 1 })))
+      : undefined;
     const reference = results.get(runName({ ...e, trainer: "reference" }))?.at(-1) as
       | StepTiming
       | undefined;
@@ -137,6 +142,7 @@ export function stepResult(input: StepResultInput): BenchResult {
       ...(last.profileUnavailable && { profileUnavailable: last.profileUnavailable }),
       ...(last.workerShare !== undefined &&
         { workerShare: median(rounds.map((r) => r.workerShare!)) }),
+      ...(speedup && { speedup }),
     };
   });
   const torch = input.torchImpls.map((impl): BenchTorchRow => {

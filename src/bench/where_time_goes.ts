@@ -7,7 +7,7 @@
  */
 
 import { type KernelProfile, profileMarkdown } from "./profile.ts";
-import { threadsText } from "./result.ts";
+import { ratioText, threadsText } from "./result.ts";
 import type { Percentiles, Summary } from "./stats.ts";
 
 /** What a row must say for its section. */
@@ -23,6 +23,7 @@ export interface TimedRow {
   profile?: KernelProfile;
   profileUnavailable?: string;
   workerShare?: number;
+  speedup?: Summary;
 }
 
 /** One row's section. */
@@ -44,6 +45,11 @@ function rowSection(r: TimedRow): string {
     lines.push(
       `The workers ran ${(100 * r.workerShare).toFixed(0)} % of the large products' tiles ` +
         `(${(100 * (1 - 1 / r.threads!)).toFixed(0)} % when every core is free).`,
+    );
+  }
+  if (r.speedup) {
+    lines.push(
+      `Against 1 thread, round by round: ${ratioText(r.speedup)} times as fast.`,
     );
   }
   if (r.profileUnavailable) lines.push(`No profile: ${r.profileUnavailable}.`);
