@@ -14,11 +14,11 @@ const USAGE = `deno task bench [--preset chapter|small] [--iters N] [--warmup N]
                 [--backends wasm,cpu,webgpu] [--trainers reference,batched,fused] [--threads 1,2]
                 [--torch auto|none|PYTHON] [--torch-device cpu|cuda]
                 [--torch-impls eager,nn-rnn,compile] [--results DIR] [--json]
-                [--require-quiet] [--baseline FILE] [--save-baseline]
+                [--require-quiet] [--baseline FILE [--gate-margin PCT]] [--save-baseline]
 deno task bench --end-to-end [--epochs N] [--repeat N] [--preset chapter|small] [--backends ...]
                 [--trainers auto|reference|batched|fused,...] [--threads ...] [--torch ...]
                 [--torch-device ...] [--torch-impls ...] [--results DIR] [--json]
-                [--require-quiet] [--baseline FILE] [--save-baseline]
+                [--require-quiet] [--baseline FILE [--gate-margin PCT]] [--save-baseline]
 
 Times the chapter's training step on each backend and trainer available, and the same math in
 PyTorch on the same machine in the same run when a Python with torch exists (--torch auto: the
@@ -42,8 +42,9 @@ PyTorch's version, threads and BLAS, the OPENBLAS_/OMP_ variables).
 The machine: above 0.3 load per core at the start (the load average, or other processes' CPU),
 the result is marked noisy; with --require-quiet the bench refuses to start instead (exit code 4).
 --baseline FILE compares with an earlier result of the same benchmark and fingerprint: exit code 1
-when an rnnlab time is slower than the baseline's interval, 2 when the fingerprints (or the
-benchmark) differ, checked before anything runs. --save-baseline also writes the result as this
+when an rnnlab time is slower than the baseline's interval and more than --gate-margin PCT
+(default 10) above its median, 2 when the fingerprints (or the benchmark) differ, checked before
+anything runs. --save-baseline also writes the result as this
 machine's baseline in DIR, baseline-<kind>-<preset>-<machine>.json (refused when noisy: exit 4).
 
 --end-to-end times the chapter's whole program instead, --epochs N of it (default 200) with the

@@ -98,6 +98,12 @@ Deno.test("deno task bench --end-to-end runs the chapter's program as deno task 
   const bad = await runTask("bench", ["--end-to-end", "--threads", "2,0"]);
   assert.equal(bad.code, EXIT.usage);
   assert.equal(bad.stderr, "error: --threads must be in [1, Infinity], got 0\n");
+  const margin = await runTask("bench", ["--gate-margin", "5"]);
+  assert.equal(margin.code, EXIT.usage);
+  assert.equal(margin.stderr, "error: --gate-margin goes with --baseline FILE\n");
+  const negative = await runTask("bench", ["--baseline", "b.json", "--gate-margin", "-1"]);
+  assert.equal(negative.code, EXIT.usage);
+  assert.equal(negative.stderr, "error: --gate-margin must be in [0, 100], got -1\n");
   // Checked before any work: the results folder is not made.
   const epochs = await runTask("bench", [
     ...["--end-to-end", "--epochs", "0", "--results", join(dir, "never")],

@@ -31,6 +31,7 @@ import type { Fingerprint } from "./fingerprint.ts";
 import { takeFingerprint } from "./take_fingerprint.ts";
 import {
   baselineMismatch,
+  DEFAULT_GATE_MARGIN,
   GATE_EXIT,
   type GatedResult,
   gateVerdict,
@@ -58,6 +59,7 @@ export const BENCH_FLAGS = {
   epochs: { type: "string" },
   "require-quiet": { type: "boolean" },
   baseline: { type: "string" },
+  "gate-margin": { type: "string" },
   "save-baseline": { type: "boolean" },
   json: { type: "boolean" },
 } as const;
@@ -79,6 +81,8 @@ interface BenchPlan {
   results: string;
   requireQuiet: boolean;
   baseline?: string;
+  /** The gate's margin, a fraction. */
+  gateMargin: number;
   saveBaseline: boolean;
   json: boolean;
 }
@@ -123,9 +127,18 @@ function benchPlan(flags: BenchFlags): BenchPlan {
     results: flags.results === undefined ? join("runs", "bench") : userPath(flags.results),
     requireQuiet: flags["require-quiet"] ?? false,
     ...(flags.baseline !== undefined && { baseline: userPath(flags.baseline) }),
+    gateMargin: gateMargin(flags),
     saveBaseline: flags["save-baseline"] ?? false,
     json: flags.json ?? false,
   };
+}
+
+/** `--gate-margin PCT` (percent, 0 to 100) as a fraction; it goes with `--baseline` only. */
+function gateMargin(flags: BenchFlags): number {
+  const raw = flags["gate-margin"];
+  if (raw === undefined) return DEFAULT_GATE_MARGIN;
+  if (flags.baseline === undefined) throw new UsageError("--gate-margin goes with --baseline FILE");
+  return numberFlag("gate-margin", raw, { min: 0, max: 100 }) / 100;
 }
 
 /** The Python with torch that `--torch` names, or none (with `auto`, `log` says which were tried). */
@@ -215,7 +228,7 @@ export async function benchTask(flags: BenchFlags): Promise<number> {
   log(`wrote ${path}.{json,md}`);
   if (plan.saveBaseline) await saveBaseline(dir, result, log);
   if (!baseline) return 0;
-  const verdict = gateVerdict(baseline, result);
+  const verdict = gateVerdict(baseline, result, plan.gateMargin);
   for (const line of verdict.lines) log(line);
   return verdict.exitCode;
 }

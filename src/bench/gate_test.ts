@@ -28,22 +28,49 @@ async function stepResult(rnnlab: number[], eager: number[], noisy = false): Pro
 
 Deno.test("the gate: slower beyond the baseline's interval exits 1, within it 0, and PyTorch is not gated", async () => {
   const baseline = await stepResult([100, 104, 98, 101, 102], [300, 310, 290, 305, 295]);
-  const same = gateVerdict(baseline, await stepResult([103, 99, 100], [300, 300, 300]));
+  const same = gateVerdict(baseline, await stepResult([103, 99, 100], [300, 300, 300]), 0);
   assert.equal(same.exitCode, GATE_EXIT.same);
   assert.match(
     same.lines[0],
     /^same: tfjs wasm \(wasm\/batched\/2\) 100\.0 ms against the baseline's 101\.0 \[98\.0, 104\.0\]/,
   );
-  const slower = gateVerdict(baseline, await stepResult([110, 111, 109], [300, 300, 300]));
+  const slower = gateVerdict(baseline, await stepResult([110, 111, 109], [300, 300, 300]), 0);
   assert.equal(slower.exitCode, GATE_EXIT.slower);
   assert.match(slower.lines[0], /^SLOWER: tfjs wasm .* 110\.0 ms .* \(1\.09×\)$/);
-  const torchOnly = gateVerdict(baseline, await stepResult([100, 100, 100], [400, 400, 400], true));
+  const torchOnly = gateVerdict(
+    baseline,
+    await stepResult([100, 100, 100], [400, 400, 400], true),
+    0,
+  );
   assert.equal(torchOnly.exitCode, GATE_EXIT.same);
   assert.match(
     torchOnly.lines[1],
     /^SLOWER: PyTorch eager .*\(PyTorch: a check on the machine, not gated\)$/,
   );
-  assert.equal(torchOnly.lines[2], "this run was noisy: a slower verdict may be the machine's");
+  assert.equal(torchOnly.lines.at(-1), "this run was noisy: a slower verdict may be the machine's");
+});
+
+Deno.test("the gate's margin: beyond the interval but within the margin is the same; beyond both is slower", async () => {
+  const baseline = await stepResult([100, 104, 98, 101, 102], [300, 310, 290, 305, 295]);
+  const drift = await stepResult([110, 111, 109], [300, 300, 300]); // 1.09×: a machine's drift
+  const same = gateVerdict(baseline, drift);
+  assert.equal(same.exitCode, GATE_EXIT.same, "the default margin, 10 %");
+  assert.match(same.lines[0], /^same: .* \(1\.09×, outside the interval but within the margin\)$/);
+  assert.equal(
+    same.lines[2],
+    "(slower or faster: outside the baseline's interval and beyond ±10 %)",
+  );
+  assert.equal(gateVerdict(baseline, drift, 0.05).exitCode, GATE_EXIT.slower);
+  const slower = gateVerdict(baseline, await stepResult([113, 112, 114], [300, 300, 300]));
+  assert.equal(slower.exitCode, GATE_EXIT.slower);
+  assert.match(slower.lines[0], /^SLOWER: tfjs wasm .* 113\.0 ms .* \(1\.12×\)$/);
+  const wide = await stepResult([80, 140, 100, 120, 90], [300, 300, 300, 300, 300]);
+  const inside = gateVerdict(wide, await stepResult([125, 125, 125], [300, 300, 300]));
+  assert.match(inside.lines[0], /^same: .* \(1\.25×\)$/, "beyond the margin, inside the interval");
+  assert.equal(inside.exitCode, GATE_EXIT.same);
+  const faster = gateVerdict(baseline, await stepResult([85, 86, 84], [300, 300, 300]));
+  assert.match(faster.lines[0], /^faster: /);
+  assert.equal(faster.exitCode, GATE_EXIT.same);
 });
 
 Deno.test("the gate reads whole programs by their seconds, matched by key", () => {
@@ -59,7 +86,7 @@ Deno.test("the gate reads whole programs by their seconds, matched by key", () =
       noisy: false,
     }) as unknown as EndToEndResult;
   assert.equal(gateVerdict(e2e([40, 41, 39]), e2e([45, 46, 44])).exitCode, GATE_EXIT.slower);
-  assert.equal(gateVerdict(e2e([40, 41, 39]), e2e([38, 37, 38])).lines[0].split(":")[0], "faster");
+  assert.equal(gateVerdict(e2e([40, 41, 39]), e2e([35, 34, 35])).lines[0].split(":")[0], "faster");
 });
 
 Deno.test("a baseline of another benchmark or machine is not comparable; one without a fingerprint is refused", async () => {
