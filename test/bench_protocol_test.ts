@@ -49,6 +49,9 @@ Deno.test("--repeat 3 runs every engine once a round, interleaved, and keeps eve
     one.msPerIteration.samples.map((ms, i) => ms / two.msPerIteration.samples[i]),
   );
   assert.equal(result.load!.during.length, 6, "the load after each of 2 engines × 3 rounds");
+  for (const w of [result.load!.before, ...result.load!.during]) {
+    assert.ok(w.probeMs! > 0, "the speed probe timed at every reading");
+  }
   assert.equal(result.noisy, result.load!.noisy);
   assert.equal(result.fingerprint.deno, Deno.version.deno);
   const md = await Deno.readTextFile(join(dir, files(dir)[1]));

@@ -11,6 +11,13 @@
 /** Above this load per core at the start, a result is noisy. */
 export const QUIET_PER_CORE = 0.3;
 
+/**
+ * Above this ratio of the slowest to the fastest run of the speed probe (`quiet.ts`) over a
+ * benchmark, a result is noisy: idle, on this project's 2-core VM, 60 probes over 30 s spread by
+ * 1.12× at most; a host that takes the VM's CPU shows in no process's ticks, only in the probe.
+ */
+export const PROBE_SPREAD = 1.25;
+
 /** One process in a snapshot. */
 interface ProcessTicks {
   ppid: number;
@@ -56,6 +63,8 @@ export interface LoadWindow {
   ownCores: number | null;
   /** The other processes that used a fiftieth of a core or more, busiest first, at most 8. */
   top: ProcessShare[];
+  /** The speed probe's time at its end, ms (results from before the probe have none). */
+  probeMs?: number;
 }
 
 /** `/proc/stat`'s first line and each `/proc/<pid>/stat`, as one text. */
@@ -167,9 +176,26 @@ export function busyReasons(w: LoadWindow, cores: number, when: string): string[
   return reasons;
 }
 
+/**
+ * Why the machine's speed varied over `windows` (none when the probe's slowest time is within
+ * {@linkcode PROBE_SPREAD} of its fastest, or there were fewer than two probes).
+ */
+export function probeReasons(windows: readonly LoadWindow[]): string[] {
+  const times = windows.flatMap((w) => w.probeMs === undefined ? [] : [w.probeMs]);
+  if (times.length < 2) return [];
+  const [fastest, slowest] = [Math.min(...times), Math.max(...times)];
+  if (slowest <= PROBE_SPREAD * fastest) return [];
+  return [
+    `the machine's speed varied: a fixed probe took ${fastest.toFixed(1)}–${slowest.toFixed(1)} ` +
+    `ms (${(slowest / fastest).toFixed(2)}×; steady is at most ${PROBE_SPREAD}×), whatever the ` +
+    `processes here used`,
+  ];
+}
+
 /** One line about the load: quiet, or noisy and why. */
 export function loadLine(load: LoadRecord): string {
   return load.noisy
     ? `NOISY: ${load.reasons.join("; ")} (quiet is at most ${load.threshold} per core)`
-    : `quiet: at most ${load.threshold} per core of load before and during`;
+    : `quiet: at most ${load.threshold} per core of load before and during` +
+      (load.before.probeMs === undefined ? "" : `, the speed probe steady`);
 }

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { PyRandom } from "../random/py_random.ts";
-import { busyReasons, loadLine, loadWindow, parseProcStat, QUIET_PER_CORE } from "./load.ts";
+import {
+  busyReasons,
+  loadLine,
+  loadWindow,
+  parseProcStat,
+  PROBE_SPREAD,
+  probeReasons,
+  QUIET_PER_CORE,
+} from "./load.ts";
 
 /** A `/proc/<pid>/stat` line: pid (comm) state ppid, then the fields up to cstime. */
 function procLine(
@@ -72,6 +80,10 @@ Deno.test("the load line says noisy and why, or quiet", () => {
     reasons: [],
   };
   assert.equal(loadLine(quiet), "quiet: at most 0.3 per core of load before and during");
+  assert.equal(
+    loadLine({ ...quiet, before: { ...window, probeMs: 7 } }),
+    "quiet: at most 0.3 per core of load before and during, the speed probe steady",
+  );
   const noisy = { ...quiet, noisy: true, reasons: ["load average 3.00 on 2 cores at the start"] };
   assert.equal(
     loadLine(noisy),
@@ -91,4 +103,22 @@ Deno.test("busy means other processes above 0.3 of a core per core; the load ave
   assert.deepEqual(busyReasons({ ...blind, loadAverage: 0.61 }, 2, "at the start"), [
     "load average 0.61 on 2 cores at the start",
   ]);
+});
+
+Deno.test("a speed probe that varied by more than 1.25× makes the run noisy, whatever the processes did", () => {
+  const w = (probeMs?: number) => ({
+    seconds: 1,
+    loadAverage: 0,
+    otherCores: 0,
+    ownCores: 1,
+    top: [],
+    ...(probeMs !== undefined && { probeMs }),
+  });
+  assert.deepEqual(probeReasons([w(6.5), w(7.3), w(8.1)]), [], "1.25× is still steady");
+  assert.deepEqual(probeReasons([w(6.5), w(13.0), w(7.0)]), [
+    "the machine's speed varied: a fixed probe took 6.5–13.0 ms (2.00×; steady is at most " +
+    `${PROBE_SPREAD}×), whatever the processes here used`,
+  ]);
+  assert.deepEqual(probeReasons([w(6.5)]), [], "one probe says nothing");
+  assert.deepEqual(probeReasons([w(), w(), w(20)]), [], "results from before the probe");
 });

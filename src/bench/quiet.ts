@@ -14,6 +14,11 @@
  * since Deno reads `/proc` only with `--allow-all`: the machine's busy time minus this process's
  * and its children's. Where that cannot run, only the load average is recorded.
  *
+ * Nor can `/proc` see a host that takes the CPU from a virtual machine (this project's 2-core
+ * VM showed no steal time while its benchmarks slowed by up to 2× for a minute): so each
+ * reading also times a speed probe, a fixed chain of floating-point work on this thread, and a
+ * result whose probe varied by more than `load.ts`'s `PROBE_SPREAD` is noisy too.
+ *
  * The arithmetic (shares, thresholds, the line) is `load.ts`'s.
  *
  * @module
@@ -26,8 +31,28 @@ import {
   type LoadWindow,
   loadWindow,
   parseProcStat,
+  probeReasons,
   QUIET_PER_CORE,
 } from "./load.ts";
+
+/**
+ * The speed probe: the fastest of three runs of 4M dependent multiply-adds in float64 (~7 ms
+ * each on this project's 2-core VM, bound by the core's latency and clock, not by memory), ms.
+ */
+export function speedProbe(): number {
+  let fastest = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const start = performance.now();
+    let x = 1, sum = 0;
+    for (let i = 0; i < 4_000_000; i++) {
+      x = x * 1.0000001 + 1e-9;
+      sum += x;
+    }
+    fastest = Math.min(fastest, performance.now() - start);
+    if (sum === 0) throw new Error("unreachable: keeps the loop from being optimized away");
+  }
+  return fastest;
+}
 
 /** Reads the counters now, or `undefined` where `/proc` or `sh` is not there. */
 export async function cpuSnapshot(): Promise<CpuSnapshot | undefined> {
@@ -69,13 +94,14 @@ export class LoadGuard {
   }
 
   static #window(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined, seconds: number) {
-    return a && b ? loadWindow(a, b, Deno.pid, loadAverage()) : {
+    const window: LoadWindow = a && b ? loadWindow(a, b, Deno.pid, loadAverage()) : {
       seconds,
       loadAverage: loadAverage(),
       otherCores: null,
       ownCores: null,
       top: [],
     };
+    return { ...window, probeMs: speedProbe() };
   }
 
   /** Why the start was busy, in words; empty when it was quiet. */
@@ -106,7 +132,11 @@ export class LoadGuard {
       ownCores: mean((w) => w.ownCores),
       top: [],
     };
-    const reasons = [...this.busyAtStart, ...busyReasons(during, cores, "on average during")];
+    const reasons = [
+      ...this.busyAtStart,
+      ...busyReasons(during, cores, "on average during"),
+      ...probeReasons([this.#before, ...this.#during]),
+    ];
     return {
       cores,
       threshold: QUIET_PER_CORE,
