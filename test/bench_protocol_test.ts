@@ -3,6 +3,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { PROBE_SPREAD } from "../src/bench/load.ts";
+import { LoadGuard } from "../src/bench/quiet.ts";
 import type { BenchResult } from "../src/bench/step_result.ts";
 import { runTask } from "./_helpers.ts";
 
@@ -65,6 +67,27 @@ Deno.test("--repeat 3 runs every engine once a round, interleaved, and keeps eve
     /^Against 1 thread, round by round: [\d.]+ \[[\d.]+, [\d.]+\] times as fast\.$/m,
   );
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the speed probe slows when the cores are taken, and the guard calls that noisy", async () => {
+  const guard = await LoadGuard.start(0.2);
+  await guard.checkpoint(); // the machine as it is
+  const load = Array.from( // twice as many busy loops as cores: the probe gets a third of one
+    { length: 2 * navigator.hardwareConcurrency },
+    () => new Deno.Command(Deno.execPath(), { args: ["eval", "while (true) {}"] }).spawn(),
+  );
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the loops running
+    await guard.checkpoint();
+  } finally {
+    for (const p of load) p.kill();
+    await Promise.all(load.map((p) => p.status));
+  }
+  const record = guard.record();
+  const [calm, busy] = record.during.map((w) => w.probeMs!);
+  assert.ok(busy > PROBE_SPREAD * calm, `probe ${calm.toFixed(1)} ms, then ${busy.toFixed(1)} ms`);
+  assert.ok(record.noisy);
+  assert.ok(record.reasons.some((r) => r.startsWith("the machine's speed varied: ")));
 });
 
 Deno.test("a synthetic load marks the result noisy, and --require-quiet refuses to start under it", async () => {
