@@ -81,3 +81,43 @@ Deno.test("deno task compare: the settings that differ, the results and the pred
   }
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("deno task compare RESULT.json…: the recorded benchmarks side by side; one without a fingerprint refused in one line", async () => {
+  const results = "bench/results/";
+  const [a, b] = [
+    "train-2026-12-06-205152-wasm-chapter.json",
+    "train-2026-12-06-211223-wasm-chapter.json",
+  ]
+    .map((f) => join(results, f));
+  const res = await runTask("compare", [a, b]);
+  assert.equal(res.code, EXIT.ok, res.stderr);
+  assert.match(
+    res.stdout,
+    /tfjs wasm \(wasm\/batched\/2\) +99\.3 \[89\.7, 100\.5\] +104\.7 \[93\.5, 115\.9\] +1\.05×/,
+  );
+  assert.match(
+    res.stdout,
+    /^ {2}the same machine and software as train-2026-12-06-205152-wasm-chapter\.json/m,
+  );
+  assert.match(
+    res.stdout,
+    /^train-2026-12-06-205152-wasm-chapter\.json: quiet: .*; commit 65447a2/m,
+  );
+  const dir = await Deno.makeTempDir({ prefix: "rnnlab-compare-" });
+  const old = join(dir, "old.json");
+  const { fingerprint: _, ...unprinted } = JSON.parse(await Deno.readTextFile(a));
+  await Deno.writeTextFile(old, JSON.stringify(unprinted));
+  const refused = await runTask("compare", [a, old]);
+  assert.equal(refused.code, 2);
+  assert.equal(
+    refused.stderr,
+    `error: ${old} has no fingerprint (a result from before them): refused\n`,
+  );
+  const mixed = await runTask("compare", [a, dir]);
+  assert.equal(mixed.code, EXIT.usage);
+  assert.match(
+    mixed.stderr,
+    /^error: give run folders, or bench results \(\.json\) without --out, not both\n$/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});

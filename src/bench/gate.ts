@@ -35,20 +35,28 @@ export const DEFAULT_GATE_MARGIN = 0.1;
 /** The gate's exit codes. */
 export const GATE_EXIT = { same: EXIT.ok, slower: EXIT.failed, notComparable: EXIT.usage } as const;
 
-/** Reads a baseline; refuses a file that is not a result of this protocol, with a fingerprint. */
-export async function readBaseline(path: string): Promise<GatedResult> {
-  const baseline = await readJson<Partial<GatedResult>>(path, `--baseline ${path}`);
-  if (baseline === undefined) throw new UsageError(`--baseline ${path}: no such file`);
-  if (baseline === null || typeof baseline !== "object" || !("fingerprint" in baseline)) {
+/**
+ * Reads a result of `deno task bench`, named `label` in errors; refuses a file that is not one,
+ * or one without a fingerprint (exit 2: what ran is unknown, so it compares with nothing).
+ */
+export async function readBenchResult(path: string, label = path): Promise<GatedResult> {
+  const result = await readJson<Partial<GatedResult>>(path, label);
+  if (result === undefined) throw new UsageError(`${label}: no such file`);
+  if (result === null || typeof result !== "object" || !("fingerprint" in result)) {
     throw new UsageError(
-      `--baseline ${path} has no fingerprint (a result from before them): refused`,
+      `${label} has no fingerprint (a result from before them): refused`,
       GATE_EXIT.notComparable,
     );
   }
-  if ((baseline.kind !== "train" && baseline.kind !== "e2e") || !Array.isArray(baseline.rows)) {
-    throw new UsageError(`--baseline ${path} is not a deno task bench result`);
+  if ((result.kind !== "train" && result.kind !== "e2e") || !Array.isArray(result.rows)) {
+    throw new UsageError(`${label} is not a deno task bench result`);
   }
-  return baseline as GatedResult;
+  return result as GatedResult;
+}
+
+/** Reads a baseline for `--baseline`: {@linkcode readBenchResult}. */
+export function readBaseline(path: string): Promise<GatedResult> {
+  return readBenchResult(path, `--baseline ${path}`);
 }
 
 /**
@@ -71,7 +79,7 @@ export function baselineMismatch(
 }
 
 /** Each row's key, engine and headline time: ms an iteration, or the whole program's seconds. */
-function headlines(
+export function headlines(
   r: GatedResult,
 ): { key: string; engine: string; rnnlab: boolean; time: Summary }[] {
   const rows = r.kind === "train"
