@@ -8,6 +8,13 @@ import { ROOT } from "./_helpers.ts";
 
 const RESULTS = join(ROOT, "bench", "results");
 
+/** An end-to-end result's row, as the older files and the protocol's write it. */
+interface E2eRow {
+  engine: string;
+  processSeconds: number | { median: number };
+  runs?: { processSeconds: number }[];
+}
+
 /** The minutes the chapter's 200 epochs took on the 2-core machine, each measurement in results. */
 function measuredMinutes(): number[] {
   const files = [...Deno.readDirSync(RESULTS)].map((e) => e.name);
@@ -17,8 +24,13 @@ function measuredMinutes(): number[] {
   }
   for (const name of files.filter((n) => /^e2e-.*-wasm-chapter.*\.json$/.test(n))) {
     const result = JSON.parse(Deno.readTextFileSync(join(RESULTS, name)));
-    const rnnlab = result.rows.find((r: { engine: string }) => r.engine.startsWith("rnnlab"));
-    minutes.push((rnnlab.processSeconds * 200) / result.config.epochs / 60);
+    // Every rnnlab row (1 thread, and 2 since issue 26), every round: the protocol's rows keep
+    // each round's run; the older files, one number.
+    const rows: E2eRow[] = result.rows.filter((r: E2eRow) => r.engine.startsWith("rnnlab"));
+    for (const row of rows) {
+      const seconds = row.runs?.map((r) => r.processSeconds) ?? [row.processSeconds as number];
+      minutes.push(...seconds.map((s) => (s * 200) / result.config.epochs / 60));
+    }
   }
   return minutes;
 }

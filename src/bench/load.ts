@@ -14,7 +14,7 @@ export const QUIET_PER_CORE = 0.3;
 /**
  * Above this ratio of the slowest to the fastest run of the speed probe (`quiet.ts`) over a
  * benchmark, a result is noisy: idle, on this project's 2-core VM, 60 probes over 30 s spread by
- * 1.12× at most; a host that takes the VM's CPU shows in no process's ticks, only in the probe.
+ * 1.08× at most; a host that takes the VM's CPU shows in no process's ticks, only in the probe.
  */
 export const PROBE_SPREAD = 1.25;
 
