@@ -68,7 +68,7 @@ export interface EndToEndRow {
   vsTorch?: Summary;
   /** `loopSeconds` over PyTorch eager's in the same round. */
   loopVsTorch?: Summary;
-  /** On wasm with several threads: the 1-thread run's `processSeconds` over this one's, round by round. */
+  /** On wasm with several threads: the 1-thread run's `processSeconds` over this one's, a round. */
   speedup?: Summary;
   /** Every round's run, as measured. */
   runs: ProgramRun[];

@@ -13,8 +13,8 @@
  * `wasm_threads.ts` offers these threads to the wasm kernels, which a browser runs without them.
  *
  * The workers are `node:worker_threads` workers, unreferenced, which poll for a while and then
- * wait with a blocking `Atomics.wait`: a web `Worker` keeps the process alive until it is terminated, and cannot be
- * terminated while it blocks (both tried with Deno 2.9.6).
+ * wait with a blocking `Atomics.wait`: a web `Worker` keeps the process alive until it is
+ * terminated, and cannot be terminated while it blocks (both tried with Deno 2.9.6).
  *
  * The protocol, in the first {@linkcode CONTROL_BYTES} of the memory: the job's parameters, its
  * sequence number (the word the workers wait on), the number of tiles completed (the word this
@@ -200,7 +200,10 @@ export function tileCounts(): { tiles: number; here: number } {
   return { tiles: pool?.tiles ?? 0, here: pool?.tilesHere ?? 0 };
 }
 
-/** Tiles a product is cut into at least, per thread, where its panels allow: a thread held up late still finds work. */
+/**
+ * The fewest tiles a product is cut into per thread, where its panels allow: a thread held up
+ * late still finds work.
+ */
 const TILES_PER_THREAD = 4;
 
 /**
@@ -222,8 +225,8 @@ function tileSizes(
 
 /**
  * C = A·B (A m × k and B k × n, row-major float32; `b` holds Bᵀ, n × k, when `transposeB`) on
- * every thread, into `out` (m × n). Returns
- * false, doing nothing, when there is one thread or the operands do not fit the shared memory.
+ * every thread, into `out` (m × n). Returns false, doing nothing, when there is one thread or the
+ * operands do not fit the shared memory.
  */
 export function parallelMatMul(
   a: Float32Array,

@@ -1,6 +1,7 @@
 /**
  * A float32 matrix product C = A·B as a small WebAssembly SIMD module, written here as bytes, so
- * that two threads can share the output layer's and the recurrence's products (`gemm_threads.ts`): tfjs's own
+ * that two threads can share the output layer's and the recurrence's products
+ * (`gemm_threads.ts`): tfjs's own
  * wasm product (XNNPACK) runs on one thread under Deno, in a memory no other thread can see.
  *
  * The module imports a shared memory and exports three functions:
@@ -113,12 +114,15 @@ function packBody(): number[] {
   return [...vec([[...uleb(4), 0x7f]]), ...body, 0x0b];
 }
 
-/** `packT(bt, bp, k, n, p0, p1)`; locals: src, dst, end, p, j, NR. Column j of a panel is row p·NR + j of Bᵀ. */
+/**
+ * `packT(bt, bp, k, n, p0, p1)`; locals: src, dst, end, p, j, NR. Column j of panel p is row
+ * p·NR + j of Bᵀ, copied one value at a time.
+ */
 function packTBody(): number[] {
   const [BT, BP, K, P0, P1, SRC, DST, END, P, J, NR_LOCAL] = [0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11];
   const copy = [
     ...[...local.get(DST), ...local.get(SRC), ...f32.load, ...f32.store],
-    ...[...local.get(DST), ...i32.const(NR * 4), ...i32.add, ...local.set(DST)], // next row of the panel
+    ...[...local.get(DST), ...i32.const(NR * 4), ...i32.add, ...local.set(DST)], // next row
   ];
   const column = [
     ...offset(
@@ -188,7 +192,7 @@ function gemmBody(): number[] {
   return [...locals, ...body, 0x0b];
 }
 
-/** The module's bytes: memory imported as `env.memory` (shared), `pack`, `packT` and `gemm` exported. */
+/** The module's bytes: `env.memory` imported (shared); `pack`, `packT` and `gemm` exported. */
 export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
   const funcType = (params: number) => [0x60, ...vec(new Array(params).fill([0x7f])), 0];
   const bodies = [packBody(), packTBody(), gemmBody()];

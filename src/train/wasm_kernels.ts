@@ -88,7 +88,8 @@ export function threadedProducts(): ThreadedProducts | undefined {
 /**
  * The plain product A·B on every thread (`gemm_threads.ts`), when there are several, the operands
  * are float32 without batch dimensions, and the product is large: the output layer's three
- * products. Returns `undefined` to leave it to tfjs's kernel.
+ * products and the recurrence's. With `transposeB`, `b` holds Bᵀ, packed as it lies. Returns
+ * `undefined` to leave it to tfjs's kernel.
  */
 function threadedProduct(
   a: tf.TensorInfo,
