@@ -55,6 +55,13 @@ export interface Ratios {
   vsTorchRnn?: Summary;
 }
 
+/** `a` over `b` round by round, summarised; none unless both ran in the same rounds. */
+function roundRatios(a?: readonly number[], b?: readonly number[]): Summary | undefined {
+  return a && b && a.length === b.length && a.length > 0
+    ? summarize(pairedRatios(a, b))
+    : undefined;
+}
+
 /**
  * The ratios of `times` (one per round) to the yardsticks' times in the same rounds; a yardstick
  * that did not run (or ran in fewer rounds) gives none.
@@ -63,11 +70,9 @@ export function ratiosTo(
   times: readonly number[],
   yardsticks: { eager?: readonly number[]; nnRnn?: readonly number[] },
 ): Ratios {
-  const to = (base?: readonly number[]) =>
-    base && base.length === times.length && times.length > 0
-      ? summarize(pairedRatios(times, base))
-      : undefined;
-  const [vsTorch, vsTorchRnn] = [to(yardsticks.eager), to(yardsticks.nnRnn)];
+  const [vsTorch, vsTorchRnn] = [yardsticks.eager, yardsticks.nnRnn].map((base) =>
+    roundRatios(times, base)
+  );
   return { ...(vsTorch && { vsTorch }), ...(vsTorchRnn && { vsTorchRnn }) };
 }
 
@@ -79,7 +84,5 @@ export function threadSpeedup(
   times: readonly number[],
   oneThread: readonly number[] | undefined,
 ): Summary | undefined {
-  return oneThread && oneThread.length === times.length && times.length > 0
-    ? summarize(pairedRatios(oneThread, times))
-    : undefined;
+  return roundRatios(oneThread, times);
 }
