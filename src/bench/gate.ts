@@ -126,7 +126,7 @@ export function gateVerdict(
     const outside = h.time.median > high || h.time.median < low;
     const beyond = Math.abs(ratio - 1) > margin;
     const verdict = !outside || !beyond ? "same" : ratio > 1 ? "SLOWER" : "faster";
-    const within = outside && !beyond ? `, outside the interval but within the margin` : "";
+    const within = outside && !beyond ? ", outside the interval but within the margin" : "";
     if (verdict === "SLOWER" && h.rnnlab) slower = true;
     return [
       `${verdict}: ${h.engine} (${h.key}) ${f(h.time.median)} ${unit} against the baseline's ` +
@@ -134,7 +134,11 @@ export function gateVerdict(
       `${h.rnnlab ? "" : " (PyTorch: a check on the machine, not gated)"}`,
     ];
   });
-  lines.push(`(slower or faster: outside the baseline's interval and beyond ±${100 * margin} %)`);
+  lines.push(
+    `(slower or faster: outside the baseline's interval and beyond ±${+(100 * margin).toFixed(
+      4,
+    )} %)`,
+  );
   if (now.noisy) lines.push("this run was noisy: a slower verdict may be the machine's");
   return { exitCode: slower ? GATE_EXIT.slower : GATE_EXIT.same, lines };
 }

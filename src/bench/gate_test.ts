@@ -61,6 +61,10 @@ Deno.test("the gate's margin: beyond the interval but within the margin is the s
     "(slower or faster: outside the baseline's interval and beyond ±10 %)",
   );
   assert.equal(gateVerdict(baseline, drift, 0.05).exitCode, GATE_EXIT.slower);
+  assert.equal(
+    gateVerdict(baseline, drift, 7 / 100).lines.at(-1),
+    "(slower or faster: outside the baseline's interval and beyond ±7 %)",
+  );
   const slower = gateVerdict(baseline, await stepResult([113, 112, 114], [300, 300, 300]));
   assert.equal(slower.exitCode, GATE_EXIT.slower);
   assert.match(slower.lines[0], /^SLOWER: tfjs wasm .* 113\.0 ms .* \(1\.12×\)$/);
