@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readGolden } from "../testing.ts";
+import { maxAbsDifference } from "./derived_tolerance.ts";
 import { goldenParams, type ModelGolden } from "./goldens.ts";
 import { referenceForward } from "./reference_forward.ts";
 
@@ -21,8 +22,7 @@ Deno.test("the float32 forward rounds every value to float32 and lands near, not
   const f64 = referenceForward(params, tokens, Float32Array.from(h0), "float64");
   const f32 = referenceForward(params, tokens, Float32Array.from(h0), "float32");
   assert.ok(f32.logits.every((x) => Math.fround(x) === x));
-  let worst = 0;
-  f32.logits.forEach((x, i) => worst = Math.max(worst, Math.abs(x - f64.logits[i])));
+  const { worst } = maxAbsDifference(f32.logits, f64.logits);
   assert.ok(worst > 0 && worst < 1e-5, `float32 noise ${worst}`);
   assert.ok(f32.logitTermSums.every((x) => x === 0)); // only the float64 pass sums them
 });
